@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module graph (imports only point down), see DESIGN.md:
+//   ovirt-wizard → TUI → Deploy → SSHKit → CLibssh2
+//                   TUI → WizardCore → OtopiKit
+let package = Package(
+    name: "ovirt-wizard",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ovirt-wizard", targets: ["ovirt-wizard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        .target(name: "OtopiKit"),
+        .target(name: "WizardCore", dependencies: [
+            "OtopiKit",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "ovirt-wizard", dependencies: [
+            "OtopiKit", "WizardCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
+        .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
+        .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
