@@ -81,7 +81,7 @@ public enum OtopiValue: Hashable, Sendable {
     }
 
     /// Python's `int(str)` for base 10; nil where Python raises (or where the value does not fit 64 bits).
-    static func pythonInt(_ raw: String) -> Int? {
+    public static func pythonInt(_ raw: String) -> Int? {
         let trimmed = raw.trimmingPythonWhitespace()
         var scalars = Substring(trimmed).unicodeScalars[...]
         var negative = false
@@ -112,7 +112,7 @@ public enum OtopiValue: Hashable, Sendable {
     }
 
     /// Python's `str.splitlines()` (no `keepends`): every kind of line break it knows, no trailing empty item.
-    static func pythonSplitLines(_ text: String) -> [String] {
+    public static func pythonSplitLines(_ text: String) -> [String] {
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         var iterator = text.unicodeScalars.makeIterator()
