@@ -246,13 +246,12 @@ public struct FlowSession: Sendable {
 
     // MARK: - output
 
-    /// The values to write: every answer (keys the flow does not know included), minus computed values the tool
-    /// must work out itself; wizard keys only when not offline.
+    /// The values to write: every answer (keys the flow does not know, and the wizard's own `OVIRT_WIZARD/` keys,
+    /// which otopi ignores, included), minus computed values the tool must work out itself.
     public func answerFileValues() -> [String: OtopiValue] {
         let notWritten = Set(flow.computed.filter { !$0.write }.map(\.key))
         var out: [String: OtopiValue] = [:]
         for (key, answer) in answers.items where !notWritten.contains(key) || isFromFile(key) {
-            if offline && key.hasPrefix("OVIRT_WIZARD/") && !isFromFile(key) { continue }
             out[key] = answer.value
         }
         return out
