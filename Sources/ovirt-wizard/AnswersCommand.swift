@@ -15,7 +15,7 @@ struct AnswersCommand: ParsableCommand {
                 Exit 0 when every question that applies is answered validly; 1 with one line `KEY: reason` per \
                 missing or invalid answer; 2 with `FILE:LINE: message` when the file cannot be read or parsed. \
                 Questions that depend on the host are decided with the flow's seed environment. The wizard's own \
-                target-host questions are checked only when the file has OVIRT_WIZARD/ keys.
+                target-host questions are checked only when the file answers one of them.
                 """)
 
         @Option(help: "The flow to check against (engine-setup, hosted-engine).") var flow: String
@@ -27,8 +27,9 @@ struct AnswersCommand: ParsableCommand {
                 let flow = try screens.flow(named: flow)
                 let answerFile = try loadAnswerFiles([file])
                 let environment = OtopiEnvironment(files: answerFile)
-                let hasWizardKeys = environment.items.keys.contains { $0.hasPrefix("OVIRT_WIZARD/") }
-                var session = FlowSession(flow: flow, offline: !hasWizardKeys, randomSeed: 0)
+                let targetKeys = Set(flow.sections.filter(\.isWizard).flatMap(\.questions).map(\.key))
+                let namesTarget = environment.items.keys.contains(where: targetKeys.contains)
+                var session = FlowSession(flow: flow, offline: !namesTarget, randomSeed: 0)
                 session.load(environment)
                 var problems: [String] = []
                 for question in session.activeQuestions where !session.answers.isAnswered(question.key) {

@@ -184,3 +184,13 @@ import Testing
                 .contains("key C is asked by two questions"))
     }
 }
+
+@Suite struct BoolSpellingTests {
+    @Test func boolNoIsRefusedWithTheReason() throws {
+        var s = FlowSession.offline(try Repo.flow("engine-setup-3.4"))
+        s.load(OtopiEnvironment(files: [try AnswerFile.parse(text: "[environment:default]\nOVESETUP_CONFIG/updateFirewall=bool:no\nX/y=bool:0\n", path: "a")]))
+        #expect(s.rejected["OVESETUP_CONFIG/updateFirewall"]?.reason ==
+                "bool:no is read by otopi as True (only f, F, false and False are False); write bool:True or bool:False")
+        #expect(s.loadWarnings.count == 1)
+    }
+}

@@ -186,8 +186,17 @@ public struct FlowSession: Sendable {
         for (key, item) in environment.items {
             answers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line))
         }
+        let asked = Set(flow.questions.map(\.key))
+        for (key, item) in environment.items where !asked.contains(key) {
+            if let problem = OtopiValue.boolSpellingProblem(item.raw) { loadWarnings.append("\(key) (\(item.origin)): \(problem)") }
+        }
         for question in flow.questions {
             guard let item = environment[question.key], !item.value.isNone else { continue }
+            if let problem = OtopiValue.boolSpellingProblem(item.raw) {
+                rejected[question.key] = RejectedAnswer(key: question.key, value: item.value, origin: item.origin, reason: problem)
+                answers.remove(question.key)
+                continue
+            }
             switch validateLoaded(item.value, for: question) {
             case .ok: break
             case .warning(let w): loadWarnings.append("\(question.key) (\(item.origin)): \(w)")
