@@ -42,7 +42,6 @@ enum TerminalEcho {
         guard tcgetattr(STDIN_FILENO, &attributes) == 0 else { return body() }
         saved = attributes
         attributes.c_lflag &= ~tcflag_t(ECHO)
-        attributes.c_lflag |= tcflag_t(ECHONL)
         _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &attributes)
         defer { restore() }
         return body()
