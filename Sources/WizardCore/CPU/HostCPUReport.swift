@@ -89,11 +89,9 @@ public enum HostCPUClassifier {
             warnings.append(
                 "vendor '\(cpu.vendorID ?? "none")': oVirt's x86 CPU models are defined for GenuineIntel and AuthenticAMD only")
         }
-        if isNested {
+        if isNested, virtualization.isAvailable {
             warnings.append(
-                virtualization.isAvailable
-                    ? "nested host: the 'hypervisor' flag says this host is itself a virtual machine; oVirt runs here only through nested virtualization, and the outer hypervisor may hide CPU features"
-                    : "this host is a virtual machine ('hypervisor' flag) whose hypervisor does not pass \(vendor?.virtualizationFlag ?? "vmx/svm") through")
+                "nested host: the 'hypervisor' flag says this host is itself a virtual machine; oVirt runs here only through nested virtualization, and the outer hypervisor may hide CPU features")
         }
         if !flags.contains("nx") {
             warnings.append(
