@@ -48,10 +48,11 @@ extension CPUInfo {
         var firstKeyLine: [String: Int] = [:]
         var sawColonLine = false
 
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so it needs its own separator case.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        for (index, rawLine) in lines.enumerated() {
             let lineNumber = index + 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            let line = Substring(rawLine)
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 if !current.isEmpty { entries.append(current); current = [:] }
                 continue

@@ -57,20 +57,42 @@ public enum ClusterCPULevels {
         3:AMD Opteron G2:svm,nx,model_Opteron_G2:Opteron_G2;
         4:AMD Opteron G3:svm,nx,model_Opteron_G3:Opteron_G3
         """
-    private static let v31 = v30 + """
-        ;
+    private static let v31 = """
+        3:Intel Conroe Family:vmx,nx,model_Conroe:Conroe;
+        4:Intel Penryn Family:vmx,nx,model_Penryn:Penryn;
+        5:Intel Nehalem Family:vmx,nx,model_Nehalem:Nehalem;
+        6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere;
         7:Intel SandyBridge Family:vmx,nx,model_SandyBridge:SandyBridge;
+        2:AMD Opteron G1:svm,nx,model_Opteron_G1:Opteron_G1;
+        3:AMD Opteron G2:svm,nx,model_Opteron_G2:Opteron_G2;
+        4:AMD Opteron G3:svm,nx,model_Opteron_G3:Opteron_G3;
         5:AMD Opteron G4:svm,nx,model_Opteron_G4:Opteron_G4
         """
     // 3.4.0 names it "Intel Haswell"; 3.4.4 and later "Intel Haswell Family".
-    private static let v32 = v31 + """
-        ;
+    private static let v32 = """
+        3:Intel Conroe Family:vmx,nx,model_Conroe:Conroe;
+        4:Intel Penryn Family:vmx,nx,model_Penryn:Penryn;
+        5:Intel Nehalem Family:vmx,nx,model_Nehalem:Nehalem;
+        6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere;
+        7:Intel SandyBridge Family:vmx,nx,model_SandyBridge:SandyBridge;
         8:Intel Haswell:vmx,nx,model_Haswell:Haswell;
+        2:AMD Opteron G1:svm,nx,model_Opteron_G1:Opteron_G1;
+        3:AMD Opteron G2:svm,nx,model_Opteron_G2:Opteron_G2;
+        4:AMD Opteron G3:svm,nx,model_Opteron_G3:Opteron_G3;
+        5:AMD Opteron G4:svm,nx,model_Opteron_G4:Opteron_G4;
         6:AMD Opteron G5:svm,nx,model_Opteron_G5:Opteron_G5
         """
-    private static let v35 = v31 + """
-        ;
+    private static let v35 = """
+        3:Intel Conroe Family:vmx,nx,model_Conroe:Conroe;
+        4:Intel Penryn Family:vmx,nx,model_Penryn:Penryn;
+        5:Intel Nehalem Family:vmx,nx,model_Nehalem:Nehalem;
+        6:Intel Westmere Family:aes,vmx,nx,model_Westmere:Westmere;
+        7:Intel SandyBridge Family:vmx,nx,model_SandyBridge:SandyBridge;
         8:Intel Haswell Family:vmx,nx,model_Haswell:Haswell;
+        2:AMD Opteron G1:svm,nx,model_Opteron_G1:Opteron_G1;
+        3:AMD Opteron G2:svm,nx,model_Opteron_G2:Opteron_G2;
+        4:AMD Opteron G3:svm,nx,model_Opteron_G3:Opteron_G3;
+        5:AMD Opteron G4:svm,nx,model_Opteron_G4:Opteron_G4;
         6:AMD Opteron G5:svm,nx,model_Opteron_G5:Opteron_G5
         """
     private static let v36 = """
