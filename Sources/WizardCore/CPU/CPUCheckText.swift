@@ -46,7 +46,10 @@ public enum CPUCheckText {
             }
         }
 
-        var warnings: [String] = summary.cluster.problems
+        // The planner names hosts by source; show the same short labels as the table.
+        var warnings: [String] = summary.cluster.problems.map { problem in
+            zip(summary.hosts, labels).reduce(problem) { $0.replacingOccurrences(of: $1.0.source, with: $1.1) }
+        }
         for (label, host) in zip(labels, summary.hosts) {
             if case .unavailable(let reason) = host.virtualization {
                 warnings.append("\(label): no hardware virtualization: \(reason)")

@@ -44,3 +44,19 @@ public struct HostedEngineCPUQuestion: Sendable {
         }
     }
 }
+
+extension HostedEngineCPUQuestion {
+    /// For the flow engine: the question from the first host's `/proc/cpuinfo` text (`CPUProbe.command`'s output).
+    public init(firstHostCPUInfo text: String, host: String) throws(CPUInfoParseError) {
+        let cpu = try CPUInfo(parsing: text)
+        self.init(firstHost: HostCPUClassifier.classify(cpu, source: host))
+    }
+
+    /// otopi's valid values for `OVEHOSTED_VDSM/cpu` (`model_*`), in the order hosted-engine prints them.
+    public var validValues: [String] { choices.map(\.vdsmName) }
+
+    /// The value for `OVEHOSTED_VDSM/engineCpu` that goes with `cpu` ("Intel Conroe Family").
+    public func engineCpu(for cpu: String) -> String? {
+        choices.first { $0.vdsmName == cpu }?.engineName
+    }
+}

@@ -150,3 +150,15 @@ struct CPUAnswerCheckTests {
         #expect(problems[1].message.hasPrefix("no hardware virtualization"))
     }
 }
+
+@Suite("hosted-engine CPU question from raw cpuinfo")
+struct HostedEngineCPUQuestionFromTextTests {
+    @Test func flowEngineEntryPoint() throws {
+        let text = try CPUFixtures.text("nehalem-ex-xeon-x7550-nosep-util-linux.txt")
+        let question = try HostedEngineCPUQuestion(firstHostCPUInfo: text, host: "node1")
+        #expect(question.validValues == ["model_Nehalem", "model_Penryn", "model_Conroe"])
+        #expect(question.engineCpu(for: "model_Penryn") == "Intel Penryn Family")
+        #expect(question.engineCpu(for: "model_Westmere") == nil)
+        #expect(throws: CPUInfoParseError.self) { try HostedEngineCPUQuestion(firstHostCPUInfo: "", host: "node1") }
+    }
+}
