@@ -41,8 +41,9 @@ public struct HostCPUReport: Sendable {
         for flag in cpu.flags where flag.contains("_") {
             flags.insert(flag.replacingUnderscores())
         }
-        for (feature, names) in CPUFlagRules.aliases where names.contains(where: cpu.flags.contains) {
-            flags.insert(feature)
+        // vdsm adds spec_ctrl exactly when an -IBRS model is usable.
+        if compatible.contains(where: { $0.name.hasSuffix("-IBRS") }) {
+            flags.insert("spec_ctrl")
         }
         for model in compatible {
             flags.insert(model.vdsmName)
@@ -117,6 +118,9 @@ public enum HostCPUClassifier {
         if let tsxNote = tsxNote(compatible: compatible, missing: missing) {
             warnings.append(tsxNote)
         }
+        if isNested, let hint = hiddenByHypervisorHint(best: best, missing: missing, vendor: vendor) {
+            warnings.append(hint)
+        }
         if !cpu.inconsistentFlags.isEmpty {
             warnings.append(
                 "processor entries disagree on: \(cpu.inconsistentFlags.sorted().joined(separator: " ")); only flags all CPUs report are used")
@@ -157,6 +161,17 @@ public enum HostCPUClassifier {
             }
         }
         return nil
+    }
+
+    /// Outer hypervisors often hide a few features (erms, monitor, …); name them when they are all that stands
+    /// between this guest and a newer model.
+    private static func hiddenByHypervisorHint(best: CPUModel?, missing: [String: [String]], vendor: CPUVendor?) -> String? {
+        let newer = CPUModelCatalog.all.filter { $0.vendor == vendor && $0.generation > (best?.generation ?? 0) }
+        // Fewest missing features first, then the newest model.
+        guard let next = newer.min(by: { (missing[$0.name, default: []].count, -$0.generation) < (missing[$1.name, default: []].count, -$1.generation) }),
+              let lacks = missing[next.name], !lacks.isEmpty, lacks.count <= 3
+        else { return nil }
+        return "\(next.name) misses only \(lacks.joined(separator: " ")) here; check whether the outer hypervisor hides \(lacks.count == 1 ? "it" : "them") from this VM"
     }
 
     private static func closestModel(missing: [String: [String]], vendor: CPUVendor?) -> CPUModel? {

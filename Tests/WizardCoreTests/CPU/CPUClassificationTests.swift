@@ -126,3 +126,14 @@ struct CPUClassificationTests {
         #expect(!flags.contains("model_Haswell"))
     }
 }
+
+@Suite("Nested host hints")
+struct NestedHostHintTests {
+    @Test func hypervisorHidingAFeatureIsPointedOut() throws {
+        // VMware hides erms from this Broadwell guest; with it, Broadwell-IBRS would fit.
+        let report = try CPUFixtures.report("vmware-guest-broadwell-e5-2697v4-facter.txt")
+        #expect(report.missing["Broadwell-IBRS"] == ["erms"])
+        #expect(report.warnings.contains(
+            "Broadwell-IBRS misses only erms here; check whether the outer hypervisor hides it from this VM"))
+    }
+}
