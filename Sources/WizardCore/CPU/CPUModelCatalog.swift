@@ -110,6 +110,8 @@ public enum CPUModelCatalog {
             ("Opteron_G4", opteronG4),
             ("Opteron_G5", opteronG5),
             ("EPYC", epyc),
+            // Listed by hosted-engine-setup 2.2 (oVirt 4.2); the engine itself uses EPYC,+ibpb instead.
+            ("EPYC-IBPB", epyc.union(["ibpb"])),
         ]
         return table.enumerated().map { index, entry in
             CPUModel(name: entry.0, vendor: .amd, flags: entry.1, generation: index + 1)

@@ -48,8 +48,8 @@ struct CPUClassificationTests {
              includes: ["model_Opteron_G1", "model_Opteron_G2"], excludes: ["model_Opteron_G3", "model_Conroe"]),
         Case(file: "opteron-g5-6328-util-linux.txt", best: "model_Opteron_G5", virtualization: true, nested: false,
              includes: ["model_Opteron_G3", "model_Opteron_G4", "model_Opteron_G5"], excludes: ["model_EPYC"]),
-        Case(file: "epyc-7451-util-linux.txt", best: "model_EPYC", virtualization: true, nested: false,
-             includes: ["model_Opteron_G3", "model_EPYC"], excludes: ["model_Opteron_G4", "model_Opteron_G5"]),
+        Case(file: "epyc-7451-util-linux.txt", best: "model_EPYC-IBPB", virtualization: true, nested: false,
+             includes: ["model_Opteron_G3", "model_EPYC", "model_EPYC-IBPB"], excludes: ["model_Opteron_G4", "model_Opteron_G5"]),
         // NX switched off: libvirt's models all contain nx, so vdsm reports none.
         Case(file: "opteron-8354-nx-off-util-linux.txt", best: nil, virtualization: true, nested: false,
              includes: [], excludes: ["model_Opteron_G1"]),

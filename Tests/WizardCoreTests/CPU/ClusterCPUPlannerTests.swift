@@ -162,3 +162,24 @@ struct HostedEngineCPUQuestionFromTextTests {
         #expect(throws: CPUInfoParseError.self) { try HostedEngineCPUQuestion(firstHostCPUInfo: "", host: "node1") }
     }
 }
+
+@Suite("hosted-engine CPU lists of later releases")
+struct HostedEngineLaterListsTests {
+    @Test func everyListedModelIsInTheCatalog() {
+        for family in HostedEngineCPUFamilies.ovirt34 + HostedEngineCPUFamilies.ovirt35 + HostedEngineCPUFamilies.ovirt42 {
+            #expect(CPUModelCatalog.model(vdsmName: family.vdsmName) != nil, "\(family.vdsmName)")
+        }
+        #expect(HostedEngineCPUFamilies.ovirt35.count == 11 && HostedEngineCPUFamilies.ovirt42.count == 27)
+    }
+
+    @Test func ovirt42DefaultFollowsItsOwnOrder() throws {
+        // Haswell-EP without TSX but with IBRS: 2.2.34 lists Haswell-noTSX before Haswell-noTSX-IBRS.
+        let host = try CPUFixtures.report("haswell-ep-e5-2650v3-ibrs-ansible.txt")
+        let question = HostedEngineCPUQuestion(firstHost: host, offered: HostedEngineCPUFamilies.ovirt42)
+        #expect(question.defaultChoice?.vdsmName == "model_Haswell-noTSX")
+        #expect(question.validValues.contains("model_Haswell-noTSX-IBRS"))
+        let epyc = HostedEngineCPUQuestion(firstHost: try CPUFixtures.report("epyc-7451-util-linux.txt"),
+                                           offered: HostedEngineCPUFamilies.ovirt42)
+        #expect(epyc.validValues == ["model_EPYC", "model_EPYC-IBPB", "model_Opteron_G3", "model_Opteron_G2", "model_Opteron_G1"])
+    }
+}
