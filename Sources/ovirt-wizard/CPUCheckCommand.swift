@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OtopiKit
 import WizardCore
 
 /// `ovirt-wizard cpu-check`: which oVirt cluster CPU each host can run.
@@ -12,7 +13,7 @@ struct CPUCheckCommand: ParsableCommand {
             the flags it lacks for the others, the best cluster CPU all hosts share at the chosen \
             compatibility level, and what hosted-engine 3.4 would offer on the first host.
             Save a host's CPU description with: ssh root@HOST cat /proc/cpuinfo > HOST.cpuinfo
-            Exit status: 0 fine, 1 a host cannot run a cluster CPU of the level (or lacks vmx/svm), \
+            Exit status: 0 fine, 1 a host cannot run a cluster CPU of the level, lacks vmx/svm or cannot run the answer file's CPU type, \
             2 an input could not be read.
             """)
 
@@ -27,6 +28,10 @@ struct CPUCheckCommand: ParsableCommand {
     @Option(name: .customLong("cluster-level"), help: ArgumentHelp(
         "Cluster compatibility level: \(ClusterCPULevels.levels.joined(separator: ", ")).", valueName: "level"))
     var clusterLevel = "3.4"
+
+    @Option(name: .customLong("answer-file"), help: ArgumentHelp(
+        "A hosted-engine answer file whose OVEHOSTED_VDSM/cpu (and engineCpu) every host must run.", valueName: "file"))
+    var answerFile: String?
 
     @Flag(help: "Print JSON (model names as vdsm reports them, e.g. model_Westmere).")
     var json = false
@@ -78,7 +83,16 @@ struct CPUCheckCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let summary = CPUCheckSummary(hosts: reports, level: clusterLevel)
+        var summary = CPUCheckSummary(hosts: reports, level: clusterLevel)
+        if let answerFile {
+            do {
+                let file = try AnswerFile.load(path: answerFile)
+                summary.answerFile = CPUAnswerFileCheck(answerFile: file, hosts: reports)
+            } catch {
+                printError(error.problems.map { "cpu-check: \($0)" }.joined(separator: "\n"))
+                throw ExitCode(2)
+            }
+        }
         if json {
             let data = try CPUCheckJSON.encode(summary)
             FileHandle.standardOutput.write(data)

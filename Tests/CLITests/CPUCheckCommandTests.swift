@@ -121,3 +121,46 @@ struct CPUCheckCommandTests {
         #expect(none.stderr.contains("give at least one --cpuinfo FILE"))
     }
 }
+
+extension CPUCheckCommandTests {
+    @Test func answerFileCPUTypeAHostCannotRunIsFlagged() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cpu-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let answers = directory.appendingPathComponent("answers.conf")
+        try "[environment:default]\nOVEHOSTED_VDSM/cpu=str:model_Westmere\n".write(to: answers, atomically: true, encoding: .utf8)
+
+        let run = try Self.run([
+            "cpu-check", "--answer-file", answers.path,
+            "--cpuinfo", Self.fixture("westmere-xeon-e5649-vdsm.txt"),
+            "--cpuinfo", Self.fixture("nehalem-ex-xeon-x7550-nosep-util-linux.txt"),
+        ])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("Answer file \(answers.path):2: OVEHOSTED_VDSM/cpu=model_Westmere will fail:"))
+        #expect(run.stdout.contains(
+            "  - nehalem-ex-xeon-x7550-nosep-util-linux.txt: cannot run model_Westmere: missing aes; the best it runs is model_Nehalem"))
+
+        try "[environment:default]\nOVEHOSTED_VDSM/cpu=str:model_Nehalem\n".write(to: answers, atomically: true, encoding: .utf8)
+        let fine = try Self.run([
+            "cpu-check", "--json", "--answer-file", answers.path,
+            "--cpuinfo", Self.fixture("westmere-xeon-e5649-vdsm.txt"),
+            "--cpuinfo", Self.fixture("nehalem-ex-xeon-x7550-nosep-util-linux.txt"),
+        ])
+        #expect(fine.status == 0, "\(fine.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(fine.stdout.utf8)) as? [String: Any])
+        let answerFile = try #require(document["answerFile"] as? [String: Any])
+        #expect(answerFile["cpu"] as? String == "model_Nehalem")
+        #expect((answerFile["problems"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func brokenAnswerFileNamesFileAndLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cpu-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let answers = directory.appendingPathComponent("answers.conf")
+        try "[environment:default]\nOVEHOSTED_VDSM/cpu=model_Westmere\n".write(to: answers, atomically: true, encoding: .utf8)
+        let run = try Self.run(["cpu-check", "--answer-file", answers.path, "--cpuinfo", Self.fixture("westmere-xeon-e5649-vdsm.txt")])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("cpu-check: \(answers.path):2:"))
+    }
+}

@@ -1,3 +1,5 @@
+import OtopiKit
+
 /// A CPU type in an answer file (or an answer) that a host cannot run.
 public struct CPUAnswerProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// The host the problem concerns; nil when it concerns the value itself.
@@ -52,5 +54,50 @@ public enum CPUAnswerCheck {
             }
         }
         return problems
+    }
+}
+
+/// The CPU keys of a hosted-engine answer file checked against the hosts.
+public struct CPUAnswerFileCheck: Sendable {
+    public let path: String
+    /// The effective `OVEHOSTED_VDSM/cpu` value and its line; nil when the file does not set it.
+    public let cpu: String?
+    public let cpuLine: Int?
+    public let engineCpu: String?
+    public let problems: [CPUAnswerProblem]
+
+    public static let cpuKey = "OVEHOSTED_VDSM/cpu"
+    public static let engineCpuKey = "OVEHOSTED_VDSM/engineCpu"
+
+    /// Reads the keys as otopi would (a later section — init, override, enforce — beats an earlier one) and checks them.
+    public init(answerFile: AnswerFile, hosts: [HostCPUReport],
+                offered: [HostedEngineCPUFamilies.Family] = HostedEngineCPUFamilies.ovirt34) {
+        func effective(_ key: String) -> (value: OtopiValue, line: Int)? {
+            var found: (OtopiValue, Int)?
+            for section in EnvironmentSection.allCases.sorted() {
+                if let hit = answerFile.values(in: section).last(where: { $0.key == key }) { found = (hit.value, hit.line) }
+            }
+            return found
+        }
+        path = answerFile.path
+        let cpuEntry = effective(Self.cpuKey)
+        let engineEntry = effective(Self.engineCpuKey)
+        cpuLine = cpuEntry?.line
+        engineCpu = engineEntry?.value.stringValue
+        var problems: [CPUAnswerProblem] = []
+        if let entry = cpuEntry {
+            if case .string(let value) = entry.value {
+                cpu = value
+                problems = CPUAnswerCheck.check(cpu: value, engineCpu: engineCpu, hosts: hosts, offered: offered)
+            } else {
+                cpu = nil
+                problems = [CPUAnswerProblem(
+                    host: nil,
+                    message: "\(Self.cpuKey) must be a str value, found \(entry.value.typeName):\(entry.value.displayText)")]
+            }
+        } else {
+            cpu = nil
+        }
+        self.problems = problems
     }
 }

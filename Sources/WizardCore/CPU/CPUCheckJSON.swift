@@ -13,8 +13,10 @@ public enum CPUCheckJSON {
         let inputs: [Input]
         let cluster: Cluster
         let hostedEngine34: HostedEngine?
+        let answerFile: AnswerFileJSON?
 
         init(_ summary: CPUCheckSummary) {
+            answerFile = summary.answerFile.map(AnswerFileJSON.init)
             clusterLevel = summary.level
             inputs = summary.hosts.map { Input($0, level: summary.level) }
             cluster = Cluster(summary.cluster)
@@ -111,6 +113,27 @@ public enum CPUCheckJSON {
             try c.encode(question.defaultChoice?.vdsmName, forKey: .default)
             try c.encode(question.defaultChoice?.engineName, forKey: .engineCpu)
             try c.encode(question.blockingProblem, forKey: .problem)
+        }
+    }
+
+    struct AnswerFileJSON: Encodable {
+        let check: CPUAnswerFileCheck
+
+        init(_ check: CPUAnswerFileCheck) { self.check = check }
+
+        enum Keys: String, CodingKey { case path, cpu, line, engineCpu, problems }
+        struct Problem: Encodable {
+            let host: String?
+            let message: String
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(check.path, forKey: .path)
+            try c.encode(check.cpu, forKey: .cpu)
+            try c.encode(check.cpuLine, forKey: .line)
+            try c.encode(check.engineCpu, forKey: .engineCpu)
+            try c.encode(check.problems.map { Problem(host: $0.host, message: $0.message) }, forKey: .problems)
         }
     }
 }

@@ -5,6 +5,8 @@ public struct CPUCheckSummary: Sendable {
     public let cluster: ClusterCPURecommendation
     /// hosted-engine 3.4's CPU question as the first host would see it; nil without hosts.
     public let hostedEngine: HostedEngineCPUQuestion?
+    /// The CPU type of a hosted-engine answer file, checked against the hosts; nil when none was given.
+    public var answerFile: CPUAnswerFileCheck?
 
     public init(hosts: [HostCPUReport], level: String) {
         self.level = level
@@ -32,6 +34,6 @@ public struct CPUCheckSummary: Sendable {
 
     /// True when something stops a deployment: a host without virtualization or no shared cluster CPU.
     public var hasBlockingProblem: Bool {
-        cluster.cpu == nil || hosts.contains { !$0.virtualization.isAvailable }
+        cluster.cpu == nil || hosts.contains { !$0.virtualization.isAvailable } || answerFile?.problems.isEmpty == false
     }
 }

@@ -46,6 +46,25 @@ public enum CPUCheckText {
             }
         }
 
+        if let check = summary.answerFile {
+            out.append("")
+            let place = check.cpuLine.map { "\(check.path):\($0)" } ?? check.path
+            if let cpu = check.cpu {
+                out.append(check.problems.isEmpty
+                    ? "Answer file \(place): \(CPUAnswerFileCheck.cpuKey)=\(cpu) runs on every host"
+                    : "Answer file \(place): \(CPUAnswerFileCheck.cpuKey)=\(cpu) will fail:")
+            } else if check.problems.isEmpty {
+                out.append("Answer file \(place): no \(CPUAnswerFileCheck.cpuKey); hosted-engine will ask")
+            } else {
+                out.append("Answer file \(place):")
+            }
+            out.append(contentsOf: check.problems.map { problem in
+                "  - " + zip(summary.hosts, labels).reduce(problem.description) {
+                    $0.replacingOccurrences(of: $1.0.source + ":", with: $1.1 + ":")
+                }
+            })
+        }
+
         // The planner names hosts by source; show the same short labels as the table.
         var warnings: [String] = summary.cluster.problems.map { problem in
             zip(summary.hosts, labels).reduce(problem) { $0.replacingOccurrences(of: $1.0.source, with: $1.1) }

@@ -1,5 +1,6 @@
 import Testing
 @testable import WizardCore
+import OtopiKit
 
 @Suite("Cluster CPU recommendation")
 struct ClusterCPUPlannerTests {
@@ -181,5 +182,32 @@ struct HostedEngineLaterListsTests {
         let epyc = HostedEngineCPUQuestion(firstHost: try CPUFixtures.report("epyc-7451-util-linux.txt"),
                                            offered: HostedEngineCPUFamilies.ovirt42)
         #expect(epyc.validValues == ["model_EPYC", "model_EPYC-IBPB", "model_Opteron_G3", "model_Opteron_G2", "model_Opteron_G1"])
+    }
+}
+
+@Suite("Answer-file CPU keys")
+struct CPUAnswerFileCheckTests {
+    @Test func laterSectionWinsAndIsChecked() throws {
+        let file = try AnswerFile.parse(text: """
+            [environment:default]
+            OVEHOSTED_VDSM/cpu=str:model_Conroe
+            [environment:override]
+            OVEHOSTED_VDSM/cpu=str:model_Westmere
+            """, path: "answers.conf")
+        let hosts = try ["westmere-xeon-e5649-vdsm.txt", "conroe-core2-quad-launchpad-1757323.txt"].map(CPUFixtures.report)
+        let check = CPUAnswerFileCheck(answerFile: file, hosts: hosts)
+        #expect(check.cpu == "model_Westmere" && check.cpuLine == 4)
+        #expect(check.problems.map(\.description) == [
+            "conroe-core2-quad-launchpad-1757323.txt: cannot run model_Westmere: missing aes popcnt sse4_1 sse4_2; the best it runs is model_Conroe",
+        ])
+    }
+
+    @Test func missingKeyAndWrongType() throws {
+        let hosts = [try CPUFixtures.report("westmere-xeon-e5649-vdsm.txt")]
+        let empty = CPUAnswerFileCheck(answerFile: try AnswerFile.parse(text: "[environment:default]\n", path: "a.conf"), hosts: hosts)
+        #expect(empty.cpu == nil && empty.problems.isEmpty)
+        let none = CPUAnswerFileCheck(
+            answerFile: try AnswerFile.parse(text: "[environment:default]\nOVEHOSTED_VDSM/cpu=none:None\n", path: "b.conf"), hosts: hosts)
+        #expect(none.problems.map(\.message) == ["OVEHOSTED_VDSM/cpu must be a str value, found none:None"])
     }
 }
