@@ -99,7 +99,10 @@ public enum HostCPUClassifier {
                 "nx is missing: NX/XD (execute disable) is switched off in the BIOS; every oVirt CPU model needs it, so vdsm reports none")
         }
         if !flags.contains("lm") {
-            warnings.append("lm is missing: this is a 32-bit kernel or CPU; oVirt hosts must run x86_64")
+            warnings.append("lm is missing: this is a 32-bit CPU; oVirt hosts must run x86_64")
+        } else if vendor == .intel, !flags.contains("syscall") {
+            // Intel reports SYSCALL only in 64-bit mode, so a 32-bit kernel never prints it.
+            warnings.append("syscall is missing although the CPU has lm: this looks like a 32-bit kernel; oVirt hosts must run an x86_64 kernel")
         }
         if let best {
             for ignored in CPUFlagRules.ignoredOptional(in: flags, for: best) {

@@ -137,3 +137,16 @@ struct NestedHostHintTests {
             "Broadwell-IBRS misses only erms here; check whether the outer hypervisor hides it from this VM"))
     }
 }
+
+@Suite("32-bit kernels")
+struct ThirtyTwoBitKernelTests {
+    @Test func intelWithoutSyscallPointsAtThe32BitKernel() throws {
+        // A 32-bit kernel on the same Core 2 prints no `syscall`: no model fits, and the report says why.
+        var cpu = try CPUInfo(parsing: try CPUFixtures.text("conroe-core2-quad-launchpad-1757323.txt"))
+        cpu.flags.remove("syscall")
+        let report = HostCPUClassifier.classify(cpu, source: "i686")
+        #expect(report.best == nil)
+        #expect(report.missing["Conroe"] == ["syscall"])
+        #expect(report.warnings.contains { $0.hasPrefix("syscall is missing although the CPU has lm") })
+    }
+}
