@@ -111,7 +111,11 @@ struct CPUCheckCommand: ParsableCommand {
             }
             guard !isDirectory.boolValue else { throw InputError("is a directory") }
         }
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
+        // /proc/cpuinfo of a 512-CPU host is about 1.5 MiB; a cap keeps /dev/zero or a disk image out.
+        let limit = 16 * 1024 * 1024
+        let handle = path == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard data.count <= limit else { throw InputError("larger than 16 MiB; this is not a /proc/cpuinfo") }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError("not UTF-8 text")
         }

@@ -167,14 +167,22 @@ public enum HostCPUClassifier {
     }
 
     /// Outer hypervisors often hide a few features (erms, monitor, …); name them when they are all that stands
-    /// between this guest and a newer model.
+    /// between this guest and a newer model. vmx/svm are left out: the virtualization message covers them.
     private static func hiddenByHypervisorHint(best: CPUModel?, missing: [String: [String]], vendor: CPUVendor?) -> String? {
-        let newer = CPUModelCatalog.all.filter { $0.vendor == vendor && $0.generation > (best?.generation ?? 0) }
+        let virtualizationFlags: Set<String> = ["vmx", "svm"]
+        func lacks(_ model: CPUModel) -> [String] {
+            missing[model.name, default: []].filter { !virtualizationFlags.contains($0) }
+        }
+        let newer = CPUModelCatalog.all.filter {
+            $0.vendor == vendor && $0.generation > (best?.generation ?? 0) && !lacks($0).isEmpty
+        }
         // Fewest missing features first, then the newest model.
-        guard let next = newer.min(by: { (missing[$0.name, default: []].count, -$0.generation) < (missing[$1.name, default: []].count, -$1.generation) }),
-              let lacks = missing[next.name], !lacks.isEmpty, lacks.count <= 3
-        else { return nil }
-        return "\(next.name) misses only \(lacks.joined(separator: " ")) here; check whether the outer hypervisor hides \(lacks.count == 1 ? "it" : "them") from this VM"
+        guard let next = newer.min(by: { (lacks($0).count, -$0.generation) < (lacks($1).count, -$1.generation) }) else {
+            return nil
+        }
+        let hidden = lacks(next)
+        guard !hidden.isEmpty, hidden.count <= 3 else { return nil }
+        return "\(next.name) misses only \(hidden.joined(separator: " ")) here; check whether the outer hypervisor hides \(hidden.count == 1 ? "it" : "them") from this VM"
     }
 
     private static func closestModel(missing: [String: [String]], vendor: CPUVendor?) -> CPUModel? {
