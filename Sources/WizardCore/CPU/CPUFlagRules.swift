@@ -8,7 +8,10 @@ public enum CPUFlagRules {
     ///   and libvirt reports that host as Westmere).
     /// - `mpx`: Linux dropped MPX in 5.6 and newer KVM hosts do not offer it; oVirt 4.5+ even strips it
     ///   from Skylake…Icelake (`-mpx`).
-    public static let optionalFeatures: Set<String> = ["sep", "mpx"]
+    /// - `x2apic`, `tsc_deadline_timer`: the kernel drops them when the firmware leaves x2APIC off or the
+    ///   microcode has the TSC-deadline erratum, while CPUID still has them and KVM emulates both for guests,
+    ///   so libvirt keeps reporting SandyBridge and later.
+    public static let optionalFeatures: Set<String> = ["sep", "mpx", "x2apic", "tsc_deadline_timer"]
 
     /// Other names under which a kernel prints a model feature.
     /// - `spec_ctrl` (CPUID.7.EDX[26], libvirt `spec-ctrl`): RHEL 7 kernels print `spec_ctrl`; upstream

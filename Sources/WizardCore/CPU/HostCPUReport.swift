@@ -110,6 +110,9 @@ public enum HostCPUClassifier {
                 case "sep":
                     warnings.append(
                         "'sep' is not printed by this kernel; treated as present, as libvirt reads it from CPUID")
+                case "x2apic", "tsc_deadline_timer":
+                    warnings.append(
+                        "'\(ignored)' is not printed (firmware setting or microcode erratum); not required, KVM emulates it")
                 case "mpx":
                     warnings.append(
                         "'mpx' is not printed; not required (Linux 5.6 dropped MPX and oVirt 4.5+ removes it from \(best.name))")

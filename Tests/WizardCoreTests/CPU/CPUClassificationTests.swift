@@ -150,3 +150,16 @@ struct ThirtyTwoBitKernelTests {
         #expect(report.warnings.contains { $0.hasPrefix("syscall is missing although the CPU has lm") })
     }
 }
+
+@Suite("Features the kernel hides but KVM provides")
+struct KernelHiddenFeatureTests {
+    @Test func tscDeadlineErratumDoesNotDemoteSandyBridge() throws {
+        // Kernels print "TSC_DEADLINE disabled due to Errata" and drop the flag on old microcode.
+        var cpu = try CPUInfo(parsing: try CPUFixtures.text("sandybridge-xeon-e5-2690-joefriday.txt"))
+        cpu.flags.subtract(["tsc_deadline_timer", "x2apic"])
+        let report = HostCPUClassifier.classify(cpu, source: "e5-2690")
+        #expect(report.best?.vdsmName == "model_SandyBridge")
+        #expect(report.warnings.contains { $0.hasPrefix("'tsc_deadline_timer' is not printed") })
+        #expect(report.warnings.contains { $0.hasPrefix("'x2apic' is not printed") })
+    }
+}
