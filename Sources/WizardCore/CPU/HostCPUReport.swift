@@ -70,7 +70,6 @@ public enum HostCPUClassifier {
         let flags = cpu.flags
         let vendor = cpu.vendor
         let isNested = flags.contains("hypervisor")
-        var warnings: [String] = []
 
         let virtualization = virtualizationStatus(cpu, isNested: isNested)
 
@@ -86,6 +85,23 @@ public enum HostCPUClassifier {
         }
         let best = compatible.max { ($0.generation, $0.flags.count) < ($1.generation, $1.flags.count) }
 
+        let warnings = notes(
+            cpu: cpu, isNested: isNested, virtualization: virtualization,
+            compatible: compatible, missing: missing, best: best)
+
+        return HostCPUReport(
+            source: source, cpu: cpu, virtualization: virtualization, isNested: isNested,
+            compatible: compatible, best: best, missing: missing, warnings: warnings)
+    }
+
+    /// The traps that explain the verdict: nested host, NX off, 32-bit kernel, hidden or optional flags, TSX off.
+    private static func notes(
+        cpu: CPUInfo, isNested: Bool, virtualization: HardwareVirtualization,
+        compatible: [CPUModel], missing: [String: [String]], best: CPUModel?
+    ) -> [String] {
+        let flags = cpu.flags
+        let vendor = cpu.vendor
+        var warnings: [String] = []
         if vendor == nil {
             warnings.append(
                 "vendor '\(cpu.vendorID ?? "none")': oVirt's x86 CPU models are defined for GenuineIntel and AuthenticAMD only")
@@ -136,9 +152,7 @@ public enum HostCPUClassifier {
                 "no oVirt CPU model fits; the closest is \(closest.name), missing \(missing[closest.name, default: []].joined(separator: " "))")
         }
 
-        return HostCPUReport(
-            source: source, cpu: cpu, virtualization: virtualization, isNested: isNested,
-            compatible: compatible, best: best, missing: missing, warnings: warnings)
+        return warnings
     }
 
     private static func virtualizationStatus(_ cpu: CPUInfo, isNested: Bool) -> HardwareVirtualization {
