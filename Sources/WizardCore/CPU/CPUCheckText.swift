@@ -75,6 +75,8 @@ public enum CPUCheckText {
             }
             warnings.append(contentsOf: host.warnings.map { "\(label): \($0)" })
         }
+        var seen: Set<String> = []
+        warnings = warnings.filter { seen.insert($0).inserted }
         if !warnings.isEmpty {
             out.append("")
             out.append("Warnings:")

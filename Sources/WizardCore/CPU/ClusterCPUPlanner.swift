@@ -26,7 +26,8 @@ public enum ClusterCPUPlanner {
         }
         let candidates = hosts.filter { $0.virtualization.isAvailable }
         for host in candidates where host.cpu.vendor == nil {
-            problems.append("\(host.source): vendor '\(host.cpu.vendorID ?? "none")' has no oVirt CPU models")
+            problems.append(
+                "\(host.source): vendor '\(host.cpu.vendorID ?? "none")': oVirt's x86 CPU models are defined for GenuineIntel and AuthenticAMD only")
         }
         let vendors = Set(candidates.compactMap { $0.cpu.vendor })
         guard vendors.count == 1, let vendor = vendors.first, !candidates.contains(where: { $0.cpu.vendor == nil }) else {
