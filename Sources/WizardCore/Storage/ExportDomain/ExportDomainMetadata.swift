@@ -1,3 +1,5 @@
+import Foundation
+
 /// The metadata of an export (Backup) storage domain made by hand, with the values the engine and
 /// vdsm 4.14 (oVirt 3.4) give one: storage format V1 (vdsm `VERSION=0`), NFS, Regular role, not
 /// attached to any pool, default lease parameters. See reference §3.2 and the seed's section 14.

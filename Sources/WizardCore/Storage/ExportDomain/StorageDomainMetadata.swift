@@ -30,12 +30,11 @@ public struct StorageDomainMetadata: Sendable, Equatable {
 
     static func check(key: String) throws(StorageDomainMetadataError) {
         guard !key.isEmpty else { throw .emptyKey }
-        // vdsm keys are ASCII words; '=' would move the split point, whitespace is stripped by
-        // current vdsm but not by 3.4, and line breaks would split the line.
-        for scalar in key.unicodeScalars {
-            let ok = scalar.isASCII && scalar.value > 0x20 && scalar.value < 0x7f && scalar != "="
-            if !ok { throw .invalidKey(key) }
-        }
+        // vdsm's keys are ASCII words (its own tests also use "key 1"); '=' would move the split
+        // point, white space at either end is stripped by current vdsm but not by 3.4, and
+        // control characters could split the line.
+        let printable = key.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f && $0 != "=" }
+        if !printable || key.hasPrefix(" ") || key.hasSuffix(" ") { throw .invalidKey(key) }
     }
 
     static func check(value: String, of key: String) throws(StorageDomainMetadataError) {
@@ -67,7 +66,7 @@ public enum StorageDomainMetadataError: Error, Sendable, Equatable, CustomString
         switch self {
         case .reservedKey: return "_SHA_CKSUM is computed, it cannot be given as a key"
         case .emptyKey: return "a metadata key is empty"
-        case .invalidKey(let key): return "metadata key \"\(key)\" must be printable ASCII without '=' or spaces"
+        case .invalidKey(let key): return "metadata key \"\(key)\" must be printable ASCII without '=' and without spaces at either end"
         case let .invalidValue(key, reason): return "metadata value of \(key) \(reason)"
         case let .invalidUUID(text):
             return "\"\(text)\" is not a storage domain UUID: expected 8-4-4-4-12 lower-case hex digits, e.g. 37e0e64b-5445-4bc3-8675-ceff4637e8e3"
