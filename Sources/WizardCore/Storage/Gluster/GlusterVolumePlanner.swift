@@ -227,8 +227,8 @@ public enum GlusterVolumePlanner {
         let parts = score.perSet.enumerated().filter { $0.element == worst }.map { index, count in
             let set = bricks[(index * unit)..<(index * unit + unit)]
             var hostCounts: [String: Int] = [:]
-            for brick in set { hostCounts[brick.host, default: 0] += 1 }
-            let host = set.first { hostCounts[$0.host] == count }!.host
+            for brick in set { hostCounts[brick.hostKey, default: 0] += 1 }
+            let host = set.first { hostCounts[$0.hostKey] == count }?.host ?? "one host"
             let members = set.map(\.description).joined(separator: " ")
             return count == unit
                 ? "\(setName) \(index + 1) (\(members)) entirely on \(host)"
@@ -237,12 +237,25 @@ public enum GlusterVolumePlanner {
         return parts.joined(separator: "; ")
     }
 
+    /// The best order: the greedy one below when it reaches the lower bound (a host with n bricks
+    /// must put at least ceil(n / sets) of them into one set), otherwise the round-robin deal,
+    /// which always reaches it.
+    static func spreadOrder(_ bricks: [GlusterBrick], unit: Int) -> [GlusterBrick] {
+        let sets = bricks.count / unit
+        var counts: [String: Int] = [:]
+        for brick in bricks { counts[brick.hostKey, default: 0] += 1 }
+        let lowerBound = counts.values.map { ($0 + sets - 1) / sets }.max() ?? 1
+        let greedy = greedyOrder(bricks, unit: unit)
+        if spreadScore(greedy, unit: unit).worst <= lowerBound { return greedy }
+        return dealtOrder(bricks, unit: unit)
+    }
+
     /// Builds sets one brick at a time, each time from the host that has the fewest bricks in the
     /// set so far, then the most bricks left, then the earliest in the operator's list; each host's
-    /// bricks are taken in the operator's order. Taking from the hosts with the most bricks left
-    /// spreads every set over distinct hosts whenever that is possible at all. For the seed's
-    /// 4 hosts × 2 bricks with replica 2 it gives the seed's second (correct) order.
-    static func spreadOrder(_ bricks: [GlusterBrick], unit: Int) -> [GlusterBrick] {
+    /// bricks are taken in the operator's order. This spreads every set over distinct hosts
+    /// whenever that is possible at all, and for the seed's 4 hosts × 2 bricks with replica 2 it
+    /// gives the seed's second (correct) order, whose stripe sets also span all hosts.
+    static func greedyOrder(_ bricks: [GlusterBrick], unit: Int) -> [GlusterBrick] {
         var hosts: [String] = []
         var queues: [String: [GlusterBrick]] = [:]
         for brick in bricks {
@@ -264,6 +277,25 @@ public enum GlusterVolumePlanner {
             }
         }
         return result
+    }
+
+    /// Lists the bricks host by host (largest hosts first) and deals them over the sets like
+    /// cards: a host's n bricks are consecutive in that list, so no set receives more than
+    /// ceil(n / sets) of them.
+    static func dealtOrder(_ bricks: [GlusterBrick], unit: Int) -> [GlusterBrick] {
+        let sets = bricks.count / unit
+        var hosts: [String] = []
+        var byHost: [String: [GlusterBrick]] = [:]
+        for brick in bricks {
+            if byHost[brick.hostKey] == nil { hosts.append(brick.hostKey) }
+            byHost[brick.hostKey, default: []].append(brick)
+        }
+        let ordered = hosts.enumerated().sorted { a, b in
+            (-byHost[a.element]!.count, a.offset) < (-byHost[b.element]!.count, b.offset)
+        }.flatMap { byHost[$0.element]! }
+        var groups = [[GlusterBrick]](repeating: [], count: sets)
+        for (index, brick) in ordered.enumerated() { groups[index % sets].append(brick) }
+        return groups.flatMap { $0 }
     }
 
     static func directoryBrickWarnings(_ request: GlusterVolumeRequest, _ bricks: [GlusterBrick]) -> [String] {
