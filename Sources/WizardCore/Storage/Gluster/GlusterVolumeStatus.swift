@@ -101,6 +101,12 @@ public enum GlusterVolumeStatusParser {
             switch section {
             case .none:
                 if trimmed.isEmpty { continue }
+                // GlusterFS 3.4 prints the task table (or the no-task line) without a title.
+                let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                if trimmed == "There are no active volume tasks" || words == ["Task", "ID", "Status"] {
+                    section = .tasks
+                    continue
+                }
                 throw GlusterOutputParseError(line: number, message: "unexpected \"\(trimmed)\"")
             case .header:
                 if trimmed.isEmpty { continue }
