@@ -10,6 +10,8 @@ struct OvirtWizard: ParsableCommand {
             PlainCommand.self,
             AnswersCommand.self,
             FlowsCommand.self,
+            ExportDomainCommand.self,
+            GlusterCommand.self,
         ]
     )
 }

@@ -83,7 +83,7 @@ public struct LocalStorageWriter: Sendable {
     }
 
     func appendLineIfAbsent(path: String, line: String) throws(LocalStorageWriterError) {
-        let existing = try readFile(path)
+        let existing = try Self.readFile(path)
         let text = String(decoding: existing, as: UTF8.self)
         if text.split(separator: "\n", omittingEmptySubsequences: false).contains(where: { $0 == line }) { return }
         var bytes: [UInt8] = []
@@ -97,7 +97,8 @@ public struct LocalStorageWriter: Sendable {
         if fsync(fd) != 0 { throw .init(path: path, message: "cannot sync: \(describe(errno))") }
     }
 
-    func readFile(_ path: String) throws(LocalStorageWriterError) -> [UInt8] {
+    /// The whole file, or an error naming the path and the system's reason.
+    public static func readFile(_ path: String) throws(LocalStorageWriterError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .init(path: path, message: "cannot open: \(describe(errno))") }
         defer { close(fd) }

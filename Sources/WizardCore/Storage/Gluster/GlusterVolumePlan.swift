@@ -33,7 +33,7 @@ public struct GlusterVolumePlan: Sendable, Equatable {
     public var glusterTypeName: String
     public var capacity: GlusterCapacity?
     public var warnings: [String]
-    public var commands: [GlusterCommand]
+    public var commands: [GlusterHostCommand]
     /// Disks to partition, format and mount before `volume create`; destructive.
     public var preparations: [BrickPreparation]
 
@@ -62,7 +62,7 @@ public struct GlusterCapacity: Sendable, Equatable {
 }
 
 /// One command run on one host, as an argv (never a hand-built shell string).
-public struct GlusterCommand: Sendable, Equatable {
+public struct GlusterHostCommand: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// Changes the cluster.
         case change

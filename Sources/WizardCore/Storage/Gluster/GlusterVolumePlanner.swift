@@ -352,14 +352,14 @@ public enum GlusterVolumePlanner {
 
     // MARK: - Commands
 
-    static func makeCommands(request: GlusterVolumeRequest, shape: Shape, bricks: [GlusterBrick]) -> [GlusterCommand] {
+    static func makeCommands(request: GlusterVolumeRequest, shape: Shape, bricks: [GlusterBrick]) -> [GlusterHostCommand] {
         // --mode=script: the runner is not interactive, and a prompt would hang it.
         let gluster = ["gluster", "--mode=script"]
         var hosts: [String] = []
         for brick in bricks where !hosts.contains(where: { $0.lowercased() == brick.hostKey }) { hosts.append(brick.host) }
         let first = hosts[0]
         let name = request.volumeName
-        var commands: [GlusterCommand] = []
+        var commands: [GlusterHostCommand] = []
         for host in hosts.dropFirst() {
             commands.append(.init(host: first, argv: gluster + ["peer", "probe", host], purpose: "add \(host) to the trusted pool", kind: .change))
         }
