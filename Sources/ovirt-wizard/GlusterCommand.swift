@@ -13,6 +13,7 @@ struct GlusterCommand: ParsableCommand {
 
 extension GlusterVolumeType: ExpressibleByArgument {}
 extension GlusterTransport: ExpressibleByArgument {}
+extension GlusterServiceManager: ExpressibleByArgument {}
 
 struct GlusterPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,6 +56,12 @@ struct GlusterPlanCommand: ParsableCommand {
     @Flag(help: "Append 'force' to volume create (bricks at mount points or on the root file system).")
     var force = false
 
+    @Option(name: .customLong("address"), help: ArgumentHelp("HOST=IP for /etc/hosts on every host (when there is no DNS); repeat per host.", valueName: "host=ip"))
+    var addresses: [String] = []
+
+    @Option(name: .customLong("service-manager"), help: "systemd (EL7+) or sysvinit (EL6, as in the seed).")
+    var serviceManager: GlusterServiceManager = .systemd
+
     @Option(name: .customLong("confirm-destroy"), help: ArgumentHelp("Confirm that HOST:/dev/DISK may be wiped; repeat for every disk.", valueName: "host:device"))
     var confirmations: [String] = []
 
@@ -62,10 +69,19 @@ struct GlusterPlanCommand: ParsableCommand {
         let plan: GlusterVolumePlan
         do {
             if bricks.isEmpty { throw GlusterPlanError.invalidCounts("give the bricks with --host HOST:BRICK, once per brick") }
+            var addressMap: [String: String] = [:]
+            for pair in addresses {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, addressMap[parts[0]] == nil else {
+                    throw GlusterPlanError.invalidCounts("--address \(pair): expected HOST=IP, once per host")
+                }
+                addressMap[parts[0]] = parts[1]
+            }
             let request = GlusterVolumeRequest(
                 volumeName: volume, type: type, bricks: try bricks.map { try GlusterBrickSpec(parsing: $0) },
                 replicaCount: replica, stripeCount: stripe, disperseCount: disperse, redundancyCount: redundancy,
-                transport: transport, brickSize: try brickSize.map { try ByteSize(parsing: $0) }, force: force)
+                transport: transport, brickSize: try brickSize.map { try ByteSize(parsing: $0) }, force: force,
+                addresses: addressMap, serviceManager: serviceManager)
             plan = try GlusterVolumePlanner.plan(request)
         } catch let error as GlusterPlanError {
             StorageCommandOutput.error("error: \(error.description)")
@@ -119,6 +135,12 @@ enum GlusterPlanText {
             line()
             line("Warnings:")
             for warning in plan.warnings { line("  - \(warning)") }
+        }
+        line()
+        line("Host setup (\(request.serviceManager.rawValue)):")
+        for setup in plan.hostSetup {
+            line("  [\(setup.host)]")
+            for operation in setup.operations { line("      \(operation.summary)") }
         }
         if !plan.preparations.isEmpty {
             line()

@@ -339,3 +339,45 @@ import Testing
         #expect(ByteSize(bytes: 1_250_000, decimal: true).description == "1.25 MB")
     }
 }
+
+@Suite struct GlusterHostSetupTests {
+    @Test func seedHostsFileLinesPackagesAndSysVServices() throws {
+        let addresses = ["gs1.example.com": "192.168.10.101", "gs2.example.com": "192.168.10.102",
+                         "gs3.example.com": "192.168.10.103", "gs4.example.com": "192.168.10.104"]
+        let bricks = try ["gs1.example.com", "gs2.example.com", "gs3.example.com", "gs4.example.com"].flatMap { host in
+            try ["/gluster_brick0/v", "/gluster_brick1/v"].map { try GlusterBrickSpec(parsing: "\(host):\($0)") }
+        }
+        let plan = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .distributedReplicate, bricks: bricks, replicaCount: 2,
+                                                       addresses: addresses, serviceManager: .sysvinit))
+        #expect(plan.hostSetup.map(\.host) == ["gs1.example.com", "gs2.example.com", "gs3.example.com", "gs4.example.com"])
+        // The seed's `echo -e "192.168.10.101\tgs1.example.com\n…" >> /etc/hosts`, on every host, once.
+        #expect(plan.hostSetup[2].operations.map(\.summary) == [
+            "append to /etc/hosts unless present: 192.168.10.101\\tgs1.example.com",
+            "append to /etc/hosts unless present: 192.168.10.102\\tgs2.example.com",
+            "append to /etc/hosts unless present: 192.168.10.103\\tgs3.example.com",
+            "append to /etc/hosts unless present: 192.168.10.104\\tgs4.example.com",
+            "yum install -y glusterfs glusterfs-fuse glusterfs-server xfsprogs",
+            "chkconfig glusterd on",
+            "service glusterd start",
+        ])
+        #expect(!plan.warnings.contains { $0.contains("--address") })
+    }
+
+    @Test func systemdAndNoAddresses() throws {
+        let plan = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .replicate,
+                                                       bricks: GlusterPlannerTests.bricks("a:/b/v", "b:/b/v", "c:/b/v"), replicaCount: 3))
+        #expect(plan.hostSetup[0].operations.map(\.summary) == [
+            "yum install -y glusterfs glusterfs-fuse glusterfs-server xfsprogs", "systemctl enable --now glusterd",
+        ])
+        #expect(plan.warnings.contains { $0.contains("no --address given") })
+    }
+
+    @Test func addressesAreChecked() throws {
+        for bad in [["x": "10.0.0.1"], ["a": "10.0.0.256"], ["a": "gs1"], ["a": "1.2.3"]] {
+            #expect(throws: GlusterPlanError.self, "\(bad)") {
+                try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .distribute, bricks: GlusterPlannerTests.bricks("a:/b/v"), addresses: bad))
+            }
+        }
+        _ = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .distribute, bricks: GlusterPlannerTests.bricks("a:/b/v"), addresses: ["A": "fd00::1"]))
+    }
+}

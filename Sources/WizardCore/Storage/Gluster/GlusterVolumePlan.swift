@@ -33,6 +33,8 @@ public struct GlusterVolumePlan: Sendable, Equatable {
     public var glusterTypeName: String
     public var capacity: GlusterCapacity?
     public var warnings: [String]
+    /// Per host, before anything else: /etc/hosts lines, packages, glusterd enabled and started.
+    public var hostSetup: [GlusterHostSetup]
     public var commands: [GlusterHostCommand]
     /// Disks to partition, format and mount before `volume create`; destructive.
     public var preparations: [BrickPreparation]

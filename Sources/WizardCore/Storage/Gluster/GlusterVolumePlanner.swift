@@ -44,12 +44,18 @@ public enum GlusterVolumePlanner {
         warnings += directoryBrickWarnings(request, bricks)
         let capacity = computeCapacity(request: request, shape: shape, sets: sets, stripeSets: stripeSets, warnings: &warnings)
         let commands = makeCommands(request: request, shape: shape, bricks: bricks)
+        var hosts: [String] = []
+        for brick in bricks where !hosts.contains(where: { $0.lowercased() == brick.hostKey }) { hosts.append(brick.host) }
+        let hostSetup = try GlusterHostSetup.plan(hosts: hosts, addresses: request.addresses, serviceManager: request.serviceManager)
+        if request.addresses.isEmpty && hosts.count > 1 {
+            warnings.append("no --address given: every host name must resolve on every host (DNS), or give HOST=IP to add /etc/hosts lines as the seed does")
+        }
         let preparations = makePreparations(bricks)
         return GlusterVolumePlan(
             request: request, bricks: bricks, reordered: reordered, redundancySets: sets, stripeSets: stripeSets,
             numberOfBricks: shape.numberOfBricksText(brickCount: bricks.count),
             glusterTypeName: shape.glusterTypeName(brickCount: bricks.count),
-            capacity: capacity, warnings: warnings, commands: commands, preparations: preparations)
+            capacity: capacity, warnings: warnings, hostSetup: hostSetup, commands: commands, preparations: preparations)
     }
 
     // MARK: - Shape: counts per type

@@ -76,10 +76,14 @@ public struct GlusterVolumeRequest: Sendable, Equatable {
     public var brickSize: ByteSize?
     /// Append `force` to `volume create` (bricks on the root file system or at a mount point).
     public var force: Bool
+    /// Host name → IP address, written to every host's /etc/hosts; empty when DNS resolves them.
+    public var addresses: [String: String]
+    public var serviceManager: GlusterServiceManager
 
     public init(volumeName: String, type: GlusterVolumeType, bricks: [GlusterBrickSpec], replicaCount: Int? = nil,
                 stripeCount: Int? = nil, disperseCount: Int? = nil, redundancyCount: Int? = nil,
-                transport: GlusterTransport = .tcp, brickSize: ByteSize? = nil, force: Bool = false) {
+                transport: GlusterTransport = .tcp, brickSize: ByteSize? = nil, force: Bool = false,
+                addresses: [String: String] = [:], serviceManager: GlusterServiceManager = .systemd) {
         self.volumeName = volumeName
         self.type = type
         self.bricks = bricks
@@ -90,6 +94,8 @@ public struct GlusterVolumeRequest: Sendable, Equatable {
         self.transport = transport
         self.brickSize = brickSize
         self.force = force
+        self.addresses = addresses
+        self.serviceManager = serviceManager
     }
 }
 
