@@ -49,6 +49,11 @@ public enum GlusterVolumePlanner {
         let hostSetup = try GlusterHostSetup.plan(hosts: hosts, addresses: request.addresses, serviceManager: request.serviceManager)
         if request.addresses.isEmpty && hosts.count > 1 {
             warnings.append("no --address given: every host name must resolve on every host (DNS), or give HOST=IP to add /etc/hosts lines as the seed does")
+        } else if !request.addresses.isEmpty {
+            let without = hosts.filter { host in !request.addresses.keys.contains { $0.lowercased() == host.lowercased() } }
+            if !without.isEmpty {
+                warnings.append("no --address for \(without.joined(separator: ", ")): these names must resolve by DNS on every host")
+            }
         }
         let preparations = makePreparations(bricks)
         return GlusterVolumePlan(
@@ -404,7 +409,8 @@ public enum GlusterVolumePlanner {
                     // 512-byte inodes leave room for gluster's extended attributes. (The seed writes
                     // "-i size 512", which mkfs.xfs rejects; the option is "size=512".)
                     .run(argv: ["mkfs.xfs", "-f", "-i", "size=512", partition]),
-                    .createDirectory(path: mount, mode: 0o755, uid: 0, gid: 0),
+                    // mkdir -p: a chosen mount point may need parents (e.g. /bricks/engine).
+                    .run(argv: ["mkdir", "-p", mount]),
                     .appendLineIfAbsent(path: "/etc/fstab", line: "\(partition)\t\(mount)\txfs\tdefaults\t0 0"),
                     .run(argv: ["mount", mount]),
                     .createDirectory(path: brick.path, mode: 0o755, uid: 0, gid: 0),
