@@ -384,3 +384,20 @@ import Testing
         #expect(partial.warnings.contains("no --address for b, c: these names must resolve by DNS on every host"))
     }
 }
+
+@Suite struct StorageValidatorsTests {
+    @Test func messagesOrNil() {
+        #expect(StorageValidators.exportDomainUUID("37e0e64b-5445-4bc3-8675-ceff4637e8e3") == nil)
+        #expect(StorageValidators.exportDomainUUID("x")?.contains("is not a storage domain UUID") == true)
+        #expect(StorageValidators.nfsRemotePath("nfs:/export") == nil)
+        #expect(StorageValidators.nfsRemotePath("nfs")?.contains("no ':'") == true)
+        #expect(StorageValidators.exportDomainDescription("Export") == nil)
+        #expect(StorageValidators.exportDomainDescription(String(repeating: "x", count: 51))?.contains("at most 50") == true)
+        #expect(StorageValidators.glusterBrick("gs1.example.com:/gluster_brick0") == nil)
+        #expect(StorageValidators.glusterBrick("gs1.example.com:brick")?.contains("not an absolute path") == true)
+        #expect(StorageValidators.glusterVolumeName("gluster-vol1") == nil)
+        #expect(StorageValidators.glusterVolumeName("all") != nil)
+        #expect(StorageValidators.byteSize("5GB") == nil)
+        #expect(StorageValidators.byteSize("5 parsecs") != nil)
+    }
+}

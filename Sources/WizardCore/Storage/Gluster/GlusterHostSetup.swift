@@ -45,13 +45,6 @@ public struct GlusterHostSetup: Sendable, Equatable {
     }
 
     static func isIPAddress(_ text: String) -> Bool {
-        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
-        if octets.count == 4 {
-            return octets.allSatisfy { octet in
-                !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber) && Int(octet)! <= 255
-            }
-        }
-        // IPv6: hex groups and colons (the resolver checks the rest).
-        return text.contains(":") && text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        Validators.isIPv4(text) || Validators.isIPv6(text)
     }
 }

@@ -127,9 +127,9 @@ public enum GlusterPlanError: Error, Sendable, Equatable, CustomStringConvertibl
 enum GlusterNames {
     static func checkHost(_ host: String, in text: String) throws(GlusterPlanError) {
         if host.isEmpty { throw .invalidBrick(text, reason: "the host is empty") }
-        let allowed = host.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "-") }
-        if !allowed || host.hasPrefix("-") || host.hasPrefix(".") || host.hasSuffix("-") {
-            throw .invalidBrick(text, reason: "\"\(host)\" is not a host name or IPv4 address (letters, digits, '.', '-')")
+        // IPv6 is left out: gluster's HOST:PATH syntax has no brackets for it.
+        if !(Validators.isIPv4(host) || Validators.isHostName(host)) {
+            throw .invalidBrick(text, reason: "\"\(host)\" is not a host name or IPv4 address")
         }
     }
 
