@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
+        .testTarget(name: "StorageTests", dependencies: ["WizardCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,8 @@ struct OvirtWizard: ParsableCommand {
             AnswersCommand.self,
             FlowsCommand.self,
             CPUCheckCommand.self,
+            ExportDomainCommand.self,
+            GlusterCommand.self,
         ]
     )
 }

@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import WizardCore
+
+/// `ovirt-wizard gluster …`: GlusterFS volumes for oVirt storage.
+struct GlusterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gluster",
+        abstract: "Plan GlusterFS volumes for oVirt.",
+        subcommands: [GlusterPlanCommand.self]
+    )
+}
+
+extension GlusterVolumeType: ExpressibleByArgument {}
+extension GlusterTransport: ExpressibleByArgument {}
+extension GlusterServiceManager: ExpressibleByArgument {}
+
+struct GlusterPlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print a volume's layout, usable capacity, warnings and the exact gluster commands.",
+        discussion: """
+            Bricks are HOST:/DIRECTORY (used as it is), HOST:/dev/DISK (partitioned, formatted with \
+            mkfs.xfs -i size=512 and mounted by the plan: destroys its data) or HOST:/dev/DISK=/MOUNTPOINT. \
+            Nothing is run: applying the plan over SSH is not built yet.
+            """
+    )
+
+    @Option(name: .customLong("host"), help: ArgumentHelp("A brick, HOST:BRICK; repeat for every brick, in the order you want.", valueName: "host:brick"))
+    var bricks: [String] = []
+
+    @Option(help: "distribute, replicate, distributed-replicate, disperse, stripe, distributed-striped-replicate.")
+    var type: GlusterVolumeType
+
+    @Option(help: "Volume name.")
+    var volume: String = "gluster-vol1"
+
+    @Option(help: "Copies of each file (replicate types).")
+    var replica: Int?
+
+    @Option(help: "Bricks each file is striped over (stripe types; GlusterFS ≤ 5 only).")
+    var stripe: Int?
+
+    @Option(help: "Bricks per disperse set (disperse; default: all bricks).")
+    var disperse: Int?
+
+    @Option(help: "Bricks per disperse set that may fail.")
+    var redundancy: Int?
+
+    @Option(help: "tcp, rdma or tcp,rdma.")
+    var transport: GlusterTransport = .tcp
+
+    @Option(name: .customLong("brick-size"), help: "Size of each brick, e.g. 5GB (decimal), 5G or 5GiB (binary).")
+    var brickSize: String?
+
+    @Flag(help: "Append 'force' to volume create (bricks at mount points or on the root file system).")
+    var force = false
+
+    @Option(name: .customLong("address"), help: ArgumentHelp("HOST=IP for /etc/hosts on every host (when there is no DNS); repeat per host.", valueName: "host=ip"))
+    var addresses: [String] = []
+
+    @Option(name: .customLong("service-manager"), help: "systemd (EL7+) or sysvinit (EL6, as in the seed).")
+    var serviceManager: GlusterServiceManager = .systemd
+
+    @Option(name: .customLong("confirm-destroy"), help: ArgumentHelp("Confirm that HOST:/dev/DISK may be wiped; repeat for every disk.", valueName: "host:device"))
+    var confirmations: [String] = []
+
+    func run() throws {
+        let plan: GlusterVolumePlan
+        do {
+            if bricks.isEmpty { throw GlusterPlanError.invalidCounts("give the bricks with --host HOST:BRICK, once per brick") }
+            var addressMap: [String: String] = [:]
+            for pair in addresses {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, addressMap[parts[0]] == nil else {
+                    throw GlusterPlanError.invalidCounts("--address \(pair): expected HOST=IP, once per host")
+                }
+                addressMap[parts[0]] = parts[1]
+            }
+            let request = GlusterVolumeRequest(
+                volumeName: volume, type: type, bricks: try bricks.map { try GlusterBrickSpec(parsing: $0) },
+                replicaCount: replica, stripeCount: stripe, disperseCount: disperse, redundancyCount: redundancy,
+                transport: transport, brickSize: try brickSize.map { try ByteSize(parsing: $0) }, force: force,
+                addresses: addressMap, serviceManager: serviceManager)
+            plan = try GlusterVolumePlanner.plan(request)
+        } catch let error as GlusterPlanError {
+            StorageCommandOutput.error("error: \(error.description)")
+            throw ExitCode(2)
+        }
+        print(GlusterPlanText.render(plan, confirmed: Set(confirmations)), terminator: "")
+        // A confirmation that matches nothing is a typo the operator must see.
+        let unknown = Set(confirmations).subtracting(plan.requiredConfirmations).sorted()
+        if !unknown.isEmpty {
+            StorageCommandOutput.error("error: --confirm-destroy \(unknown.joined(separator: ", ")) names no disk of this plan")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// The plan as the operator reads it.
+enum GlusterPlanText {
+    static func render(_ plan: GlusterVolumePlan, confirmed: Set<String>) -> String {
+        var out = ""
+        func line(_ text: String = "") { out += text + "\n" }
+        let request = plan.request
+        line("Volume \(request.volumeName): \(plan.glusterTypeName), bricks \(plan.numberOfBricks), transport \(request.transport.rawValue)")
+        line()
+        line(plan.reordered ? "Layout (bricks reordered, see warnings):" : "Layout (bricks in your order):")
+        let setName = request.type.usesReplica ? "replica set" : request.type == .disperse ? "disperse set" : nil
+        func setLine(_ set: [GlusterBrick], _ number: Int, indent: String) {
+            let members = set.map(\.description).joined(separator: "  ")
+            line(setName.map { "\(indent)\($0) \(number): \(members)" } ?? "\(indent)\(members)")
+        }
+        if request.type.usesStripe {
+            var setNumber = 0
+            for (index, stripeSet) in plan.stripeSets.enumerated() {
+                line("  stripe set \(index + 1):")
+                for set in stripeSet {
+                    setNumber += 1
+                    setLine(set, setNumber, indent: "    ")
+                }
+            }
+        } else if setName != nil {
+            for (index, set) in plan.redundancySets.enumerated() { setLine(set, index + 1, indent: "  ") }
+        } else {
+            for brick in plan.bricks { line("  \(brick)") }
+        }
+        line()
+        if let capacity = plan.capacity {
+            line("Capacity: \(capacity.usable) usable of \(capacity.raw) raw (\(capacity.explanation))")
+        } else {
+            line("Capacity: unknown (give --brick-size)")
+        }
+        if !plan.warnings.isEmpty {
+            line()
+            line("Warnings:")
+            for warning in plan.warnings { line("  - \(warning)") }
+        }
+        line()
+        line("Host setup (\(request.serviceManager.rawValue)):")
+        for setup in plan.hostSetup {
+            line("  [\(setup.host)]")
+            for operation in setup.operations { line("      \(operation.summary)") }
+        }
+        if !plan.preparations.isEmpty {
+            line()
+            line("Brick preparation (DESTROYS ALL DATA on each disk; confirm each with --confirm-destroy HOST:DEVICE):")
+            for preparation in plan.preparations {
+                let state = confirmed.contains(preparation.confirmationToken) ? "confirmed" : "NOT CONFIRMED"
+                line("  [\(preparation.host)] \(preparation.device) → \(preparation.partition) at \(preparation.mountPoint)  [\(state)]")
+                for operation in preparation.operations { line("      \(operation.summary)") }
+            }
+        }
+        line()
+        line("Commands:")
+        for command in plan.commands {
+            line("  [\(command.host)] \(command.shellLine)")
+            line("      # \(command.purpose)")
+        }
+        return out
+    }
+}
