@@ -18,6 +18,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "OtopiKit"),
+        // ncursesw without pkgConfig: SwiftPM would drop its -D flags anyway (the shim defines NCURSES_WIDECHAR).
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TUI", dependencies: ["CNcursesw"]),
+        // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
+        .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
         .target(name: "WizardCore", dependencies: [
             "OtopiKit",
             .product(name: "Yams", package: "Yams"),
@@ -31,6 +36,7 @@ let package = Package(
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
