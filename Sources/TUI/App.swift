@@ -82,8 +82,9 @@ public final class AppRunner<App: TUIApp> {
 
     /// Runs until the app quits or a signal arrives; returns the exit code (128 + signal for signals).
     /// `signals` is polled every tick; pass nil in tests.
+    /// The first event is always `.resize` with the terminal's size, so the state knows it from the start.
     public func run(signals: SignalWatcher? = nil, stopWhenIdle: Bool = false) -> Int32 {
-        draw()
+        handle(.resize(backend.size))
         while exitCode == nil {
             if let sig = signals?.pendingSignal {
                 handle(.signal(sig))

@@ -70,7 +70,8 @@ public enum HelpOverlay {
         lines.append("Keys")
         let keyWidth = keys.map { CellWidth.of($0.keys) }.max() ?? 0
         for hint in keys {
-            lines += TextLayout.wrap(TextLayout.pad(hint.keys, width: keyWidth) + "  " + hint.action, width: inner)
+            // Not wrapped: wrapping would collapse the padding that aligns the actions.
+            lines.append(TextLayout.truncate(TextLayout.pad(hint.keys, width: keyWidth) + "  " + hint.action, width: inner))
         }
         lines += ["", "Press any key to close this help."]
         let height = min(area.height, lines.count + 2)

@@ -67,7 +67,7 @@ public struct HubList: Hashable, Sendable {
         guard rect.height > 0 else { return }
         var viewport = self.viewport
         let titleWidth = min(max(items.map { CellWidth.of($0.title) }.max() ?? 0, 12), rect.width / 3)
-        let statusWidth = 13
+        let statusWidth = 14
         for (line, index) in viewport.visibleRange(height: rect.height).enumerated() {
             let item = items[index]
             let row = rect.row + line
