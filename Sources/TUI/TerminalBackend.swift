@@ -17,20 +17,21 @@ public final class MemoryBackend: TerminalBackend {
     public private(set) var lastFrame: Frame?
     public private(set) var drawCount = 0
     public private(set) var fullRedrawCount = 0
-    private var pendingKeys: [Key] = []
+    /// Keys in order; a resize carries the size it takes effect with when read, as with ncurses.
+    private var pendingKeys: [(key: Key, size: Size?)] = []
 
     public init(size: Size) { self.size = size }
 
     /// Queues keys as if the operator typed them.
-    public func type(_ keys: [Key]) { pendingKeys.append(contentsOf: keys) }
+    public func type(_ keys: [Key]) { pendingKeys.append(contentsOf: keys.map { ($0, nil) }) }
 
     /// Queues every character of `text` as a key.
-    public func type(_ text: String) { pendingKeys.append(contentsOf: text.map { Key.character($0) }) }
+    public func type(_ text: String) { type(text.map { Key.character($0) }) }
 
-    /// Changes the size and queues the resize key, as ncurses does on SIGWINCH.
+    /// Queues a resize: when the loop reads it, the size changes and `.resize` is returned (as ncurses
+    /// does after SIGWINCH).
     public func resize(to newSize: Size) {
-        size = newSize
-        pendingKeys.append(.resize)
+        pendingKeys.append((.resize, newSize))
     }
 
     public var hasPendingKeys: Bool { !pendingKeys.isEmpty }
@@ -43,6 +44,9 @@ public final class MemoryBackend: TerminalBackend {
     public func redrawAll() { fullRedrawCount += 1 }
 
     public func readKey(timeoutMilliseconds: Int) -> Key? {
-        pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
+        guard !pendingKeys.isEmpty else { return nil }
+        let next = pendingKeys.removeFirst()
+        if let newSize = next.size { size = newSize }
+        return next.key
     }
 }
