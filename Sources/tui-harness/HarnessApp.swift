@@ -144,10 +144,7 @@ struct HarnessApp: TUIApp {
                 return (s, effects)
             }
             if key == .function(12) { return (s, [.custom(.crash)]) }
-            if !s.size.fits(.minimum) {
-                if key == .ctrlC { s.overlay = nil; return (s, [.quit(exitCode: 130)]) }
-                return (s, [])
-            }
+            // Below the minimum size keys still reach the screen: type-ahead racing a resize is not lost.
             let textFocused: Bool
             if case .section(let i) = s.screen { textFocused = s.sections[i].form.focusedFieldTakesText } else { textFocused = false }
             if let action = GlobalKeys.action(for: key, textFieldFocused: textFocused) {

@@ -62,18 +62,18 @@ import TUI
         #expect(runner.run() == 130)
     }
 
-    @Test func shrinkingShowsTheEnlargeScreenAndGrowingRestoresTheForm() {
+    @Test func shrinkingShowsTheEnlargeScreenAndGrowingRestoresTheFormWithTypeAhead() {
         let backend = MemoryBackend(size: .minimum)
         backend.type([.enter] + Self.text("typed.example"))
         backend.resize(to: Size(columns: 60, rows: 20))
         let runner = AppRunner(app: HarnessApp(save: { _ in "" }), state: HarnessState(size: .minimum), backend: backend)
         _ = runner.run(stopWhenIdle: true)
         #expect(backend.lastFrame!.lines.joined().contains("at least 80x24 (now 60x20)"))
-        backend.type("ignored while small")
+        backend.type(".more")  // typed ahead while the screen is too small: kept
         backend.resize(to: Size(columns: 100, rows: 30))
         _ = runner.run(stopWhenIdle: true)
         #expect(backend.lastFrame!.size == Size(columns: 100, rows: 30))
-        #expect(backend.lastFrame!.lines.contains { $0.contains("[typed.example ") }, "\(backend.lastFrame!.lines)")
+        #expect(backend.lastFrame!.lines.contains { $0.contains("[typed.example.more ") }, "\(backend.lastFrame!.lines)")
     }
 
     @Test func previewShowsProvenanceAndJumpsToProblems() {

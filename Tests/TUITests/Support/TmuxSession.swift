@@ -33,16 +33,9 @@ final class TmuxSession {
 
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = ["-S", socket, "-f", "/dev/null"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let output = directory.appendingPathComponent("tmux-output").path
+        try ChildProcess.run(["/usr/bin/tmux", "-S", socket, "-f", "/dev/null"] + arguments, output: output)
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
     /// Named keys (`Enter`, `Tab`, `BTab`, `C-c`, `F1`, `Up`, …).
@@ -52,8 +45,9 @@ final class TmuxSession {
     func type(_ text: String) throws { try tmux(["send-keys", "-t", "e2e", "-l", text]) }
 
     /// The pane's text; with `escapes`, including attribute and colour escape sequences.
-    func capture(escapes: Bool = false) throws -> String {
-        try tmux(["capture-pane", "-p", "-t", "e2e"] + (escapes ? ["-e"] : []))
+    /// Wrapped lines are joined; `history` adds that many lines scrolled off the top.
+    func capture(escapes: Bool = false, history: Int = 0) throws -> String {
+        try tmux(["capture-pane", "-p", "-J", "-t", "e2e"] + (escapes ? ["-e"] : []) + (history > 0 ? ["-S", "-\(history)"] : []))
     }
 
     func resize(width: Int, height: Int) throws {
@@ -65,15 +59,10 @@ final class TmuxSession {
     /// The pid of the program in the pane (the shell's child).
     func pid(of name: String) throws -> Int32? {
         let shell = try tmux(["display-message", "-p", "-t", "e2e", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        process.arguments = ["-P", shell, "-x", name]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Int32(String(decoding: data, as: UTF8.self).split(separator: "\n").first ?? "")
+        let output = directory.appendingPathComponent("pgrep-output").path
+        try ChildProcess.run(["/usr/bin/pgrep", "-P", shell, "-x", name], output: output)
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return Int32(text.split(separator: "\n").first ?? "")
     }
 
     /// Polls the pane until `text` appears; returns the last capture. Records an issue on timeout.
@@ -95,11 +84,12 @@ final class TmuxSession {
         let screen = try waitFor("EXIT=", timeout: timeout, sourceLocation: sourceLocation)
         Thread.sleep(forTimeInterval: 0.2)
         let final = try capture()
-        let code = final.split(separator: "\n").compactMap { line -> Int? in
-            guard line.hasPrefix("EXIT=") else { return nil }
-            return Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
-        }.last
-        let canonical = final.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "icanon" }
+        // Search, not line prefixes: without an alternate screen the last row can run into EXIT=.
+        guard let mark = final.range(of: "EXIT=", options: .backwards) else { return (nil, false) }
+        let after = final[mark.upperBound...]
+        let code = Int(after.prefix { $0.isNumber })
+        let words = after.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let canonical = words.contains("icanon") && !words.contains("-icanon")
         _ = screen
         return (code, canonical)
     }
@@ -118,4 +108,47 @@ enum BuiltProducts {
     }
 
     static var harness: String { directory.appendingPathComponent("tui-harness").path }
+}
+
+/// Runs a program to completion with posix_spawn and waitpid. Not Foundation's Process: its
+/// waitUntilExit hung here, and the child must start with default signal actions and an empty mask
+/// (the tmux server it may start lives on, and the program in its pane must receive SIGTERM/SIGHUP).
+enum ChildProcess {
+    struct Failed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    @discardableResult
+    static func run(_ argv: [String], output: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGWINCH] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for p in cArguments { free(p) } }
+        var pid: pid_t = 0
+        // A small fixed environment: the test runner's own (NO_COLOR, TERM, locale) must not leak into the pane.
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"
+        let environmentLines: [String] = ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home]
+        var cEnvironment: [UnsafeMutablePointer<CChar>?] = environmentLines.map { strdup($0) } + [nil]
+        defer { for p in cEnvironment { free(p) } }
+        let rc = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
+        guard rc == 0 else { throw Failed(description: "cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
 }
