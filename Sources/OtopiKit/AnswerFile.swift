@@ -94,7 +94,7 @@ extension AnswerFile {
     /// keeps a stray binary or log file from being taken for answers.
     public static let maximumLineLength = 64 * 1024
     /// Largest file accepted, for the same reason.
-    public static let maximumFileSize = 8 * 1024 * 1024
+    public static let maximumFileSize = 32 * 1024 * 1024
     /// Parsing stops after this many problems.
     static let maximumProblems = 20
 

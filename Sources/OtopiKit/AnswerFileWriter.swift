@@ -118,7 +118,7 @@ public enum AtomicFile {
         var template = Array((directory + "/.\(url.lastPathComponent).tmp-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
-        let tempPath = String(cString: template)
+        let tempPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var committed = false
         defer {
             if !committed { unlink(tempPath) }

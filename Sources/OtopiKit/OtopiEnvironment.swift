@@ -14,6 +14,8 @@ public struct OtopiEnvironment: Sendable, Equatable {
     public struct Item: Sendable, Equatable {
         public var value: OtopiValue
         public var origin: Origin
+        /// The text after `=` as written (`bool:no`), for spotting spellings otopi reads differently than meant.
+        public var raw: String
     }
 
     public private(set) var items: [String: Item] = [:]
@@ -38,7 +40,8 @@ public struct OtopiEnvironment: Sendable, Equatable {
                 }
                 for entry in section.entries {
                     guard let value = entry.value else { continue }
-                    let item = Item(value: value, origin: Origin(path: file.path, line: entry.line, section: target ?? .default))
+                    let item = Item(value: value, origin: Origin(path: file.path, line: entry.line, section: target ?? .default),
+                                    raw: entry.rawValue)
                     if let target { bySection[target, default: [:]][entry.key] = item } else { defaults[entry.key] = item }
                 }
             }

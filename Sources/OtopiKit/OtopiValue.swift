@@ -51,6 +51,15 @@ public enum OtopiValue: Hashable, Sendable {
         return false
     }
 
+    /// A `bool:` spelling that otopi reads, but probably not as the writer meant: `bool:no`, `bool:0` and
+    /// `bool:FALSE` are all True for otopi. Nil for `True`, `False`, `true`, `false`, `f`, `F`.
+    public static func boolSpellingProblem(_ raw: String) -> String? {
+        guard raw.hasPrefix("bool:") else { return nil }
+        let text = String(raw.dropFirst(5))
+        if ["True", "False", "true", "false", "f", "F"].contains(text) { return nil }
+        return "\(raw) is read by otopi as True (only f, F, false and False are False); write bool:True or bool:False"
+    }
+
     /// Parses `type:value` exactly as otopi does.
     ///
     /// - `bool`: False only for `f`, `F`, `false`, `False`; anything else (even `no` or an empty value) is True.
@@ -81,7 +90,7 @@ public enum OtopiValue: Hashable, Sendable {
     }
 
     /// Python's `int(str)` for base 10; nil where Python raises (or where the value does not fit 64 bits).
-    static func pythonInt(_ raw: String) -> Int? {
+    public static func pythonInt(_ raw: String) -> Int? {
         let trimmed = raw.trimmingPythonWhitespace()
         var scalars = Substring(trimmed).unicodeScalars[...]
         var negative = false
@@ -112,7 +121,7 @@ public enum OtopiValue: Hashable, Sendable {
     }
 
     /// Python's `str.splitlines()` (no `keepends`): every kind of line break it knows, no trailing empty item.
-    static func pythonSplitLines(_ text: String) -> [String] {
+    public static func pythonSplitLines(_ text: String) -> [String] {
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         var iterator = text.unicodeScalars.makeIterator()

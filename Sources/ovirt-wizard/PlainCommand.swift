@@ -1,13 +1,121 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import OtopiKit
+import Synchronization
+import WizardCore
+
 struct PlainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plain", abstract: "Not built yet.")
-    func run() throws { throw ValidationError("ovirt-wizard plain is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "plain",
+        abstract: "Ask a flow's questions as otopi's line dialog and write the answer file.",
+        discussion: """
+            Prints the same section titles, prompts and [defaults] as the real tool, re-asks bad answers with \
+            [ ERROR ], shows the CONFIGURATION PREVIEW and, once confirmed, writes the answer file (mode 0600). \
+            Reads answers from a terminal or a pipe. With --offline no host is contacted and the seed environment \
+            decides the questions that depend on the host.
+            """)
+
+    @Option(help: "The flow: engine-setup or hosted-engine.") var flow: String
+    @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
+    @Option(name: .customLong("answers"), help: ArgumentHelp("Pre-fill from an answer file (repeatable; later files win).", valueName: "FILE"))
+    var answerFiles: [String] = []
+    @Option(help: ArgumentHelp("Where to write the answer file.", valueName: "FILE")) var output = "answers.conf"
+    @Option(help: ArgumentHelp("Seed for generated defaults (the VM's MAC address), to replay a dialog exactly.", valueName: "N"))
+    var randomSeed: UInt64?
+    @OptionGroup var screens: ScreensOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let flow = try screens.flow(named: flow)
+            let environment = OtopiEnvironment(files: try loadAnswerFiles(answerFiles))
+            let outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+            var session = FlowSession(flow: flow, offline: offline,
+                                      randomSeed: randomSeed ?? UInt64.random(in: .min ... .max))
+            session.load(environment)
+
+            let io = TerminalDialogIO()
+            let info = { (text: String) in io.write(OtopiConsoleFormat.log(DialogMessage(.info, text), color: io.color) + "\n") }
+            let warn = { (text: String) in io.write(OtopiConsoleFormat.log(DialogMessage(.warning, text), color: io.color) + "\n") }
+            info("ovirt-wizard: \(flow.title)")
+            if offline {
+                info("--offline: no host is contacted; host facts: \(flow.seedFacts.description)")
+            } else {
+                warn("Probing the target host over SSH is not built yet; the questions that depend on the host use the \(flow.seedFacts.description)")
+            }
+            for file in answerFiles { info("Answers read from \(file)") }
+            for warning in session.loadWarnings { warn(warning) }
+
+            let progress = ProgressSnapshot(session: session, path: outputPath)
+            progress.installInterruptHandler(io: io)
+            var dialog = PlainDialog(session: session, checker: OfflineChecker(reason: offline ? "--offline" : "host probing is not built yet"),
+                                     onProgress: { progress.update($0) })
+            let outcome = dialog.run(io: io)
+            switch outcome {
+            case .confirmed:
+                try write(dialog.session, to: outputPath, complete: true)
+                info("Generating answer file '\(outputPath)'")
+                info("Use it on the host with: \(flow.tool) --config-append=\(outputPath)")
+                return 0
+            case .aborted, .endOfInput:
+                try write(dialog.session, to: outputPath, complete: false)
+                info("The answers given so far are saved in '\(outputPath)' (incomplete); continue with: ovirt-wizard plain --flow \(flow.id) --answers \(outputPath)")
+                return 1
+            }
+        }
+    }
 }
-struct AnswersCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "answers", abstract: "Not built yet.")
-    func run() throws { throw ValidationError("ovirt-wizard answers is not built yet") }
+
+/// Writes a session's answers; an incomplete file says so in its first lines.
+func write(_ session: FlowSession, to path: String, complete: Bool) throws {
+    let flow = session.flow
+    var comments = ["ovirt-wizard answers for \(flow.tool) (oVirt \(flow.version)): \(flow.tool) --config-append=FILE"]
+    if !complete {
+        comments.append("INCOMPLETE: not every question is answered; continue with ovirt-wizard plain --flow \(flow.id) --answers FILE")
+    }
+    do {
+        let text = try AnswerFileWriter.render(session.answerFileValues(), comments: comments)
+        try AtomicFile.write(text, to: path)
+    } catch let error as AnswerFileWriter.Unrepresentable {
+        throw CLIError(message: "cannot write \(path): \(error)", code: 1)
+    } catch {
+        throw CLIError(message: "\(error)", code: 1)
+    }
 }
-struct FlowsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "flows", abstract: "Not built yet.")
-    func run() throws { throw ValidationError("ovirt-wizard flows is not built yet") }
+
+/// The latest answers, kept where the Ctrl-C and hang-up handlers can save them.
+final class ProgressSnapshot: Sendable {
+    let state: Mutex<FlowSession>
+    let path: String
+
+    init(session: FlowSession, path: String) {
+        state = Mutex(session)
+        self.path = path
+    }
+
+    func update(_ session: FlowSession) {
+        state.withLock { $0 = session }
+    }
+
+    /// Ctrl-C, a hang-up or TERM: echo back on, the answers so far saved, exit 130/129/143.
+    func installInterruptHandler(io: TerminalDialogIO) {
+        for sig in [SIGINT, SIGHUP, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [self] in
+                TerminalEcho.restore()
+                let session = state.withLock { $0 }
+                let saved = (try? write(session, to: path, complete: false)) != nil
+                let message = saved ? "Interrupted; the answers given so far are saved in '\(path)' (incomplete)"
+                                    : "Interrupted; the answers could not be saved to '\(path)'"
+                FileHandle.standardOutput.write(Data(("\n" + OtopiConsoleFormat.log(DialogMessage(.error, message), color: io.color) + "\n").utf8))
+                exit(128 + sig)
+            }
+            source.resume()
+            Self.sources.append(source)
+        }
+    }
+
+    /// Kept alive for the life of the process; set up once from the main thread.
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
 }

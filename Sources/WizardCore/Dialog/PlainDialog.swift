@@ -1,0 +1,108 @@
+import Foundation
+import OtopiKit
+
+/// Line input and output for the plain dialog; the executable gives it the terminal or a pipe.
+public protocol DialogIO: AnyObject {
+    /// Writes text as it is (no newline added).
+    func write(_ text: String)
+    /// Reads one line without its newline; nil at end of input. `hidden` turns echo off on a terminal.
+    func readLine(hidden: Bool) -> String?
+    /// Colour the log brackets (a terminal, and NO_COLOR unset).
+    var color: Bool { get }
+}
+
+/// otopi's human dialog over a flow: section titles, prompts, `[default]`s, `[ ERROR ]` and re-ask,
+/// the CONFIGURATION PREVIEW and its confirmation. The executable writes the answer file from the result.
+public struct PlainDialog {
+    public enum Outcome: Sendable, Equatable {
+        /// Every question answered and the preview confirmed.
+        case confirmed
+        /// An answer ended the dialog (otopi's own message).
+        case aborted(String)
+        /// Input ended while a question was waiting.
+        case endOfInput(question: String)
+    }
+
+    public var session: FlowSession
+    public var checker: HostChecker
+    /// Called after every accepted answer (the executable keeps a copy for Ctrl-C and autosave).
+    public var onProgress: (FlowSession) -> Void
+
+    public init(session: FlowSession, checker: HostChecker, onProgress: @escaping (FlowSession) -> Void = { _ in }) {
+        self.session = session
+        self.checker = checker
+        self.onProgress = onProgress
+    }
+
+    public mutating func run(io: some DialogIO) -> Outcome {
+        func log(_ m: DialogMessage) { io.write(OtopiConsoleFormat.log(m, color: io.color) + "\n") }
+
+        for section in session.flow.sections {
+            if session.showsTitle(section), let title = section.title {
+                for line in OtopiConsoleFormat.title(title) { io.write(line + "\n") }
+                for note in section.notes { io.write(OtopiConsoleFormat.note(note) + "\n") }
+            }
+            for question in section.questions where session.needsAnswer(question) {
+                if let outcome = ask(question, io: io, log: log) { return outcome }
+            }
+        }
+
+        if !session.unchecked.isEmpty {
+            log(DialogMessage(.info, "Not checked, because the target host could not be asked:"))
+            for item in session.unchecked {
+                io.write(OtopiConsoleFormat.note("- \(item.what) (\(item.reason))") + "\n")
+            }
+        }
+        let preview = session.preview()
+        for line in OtopiConsoleFormat.title(preview.title) { io.write(line + "\n") }
+        for line in preview.lines { io.write(OtopiConsoleFormat.note(line) + "\n") }
+        if !preview.wizardRows.isEmpty {
+            io.write(OtopiConsoleFormat.note("") + "\n")
+            let target = preview.wizardRows.map { "\($0.label): \($0.text ?? "missing")" }.joined(separator: ", ")
+            io.write(OtopiConsoleFormat.note("(ovirt-wizard) \(target)") + "\n")
+        }
+        let confirm = session.flow.preview.confirm
+        if session.needsAnswer(confirm), let outcome = ask(confirm, io: io, log: log) {
+            return outcome
+        }
+        return .confirmed
+    }
+
+    mutating func ask(_ question: Question, io: some DialogIO, log: (DialogMessage) -> Void) -> Outcome? {
+        if let rejected = session.rejection(for: question) {
+            let shown = session.isSecret(question.key) ? Secrets.mask : rejected.value.displayText
+            log(DialogMessage(.error, "\(rejected.origin): \(question.key)=\(shown) was not used: \(rejected.reason)"))
+        }
+        var exchange = session.exchange(for: question)
+        var showNotes = true
+        while true {
+            let prompt = exchange.prompt
+            if showNotes {
+                for m in prompt.before { log(m) }
+                for note in prompt.notes { io.write(OtopiConsoleFormat.note(note) + "\n") }
+            }
+            io.write(OtopiConsoleFormat.prompt(prompt.text))
+            guard let line = io.readLine(hidden: prompt.hidden) else {
+                io.write("\n")
+                log(DialogMessage(.error, "End of input while waiting for an answer to: \(question.label)"))
+                return .endOfInput(question: question.key)
+            }
+            let step = exchange.submit(line, checker: checker, answers: session.answers)
+            switch step {
+            case .ask(let messages):
+                messages.forEach(log)
+                // otopi prints the notes again only when the whole question starts over
+                showNotes = exchange.stage == .main && !messages.isEmpty && question.notes.count > 1
+            case .accepted(let messages, let values, let unchecked):
+                session.accept(values, unchecked: unchecked)
+                messages.forEach(log)
+                onProgress(session)
+                return nil
+            case .abort(let messages, let reason):
+                messages.forEach(log)
+                log(DialogMessage(.error, reason))
+                return .aborted(reason)
+            }
+        }
+    }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import OtopiKit
+
+/// The flow engine: which question comes next, what it offers, and the answers so far with their provenance.
+///
+/// Follows otopi: questions are asked in flow order; one whose key already has a value is skipped; a condition
+/// decides whether a question applies at all. Pure: facts, checks, file access and randomness are handed in.
+public struct FlowSession: Sendable {
+    public let flow: Flow
+    public private(set) var facts: HostFacts
+    /// Detected facts come from a probed host; seeded ones from the flow file.
+    public private(set) var factsProbed: Bool
+    /// Leave out the wizard's own sections (target host): nothing will be contacted.
+    public let offline: Bool
+    public private(set) var answers = Answers()
+    /// Values from answer files that failed validation, to be asked again with the reason.
+    public private(set) var rejected: [String: RejectedAnswer] = [:]
+    /// Warnings about loaded values that were kept (below a minimum, say).
+    public private(set) var loadWarnings: [String] = []
+    /// Host checks that could not run.
+    public private(set) var unchecked: [UncheckedItem] = []
+    var generatedDefaults: [String: String] = [:]
+    public let context: ValidationContext
+
+    public init(flow: Flow, facts: HostFacts? = nil, factsProbed: Bool = false, offline: Bool,
+                randomSeed: UInt64, context: ValidationContext = .local) {
+        self.flow = flow
+        self.facts = facts ?? flow.seedFacts
+        self.factsProbed = factsProbed
+        self.offline = offline
+        self.context = context
+        var rng = SplitMix64(seed: randomSeed)
+        for q in flow.questions {
+            if case .randomMAC(let prefix)? = q.defaultValue {
+                // hosted-engine: 00:16:3e, then 0x00-0x7f, then two bytes 0x00-0xff, in lower-case hex
+                let bytes = [UInt8(rng.next() % 0x80), UInt8(rng.next() % 0x100), UInt8(rng.next() % 0x100)]
+                generatedDefaults[q.key] = prefix + bytes.map { String(format: ":%02x", $0) }.joined()
+            }
+        }
+        applyComputed()
+    }
+
+    /// Replaces the facts (after probing a host) and recomputes what depends on them.
+    public mutating func setFacts(_ newFacts: HostFacts, probed: Bool) {
+        facts = newFacts
+        factsProbed = probed
+        applyComputed()
+    }
+
+    mutating func applyComputed() {
+        for c in flow.computed where answers[c.key]?.provenance != .operator && !isFromFile(c.key) {
+            let text: String?
+            let provenance: Provenance
+            switch c.source {
+            case .fact(let name): text = facts.string(name); provenance = .detected
+            case .value(let v): text = v; provenance = .default
+            default: text = nil; provenance = .default
+            }
+            guard let text else { continue }
+            answers[c.key] = Answer(Self.typed(text, c.valueType), provenance)
+        }
+    }
+
+    func isFromFile(_ key: String) -> Bool {
+        if case .file? = answers[key]?.provenance { return true }
+        return false
+    }
+
+    static func typed(_ text: String, _ type: ValueType) -> OtopiValue {
+        switch type {
+        case .int: return OtopiValue.pythonInt(text).map(OtopiValue.int) ?? .string(text)
+        case .bool: return .bool(!["f", "F", "false", "False"].contains(text))
+        case .multiStr: return .multiString([text])
+        case .str: return .string(text)
+        }
+    }
+
+    // MARK: - which questions apply
+
+    func sectionApplies(_ section: FlowSection) -> Bool {
+        !(offline && section.isWizard)
+    }
+
+    /// Whether a section's title is printed (otopi prints titles even when every question is answered).
+    public func showsTitle(_ section: FlowSection) -> Bool {
+        guard sectionApplies(section), section.title != nil else { return false }
+        return section.condition?.holds(answers: value(for:), facts: facts) ?? true
+    }
+
+    public func value(for key: String) -> OtopiValue? { answers[key]?.value }
+
+    /// Whether the question applies now (its section is in use and its condition holds).
+    public func isActive(_ question: Question) -> Bool {
+        if let section = flow.section(of: question), !sectionApplies(section) { return false }
+        return question.condition?.holds(answers: value(for:), facts: facts) ?? true
+    }
+
+    public func needsAnswer(_ question: Question) -> Bool {
+        isActive(question) && !answers.isAnswered(question.key)
+    }
+
+    /// The first question, in flow order, that applies and has no answer; the preview confirmation comes last.
+    public func nextQuestion(includingConfirmation: Bool = true) -> Question? {
+        let candidates = includingConfirmation ? flow.questions : flow.sections.flatMap(\.questions)
+        return candidates.first(where: needsAnswer)
+    }
+
+    /// Every question that applies now, in order.
+    public var activeQuestions: [Question] { flow.questions.filter(isActive) }
+
+    // MARK: - what a question offers
+
+    public func validValues(for question: Question) -> [String] {
+        var values: [String]
+        switch question.values {
+        case .list(let list)?: values = list
+        case .fact(let name)?: values = facts.list(name) ?? facts.string(name).map { [$0] } ?? []
+        case nil: values = question.kind == .boolean ? [question.booleanLabels.0, question.booleanLabels.1] : []
+        }
+        if let within = question.valuesWithin, let allowed = facts.list(within.fact) {
+            values = values.filter(allowed.contains)
+        }
+        return values
+    }
+
+    /// The default as otopi would offer it now, and where it comes from.
+    public func defaultAnswer(for question: Question) -> (text: String, provenance: Provenance)? {
+        guard let source = question.defaultValue else { return nil }
+        switch source {
+        case .value(let v): return (v, .default)
+        case .fact(let name): return facts.string(name).map { ($0, .detected) }
+        case .domainOf(let key):
+            guard let fqdn = answers[key]?.value.stringValue else { return nil }
+            guard let dot = fqdn.firstIndex(of: "."), fqdn.index(after: dot) < fqdn.endIndex else { return ("Test", .default) }
+            return (String(fqdn[fqdn.index(after: dot)...]), .default)
+        case .randomMAC: return generatedDefaults[question.key].map { ($0, .default) }
+        case .firstValue: return validValues(for: question).first.map { ($0, factsBacked(question)) }
+        case .preferredValue(let preferred):
+            let values = validValues(for: question)
+            return (values.contains(preferred) ? preferred : values.first).map { ($0, factsBacked(question)) }
+        }
+    }
+
+    func factsBacked(_ question: Question) -> Provenance {
+        if question.valuesWithin != nil { return .detected }
+        if case .fact? = question.values { return .detected }
+        return .default
+    }
+
+    /// Starts asking a question: the exchange drives its prompt and follow-ups.
+    public func exchange(for question: Question) -> QuestionExchange {
+        let d = defaultAnswer(for: question)
+        return QuestionExchange(question: question, validValues: validValues(for: question), defaultText: d?.text,
+                                defaultProvenance: d?.provenance ?? .default, context: context)
+    }
+
+    /// Why a loaded answer for this question was refused, if it was.
+    public func rejection(for question: Question) -> RejectedAnswer? { rejected[question.key] }
+
+    // MARK: - recording answers
+
+    /// Records what an exchange accepted.
+    public mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
+        for (key, answer) in values {
+            answers[key] = answer
+            rejected[key] = nil
+        }
+        let keys = Set(values.keys)
+        unchecked.removeAll { keys.contains($0.key) }
+        unchecked += newUnchecked
+    }
+
+    /// Forgets an answer so that its question is asked again (going back in a screen, say).
+    public mutating func clear(_ key: String) {
+        answers.remove(key)
+        if let q = flow.question(forKey: key) {
+            for effect in q.effects.values { for k in effect.keys { answers.remove(k) } }
+        }
+        unchecked.removeAll { $0.key == key }
+    }
+
+    /// Pre-fills from answer files, as otopi's `[environment:*]` sections would, and validates each value of a
+    /// question. A value that fails is set aside and its question asked again with the reason; keys the flow does
+    /// not know are kept as they are and written back.
+    public mutating func load(_ environment: OtopiEnvironment) {
+        for (key, item) in environment.items {
+            answers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line))
+        }
+        let asked = Set(flow.questions.map(\.key))
+        for (key, item) in environment.items where !asked.contains(key) {
+            if let problem = OtopiValue.boolSpellingProblem(item.raw) { loadWarnings.append("\(key) (\(item.origin)): \(problem)") }
+        }
+        for question in flow.questions {
+            guard let item = environment[question.key], !item.value.isNone else { continue }
+            if let problem = OtopiValue.boolSpellingProblem(item.raw) {
+                rejected[question.key] = RejectedAnswer(key: question.key, value: item.value, origin: item.origin, reason: problem)
+                answers.remove(question.key)
+                continue
+            }
+            switch validateLoaded(item.value, for: question) {
+            case .ok: break
+            case .warning(let w): loadWarnings.append("\(question.key) (\(item.origin)): \(w)")
+            case .error(let reason):
+                rejected[question.key] = RejectedAnswer(key: question.key, value: item.value, origin: item.origin, reason: reason)
+                answers.remove(question.key)
+            }
+        }
+    }
+
+    /// Checks a value given in a file: its type first (a wrong type silently misleads otopi), then the answer rules.
+    /// There is no follow-up to ask: below a minimum is a warning, as for otopi's non-interactive path.
+    public func validateLoaded(_ value: OtopiValue, for question: Question) -> ValidationResult {
+        let expected = question.kind == .boolean ? ValueType.bool : question.valueType
+        let typeOK: Bool
+        switch (expected, value) {
+        case (.str, .string), (.bool, .bool), (.int, .int), (.multiStr, .multiString): typeOK = true
+        default: typeOK = false
+        }
+        guard typeOK else {
+            return .error("written as \(value.typeName):\(value.displayText), but otopi needs \(expected.rawValue):… here")
+        }
+        if question.kind == .boolean { return .ok }
+        let text = value.displayText
+        if text.isEmpty {
+            return question.allowEmpty ? .ok : .error("the value is empty")
+        }
+        let values = storedForms(of: validValues(for: question), question: question)
+        if !values.isEmpty, !values.contains(text) {
+            if !factsProbed, question.valuesWithin != nil {
+                // Offline the host's own list is unknown: accept any model the tool offers.
+                let all = storedForms(of: question.values.flatMap { if case .list(let l) = $0 { return l } else { return nil } } ?? [], question: question)
+                if all.contains(text) { return .ok }
+            }
+            let shown = validValues(for: question).joined(separator: ", ")
+            return .error("'\(text)' is not one of the valid values (\(shown))")
+        }
+        var warnings: [String] = []
+        for validator in question.validators {
+            switch Validators.validate(validator.name, text, context: context) {
+            case .ok: break
+            case .warning(let w): warnings.append(w)
+            case .error(let e):
+                return .error(validator.message.map { QuestionExchange.fill($0, values: [], defaultText: nil, value: text) } ?? e)
+            }
+        }
+        if let minimum = question.minimum, let n = OtopiValue.pythonInt(text), n < minimum.value {
+            warnings.append("\(minimum.warning) (\(n) < \(minimum.value))")
+        }
+        return warnings.isEmpty ? .ok : .warning(warnings.joined(separator: "; "))
+    }
+
+    func storedForms(of values: [String], question: Question) -> [String] {
+        values.map { QuestionExchange.store($0, for: question).displayText }
+    }
+
+    // MARK: - output
+
+    /// The values to write: every answer (keys the flow does not know, and the wizard's own `OVIRT_WIZARD/` keys,
+    /// which otopi ignores, included), minus computed values the tool must work out itself.
+    public func answerFileValues() -> [String: OtopiValue] {
+        let notWritten = Set(flow.computed.filter { !$0.write }.map(\.key))
+        var out: [String: OtopiValue] = [:]
+        for (key, answer) in answers.items where !notWritten.contains(key) || isFromFile(key) {
+            out[key] = answer.value
+        }
+        return out
+    }
+
+    /// Whether a key holds a secret (a hidden question's answer, or any key named like a password).
+    public func isSecret(_ key: String) -> Bool {
+        if flow.question(forKey: key)?.isHidden == true { return true }
+        return Secrets.looksSecret(key)
+    }
+
+    /// Questions that apply and still need an answer (for `answers check`, the hub and the preview).
+    public var missingQuestions: [Question] { activeQuestions.filter { !answers.isAnswered($0.key) } }
+}
+
+public enum Secrets {
+    /// The mask shown instead of any secret.
+    public static let mask = "********"
+
+    public static func looksSecret(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return k.contains("password") || k.contains("passwd") || k.hasSuffix("/secret") || k.contains("privatekey")
+    }
+}
+
+/// A small, seedable generator: the session's randomness is handed in (a seed), so a dialog can be replayed.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,46 @@
+import OtopiKit
+
+/// The outcome of a check that needs the target host (name resolution, ping, mount, reading a file).
+public enum CheckOutcome: Sendable, Equatable {
+    case passed
+    /// The answer is refused and asked again.
+    case failed(String)
+    /// Said, and the answer kept.
+    case warning(String)
+    /// The host could not be asked: reported as "not checked", never blocking.
+    case notChecked(String)
+}
+
+/// Runs host-side checks. Deploy implements it over SSH; offline, every check is "not checked".
+public protocol HostChecker: Sendable {
+    func run(check: String, value: String, answers: Answers) -> CheckOutcome
+}
+
+public struct OfflineChecker: HostChecker {
+    public var reason: String
+    public init(reason: String = "no target host is reachable") { self.reason = reason }
+    public func run(check: String, value: String, answers: Answers) -> CheckOutcome { .notChecked(reason) }
+}
+
+/// A check that was not run, for the list shown before the preview.
+public struct UncheckedItem: Sendable, Equatable {
+    public var key: String
+    public var what: String
+    public var reason: String
+}
+
+public enum HostCheckDescriptions {
+    /// What a check verifies, in words, for "not checked" lists.
+    public static func describe(_ check: String, value: String) -> String {
+        switch check {
+        case "resolves": return "\(value) resolves to an address"
+        case "dns": return "\(value) is known to DNS"
+        case "pingable": return "gateway \(value) answers ping"
+        case "nfs_mount": return "\(value) mounts and is writable by vdsm:kvm (36:36) with 20 GB free"
+        case "readable_on_host": return "\(value) is readable by vdsm:kvm on the host"
+        case "db_connection": return "the database accepts these credentials"
+        case "iso_domain_path": return "\(value) is writable with 350 MB free"
+        default: return "\(check) for \(value)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import OtopiKit
+
+/// The CONFIGURATION PREVIEW: every effective value, in otopi's order and layout, with where it came from.
+public struct Preview: Sendable {
+    public struct Row: Sendable, Equatable {
+        public var label: String
+        public var key: String
+        /// The value as shown (secrets masked); nil when missing.
+        public var text: String?
+        public var provenance: Provenance?
+        public var isSecret: Bool
+        /// Missing, or refused from a file: what to fix.
+        public var problem: String?
+    }
+
+    public var title: String
+    public var width: Int
+    /// otopi's preview lines, in its order.
+    public var rows: [Row]
+    /// The wizard's own values (target host, SSH), shown apart from otopi's.
+    public var wizardRows: [Row]
+    /// Questions that apply but have no valid answer yet.
+    public var missing: [Row]
+
+    /// otopi's `'{description:W}: {value}'` lines for the rows that have a value.
+    public var lines: [String] {
+        rows.compactMap { row in row.text.map { Preview.line(row.label, $0, width: width) } }
+    }
+
+    public static func line(_ label: String, _ value: String, width: Int) -> String {
+        let pad = max(0, width - label.count)
+        return label + String(repeating: " ", count: pad) + ": " + value
+    }
+}
+
+extension FlowSession {
+    public func preview() -> Preview {
+        let spec = flow.preview
+        var rows: [Preview.Row] = []
+        let answerOf: (String) -> OtopiValue? = { self.value(for: $0) }
+        for item in spec.items {
+            if let condition = item.condition, !condition.holds(answers: answerOf, facts: facts) { continue }
+            let secret = isSecret(item.key)
+            if let answer = answers[item.key], !answer.value.isNone {
+                rows.append(.init(label: item.label, key: item.key, text: secret ? Secrets.mask : answer.value.displayText,
+                                  provenance: answer.provenance, isSecret: secret, problem: nil))
+            } else if let otherwise = item.otherwise,
+                      otherwise.condition?.holds(answers: answerOf, facts: facts) ?? true {
+                rows.append(.init(label: item.label, key: item.key, text: otherwise.show, provenance: .default,
+                                  isSecret: false, problem: nil))
+            }
+        }
+        var wizardRows: [Preview.Row] = []
+        for section in flow.sections where section.isWizard && !offline {
+            for q in section.questions where isActive(q) {
+                let answer = answers[q.key]
+                let text = answer.map { q.isHidden ? Secrets.mask : ($0.value.displayText.isEmpty ? "(none)" : $0.value.displayText) }
+                wizardRows.append(.init(label: q.label, key: q.key, text: text, provenance: answer?.provenance,
+                                        isSecret: q.isHidden, problem: text == nil ? "missing" : nil))
+            }
+        }
+        let missing = missingQuestions.filter { $0.key != flow.preview.confirm.key }.map { q -> Preview.Row in
+            let problem = rejected[q.key].map { "\($0.reason) (\($0.origin))" } ?? "no answer yet"
+            return .init(label: q.label, key: q.key, text: nil, provenance: nil, isSecret: q.isHidden, problem: problem)
+        }
+        return Preview(title: spec.title, width: spec.width, rows: rows, wizardRows: wizardRows, missing: missing)
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import OtopiKit
+import WizardCore
+
+struct AnswersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "answers", abstract: "Check or show otopi answer files.",
+        subcommands: [Check.self, Show.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that a file answers every question of a flow.",
+            discussion: """
+                Exit 0 when every question that applies is answered validly; 1 with one line `KEY: reason` per \
+                missing or invalid answer; 2 with `FILE:LINE: message` when the file cannot be read or parsed. \
+                Questions that depend on the host are decided with the flow's seed environment. The wizard's own \
+                target-host questions are checked only when the file answers one of them.
+                """)
+
+        @Option(help: "The flow to check against (engine-setup, hosted-engine).") var flow: String
+        @Argument(help: "The answer file.") var file: String
+        @OptionGroup var screens: ScreensOptions
+
+        func run() throws {
+            try runReportingErrors {
+                let flow = try screens.flow(named: flow)
+                let answerFile = try loadAnswerFiles([file])
+                let environment = OtopiEnvironment(files: answerFile)
+                let targetKeys = Set(flow.sections.filter(\.isWizard).flatMap(\.questions).map(\.key))
+                let namesTarget = environment.items.keys.contains(where: targetKeys.contains)
+                var session = FlowSession(flow: flow, offline: !namesTarget, randomSeed: 0)
+                session.load(environment)
+                var problems: [String] = []
+                for question in session.activeQuestions where !session.answers.isAnswered(question.key) {
+                    if let rejected = session.rejection(for: question) {
+                        problems.append("\(question.key): \(rejected.reason) (\(rejected.origin))")
+                    } else if question.key == flow.preview.confirm.key {
+                        problems.append("\(question.key): missing (\(flow.tool) will stop at the preview to ask for confirmation)")
+                    } else {
+                        problems.append("\(question.key): missing (\(flow.tool) will ask: \(question.label))")
+                    }
+                }
+                for warning in session.loadWarnings { printError("warning: \(warning)") }
+                for line in problems { print(line) }
+                if problems.isEmpty {
+                    let count = session.activeQuestions.count
+                    printError("\(file): answers all \(count) questions of \(flow.id) \(flow.version) that apply (host facts: \(flow.seedFacts.description))")
+                    return 0
+                }
+                return 1
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the typed values of answer files (passwords masked).",
+            discussion: "Several files are merged as otopi merges them: a later file wins, and [environment:enforce] > override > init > default.")
+
+        @Flag(help: "Print JSON.") var json = false
+        @Argument(help: "Answer files, in the order the tool would read them.") var files: [String]
+
+        func run() throws {
+            try runReportingErrors {
+                let environment = OtopiEnvironment(files: try loadAnswerFiles(files))
+                let keys = environment.items.keys.sorted(by: AnswerFileWriter.codePointOrder)
+                if json {
+                    var values: [String: Any] = [:]
+                    for key in keys {
+                        let item = environment[key]!
+                        values[key] = [
+                            "type": item.value.typeName,
+                            "value": jsonValue(item.value, secret: Secrets.looksSecret(key)),
+                            "file": item.origin.path, "line": item.origin.line,
+                            "section": item.origin.section.sectionName,
+                        ] as [String: Any]
+                    }
+                    let data = try JSONSerialization.data(withJSONObject: ["values": values],
+                                                          options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                    print(String(decoding: data, as: UTF8.self))
+                } else {
+                    let width = min(keys.map(\.count).max() ?? 0, 56)
+                    for key in keys {
+                        let item = environment[key]!
+                        let secret = Secrets.looksSecret(key) && !item.value.isNone
+                        let text = secret ? Secrets.mask : item.value.displayText.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 12))
+                        print("\(key.padding(width))  \(item.value.typeName.padding(9)) \(text)    (\(item.origin))")
+                    }
+                }
+                return 0
+            }
+        }
+
+        func jsonValue(_ value: OtopiValue, secret: Bool) -> Any {
+            if secret && !value.isNone { return Secrets.mask }
+            switch value {
+            case .string(let s): return s
+            case .bool(let b): return b
+            case .int(let i): return i
+            case .none: return NSNull()
+            case .multiString(let items): return items
+            }
+        }
+    }
+}
+
+/// Loads answer files, or fails with every `FILE:LINE: message` on stderr and exit code 2.
+func loadAnswerFiles(_ paths: [String]) throws -> [AnswerFile] {
+    var files: [AnswerFile] = []
+    var problems: [String] = []
+    for path in paths {
+        do {
+            files.append(try AnswerFile.load(path: path))
+        } catch {
+            problems += error.problems.map(\.description)
+        }
+    }
+    if !problems.isEmpty {
+        for p in problems.dropLast() { printError(p) }
+        throw CLIError(message: problems.last!, code: 2, bare: true)
+    }
+    return files
+}
