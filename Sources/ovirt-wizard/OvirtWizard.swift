@@ -10,6 +10,8 @@ struct OvirtWizard: ParsableCommand {
             PlainCommand.self,
             AnswersCommand.self,
             FlowsCommand.self,
-        ]
+            WizardCommand.self,
+        ],
+        defaultSubcommand: WizardCommand.self
     )
 }
