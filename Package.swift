@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness"], exclude: ["Golden"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -193,7 +193,8 @@ public struct WizardApp: TUIApp {
         let response = s.choice.options.isEmpty ? s.field.handle(key) : s.choice.handle(key)
         switch response {
         case .changed:
-            if s.choice.options.isEmpty && s.exchange?.stage == .main { s.drafts[qKey] = s.field.text }
+            // Drafts keep typed text across navigation; passwords are not kept (a refused one is retyped).
+            if s.choice.options.isEmpty && s.exchange?.stage == .main && !s.field.isSecret { s.drafts[qKey] = s.field.text }
         case .submitted(let text):
             // Enter on an untouched default is sent as an empty answer, so the engine records it as the default.
             let prompt = s.exchange?.prompt
