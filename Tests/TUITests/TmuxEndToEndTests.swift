@@ -2,8 +2,10 @@ import Foundation
 import Testing
 
 /// The harness binary in a real terminal (tmux), driven by keys as an operator would.
-@Suite(.serialized) struct TmuxEndToEndTests {
+@Suite(.serialized) final class TmuxEndToEndTests {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("tui-e2e-\(UUID().uuidString.prefix(8)).out").path
+
+    deinit { try? FileManager.default.removeItem(atPath: out) }
 
     func start(width: Int = 80, height: Int = 24, environment: [String: String] = [:], redirect: String = "") throws -> TmuxSession {
         try TmuxSession(command: "\(BuiltProducts.harness) --save \(out)\(redirect)", width: width, height: height, environment: environment)
