@@ -48,10 +48,13 @@ public struct HubItem: Hashable, Sendable {
 public struct HubList: Hashable, Sendable {
     public var items: [HubItem] { didSet { viewport = ListViewport(count: items.count, selected: viewport.selected) } }
     public var viewport: ListViewport
+    /// Show the status glyph and word (a plain list of choices, such as the flows, has none).
+    public var showsStatus: Bool
 
-    public init(items: [HubItem], selected: Int = 0) {
+    public init(items: [HubItem], selected: Int = 0, showsStatus: Bool = true) {
         self.items = items
         self.viewport = ListViewport(count: items.count, selected: selected)
+        self.showsStatus = showsStatus
     }
 
     public var selectedItem: HubItem? { items.indices.contains(viewport.selected) ? items[viewport.selected] : nil }
@@ -74,13 +77,15 @@ public struct HubList: Hashable, Sendable {
             let selected = index == viewport.selected
             var column = rect.column
             column += frame.put(selected ? "▸ " : "  ", row: row, column: column, style: .bold)
-            column += frame.put(item.status.glyph + " ", row: row, column: column, style: item.status.style)
+            if showsStatus { column += frame.put(item.status.glyph + " ", row: row, column: column, style: item.status.style) }
             let titleStyle: Style = selected ? .focus : .bold
             frame.put(TextLayout.pad(TextLayout.truncate(item.title, width: titleWidth), width: titleWidth),
                       row: row, column: column, style: titleStyle)
             column += titleWidth + 2
-            frame.put(TextLayout.pad(item.status.label, width: statusWidth), row: row, column: column, style: item.status.style)
-            column += statusWidth + 1
+            if showsStatus {
+                frame.put(TextLayout.pad(item.status.label, width: statusWidth), row: row, column: column, style: item.status.style)
+                column += statusWidth + 1
+            }
             let rest = rect.right - column
             if rest > 3 {
                 frame.put(TextLayout.truncate(item.summary, width: rest), row: row, column: column, style: .muted)

@@ -49,6 +49,24 @@ final class SaveLog: Sendable {
         Golden.check(backend.lastFrame!, "wizard-hub-80x24")
     }
 
+    @Test func withoutAFlowItListsTheFlowsAndEnterStartsOne() throws {
+        let catalog = FlowCatalog.load(directory: Self.screens)
+        let app = WizardApp(checker: OfflineChecker(reason: "test"),
+                            startFlow: { FlowSession(flow: $0, offline: true, randomSeed: 1) },
+                            save: { _, _ in Notice("Saved") })
+        let backend = MemoryBackend(size: .minimum)
+        let runner = AppRunner(app: app, state: WizardApp.initialState(flows: catalog.flows, session: nil), backend: backend)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .flows)
+        let lines = backend.lastFrame!.lines
+        #expect(lines.contains { $0.contains("engine-setup") } && lines.contains { $0.contains("hosted-engine") })
+        #expect(!lines.joined().contains("needs answers"))
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .hub)
+        #expect(runner.state.session?.flow.id == catalog.flows.first?.id)
+    }
+
     @Test func aWrongValueIsRefusedBesideTheFieldAndKeptForEditing() throws {
         let log = SaveLog()
         let (runner, backend) = runner(try Self.session(), log: log)

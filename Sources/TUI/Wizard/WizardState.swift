@@ -50,7 +50,7 @@ public struct WizardState: Sendable {
         self.flows = flows
         self.flowList = HubList(items: flows.map {
             HubItem(id: $0.id, title: $0.id, status: .needsAnswers, summary: "\($0.title) (oVirt \($0.version))")
-        })
+        }, showsStatus: false)
         self.session = session
         self.screen = session == nil ? .flows : .hub
     }
