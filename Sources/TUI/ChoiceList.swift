@@ -52,7 +52,9 @@ public struct ChoiceList: Hashable, Sendable {
     @discardableResult
     public func render(into frame: inout Frame, rect: Rect, focused: Bool) -> Int {
         var row = rect.row, column = rect.column
-        for (i, option) in options.enumerated() {
+        // A vertical list taller than its space scrolls so that the selection stays visible.
+        let first = horizontal || options.count <= rect.height ? 0 : max(0, min(selected - rect.height + 1, options.count - rect.height))
+        for (i, option) in options.enumerated() where i >= first {
             let isSelected = i == selected
             let label = (isSelected ? "(•) " : "( ) ") + option
             let style: Style = isSelected ? (focused ? .focus : .bold) : .normal

@@ -91,6 +91,14 @@ import Testing
         #expect(choice.handle(.down) == .ignored)
         #expect(choice.handle(.tab) == .ignored)
     }
+    @Test func longVerticalChoiceScrollsToTheSelection() {
+        var choice = ChoiceList(options: (1...10).map { "model \($0)" })
+        _ = choice.handle(.end)
+        var frame = Frame(size: Size(columns: 20, rows: 3))
+        #expect(choice.render(into: &frame, rect: Rect(row: 0, column: 0, width: 20, height: 3), focused: true) == 3)
+        #expect(frame.lines == ["( ) model 8", "( ) model 9", "(•) model 10"])
+    }
+
     @Test func dialogChoosesCancelsAndTakesLetters() {
         var dialog = Dialog(title: "Confirm", message: "Continue with specified CPUs?", selected: 1)
         #expect(dialog.handle(.enter) == .chose(1))
