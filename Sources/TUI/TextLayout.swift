@@ -42,18 +42,24 @@ public enum TextLayout {
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = "", lineWidth = 0
+        for rawParagraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            // Tabs become 4 spaces, and the paragraph's leading indentation is kept on its first line.
+            var paragraph = ""
+            for c in rawParagraph { if c == "\t" { paragraph += "    " } else { paragraph.append(c) } }
+            let indent = String(paragraph.prefix { $0 == " " }.prefix(max(0, width - 1)))
+            var line = indent, lineWidth = indent.count
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
                 var rest = String(word)
                 var wordWidth = CellWidth.of(rest)
-                let gap = line.isEmpty ? 0 : 1
+                let gap = line.isEmpty || line == indent ? 0 : 1
                 if lineWidth + gap + wordWidth <= width {
                     line += (gap == 1 ? " " : "") + rest
                     lineWidth += gap + wordWidth
                     continue
                 }
-                if !line.isEmpty { lines.append(line); line = ""; lineWidth = 0 }
+                if !line.isEmpty && line != indent { lines.append(line) }
+                line = ""
+                lineWidth = 0
                 while wordWidth > width {
                     let head = prefix(rest, width: width)
                     lines.append(head)

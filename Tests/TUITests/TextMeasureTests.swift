@@ -37,6 +37,7 @@ import Testing
         #expect(TextLayout.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
         #expect(TextLayout.wrap("一二三四五", width: 4) == ["一二", "三四", "五"])
         #expect(TextLayout.wrap("one\n\ntwo", width: 10) == ["one", "", "two"])
+        #expect(TextLayout.wrap("\t- model_Conroe: Intel", width: 40) == ["    - model_Conroe: Intel"])
     }
 }
 
