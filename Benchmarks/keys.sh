@@ -23,7 +23,9 @@ while [ $# -gt 0 ]; do
 done
 
 swift build -c "$config" --product tui-harness >/dev/null
+swift build -c "$config" --product ovirt-wizard >/dev/null
 bin="$(swift build -c "$config" --show-bin-path)/tui-harness"
+wizard="$(swift build -c "$config" --show-bin-path)/ovirt-wizard"
 
 work="$(mktemp -d /tmp/tui-bench.XXXXXX)"
 sock="$work/tmux.sock"
@@ -115,3 +117,32 @@ for scenario in typing moves redraws; do
   printf '%-34s %8d %12.1f %12.3f   (%d events)\n' "$label" "$sent" "$(echo "$extra / 1000" | bc -l)" \
     "$(echo "$extra / 1000 / $sent" | bc -l)" "$events"
 done
+
+# The real wizard (engine-setup flow, offline): CPU of the whole process from /usr/bin/time, typing into the
+# FQDN field, minus a run that only opens the question and quits.
+wizard_run() {  # $1 = number of characters to type
+  rm -f "$work/time" "$work/answers.conf"
+  tm kill-server 2>/dev/null || true
+  sleep 0.2
+  tm new-session -d -s bench -x 200 -y 60 \
+    "cd $work && env TERM=tmux-256color LANG=C.UTF-8 /usr/bin/time -f '%U %S' -o $work/time $wizard --flow engine-setup --offline --answers $work/answers.conf; echo EXIT=\$?; sleep 600"
+  wait_for "NETWORK CONFIGURATION"
+  tm send-keys -t bench Enter
+  wait_for "Host fully qualified"
+  local sent=0 chunk
+  chunk="$(printf 'abcdefghij%.0s' $(seq 1 10))"
+  while [ "$sent" -lt "$1" ]; do
+    tm send-keys -t bench -l "$chunk"
+    tm send-keys -t bench C-u
+    sent=$((sent + 101))
+  done
+  tm send-keys -t bench C-c q
+  for _ in $(seq 1 1200); do [ -s "$work/time" ] && break; sleep 0.05; done
+  [ -s "$work/time" ] || { echo "ovirt-wizard did not exit" >&2; exit 1; }
+  tail -n 1 "$work/time" | awk -v sent="$sent" '{ printf "%d %d\n", sent, ($1 + $2) * 1000000 }'
+}
+read -r _ wizard_base < <(wizard_run 0)
+read -r sent wizard_us < <(wizard_run "$keys")
+extra=$((wizard_us - wizard_base))
+printf '%-34s %8d %12.1f %12.3f   (/usr/bin/time, 10 ms resolution)\n' "ovirt-wizard: type into FQDN field" "$sent" \
+  "$(echo "$extra / 1000" | bc -l)" "$(echo "$extra / 1000 / $sent" | bc -l)"
