@@ -53,6 +53,23 @@ import Testing
         #expect(end.canonical)
     }
 
+    @Test func aHangUpLeavesTheTerminalUsableAndLosesNoAcceptedAnswer() throws {
+        let tmux = try wizard()
+        try tmux.waitFor("NETWORK CONFIGURATION")
+        try tmux.send("Enter")
+        try tmux.waitFor("Host fully qualified DNS name")
+        try tmux.send("C-u")
+        try tmux.type("hup.example.com")
+        try tmux.send("Enter")
+        try tmux.waitFor("configure the firewall")
+        let pid = try #require(try tmux.pid(of: "ovirt-wizard"))
+        kill(pid, SIGHUP)
+        let end = try tmux.waitForExit()
+        #expect(end.code == 129)
+        #expect(end.canonical)
+        #expect(try String(contentsOfFile: answers, encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:hup.example.com"))
+    }
+
     @Test func completedFlowWritesTheSameFileAsPlain() throws {
         let tmux = try wizard()
         try tmux.waitFor("NETWORK CONFIGURATION")
