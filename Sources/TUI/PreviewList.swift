@@ -1,11 +1,11 @@
-/// Where an effective value came from.
-public struct Provenance: Hashable, Sendable {
+/// Where an effective value came from, as the preview shows it (WizardCore.Provenance describes itself into one).
+public struct SourceLabel: Hashable, Sendable {
     public var label: String
     public init(_ label: String) { self.label = label }
-    public static let defaultValue = Provenance("default")
-    public static let detected = Provenance("detected")
-    public static let answerFile = Provenance("answer file")
-    public static let operatorTyped = Provenance("typed")
+    public static let defaultValue = SourceLabel("default")
+    public static let detected = SourceLabel("detected")
+    public static let answerFile = SourceLabel("answer file")
+    public static let operatorTyped = SourceLabel("typed")
 }
 
 /// One row of the configuration preview: a group heading or a value with its provenance.
@@ -13,14 +13,14 @@ public struct PreviewRow: Hashable, Sendable {
     public var id: String
     public var label: String
     public var value: String
-    public var provenance: Provenance?
+    public var provenance: SourceLabel?
     /// A secret: the value is never drawn, only a mask.
     public var isMasked: Bool
     /// Why the value is missing or invalid; such rows are highlighted and reachable with `n`.
     public var problem: String?
     public var isHeading: Bool
 
-    public init(id: String, label: String, value: String = "", provenance: Provenance? = nil,
+    public init(id: String, label: String, value: String = "", provenance: SourceLabel? = nil,
                 isMasked: Bool = false, problem: String? = nil, isHeading: Bool = false) {
         self.id = id
         self.label = label

@@ -329,7 +329,7 @@ public struct WizardApp: TUIApp {
         guard let session = s.session else { return }
         let preview = session.preview()
         func row(_ r: Preview.Row) -> PreviewRow {
-            PreviewRow(id: r.key, label: r.label, value: r.text ?? "", provenance: r.provenance.map { TUI.Provenance($0.description) },
+            PreviewRow(id: r.key, label: r.label, value: r.text ?? "", provenance: r.provenance.map { SourceLabel($0.description) },
                        isMasked: r.isSecret, problem: r.problem)
         }
         var rows = [PreviewRow.heading(preview.title)] + preview.rows.map(row)
