@@ -20,6 +20,7 @@ public enum CrashGuard {
             var action = sigaction()
             action.__sigaction_handler.sa_sigaction = { sig, _, _ in
                 endwin()
+                StderrCapture.stop()
                 sigaction(sig, CrashGuard.previous + Int(sig), nil)
                 raise(sig)
             }

@@ -40,6 +40,7 @@ public final class NcursesBackend: TerminalBackend {
             throw TerminalUnusable("TERM=\(term) cannot move the cursor; \(TerminalCheck.plainHint)")
         }
         CrashGuard.install()
+        StderrCapture.start()
         raw()
         noecho()
         keypad(shim_stdscr(), true)
@@ -67,6 +68,7 @@ public final class NcursesBackend: TerminalBackend {
         curs_set(1)
         endwin()
         delscreen(screen)
+        StderrCapture.stop()
     }
 
     private static func foreground(_ role: ColorRole) -> Int16 {
