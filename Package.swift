@@ -18,13 +18,18 @@ let package = Package(
     ],
     targets: [
         .target(name: "OtopiKit"),
+        // ncursesw without pkgConfig: SwiftPM would drop its -D flags anyway (the shim defines NCURSES_WIDECHAR).
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TUI", dependencies: ["CNcursesw", "WizardCore", "OtopiKit"]),
+        // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
+        .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
         .target(name: "WizardCore", dependencies: [
             "OtopiKit",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore",
+            "OtopiKit", "WizardCore", "TUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -32,6 +37,7 @@ let package = Package(
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
         .testTarget(name: "StorageTests", dependencies: ["WizardCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

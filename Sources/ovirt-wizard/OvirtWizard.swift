@@ -13,6 +13,8 @@ struct OvirtWizard: ParsableCommand {
             CPUCheckCommand.self,
             ExportDomainCommand.self,
             GlusterCommand.self,
-        ]
+            WizardCommand.self,
+        ],
+        defaultSubcommand: WizardCommand.self
     )
 }

@@ -1,0 +1,384 @@
+import OtopiKit
+import WizardCore
+
+/// The full-screen wizard over a `FlowSession`: a hub of sections, one screen per question generated from
+/// the flow data (text, password, yes/no and choice), follow-ups as dialogs, the preview with provenance,
+/// and the answer file saved after every accepted answer.
+public struct WizardApp: TUIApp {
+    public typealias State = WizardState
+    public typealias Message = Notice
+
+    public enum Effect {
+        /// Write the answers (complete after the preview was confirmed).
+        case save(FlowSession, complete: Bool)
+    }
+
+    public let checker: any HostChecker
+    /// Makes the session of a flow chosen in the flow list (answer files loaded).
+    public let startFlow: @Sendable (Flow) -> FlowSession
+    /// Writes the answers and says where, or why not.
+    public let save: @Sendable (FlowSession, Bool) -> Notice
+
+    public init(checker: any HostChecker, startFlow: @escaping @Sendable (Flow) -> FlowSession,
+                save: @escaping @Sendable (FlowSession, Bool) -> Notice) {
+        self.checker = checker
+        self.startFlow = startFlow
+        self.save = save
+    }
+
+    /// The state to start with: the flow list, or the flow's first question needing an answer when
+    /// answers were loaded (resume), else its hub.
+    public static func initialState(flows: [Flow], session: FlowSession?) -> WizardState {
+        var state = WizardState(flows: flows, session: session)
+        if session != nil { WizardApp.enterFlow(&state) }
+        return state
+    }
+
+    static func enterFlow(_ s: inout WizardState) {
+        guard let session = s.session else { return }
+        refreshHub(&s)
+        let loaded = session.answers.items.values.contains { if case .file = $0.provenance { return true } else { return false } }
+        if loaded, let next = session.nextQuestion(includingConfirmation: false) {
+            open(&s, key: next.key)
+            s.notice = Notice("Answers loaded; continuing at the first question that needs an answer.")
+        } else {
+            s.screen = .hub
+        }
+    }
+
+    public func perform(_ effect: Effect, post: @escaping @Sendable (Notice) -> Void) {
+        switch effect {
+        case .save(let session, let complete): post(save(session, complete))
+        }
+    }
+
+    // MARK: - update
+
+    public func update(_ state: WizardState, _ event: AppEvent<Notice>) -> (WizardState, [AppEffect<Effect>]) {
+        var s = state
+        var effects: [AppEffect<Effect>] = []
+        switch event {
+        case .resize(let size):
+            s.size = size
+        case .message(let notice):
+            s.notice = notice
+            if s.finished { effects.append(.quit(exitCode: notice.kind == .error ? 1 : 0)) }
+        case .signal:
+            // Accepted answers are already saved; save once more so a hang-up loses nothing.
+            if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
+        case .key(let key):
+            handleKey(&s, key, &effects)
+        }
+        return (s, effects)
+    }
+
+    func handleKey(_ s: inout WizardState, _ key: Key, _ effects: inout [AppEffect<Effect>]) {
+        s.notice = nil
+        if var overlay = s.overlay {
+            let response = overlay.handle(key)
+            s.overlay = response == .open ? overlay : nil
+            switch response {
+            case .chose(let button, let purpose): dialogChosen(&s, purpose, button: button, &effects)
+            case .cancelled(.followUp(let key)): answerFollowUp(&s, key: key, yes: false, &effects)
+            default: break
+            }
+            return
+        }
+        let textFocused: Bool
+        if case .question = s.screen { textFocused = s.choice.options.isEmpty } else { textFocused = false }
+        if let action = GlobalKeys.action(for: key, textFieldFocused: textFocused) {
+            switch action {
+            case .help: s.overlay = .help(title: Self.title(s), text: Self.help(s))
+            case .save:
+                if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
+                else { s.notice = Notice("Choose a flow first; there is nothing to save yet.") }
+            case .quit:
+                s.overlay = .quitConfirmation(purpose: .quit, detail: "Quit the wizard? Every accepted answer is already saved"
+                    + (s.session == nil ? "." : "; start again with the same --answers file to continue."))
+            case .redraw: effects.append(.redrawAll)
+            }
+            return
+        }
+        switch s.screen {
+        case .flows:
+            if case .submitted(let id) = s.flowList.handle(key), let flow = s.flows.first(where: { $0.id == id }) {
+                s.session = startFlow(flow)
+                Self.enterFlow(&s)
+            }
+        case .hub:
+            switch s.hub.handle(key, pageSize: max(1, s.size.rows - 4)) {
+            case .submitted("preview"): Self.openPreview(&s)
+            case .submitted(let id): openSection(&s, id: id)
+            default:
+                if key == .escape, s.flows.count > 1 || s.session == nil { s.screen = .flows }
+            }
+        case .question(let qKey):
+            questionKey(&s, qKey, key, &effects)
+        case .preview:
+            switch key {
+            case .escape: s.screen = .hub; Self.refreshHub(&s)
+            case .character("a"):
+                s.pager = TextPager(lines: Self.answerLines(s))
+                s.screen = .answerLines
+            case .character("c"):
+                guard let session = s.session else { return }
+                if !session.preview().missing.isEmpty {
+                    s.notice = Notice("Some values still need an answer (n jumps to them).", kind: .error)
+                } else {
+                    s.overlay = .dialog(Dialog(title: "Confirm", message: "Write the answer file with these values?",
+                                               buttons: ["Write", "Cancel"]), purpose: .confirmWrite)
+                }
+            default:
+                if case .submitted(let key) = s.preview.handle(key, pageSize: max(1, s.size.rows - 6)),
+                   s.session?.flow.question(forKey: key) != nil {
+                    Self.open(&s, key: key)
+                }
+            }
+        case .answerLines:
+            if key == .escape || key == .character("a") { s.screen = .preview }
+            else { _ = s.pager.handle(key, pageSize: max(1, s.size.rows - 6)) }
+        }
+    }
+
+    func openSection(_ s: inout WizardState, id: String) {
+        guard let session = s.session, let section = session.flow.sections.first(where: { $0.id == id }) else { return }
+        let active = section.questions.filter(session.isActive)
+        guard let target = active.first(where: session.needsAnswer) ?? active.first else {
+            s.notice = Notice("Nothing to ask in this section with the answers given so far.")
+            return
+        }
+        Self.open(&s, key: target.key)
+    }
+
+    /// Opens a question screen: a new exchange, the editor pre-filled with a draft or the current answer.
+    static func open(_ s: inout WizardState, key: String) {
+        guard let session = s.session, let question = session.flow.question(forKey: key) else { return }
+        let exchange = session.exchange(for: question)
+        s.exchange = exchange
+        s.screen = .question(key)
+        s.messages = []
+        if let rejected = session.rejection(for: question) {
+            let shown = session.isSecret(key) ? Secrets.mask : rejected.value.displayText
+            s.messages = [DialogMessage(.error, "\(rejected.origin): \(shown) was not used: \(rejected.reason)")]
+        }
+        resetEditor(&s, current: session.answers[key].map { question.isHidden ? "" : editable($0.value, question) })
+    }
+
+    static func editable(_ value: OtopiValue, _ question: Question) -> String {
+        if question.kind == .boolean, case .bool(let b) = value {
+            let isTrue = question.invert ? !b : b
+            return isTrue ? question.booleanLabels.0 : question.booleanLabels.1
+        }
+        return value.displayText
+    }
+
+    static func resetEditor(_ s: inout WizardState, current: String?) {
+        guard case .question(let key) = s.screen, let prompt = s.exchange?.prompt else { return }
+        if !prompt.validValues.isEmpty && !prompt.hidden {
+            var choice = ChoiceList(options: prompt.validValues, horizontal: prompt.validValues.count <= 3)
+            let wanted = current ?? prompt.defaultText
+            if let wanted, let i = prompt.validValues.firstIndex(where: { $0.lowercased() == wanted.lowercased() }) {
+                choice = ChoiceList(options: prompt.validValues, selected: i, horizontal: choice.horizontal)
+            }
+            s.choice = choice
+            s.field = TextField()
+        } else {
+            s.choice = ChoiceList(options: [])
+            let draft = s.exchange?.stage == .main ? s.drafts[key] : nil
+            s.field = TextField(text: draft ?? current ?? "", isSecret: prompt.hidden, defaultValue: prompt.defaultText)
+        }
+    }
+
+    func questionKey(_ s: inout WizardState, _ qKey: String, _ key: Key, _ effects: inout [AppEffect<Effect>]) {
+        let response = s.choice.options.isEmpty ? s.field.handle(key) : s.choice.handle(key)
+        switch response {
+        case .changed:
+            // Drafts keep typed text across navigation; passwords are not kept (a refused one is retyped).
+            if s.choice.options.isEmpty && s.exchange?.stage == .main && !s.field.isSecret { s.drafts[qKey] = s.field.text }
+        case .submitted(let text):
+            // Enter on an untouched default is sent as an empty answer, so the engine records it as the default.
+            let prompt = s.exchange?.prompt
+            let isDefault = s.choice.options.isEmpty ? s.field.text.isEmpty
+                : prompt?.defaultText.map { $0.lowercased() == text.lowercased() } ?? false
+            submit(&s, qKey, isDefault ? "" : text, &effects)
+        case .ignored:
+            switch key {
+            case .escape:
+                s.screen = .hub
+                Self.refreshHub(&s)
+            case .tab, .down: move(&s, from: qKey, by: 1)
+            case .backTab, .up: move(&s, from: qKey, by: -1)
+            default: break
+            }
+        }
+    }
+
+    /// Tab / Shift-Tab: the next or previous question of the section that applies, without accepting.
+    func move(_ s: inout WizardState, from key: String, by step: Int) {
+        guard let session = s.session, let question = session.flow.question(forKey: key),
+              let section = session.flow.section(of: question) else { return }
+        let active = section.questions.filter(session.isActive)
+        guard let i = active.firstIndex(where: { $0.key == key }), active.indices.contains(i + step) else { return }
+        Self.open(&s, key: active[i + step].key)
+    }
+
+    func submit(_ s: inout WizardState, _ qKey: String, _ text: String, _ effects: inout [AppEffect<Effect>]) {
+        guard var session = s.session, var exchange = s.exchange else { return }
+        let step = exchange.submit(text, checker: checker, answers: session.answers)
+        s.exchange = exchange
+        switch step {
+        case .ask(let messages):
+            s.messages = messages
+            switch exchange.stage {
+            case .weakPassword, .belowMinimum:
+                let prompt = exchange.prompt
+                let detail = (messages.map(\.text) + [prompt.text.trimmingTrailingPromptPunctuation()]).joined(separator: "\n")
+                s.overlay = .dialog(Dialog(title: "Confirm", message: detail, buttons: ["Yes", "No"],
+                                           selected: prompt.defaultText?.lowercased() == "yes" ? 0 : 1),
+                                    purpose: .followUp(key: qKey))
+            case .main, .confirmPassword:
+                Self.resetEditor(&s, current: nil)
+            }
+        case .accepted(let messages, let values, let unchecked):
+            session.accept(values, unchecked: unchecked)
+            s.session = session
+            s.drafts[qKey] = nil
+            effects.append(.custom(.save(session, complete: false)))
+            advance(&s, after: qKey, messages: messages)
+        case .abort(let messages, let reason):
+            s.messages = messages
+            s.overlay = .dialog(Dialog(title: "Stopped", message: reason, buttons: ["Quit"]), purpose: .aborted)
+        }
+    }
+
+    func answerFollowUp(_ s: inout WizardState, key: String, yes: Bool, _ effects: inout [AppEffect<Effect>]) {
+        submit(&s, key, yes ? "Yes" : "No", &effects)
+        if case .question = s.screen, s.exchange?.stage == .main, s.overlay == nil { Self.resetEditor(&s, current: nil) }
+    }
+
+    /// After an answer: the next question of the same section that needs one, else the hub.
+    func advance(_ s: inout WizardState, after key: String, messages: [DialogMessage]) {
+        guard let session = s.session, let question = session.flow.question(forKey: key),
+              let section = session.flow.section(of: question) else { return }
+        if let next = section.questions.first(where: session.needsAnswer) {
+            Self.open(&s, key: next.key)
+            s.messages = messages
+            return
+        }
+        Self.refreshHub(&s)
+        s.screen = .hub
+        let said = messages.map(\.text).joined(separator: " ")
+        s.notice = Notice(said.isEmpty ? "\(section.title ?? section.id): done; answers saved." : said, kind: .success)
+        // The next section to do, or the preview once every section is done.
+        s.hub.viewport.select(s.hub.items.firstIndex(where: { $0.status != .done }) ?? s.hub.items.count - 1)
+    }
+
+    func dialogChosen(_ s: inout WizardState, _ purpose: WizardDialogPurpose, button: Int, _ effects: inout [AppEffect<Effect>]) {
+        switch purpose {
+        case .quit:
+            if button == 0 { effects.append(.quit(exitCode: 130)) }
+        case .followUp(let key):
+            answerFollowUp(&s, key: key, yes: button == 0, &effects)
+        case .aborted:
+            effects.append(.quit(exitCode: 1))
+        case .confirmWrite:
+            guard button == 0, var session = s.session else { return }
+            let confirm = session.flow.preview.confirm
+            if session.needsAnswer(confirm) {
+                var exchange = session.exchange(for: confirm)
+                let label = exchange.prompt.defaultText ?? exchange.prompt.validValues.first ?? "OK"
+                if case .accepted(_, let values, let unchecked) = exchange.submit(label, checker: checker, answers: session.answers) {
+                    session.accept(values, unchecked: unchecked)
+                }
+            }
+            s.session = session
+            s.finished = true
+            effects.append(.custom(.save(session, complete: true)))
+        }
+    }
+
+    // MARK: - models for the screens
+
+    static func refreshHub(_ s: inout WizardState) {
+        guard let session = s.session else { return }
+        var items: [HubItem] = []
+        for section in session.flow.sections {
+            let active = section.questions.filter(session.isActive)
+            guard !active.isEmpty else { continue }
+            let status: HubStatus
+            if active.contains(where: { session.rejection(for: $0) != nil }) { status = .invalid }
+            else if active.contains(where: session.needsAnswer) { status = .needsAnswers }
+            else { status = .done }
+            let summary = active.compactMap { q -> String? in
+                guard let answer = session.answers[q.key], !answer.value.isNone else { return nil }
+                return "\(q.label): " + (session.isSecret(q.key) ? Secrets.mask : answer.value.displayText)
+            }.joined(separator: ", ")
+            let missing = active.filter(session.needsAnswer).count
+            items.append(HubItem(id: section.id, title: section.title ?? section.id, status: status,
+                                 summary: summary.isEmpty ? (missing == 1 ? "1 question" : "\(missing) questions") : summary))
+        }
+        let missing = session.preview().missing.count
+        items.append(HubItem(id: "preview", title: "Preview", status: missing == 0 ? .done : .needsAnswers,
+                             summary: missing == 0 ? "review every value, then confirm to write the answer file"
+                                                   : "\(missing) values still need an answer"))
+        let selected = s.hub.viewport.selected
+        s.hub = HubList(items: items, selected: selected)
+    }
+
+    static func openPreview(_ s: inout WizardState) {
+        guard let session = s.session else { return }
+        let preview = session.preview()
+        func row(_ r: Preview.Row) -> PreviewRow {
+            PreviewRow(id: r.key, label: r.label, value: r.text ?? "", provenance: r.provenance.map { SourceLabel($0.description) },
+                       isMasked: r.isSecret, problem: r.problem)
+        }
+        var rows = [PreviewRow.heading(preview.title)] + preview.rows.map(row)
+        if !preview.wizardRows.isEmpty { rows += [.heading("Target host (ovirt-wizard)")] + preview.wizardRows.map(row) }
+        if !preview.missing.isEmpty { rows += [.heading("Needs an answer")] + preview.missing.map(row) }
+        s.preview = PreviewList(rows: rows, selected: 1)
+        s.screen = .preview
+    }
+
+    /// The answer file as it would be written now, secrets replaced by the mask.
+    static func answerLines(_ s: WizardState) -> [String] {
+        guard let session = s.session else { return [] }
+        var values = session.answerFileValues()
+        for key in values.keys where session.isSecret(key) { values[key] = .string(Secrets.mask) }
+        let text = (try? AnswerFileWriter.render(values)) ?? "the answers cannot be written as an otopi file yet"
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    static func title(_ s: WizardState) -> String {
+        switch s.screen {
+        case .flows: return "Choose a flow"
+        case .hub: return s.session?.flow.title ?? "Sections"
+        case .question(let key):
+            guard let session = s.session, let q = session.flow.question(forKey: key) else { return key }
+            return session.flow.section(of: q)?.title ?? q.label
+        case .preview: return "Configuration preview"
+        case .answerLines: return "Answer file lines"
+        }
+    }
+
+    static func help(_ s: WizardState) -> String {
+        switch s.screen {
+        case .flows: return "Choose what to deploy with the arrows, then Enter."
+        case .hub: return "Each section shows whether it is done. Enter opens it; Preview shows every value before writing."
+        case .question(let key):
+            guard let session = s.session, let q = session.flow.question(forKey: key) else { return "" }
+            let section = session.flow.section(of: q)
+            return [q.help, section?.help, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
+        case .preview: return "Every value and where it came from. n/p jump to values that need an answer, Enter changes the selected one, a shows the answer-file lines, c confirms and writes the file."
+        case .answerLines: return "The exact lines of the answer file (secrets masked here). Esc or a goes back."
+        }
+    }
+}
+
+extension String {
+    /// A prompt without otopi's trailing ": " (dialogs show it as a question).
+    func trimmingTrailingPromptPunctuation() -> String {
+        var s = self
+        while s.last == " " || s.last == ":" { s.removeLast() }
+        return s
+    }
+}

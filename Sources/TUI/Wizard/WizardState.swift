@@ -1,0 +1,57 @@
+import OtopiKit
+import WizardCore
+
+/// Where the wizard is.
+public enum WizardScreen: Sendable, Equatable {
+    /// Choosing a flow (no `--flow` given).
+    case flows
+    /// The hub of the flow's sections.
+    case hub
+    /// One question, by otopi key.
+    case question(String)
+    case preview
+    /// The answer-file lines the target host will receive (secrets masked).
+    case answerLines
+}
+
+/// What a wizard dialog was opened for.
+public enum WizardDialogPurpose: Hashable, Sendable {
+    case quit
+    /// The exchange's follow-up (below a minimum, weak password): Yes/No are typed back into it.
+    case followUp(key: String)
+    case confirmWrite
+    case aborted
+}
+
+/// The whole state of the full-screen wizard: a flow session plus what the screens need.
+public struct WizardState: Sendable {
+    public var flows: [Flow]
+    public var flowList: HubList
+    public var session: FlowSession?
+    public var screen: WizardScreen
+    public var hub = HubList(items: [])
+    public var preview = PreviewList(rows: [])
+    public var pager = TextPager(lines: [])
+    /// The question being asked and its editor.
+    public var exchange: QuestionExchange?
+    public var field = TextField()
+    public var choice = ChoiceList(options: [])
+    /// Messages of the last step of the exchange (errors, warnings), shown under the field.
+    public var messages: [DialogMessage] = []
+    /// Text typed into questions left without Enter, by key: restored when the question comes back.
+    public var drafts: [String: String] = [:]
+    public var overlay: Overlay<WizardDialogPurpose>?
+    public var notice: Notice?
+    public var size = Size.minimum
+    /// Set when the preview was confirmed and the answer file written.
+    public var finished = false
+
+    public init(flows: [Flow], session: FlowSession?) {
+        self.flows = flows
+        self.flowList = HubList(items: flows.map {
+            HubItem(id: $0.id, title: $0.id, status: .needsAnswers, summary: "\($0.title) (oVirt \($0.version))")
+        }, showsStatus: false)
+        self.session = session
+        self.screen = session == nil ? .flows : .hub
+    }
+}

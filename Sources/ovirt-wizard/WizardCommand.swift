@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import OtopiKit
+import TUI
+import WizardCore
+
+/// The full-screen wizard (ncursesw): the default when no subcommand is given.
+struct WizardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "The full-screen wizard: hub of sections, question screens, preview; answers saved after each one.",
+        discussion: """
+            Without --flow it lists the flows found in Screens/. Every accepted answer is written at once to the \
+            --answers file (atomically, mode 0600); started again with the same file, the wizard continues at the \
+            first question that still needs an answer. Needs a terminal of at least 80x24; otherwise use \
+            `ovirt-wizard plain`.
+            """)
+
+    @Option(help: "The flow: engine-setup or hosted-engine (default: choose from a list).") var flow: String?
+    @Option(name: .customLong("answers"), help: ArgumentHelp("The session's answer file: read if it exists, rewritten after every answer.", valueName: "FILE"))
+    var answers = "answers.conf"
+    @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
+    @OptionGroup var screens: ScreensOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let environment = ProcessInfo.processInfo.environment
+            if let problem = TerminalCheck.currentProblem(environment: environment) {
+                throw CLIError(message: problem, code: TerminalSession.unusableTerminalExitCode)
+            }
+            let catalog = try screens.catalog()
+            let path = URL(fileURLWithPath: answers).standardizedFileURL.path
+            let files = FileManager.default.fileExists(atPath: path) ? try loadAnswerFiles([path]) : []
+            let offline = self.offline
+            let start: @Sendable (Flow) -> FlowSession = { flow in
+                var session = FlowSession(flow: flow, offline: offline, randomSeed: UInt64.random(in: .min ... .max))
+                session.load(OtopiEnvironment(files: files))
+                return session
+            }
+            var session: FlowSession? = nil
+            if let flow {
+                session = start(try screens.flow(named: flow))
+            } else if catalog.flows.isEmpty {
+                throw CLIError(message: "no flows in \(catalog.directory)", code: 2)
+            } else if catalog.flows.count == 1 {
+                session = start(catalog.flows[0])
+            }
+            let app = WizardApp(
+                checker: OfflineChecker(reason: offline ? "--offline" : "host probing is not built yet"),
+                startFlow: start,
+                save: { session, complete in
+                    do {
+                        try write(session, to: path, complete: complete)
+                        return Notice(complete ? "Answer file written to \(path)" : "Saved to \(path)", kind: .success)
+                    } catch let error as CLIError {
+                        return Notice(error.message, kind: .error)
+                    } catch {
+                        return Notice("cannot save \(path): \(error)", kind: .error)
+                    }
+                })
+            var finished = false
+            let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session),
+                                           environment: environment) { runner in
+                finished = runner.state.finished
+            }
+            if code == TerminalSession.unusableTerminalExitCode { return code }
+            if finished && code == 0 {
+                print("Answer file written to \(path)")
+                if let tool = runner_tool(flow: flow, catalog: catalog) { print("Use it on the host with: \(tool) --config-append=\(path)") }
+            } else if FileManager.default.fileExists(atPath: path) {
+                print("Answers so far are saved in \(path); continue with: ovirt-wizard --answers \(path)" + (flow.map { " --flow \($0)" } ?? ""))
+            }
+            return code
+        }
+    }
+
+    private func runner_tool(flow: String?, catalog: FlowCatalog) -> String? {
+        flow.flatMap { catalog.flow(named: $0)?.tool }
+    }
+}
