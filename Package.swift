@@ -18,19 +18,28 @@ let package = Package(
     ],
     targets: [
         .target(name: "OtopiKit"),
+        .systemLibrary(name: "CLibssh2", path: "Sources/CLibssh2",
+                       pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .target(name: "SSHKit", dependencies: [
+            "CLibssh2",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Real OpenSSH sshd processes on loopback for tests and benchmarks; not linked into the product.
+        .target(name: "LabHosts"),
         .target(name: "WizardCore", dependencies: [
             "OtopiKit",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore",
+            "OtopiKit", "WizardCore", "SSHKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
+        .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
     ],
     swiftLanguageModes: [.v6]
 )
