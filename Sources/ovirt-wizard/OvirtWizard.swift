@@ -10,6 +10,7 @@ struct OvirtWizard: ParsableCommand {
             PlainCommand.self,
             AnswersCommand.self,
             FlowsCommand.self,
+            SSHCommand.self,
         ]
     )
 }
