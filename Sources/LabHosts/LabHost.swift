@@ -13,13 +13,13 @@ public final class LabHost: @unchecked Sendable {
     public private(set) var hostKeyPaths: [String] = []
     public let configPath: String
     public let logPath: String
-    private var process: Process?
+    private var process: LabChild?
     private let lock = NSLock()
 
     /// `address:port`, the form `SSHTarget(parsing:)` takes.
     public var target: String { "\(address):\(port)" }
     /// The sshd listener's PID while running.
-    public var pid: Int32? { lock.withLock { process.map { $0.processIdentifier } } }
+    public var pid: Int32? { lock.withLock { process.map { $0.pid } } }
     /// The sshd log so far (useful in failure messages).
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
@@ -78,8 +78,8 @@ public final class LabHost: @unchecked Sendable {
             let deadline = Date().addingTimeInterval(10)
             while !LabProcess.accepts(address: address, port: port) {
                 guard sshd.isRunning, Date() < deadline else {
-                    kill(sshd.processIdentifier, SIGKILL)
-                    sshd.waitUntilExit()
+                    kill(sshd.pid, SIGKILL)
+                    sshd.wait()
                     throw LabProcess.Failure(description: "sshd on \(address):\(port) did not start: "
                         + ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
                         + ((try? String(contentsOfFile: logPath + ".stderr", encoding: .utf8)) ?? ""))
@@ -115,13 +115,13 @@ public final class LabHost: @unchecked Sendable {
     private func signalTree(_ signal: Int32, forget: Bool) {
         lock.withLock {
             guard let process else { return }
-            let pids = LabProcess.tree(of: process.processIdentifier)
+            let pids = LabProcess.tree(of: process.pid)
             for pid in pids { kill(pid, signal) }
             if forget {
                 if signal != SIGKILL {
                     for pid in pids { kill(pid, SIGCONT) }   // a paused tree cannot handle TERM
                 }
-                process.waitUntilExit()
+                process.wait()
                 self.process = nil
             }
         }
@@ -131,7 +131,7 @@ public final class LabHost: @unchecked Sendable {
 /// A private ssh-agent (foreground, `-D`) with some keys loaded.
 public final class LabAgent: @unchecked Sendable {
     public let socketPath: String
-    private let process: Process
+    private let process: LabChild
 
     init(directory: String, keys: [String]) throws {
         socketPath = directory + "/agent-\(UUID().uuidString.prefix(8)).sock"
@@ -148,11 +148,11 @@ public final class LabAgent: @unchecked Sendable {
         }
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
 
     public func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        kill(process.pid, SIGTERM)
+        process.wait()
     }
 }
