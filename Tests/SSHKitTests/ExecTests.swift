@@ -174,7 +174,7 @@ struct ExecTests {
 
     @Test func manyCommandsOverOneConnection() throws {
         let connection = try connect(cluster)
-        for i in 0..<200 {
+        for i in 0..<100 {
             let out = try connection.capture(RemoteCommand("echo", String(i)))
             #expect(out.stdout == "\(i)\n")
         }
