@@ -29,10 +29,13 @@ public struct KnownHostsFile: Sendable {
             self.init(path: path, text: "")
             return
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SSHError.knownHostsUnusable(path: path, detail: "cannot be read (check its permissions)")
+        let bytes: [UInt8]
+        do {
+            bytes = try PosixFile.read(path, what: "known hosts")
+        } catch {
+            throw SSHError.knownHostsUnusable(path: path, detail: "cannot be read: \(String(cString: strerror(errno)))")
         }
-        self.init(path: path, text: String(decoding: data, as: UTF8.self))
+        self.init(path: path, text: String(decoding: bytes, as: UTF8.self))
     }
 
     public init(path: String, text: String) {

@@ -55,14 +55,8 @@ public struct SSHConfigFile: Sendable {
             try self.init(text: "", path: path)
             return
         }
-        do {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            try self.init(text: text, path: path)
-        } catch let error as SSHError {
-            throw error
-        } catch {
-            throw SSHError.localFile(path: path, detail: "cannot read SSH client configuration: \(error.localizedDescription)")
-        }
+        let bytes = try PosixFile.read(path, what: "SSH client configuration")
+        try self.init(text: String(decoding: bytes, as: UTF8.self), path: path)
     }
 
     /// The settings for `alias` (the name the operator typed).
@@ -124,5 +118,26 @@ public struct SSHConfigFile: Sendable {
         }
         while pi < p.count && p[pi] == "*" { pi += 1 }
         return pi == p.count
+    }
+}
+
+/// Whole-file reads with plain POSIX calls (also for /dev/null and other non-regular files).
+enum PosixFile {
+    static func read(_ path: String, what: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw SSHError.localFile(path: path, detail: "cannot read \(what): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                throw SSHError.localFile(path: path, detail: "cannot read \(what): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return result }
+            result += buffer[0..<n]
+        }
     }
 }

@@ -82,11 +82,17 @@ public final class SSHConnection: @unchecked Sendable {
             + supportedHostKeyTypes.filter { !knownTypes.contains($0) }
         _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, preference.joined(separator: ","))
 
+        let handshakeStart = ContinuousClock.now
         let rc = libssh2_session_handshake(session, libssh2_socket_t(socket))
         if rc != 0 {
             var detail = lastErrorMessage(rc)
-            if rc == LIBSSH2_ERROR_TIMEOUT {
+            // A silent peer shows up as a banner or socket error once the session timeout has run out.
+            let waited = ContinuousClock.now - handshakeStart
+            if rc == LIBSSH2_ERROR_TIMEOUT || waited >= .milliseconds(Int64(options.connectTimeout * 1000) - 50) {
                 throw SSHError.timedOut(host: name, what: "SSH handshake", seconds: options.connectTimeout)
+            }
+            if rc == LIBSSH2_ERROR_BANNER_RECV {
+                detail = "the peer sent no SSH banner and closed the connection (is port \(target.port) an SSH server?)"
             }
             if knownTypes == ["ssh-rsa"] {
                 detail += " (known_hosts holds only an ssh-rsa key for this host; libssh2 1.10 cannot verify RSA "
