@@ -140,7 +140,8 @@ extension SSHConnection {
     /// output and used to signal the whole group on timeout or cancellation.
     func runLocked(commandLine: String, options: ExecOptions, trackProcess: Bool,
                    onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
-        let setupDeadline = Deadline(seconds: max(options.timeout ?? 30, 30))
+        // The command's timeout also bounds opening the channel and starting it.
+        let setupDeadline = Deadline(seconds: options.timeout ?? 30)
         let deadline = Deadline(seconds: options.timeout)
         let channel = try retrying("opening a channel", deadline: setupDeadline) { shim_channel_open_session(session) }
         var channelOpen = true
@@ -214,11 +215,11 @@ extension SSHConnection {
             }
             if stopReason != nil {
                 if killStage == 0 {
-                    if let pid = marker.pid { try signalProcessGroup(pid, signal: "TERM") } else { break }
+                    guard let pid = marker.pid, signalProcessGroup(pid, signal: "TERM") else { break }
                     killStage = 1
                     killDeadline = Deadline(seconds: 3)
                 } else if killStage == 1 && killDeadline.expired {
-                    if let pid = marker.pid { try signalProcessGroup(pid, signal: "KILL") }
+                    if let pid = marker.pid, !signalProcessGroup(pid, signal: "KILL") { break }
                     killStage = 2
                     killDeadline = Deadline(seconds: 3)
                 } else if killStage == 2 && killDeadline.expired {
@@ -232,11 +233,18 @@ extension SSHConnection {
         }
         marker.flush(emit: onData)
 
+        if broken != nil, let stopReason { throw stopReason }   // the host stopped answering; do not wait for it
         // Wait for the server's close so that exit-status/exit-signal have arrived; bounded, as close can hang.
         let closeDeadline = Deadline(seconds: 10)
-        let closeRC = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_close(channel) }
-        if closeRC == 0 {
-            _ = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_wait_closed(channel) }
+        do {
+            let closeRC = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_close(channel) }
+            if closeRC == 0 {
+                _ = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_wait_closed(channel) }
+            }
+        } catch {
+            // A host that stops answering here cannot be trusted with the next command either.
+            if broken == nil { broken = .connectionLost(host: name, detail: "host stopped answering (\(error))") }
+            throw stopReason ?? error
         }
         let status = libssh2_channel_get_exit_status(channel)
         var signalPointer: UnsafeMutablePointer<CChar>?
@@ -253,10 +261,17 @@ extension SSHConnection {
         return ExecResult(exitStatus: status, exitSignal: signal)
     }
 
-    /// Sends `signal` to the remote process group over a second channel of the same session.
-    private func signalProcessGroup(_ pid: Int32, signal: String) throws {
+    /// Sends `signal` to the remote process group over a second channel of the same session. False when the
+    /// host did not answer in time; the connection is then marked unusable.
+    private func signalProcessGroup(_ pid: Int32, signal: String) -> Bool {
         let command = RemoteCommand(["kill", "-\(signal)", "--", "-\(pid)"]).commandLine
-        _ = try runLocked(commandLine: command + " 2>/dev/null", options: ExecOptions(timeout: 10), trackProcess: false) { _, _ in }
+        do {
+            _ = try runLocked(commandLine: command + " 2>/dev/null", options: ExecOptions(timeout: 5), trackProcess: false) { _, _ in }
+            return true
+        } catch {
+            if broken == nil { broken = .connectionLost(host: name, detail: "host stopped answering (\(error))") }
+            return false
+        }
     }
 }
 

@@ -379,18 +379,15 @@ public final class SSHConnection: @unchecked Sendable {
     }
 
     private func teardown() {
-        if let sftp = sftpHandle {
-            libssh2_session_set_blocking(session, 0)
-            _ = libssh2_sftp_shutdown(sftp)
-            sftpHandle = nil
-        }
         if let session {
-            if broken == nil {
-                // Best effort and bounded: a dead peer must not hang the close.
-                libssh2_session_set_blocking(session, 1)
-                libssh2_session_set_timeout(session, 2000)
-                _ = shim_session_disconnect(session, "ovirt-wizard: done")
+            // Best effort and bounded: a dead or frozen peer must not hang the close.
+            libssh2_session_set_blocking(session, 1)
+            libssh2_session_set_timeout(session, 2000)
+            if let sftp = sftpHandle {
+                if broken == nil { _ = libssh2_sftp_shutdown(sftp) }
+                sftpHandle = nil
             }
+            if broken == nil { _ = shim_session_disconnect(session, "ovirt-wizard: done") }
             libssh2_session_free(session)
             self.session = nil
         }

@@ -172,6 +172,21 @@ struct ExecTests {
         #expect(throws: SSHError.self) { try connection.capture(RemoteCommand("true")) }
     }
 
+    @Test func frozenHostEndsInATimeoutAndAnUnusableConnection() throws {
+        let connection = try connect(cluster)
+        let host = cluster.hosts[0]
+        defer { host.resume() }
+        #expect {
+            try connection.run(.script("echo started; sleep 30"), options: ExecOptions(timeout: 2)) { _, line in
+                if line == "started" { host.pause() }
+            }
+        } throws: { error in
+            if case .timedOut(_, "command", 2) = error as? SSHError { return true }
+            return false
+        }
+        #expect(!connection.isUsable)
+    }
+
     @Test func manyCommandsOverOneConnection() throws {
         let connection = try connect(cluster)
         for i in 0..<100 {
