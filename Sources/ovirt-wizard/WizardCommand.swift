@@ -20,6 +20,10 @@ struct WizardCommand: ParsableCommand {
     @Option(name: .customLong("answers"), help: ArgumentHelp("The session's answer file: read if it exists, rewritten after every answer.", valueName: "FILE"))
     var answers = "answers.conf"
     @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
+    @Option(name: .long, help: ArgumentHelp("known_hosts file for the target host (default ~/.ssh/known_hosts).", valueName: "FILE"))
+    var knownHosts: String?
+    @Flag(name: .long, help: "Accept and record the target host's key when known_hosts has none (like StrictHostKeyChecking=accept-new).")
+    var acceptNew = false
     @OptionGroup var screens: ScreensOptions
 
     func run() throws {
@@ -46,7 +50,7 @@ struct WizardCommand: ParsableCommand {
                 session = start(catalog.flows[0])
             }
             let app = WizardApp(
-                checker: OfflineChecker(reason: offline ? "--offline" : "the full-screen wizard does not probe hosts yet (ovirt-wizard plain does)"),
+                checker: OfflineChecker(reason: offline ? "--offline" : "the target host is not probed yet"),
                 startFlow: start,
                 save: { session, complete in
                     do {
@@ -57,7 +61,8 @@ struct WizardCommand: ParsableCommand {
                     } catch {
                         return Notice("cannot save \(path): \(error)", kind: .error)
                     }
-                })
+                },
+                prober: offline ? nil : TargetHostProber(knownHosts: knownHosts, acceptNew: acceptNew))
             var finished = false
             let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session),
                                            environment: environment) { runner in
