@@ -6,6 +6,7 @@ import WizardCore
 /// answer file names the host), the host-key dialog, the facts put into the session, and the CPU check screen.
 extension WizardApp {
     static let cpuCheckItem = "cpu-check"
+    static let offlineAbsence = "Offline (--offline): no host is contacted, so no host CPU is known."
 
     /// Runs after every event: starts a probe when the answers name a target not probed yet, and opens the
     /// host-key dialog when a probe waits for one.
@@ -20,7 +21,7 @@ extension WizardApp {
         }
         guard let session = s.session else { return }
         if session.offline {
-            s.probe.absence = "Offline (--offline): no host is contacted, so no host CPU is known."
+            s.probe.absence = Self.offlineAbsence
             return
         }
         guard prober != nil, !s.probe.running else { return }
@@ -71,8 +72,11 @@ extension WizardApp {
     }
 
     static func cpuCheckHubItem(_ s: WizardState) -> HubItem {
-        guard let cpu = s.probe.cpu, let session = s.session else {
-            return HubItem(id: cpuCheckItem, title: "CPU check", status: .needsAnswers, summary: s.probe.absence)
+        guard let session = s.session, !session.offline else {
+            return HubItem(id: cpuCheckItem, title: "CPU check", status: .notChecked, summary: offlineAbsence)
+        }
+        guard let cpu = s.probe.cpu else {
+            return HubItem(id: cpuCheckItem, title: "CPU check", status: .notChecked, summary: s.probe.absence)
         }
         let summary = CPUCheckSummary(hosts: [cpu], level: clusterLevel(session))
         let cluster = summary.cluster.cpu.map { "cluster CPU \($0.name)" } ?? "no cluster CPU of level \(summary.level)"

@@ -290,7 +290,8 @@ public struct WizardApp: TUIApp {
         let said = messages.map(\.text).joined(separator: " ")
         s.notice = Notice(said.isEmpty ? "\(section.title ?? section.id): done; answers saved." : said, kind: .success)
         // The next section to do, or the preview once every section is done.
-        s.hub.viewport.select(s.hub.items.firstIndex(where: { $0.status != .done }) ?? s.hub.items.count - 1)
+        // The CPU check asks nothing, so it is never "the next section to do".
+        s.hub.viewport.select(s.hub.items.firstIndex(where: { $0.status != .done && $0.id != Self.cpuCheckItem }) ?? s.hub.items.count - 1)
     }
 
     func dialogChosen(_ s: inout WizardState, _ purpose: WizardDialogPurpose, button: Int, _ effects: inout [AppEffect<Effect>]) {
