@@ -47,7 +47,12 @@ final class WizardProbeEndToEndTests {
         try tmux.send("Enter")
         let question = try tmux.waitFor("Host fully qualified DNS name")
         let fqdn = try WizardTargetProbeTests.hostname()
-        #expect(question.contains(fqdn), "the probed FQDN is the default: \(question)")
+        // The field (the line under the prompt) holds the probed FQDN as its default.
+        let lines = question.components(separatedBy: "\n")
+        let prompt = try #require(lines.firstIndex { $0.contains("Host fully qualified DNS name") })
+        let field = lines[prompt + 1].trimmingCharacters(in: .whitespaces)
+        #expect(lines[prompt].contains("[\(fqdn)]"), "the prompt names the probed FQDN as default: \(question)")
+        #expect(field.hasPrefix("[\(fqdn) ") || field == "[\(fqdn)]", "the field is pre-filled with it: \(question)")
         #expect(!question.contains("gs1.lofyer.org"))
         try tmux.send("C-c", "q")
         #expect(try tmux.waitForExit().code == 130)

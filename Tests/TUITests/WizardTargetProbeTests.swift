@@ -1,5 +1,6 @@
 import Foundation
 import LabHosts
+import OtopiKit
 import Testing
 @testable import TUI
 import Deploy
@@ -25,13 +26,15 @@ final class WizardTargetProbeTests {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func runner(knownHosts: String) throws -> (AppRunner<WizardApp>, MemoryBackend) {
-        let session = FlowSession(flow: try WizardAppTests.flow(), offline: false, randomSeed: 1)
-        let app = WizardApp(checker: OfflineChecker(reason: "not probed yet"), startFlow: { _ in session },
+    func runner(knownHosts: String, answers: String? = nil) throws -> (AppRunner<WizardApp>, MemoryBackend) {
+        var session = FlowSession(flow: try WizardAppTests.flow(), offline: false, randomSeed: 1)
+        if let answers { session.load(OtopiEnvironment(files: [try AnswerFile.parse(text: answers, path: "saved.conf")])) }
+        let started = session
+        let app = WizardApp(checker: OfflineChecker(reason: "not probed yet"), startFlow: { _ in started },
                             save: { _, _ in Notice("Saved", kind: .success) },
                             prober: TargetHostProber(knownHosts: knownHosts, acceptNew: false))
         let backend = MemoryBackend(size: .minimum)
-        return (AppRunner(app: app, state: WizardApp.initialState(flows: [session.flow], session: session), backend: backend), backend)
+        return (AppRunner(app: app, state: WizardApp.initialState(flows: [started.flow], session: started), backend: backend), backend)
     }
 
     /// Runs the loop until `done` holds (the probe runs on another thread).
@@ -95,6 +98,26 @@ final class WizardTargetProbeTests {
         #expect(text.contains("\(host.address): "))
         #expect(text.contains("Cluster compatibility level 3.4"))
         #expect(!text.contains("No host CPU"))
+    }
+
+    @Test func aLoadedAnswerFileThatNamesTheHostIsProbedAtStart() throws {
+        let host = cluster.hosts[0]
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath, answers: """
+            [environment:default]
+            OVIRT_WIZARD/host=str:\(host.address)
+            OVIRT_WIZARD/sshUser=str:root
+            OVIRT_WIZARD/sshPort=int:\(host.port)
+            OVIRT_WIZARD/sshIdentity=str:\(cluster.clientKey)
+
+            """)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.probe.running || runner.state.session?.factsProbed == true, "the probe starts with the first event")
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == true)
+        // Resumed at the first question needing an answer (the FQDN), now offering the probed default.
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
+        #expect(runner.state.exchange?.prompt.defaultText == (try Self.hostname()))
+        #expect(screen(backend).contains(try Self.hostname()))
     }
 
     @Test func anUnknownHostKeyIsShownWithItsFingerprintAndNotRecordedWhenRefused() throws {
