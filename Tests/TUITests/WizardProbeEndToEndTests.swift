@@ -54,10 +54,38 @@ final class WizardProbeEndToEndTests {
         #expect(lines[prompt].contains("[\(fqdn)]"), "the prompt names the probed FQDN as default: \(question)")
         #expect(field.hasPrefix("[\(fqdn) ") || field == "[\(fqdn)]", "the field is pre-filled with it: \(question)")
         #expect(!question.contains("gs1.lofyer.org"))
+        // The hub's CPU check shows the probed host's CPU.
+        try tmux.send("Escape")
+        try tmux.waitFor("Host facts: probed on \(host.address) over SSH")
+        try tmux.send("End", "Up", "Enter")
+        let cpu = try tmux.waitFor("Recommended cluster CPU")
+        #expect(cpu.contains("Host CPU probed on \(host.address) over SSH"), "\(cpu)")
+        #expect(cpu.contains("Cluster compatibility level 3.4"))
+        try tmux.send("Escape")
+        try tmux.waitFor("Host facts: probed on")
         try tmux.send("C-c", "q")
         #expect(try tmux.waitForExit().code == 130)
         let saved = try String(contentsOfFile: answers, encoding: .utf8)
         #expect(saved.contains("OVIRT_WIZARD/host=str:\(host.address)"))
+    }
+
+    @Test func anUnknownHostKeyIsAskedInADialogAndRecordedOnlyWhenAccepted() throws {
+        let host = cluster.hosts[0]
+        let knownHosts = directory.appendingPathComponent("known_hosts").path
+        _ = FileManager.default.createFile(atPath: knownHosts, contents: Data())
+        let answers = directory.appendingPathComponent("answers.conf").path
+        try "[environment:default]\nOVIRT_WIZARD/host=str:\(host.address)\nOVIRT_WIZARD/sshUser=str:root\nOVIRT_WIZARD/sshPort=int:\(host.port)\nOVIRT_WIZARD/sshIdentity=str:\(cluster.clientKey)\n"
+            .write(toFile: answers, atomically: true, encoding: .utf8)
+        let tmux = try TmuxSession(command: "\(binary) --flow hosted-engine --answers \(answers) --known-hosts \(knownHosts)",
+                                   environment: ["HOME": cluster.root, "SSH_AUTH_SOCK": ""])
+        let dialog = try tmux.waitFor("Unknown host key", timeout: 30)
+        #expect(dialog.contains("SHA256:"), "\(dialog)")
+        #expect(try String(contentsOfFile: knownHosts, encoding: .utf8).isEmpty, "nothing is recorded before the operator decides")
+        try tmux.send("Left", "Enter")
+        try tmux.waitFor("Host facts probed on \(host.address) over SSH", timeout: 30)
+        #expect(try String(contentsOfFile: knownHosts, encoding: .utf8).contains(host.address))
+        try tmux.send("C-c", "q")
+        #expect(try tmux.waitForExit().code == 130)
     }
 
     @Test func cpuCheckTUIShowsTheScreenForACpuinfoFile() throws {
