@@ -167,5 +167,9 @@ final class WizardTargetProbeTests {
         #expect(runner.state.notice?.text.contains("127.0.0.1") == true)
         #expect(runner.state.screen == .hub)
         #expect(runner.state.hub.items.contains { $0.title == "CPU check" && $0.summary.contains("could not be probed") })
+        // Once the notice is gone, the hub still says the facts are the seed's, and why.
+        backend.type([.down])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(screen(backend).contains("Host facts: the seed's, because 127.0.0.1 could not be probed"), "\(screen(backend))")
     }
 }

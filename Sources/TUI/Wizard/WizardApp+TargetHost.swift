@@ -71,6 +71,15 @@ extension WizardApp {
         }
     }
 
+    /// The hub's standing line: where the host facts come from, or why they are the seed's.
+    static func factsNotice(_ s: WizardState) -> Notice? {
+        guard let session = s.session, !session.offline else { return nil }
+        if s.probe.running { return Notice(s.probe.absence) }
+        if session.factsProbed { return Notice("Host facts: \(session.facts.description)") }
+        if s.probe.target != nil { return Notice("Host facts: the seed's, because \(s.probe.absence)", kind: .error) }
+        return Notice("Host facts: \(session.facts.description) until the target host is probed")
+    }
+
     static func cpuCheckHubItem(_ s: WizardState) -> HubItem {
         guard let session = s.session, !session.offline else {
             return HubItem(id: cpuCheckItem, title: "CPU check", status: .notChecked, summary: offlineAbsence)

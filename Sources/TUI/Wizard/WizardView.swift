@@ -26,9 +26,7 @@ extension WizardApp {
             }
             // Where the host facts came from stays in view on the hub until something else is said.
             var notice = s.notice
-            if notice == nil, s.screen == .hub, let session = s.session, !session.offline {
-                notice = Notice(s.probe.running ? s.probe.absence : "Host facts: \(session.facts.description)")
-            }
+            if notice == nil, s.screen == .hub { notice = Self.factsNotice(s) }
             let body = Chrome.render(into: &frame, title: "ovirt-wizard: \(flowName) — \(Self.title(s))", location: location,
                                      notice: notice, hints: hints)
             switch s.screen {
