@@ -49,6 +49,8 @@ struct WizardCommand: ParsableCommand {
             } else if catalog.flows.count == 1 {
                 session = start(catalog.flows[0])
             }
+            let prober = offline ? nil : TargetHostProber(knownHosts: knownHosts, acceptNew: acceptNew)
+            defer { prober?.close() }
             let app = WizardApp(
                 checker: OfflineChecker(reason: offline ? "--offline" : "the target host is not probed yet"),
                 startFlow: start,
@@ -62,7 +64,7 @@ struct WizardCommand: ParsableCommand {
                         return Notice("cannot save \(path): \(error)", kind: .error)
                     }
                 },
-                prober: offline ? nil : TargetHostProber(knownHosts: knownHosts, acceptNew: acceptNew))
+                prober: prober)
             var finished = false
             let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session),
                                            environment: environment) { runner in

@@ -120,6 +120,26 @@ final class WizardTargetProbeTests {
         #expect(screen(backend).contains(try Self.hostname()))
     }
 
+    @Test func namingAnotherHostProbesAgainAndDropsTheFirstHostsFacts() throws {
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
+        _ = runner.run(stopWhenIdle: true)
+        answerTarget(backend)
+        settle(runner) { $0.probe.target != nil && !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == true)
+        let first = runner.state.probe.target
+        // Back to TARGET HOST (the first row), change the host to one where nothing listens.
+        backend.type([.home, .enter, .control("u")])
+        backend.type(cluster.hosts[0].address == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1")
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.probe.target != first, "the new target is probed")
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == false)
+        #expect(runner.state.session?.facts == runner.state.session?.flow.seedFacts)
+        #expect(runner.state.probe.cpu == nil)
+        #expect(!(runner.state.probe.checker is Deploy.SSHHostChecker))
+    }
+
     @Test func anUnknownHostKeyIsShownWithItsFingerprintAndNotRecordedWhenRefused() throws {
         let empty = cluster.root + "/refused_known_hosts"
         _ = FileManager.default.createFile(atPath: empty, contents: Data())

@@ -30,6 +30,9 @@ extension WizardApp {
               let target = TargetHostProber.target(of: session.answers), target != s.probe.target else { return }
         s.probe.target = target
         s.probe.running = true
+        // The last host's connection closes when the probe starts; its checker and CPU no longer apply.
+        s.probe.checker = nil
+        s.probe.cpu = nil
         s.probe.absence = "Probing \(target) over SSH…"
         let said = "Connecting to \(target) over SSH to probe its facts…"
         s.notice = Notice(s.notice.map { $0.text + " " + said } ?? said, kind: s.notice?.kind ?? .info)
@@ -52,8 +55,11 @@ extension WizardApp {
         guard var session = s.session, TargetHostProber.target(of: session.answers) == result.target else { return }
         if let facts = result.facts {
             session.setFacts(session.flow.seedFacts.overlaid(with: facts), probed: true)
-            s.session = session
+        } else if session.factsProbed {
+            // Another host was probed before; its facts do not describe this one.
+            session.setFacts(session.flow.seedFacts, probed: false)
         }
+        s.session = session
         s.probe.checker = result.checker
         s.probe.cpu = result.cpu
         s.probe.cpuOrigin = result.facts?.description
