@@ -50,7 +50,7 @@ public final class LabHost: @unchecked Sendable {
             UseDNS no
             MaxSessions 64
             MaxStartups 100:30:200
-            LogLevel VERBOSE
+            LogLevel DEBUG1
             Subsystem sftp internal-sftp
             SetEnv PATH=\(binDirectory):/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 

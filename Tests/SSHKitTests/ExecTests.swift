@@ -187,9 +187,19 @@ struct ExecTests {
         #expect(!connection.isUsable)
     }
 
+    @Test func keepalivesAreSentFromTheIOLoop() throws {
+        var options = labOptions(cluster)
+        options.keepaliveInterval = 2
+        let connection = try connect(cluster, options: options)
+        let before = cluster.hosts[0].log.components(separatedBy: "keepalive@libssh2.org").count
+        #expect(try connection.capture(RemoteCommand("sleep", "5")).result.succeeded)
+        let after = cluster.hosts[0].log.components(separatedBy: "keepalive@libssh2.org").count
+        #expect(after - before >= 2)
+    }
+
     @Test func manyCommandsOverOneConnection() throws {
         let connection = try connect(cluster)
-        for i in 0..<100 {
+        for i in 0..<60 {
             let out = try connection.capture(RemoteCommand("echo", String(i)))
             #expect(out.stdout == "\(i)\n")
         }
