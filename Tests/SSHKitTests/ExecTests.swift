@@ -187,6 +187,15 @@ struct ExecTests {
         #expect(!connection.isUsable)
     }
 
+    @Test func fixtureCommandsInTheHostBinDirectoryAreFound() throws {
+        let host = cluster.hosts[0]
+        let tool = host.binDirectory + "/fake-engine-setup"
+        try "#!/bin/sh\necho \"fake engine-setup on host\" \"$@\"\n".write(toFile: tool, atomically: true, encoding: .utf8)
+        chmod(tool, 0o755)
+        let out = try connect(cluster).capture(RemoteCommand("fake-engine-setup", "--offline"))
+        #expect(out.stdout == "fake engine-setup on host --offline\n")
+    }
+
     @Test func keepalivesAreSentFromTheIOLoop() throws {
         var options = labOptions(cluster)
         options.keepaliveInterval = 2
