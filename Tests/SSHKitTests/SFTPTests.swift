@@ -5,7 +5,7 @@ import Testing
 
 /// Writes `size` pseudo-random bytes (a fixed seed, so failures can be reproduced) to `path`.
 func writeRandomFile(_ path: String, size: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) throws {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     defer { try? handle.close() }
     var state = seed
