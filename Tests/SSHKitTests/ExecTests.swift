@@ -250,3 +250,23 @@ struct PoolTests {
         #expect(try pool.connection(to: targets[0]) === pool.connection(to: targets[0]))
     }
 }
+
+@Suite("Pool reconnects", .timeLimit(.minutes(2)))
+struct PoolReconnectTests {
+    @Test func aDeadConnectionIsReplacedAfterTheHostComesBack() throws {
+        let cluster = try LabCluster.start(hosts: 1)
+        let pool = SSHHostPool(options: labOptions(cluster))
+        defer { pool.closeAll() }
+        let target = try SSHTarget(parsing: cluster.hosts[0].target)
+        let first = try pool.connection(to: target)
+        #expect(try first.capture(RemoteCommand("true")).result.succeeded)
+        cluster.hosts[0].kill9()
+        #expect(throws: SSHError.self) { try first.capture(RemoteCommand("true")) }
+        #expect(!first.isUsable)
+        #expect(throws: SSHError.self) { try pool.connection(to: target) }   // host still down
+        try cluster.hosts[0].start()
+        let second = try pool.connection(to: target)
+        #expect(second !== first)
+        #expect(try second.capture(RemoteCommand("echo", "back")).stdout == "back\n")
+    }
+}
