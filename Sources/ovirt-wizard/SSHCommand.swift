@@ -11,6 +11,19 @@ struct SSHCommand: ParsableCommand {
     )
 }
 
+extension ConnectOptions {
+    /// Unknown host keys: recorded with `acceptNew`, else asked on the terminal (the SHA256 fingerprint shown),
+    /// else refused (a pipe never accepts a key). Passwords and passphrases are asked only on a terminal.
+    mutating func askOperator(acceptNew: Bool) {
+        if acceptNew {
+            hostKeyPolicy = .acceptNew
+        } else if TerminalPrompt.available {
+            hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
+        }
+        if TerminalPrompt.available { credentials = TerminalPrompt.askSecret }
+    }
+}
+
 /// Exit code for connection, authentication and host-key failures (as OpenSSH's ssh).
 let sshFailureExitCode: Int32 = 255
 
@@ -36,12 +49,7 @@ struct SSHConnectionArguments: ParsableArguments {
         options.knownHostsPath = knownHosts
         options.connectTimeout = connectTimeout
         options.configPath = sshConfig
-        if acceptNew {
-            options.hostKeyPolicy = .acceptNew
-        } else if TerminalPrompt.available {
-            options.hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
-        }
-        if TerminalPrompt.available { options.credentials = TerminalPrompt.askSecret }
+        options.askOperator(acceptNew: acceptNew)
         return options
     }
 
