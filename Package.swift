@@ -23,21 +23,30 @@ let package = Package(
         .target(name: "TUI", dependencies: ["CNcursesw", "WizardCore", "OtopiKit"]),
         // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
         .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
+        .systemLibrary(name: "CLibssh2", path: "Sources/CLibssh2",
+                       pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .target(name: "SSHKit", dependencies: [
+            "CLibssh2",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Real OpenSSH sshd processes on loopback for tests and benchmarks; not linked into the product.
+        .target(name: "LabHosts"),
         .target(name: "WizardCore", dependencies: [
             "OtopiKit",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore", "TUI",
+            "OtopiKit", "WizardCore", "TUI", "SSHKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
-        .testTarget(name: "StorageTests", dependencies: ["WizardCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit"], exclude: ["Golden"]),
+        .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SSHKit
 import WizardCore
 
 /// `ovirt-wizard export-domain …`: an export (Backup) storage domain made by hand, as in the seed's
@@ -132,7 +133,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
         }
         let operations = layout.operations(exportRoot: exportDirectory)
         if dryRun {
-            for operation in operations { print(operation.summary) }
+            for operation in operations { print(operation.summary(quotedBy: ShellQuote.quote)) }
             return
         }
         if !noChown && geteuid() != 0 {
@@ -145,7 +146,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print("created export domain \(layout.sdUUID) in \(exportDirectory)")
-        if noChown { print("now run: chown -R 36:36 \(ShellQuote.word(exportDirectory))") }
+        if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(exportDirectory))") }
     }
 }
 

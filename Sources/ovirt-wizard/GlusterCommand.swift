@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SSHKit
 import WizardCore
 
 /// `ovirt-wizard gluster …`: GlusterFS volumes for oVirt storage.
@@ -140,7 +141,7 @@ enum GlusterPlanText {
         line("Host setup (\(request.serviceManager.rawValue)):")
         for setup in plan.hostSetup {
             line("  [\(setup.host)]")
-            for operation in setup.operations { line("      \(operation.summary)") }
+            for operation in setup.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
         }
         if !plan.preparations.isEmpty {
             line()
@@ -148,13 +149,13 @@ enum GlusterPlanText {
             for preparation in plan.preparations {
                 let state = confirmed.contains(preparation.confirmationToken) ? "confirmed" : "NOT CONFIRMED"
                 line("  [\(preparation.host)] \(preparation.device) → \(preparation.partition) at \(preparation.mountPoint)  [\(state)]")
-                for operation in preparation.operations { line("      \(operation.summary)") }
+                for operation in preparation.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
             }
         }
         line()
         line("Commands:")
         for command in plan.commands {
-            line("  [\(command.host)] \(command.shellLine)")
+            line("  [\(command.host)] \(command.commandLine(quotedBy: ShellQuote.quote))")
             line("      # \(command.purpose)")
         }
         return out

@@ -13,6 +13,7 @@ struct OvirtWizard: ParsableCommand {
             CPUCheckCommand.self,
             ExportDomainCommand.self,
             GlusterCommand.self,
+            SSHCommand.self,
             WizardCommand.self,
         ],
         defaultSubcommand: WizardCommand.self

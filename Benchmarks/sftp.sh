@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Uploads a SIZE_MIB file (default 512) to a private loopback sshd with `ovirt-wizard ssh put` and with
+# OpenSSH `scp`, RUNS times each (default 5), interleaved, and prints the medians and their ratio; then the
+# same through a proxy adding DELAY_MS each way (default 5, so 10 ms RTT). Reports ratios; never pass/fail.
+#
+#   swift build -c release && Benchmarks/sftp.sh            # BIN=... to use another build
+#
+# `ssh put` verifies by default (a remote sha256sum of the whole file); the table shows it both with and
+# without --no-verify, because scp does no verification at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE_MIB=${SIZE_MIB:-512}
+RUNS=${RUNS:-5}
+DELAY_MS=${DELAY_MS:-5}
+BIN=${BIN:-.build/release/ovirt-wizard}
+[ -x "$BIN" ] || { echo "sftp.sh: $BIN not found; run: swift build -c release" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/sftp-bench.XXXXXX)
+addr="127.0.0.$((200 + $$ % 50))"
+free_port() { python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$addr"; }
+port=$(free_port)
+proxy_port=$(free_port)
+sshd_pid="" proxy_pid=""
+cleanup() {
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
+  [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p /run/sshd "$work/remote"
+ssh-keygen -q -t ed25519 -N "" -f "$work/host_key"
+ssh-keygen -q -t ed25519 -N "" -f "$work/client_key"
+cp "$work/client_key.pub" "$work/authorized_keys"
+cat > "$work/sshd_config" <<CFG
+ListenAddress $addr:$port
+HostKey $work/host_key
+PidFile none
+AuthorizedKeysFile $work/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+PermitRootLogin prohibit-password
+UseDNS no
+Subsystem sftp internal-sftp
+CFG
+/usr/sbin/sshd -D -f "$work/sshd_config" -E "$work/sshd.log" &
+sshd_pid=$!
+hostkey=$(cut -d' ' -f1,2 "$work/host_key.pub")
+printf '[%s]:%s %s\n[%s]:%s %s\n' "$addr" "$port" "$hostkey" "$addr" "$proxy_port" "$hostkey" > "$work/known_hosts"
+python3 Benchmarks/delay-proxy.py "$addr" "$proxy_port" "$addr" "$port" "$DELAY_MS" &
+proxy_pid=$!
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null && (exec 3<>"/dev/tcp/$addr/$proxy_port") 2>/dev/null && break
+  sleep 0.05
+done
+
+head -c $((SIZE_MIB << 20)) /dev/urandom > "$work/payload.bin"
+user=$(id -un)
+
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+put()      { "$BIN" ssh put "$user@$addr:$1" "$work/payload.bin" "$work/remote/put.bin" -i "$work/client_key" \
+               --known-hosts "$work/known_hosts" --ssh-config /dev/null "${@:2}"; }
+scp_put()  { scp -q -F /dev/null -i "$work/client_key" -o UserKnownHostsFile="$work/known_hosts" \
+               -o StrictHostKeyChecking=yes -o BatchMode=yes -P "$1" "$work/payload.bin" "$user@$addr:$work/remote/scp.bin"; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+bench() {   # $1 = port, $2 = label
+  local p=$1 label=$2 i
+  : > "$work/t.put"; : > "$work/t.putnv"; : > "$work/t.scp"
+  for i in $(seq "$RUNS"); do
+    sync; seconds scp_put "$p" >> "$work/t.scp"
+    sync; seconds put "$p" --no-verify >> "$work/t.putnv"
+    sync; seconds put "$p" >> "$work/t.put"
+    rm -f "$work/remote/"*
+  done
+  local s nv v
+  s=$(median < "$work/t.scp"); nv=$(median < "$work/t.putnv"); v=$(median < "$work/t.put")
+  printf '%s, %d MiB, %d runs (median seconds, MB/s, speed vs scp)\n' "$label" "$SIZE_MIB" "$RUNS"
+  printf '  %-36s %7.3f s %8.1f MB/s\n' "scp" "$s" "$(echo "$SIZE_MIB*1.048576/$s" | bc -l)"
+  printf '  %-36s %7.3f s %8.1f MB/s  x%.2f\n' "ovirt-wizard ssh put --no-verify" "$nv" "$(echo "$SIZE_MIB*1.048576/$nv" | bc -l)" "$(echo "$s/$nv" | bc -l)"
+  printf '  %-36s %7.3f s %8.1f MB/s  x%.2f\n' "ovirt-wizard ssh put (sha256 verify)" "$v" "$(echo "$SIZE_MIB*1.048576/$v" | bc -l)" "$(echo "$s/$v" | bc -l)"
+}
+
+echo "OpenSSH: $(ssh -V 2>&1); cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench "$port" "loopback"
+bench "$proxy_port" "loopback + ${DELAY_MS} ms each way (RTT $((2 * DELAY_MS)) ms)"

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A set of real OpenSSH servers on loopback addresses for tests and benchmarks. Each host has its own sshd
+/// process (started with `-D`, so its PID is the one we keep), its own generated host keys, address
+/// (127.0.0.x) and free high port. The cluster holds one generated client key, authorized on every host, and a
+/// private known_hosts listing every host. Everything lives under one temporary directory.
+public final class LabCluster: @unchecked Sendable {
+    public let root: String
+    /// Private key (ed25519, no passphrase) authorized on every host; `clientKey + ".pub"` is its public half.
+    public let clientKey: String
+    /// known_hosts holding every host's keys.
+    public let knownHostsPath: String
+    /// The authorized_keys file every host reads.
+    public let authorizedKeysPath: String
+    public private(set) var hosts: [LabHost] = []
+    private var agents: [LabAgent] = []
+    private let lock = NSLock()
+
+    /// Starts `count` hosts with the given host key types (`ed25519`, `ecdsa`, `rsa`).
+    public static func start(hosts count: Int = 1, hostKeyTypes: [String] = ["ed25519", "ecdsa"]) throws -> LabCluster {
+        let cluster = try LabCluster()
+        do {
+            for index in 0..<count { try cluster.addHost(index: index, keyTypes: hostKeyTypes) }
+            try cluster.writeKnownHosts()
+        } catch {
+            cluster.stop()
+            throw error
+        }
+        return cluster
+    }
+
+    private init() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("labhosts-\(getpid())-\(UUID().uuidString.prefix(8))")
+        root = base.path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        // Debian's sshd refuses to start without its privilege-separation directory.
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o755])
+        clientKey = root + "/client_ed25519"
+        knownHostsPath = root + "/known_hosts"
+        authorizedKeysPath = root + "/authorized_keys"
+        try LabProcess.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "lab-client", "-f", clientKey])
+        try FileManager.default.copyItem(atPath: clientKey + ".pub", toPath: authorizedKeysPath)
+    }
+
+    deinit { stop() }
+
+    private func addHost(index: Int, keyTypes: [String]) throws {
+        // Spread clusters started by different processes over 127.0.0.10-249.
+        let address = "127.0.0.\(10 + (Int(getpid()) + index * 7 + hosts.count) % 240)"
+        let host = try LabHost(index: index, address: address, clusterRoot: root,
+                               authorizedKeys: authorizedKeysPath, keyTypes: keyTypes)
+        hosts.append(host)
+    }
+
+    /// Rewrites known_hosts from the hosts' current public keys.
+    public func writeKnownHosts() throws {
+        var text = ""
+        for host in hosts {
+            for key in host.hostKeyPaths {
+                let pub = try String(contentsOfFile: key + ".pub", encoding: .utf8).split(separator: " ")
+                text += "[\(host.address)]:\(host.port) \(pub[0]) \(pub[1])\n"
+            }
+        }
+        try text.write(toFile: knownHostsPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Generates another client key (not authorized anywhere unless `authorize` is called).
+    public func makeClientKey(name: String, type: String = "ed25519", passphrase: String = "") throws -> String {
+        let path = root + "/" + name
+        var arguments = ["-q", "-t", type, "-N", passphrase, "-C", name, "-f", path]
+        if type == "rsa" { arguments += ["-b", "2048"] }
+        try LabProcess.run("/usr/bin/ssh-keygen", arguments)
+        return path
+    }
+
+    /// Adds a public key to the authorized_keys every host reads.
+    public func authorize(keyAt privateKeyPath: String) throws {
+        let pub = try String(contentsOfFile: privateKeyPath + ".pub", encoding: .utf8)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: authorizedKeysPath))
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data(pub.utf8))
+    }
+
+    /// Starts a private ssh-agent holding `keys` (defaults to the client key).
+    public func startAgent(keys: [String]? = nil) throws -> LabAgent {
+        let agent = try LabAgent(directory: root, keys: keys ?? [clientKey])
+        lock.withLock { agents.append(agent) }
+        return agent
+    }
+
+    /// Stops every host and agent and removes the directory.
+    public func stop() {
+        for host in hosts { host.stop() }
+        for agent in lock.withLock({ agents }) { agent.stop() }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// One sshd on a loopback address. Sessions run as the user running the tests, with `binDirectory` first in
+/// PATH (a place for fixture commands) and `workDirectory` for files.
+public final class LabHost: @unchecked Sendable {
+    public let index: Int
+    public let address: String
+    public let port: Int
+    public let directory: String
+    public let workDirectory: String
+    public let binDirectory: String
+    /// Private host key files (public halves at `+ ".pub"`).
+    public private(set) var hostKeyPaths: [String] = []
+    public let configPath: String
+    public let logPath: String
+    private var process: LabChild?
+    private let lock = NSLock()
+
+    /// `address:port`, the form `SSHTarget(parsing:)` takes.
+    public var target: String { "\(address):\(port)" }
+    /// The sshd listener's PID while running.
+    public var pid: Int32? { lock.withLock { process.map { $0.pid } } }
+    /// The sshd log so far (useful in failure messages).
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    init(index: Int, address: String, clusterRoot: String, authorizedKeys: String, keyTypes: [String]) throws {
+        self.index = index
+        self.address = address
+        directory = clusterRoot + "/host\(index)"
+        workDirectory = directory + "/work"
+        binDirectory = directory + "/bin"
+        configPath = directory + "/sshd_config"
+        logPath = directory + "/sshd.log"
+        for dir in [directory, workDirectory, binDirectory] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        port = try LabProcess.freePort(address: address)
+        try generateHostKeys(types: keyTypes)
+        let config = """
+            ListenAddress \(address):\(port)
+            \(hostKeyPaths.map { "HostKey \($0)" }.joined(separator: "\n"))
+            PidFile none
+            AuthorizedKeysFile \(authorizedKeys)
+            StrictModes no
+            UsePAM no
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PubkeyAuthentication yes
+            PermitRootLogin prohibit-password
+            UseDNS no
+            MaxSessions 64
+            MaxStartups 100:30:200
+            LogLevel VERBOSE
+            Subsystem sftp internal-sftp
+            SetEnv PATH=\(binDirectory):/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+            """
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try start()
+    }
+
+    private func generateHostKeys(types: [String]) throws {
+        hostKeyPaths = []
+        for type in types {
+            let path = directory + "/ssh_host_\(type)_key"
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: path + ".pub")
+            try LabProcess.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "host\(index)", "-f", path])
+            hostKeyPaths.append(path)
+        }
+    }
+
+    /// Starts sshd (again) on the same address, port and keys, and waits until it accepts connections.
+    public func start() throws {
+        try lock.withLock {
+            guard process == nil else { return }
+            let sshd = try LabProcess.spawn("/usr/sbin/sshd", ["-D", "-f", configPath, "-E", logPath], log: logPath + ".stderr")
+            let deadline = Date().addingTimeInterval(10)
+            while !LabProcess.accepts(address: address, port: port) {
+                guard sshd.isRunning, Date() < deadline else {
+                    kill(sshd.pid, SIGKILL)
+                    sshd.wait()
+                    throw LabProcess.Failure(description: "sshd on \(address):\(port) did not start: "
+                        + ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
+                        + ((try? String(contentsOfFile: logPath + ".stderr", encoding: .utf8)) ?? ""))
+                }
+                usleep(20_000)
+            }
+            process = sshd
+        }
+    }
+
+    /// Replaces the host keys with new ones (the host "was reinstalled"); restarts sshd if it was running.
+    /// The cluster's known_hosts is left alone, so it now holds the old keys.
+    public func regenerateHostKeys() throws {
+        let wasRunning = pid != nil
+        stop()
+        try generateHostKeys(types: hostKeyPaths.map { URL(fileURLWithPath: $0).lastPathComponent
+            .replacingOccurrences(of: "ssh_host_", with: "").replacingOccurrences(of: "_key", with: "") })
+        if wasRunning { try start() }
+    }
+
+    /// Stops sshd (SIGTERM) and every session it serves, and waits for the listener to exit.
+    public func stop() { signalTree(SIGTERM, forget: true) }
+
+    /// Kills sshd and all of its sessions with SIGKILL, as a host crash would.
+    public func kill9() { signalTree(SIGKILL, forget: true) }
+
+    /// Freezes sshd and its sessions (SIGSTOP): connections stay open but nothing answers.
+    public func pause() { signalTree(SIGSTOP, forget: false) }
+
+    /// Undoes `pause()`.
+    public func resume() { signalTree(SIGCONT, forget: false) }
+
+    private func signalTree(_ signal: Int32, forget: Bool) {
+        lock.withLock {
+            guard let process else { return }
+            let pids = LabProcess.tree(of: process.pid)
+            for pid in pids { kill(pid, signal) }
+            if forget {
+                if signal != SIGKILL {
+                    for pid in pids { kill(pid, SIGCONT) }   // a paused tree cannot handle TERM
+                }
+                process.wait()
+                self.process = nil
+            }
+        }
+    }
+}
+
+/// A private ssh-agent (foreground, `-D`) with some keys loaded.
+public final class LabAgent: @unchecked Sendable {
+    public let socketPath: String
+    private let process: LabChild
+
+    init(directory: String, keys: [String]) throws {
+        socketPath = directory + "/agent-\(UUID().uuidString.prefix(8)).sock"
+        process = try LabProcess.spawn("/usr/bin/ssh-agent", ["-D", "-a", socketPath], log: socketPath + ".log")
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: socketPath) {
+            guard process.isRunning, Date() < deadline else {
+                throw LabProcess.Failure(description: "ssh-agent did not create \(socketPath)")
+            }
+            usleep(10_000)
+        }
+        for key in keys {
+            try LabProcess.run("/usr/bin/ssh-add", ["-q", key], environment: ["SSH_AUTH_SOCK": socketPath])
+        }
+    }
+
+    public var pid: Int32 { process.pid }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.pid, SIGTERM)
+        process.wait()
+    }
+}

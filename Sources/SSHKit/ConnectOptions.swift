@@ -1,0 +1,91 @@
+import Foundation
+
+/// What to do with a host key that known_hosts does not hold.
+public enum HostKeyPolicy: Sendable {
+    /// Refuse (StrictHostKeyChecking=yes).
+    case strict
+    /// Accept and record it (StrictHostKeyChecking=accept-new).
+    case acceptNew
+    /// Ask: the closure sees the fingerprint; `true` accepts and records the key.
+    case ask(@Sendable (UnknownHostKey) -> Bool)
+}
+
+/// How to reach and authenticate to a host. Defaults follow OpenSSH.
+public struct ConnectOptions: Sendable {
+    /// Seconds for the TCP connect, and separately for the handshake plus authentication.
+    public var connectTimeout: Double = 10
+    /// Defaults to `~/.ssh/known_hosts`.
+    public var knownHostsPath: String?
+    public var hostKeyPolicy: HostKeyPolicy = .strict
+    /// Identity files given by the operator (`-i`). When empty: IdentityFile from the SSH config, else
+    /// `~/.ssh/id_ed25519` and `~/.ssh/id_ecdsa` when they exist.
+    public var identityFiles: [String] = []
+    public var useAgent = true
+    /// The agent socket; defaults to `$SSH_AUTH_SOCK`.
+    public var agentSocket: String?
+    /// Asks the operator for a password, keyboard-interactive answer or key passphrase. `nil` when no terminal
+    /// can ask; those methods are then skipped.
+    public var credentials: (@Sendable (CredentialRequest) -> Secret?)?
+    /// Seconds between keepalives sent from the I/O loops (0 disables them).
+    public var keepaliveInterval = 30
+    /// Defaults to `~/.ssh/config`; a file that does not exist means no configuration.
+    public var configPath: String?
+    /// Home directory for `~` and the defaults above; defaults to `$HOME`.
+    public var homeDirectory: String?
+
+    public init() {}
+
+    var home: String {
+        homeDirectory ?? ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    }
+
+    func expand(_ path: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
+        return path
+    }
+
+    var resolvedKnownHostsPath: String { expand(knownHostsPath ?? "~/.ssh/known_hosts") }
+    var resolvedConfigPath: String { expand(configPath ?? "~/.ssh/config") }
+}
+
+/// A target after the SSH configuration was applied.
+public struct ResolvedTarget: Sendable, Equatable {
+    /// The name the operator typed.
+    public var alias: String
+    /// The name or address connected to (HostName, else the alias).
+    public var hostName: String
+    public var port: Int
+    public var user: String
+    /// Identity files to try, in order, already expanded.
+    public var identityFiles: [String]
+    /// True when the operator named the identity files; a missing one is then an error.
+    public var identityFilesExplicit: Bool
+
+    public init(_ target: SSHTarget, options: ConnectOptions) throws {
+        let config = try SSHConfigFile(contentsOf: options.resolvedConfigPath)
+        let settings = config.settings(for: target.host)
+        alias = target.host
+        hostName = settings.hostName ?? target.host
+        port = target.port ?? settings.port ?? 22
+        user = target.user ?? settings.user ?? Self.localUser()
+        if !options.identityFiles.isEmpty {
+            identityFiles = options.identityFiles.map(options.expand)
+            identityFilesExplicit = true
+        } else if !settings.identityFiles.isEmpty {
+            identityFiles = settings.identityFiles.map {
+                options.expand($0.replacingOccurrences(of: "%d", with: options.home)
+                    .replacingOccurrences(of: "%h", with: target.host))
+            }
+            identityFilesExplicit = false
+        } else {
+            identityFiles = ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa"].map(options.expand)
+            identityFilesExplicit = false
+        }
+    }
+
+    static func localUser() -> String {
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "root"
+    }
+}

@@ -1,0 +1,342 @@
+import CLibssh2
+import Foundation
+import Synchronization
+
+public enum ExecStream: Sendable, Equatable {
+    case stdout
+    case stderr
+}
+
+/// A pseudo-terminal for commands that insist on one. With a PTY, stderr arrives merged into stdout.
+public struct PTYRequest: Sendable, Equatable {
+    public var term: String
+    public var columns: Int
+    public var rows: Int
+    public init(term: String = "xterm", columns: Int = 120, rows: Int = 40) {
+        self.term = term
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+public struct ExecOptions: Sendable {
+    public var pty: PTYRequest?
+    /// Seconds from start after which the remote process group is terminated and `.timedOut` thrown.
+    public var timeout: Double?
+    /// Bytes written to the command's stdin first.
+    public var stdin: [UInt8] = []
+    /// Keep stdin open after `stdin` until `control.closeInput()`; otherwise EOF follows `stdin` at once.
+    public var keepStdinOpen = false
+    /// Lets another thread write to stdin, close it, or cancel the command.
+    public var control: ExecControl?
+
+    public init(pty: PTYRequest? = nil, timeout: Double? = nil, stdin: [UInt8] = [], keepStdinOpen: Bool = false,
+                control: ExecControl? = nil) {
+        self.pty = pty
+        self.timeout = timeout
+        self.stdin = stdin
+        self.keepStdinOpen = keepStdinOpen
+        self.control = control
+    }
+}
+
+/// Input and cancellation for a running command, usable from any thread.
+public final class ExecControl: Sendable {
+    struct State {
+        var pending: [UInt8] = []
+        var inputClosed = false
+        var cancelled = false
+    }
+    let state = Mutex(State())
+
+    public init() {}
+
+    /// Queues bytes for the command's stdin (e.g. an answer to a remote prompt).
+    public func send(_ bytes: [UInt8]) { state.withLock { $0.pending += bytes } }
+    public func send(_ text: String) { send(Array(text.utf8)) }
+    /// Sends EOF after the queued bytes.
+    public func closeInput() { state.withLock { $0.inputClosed = true } }
+    /// Ends the remote process (TERM to its process group, KILL if it lingers) and makes `run` throw `.cancelled`.
+    public func cancel() { state.withLock { $0.cancelled = true } }
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func take() -> (bytes: [UInt8], closed: Bool, cancelled: Bool) {
+        state.withLock { s in
+            defer { s.pending.removeAll() }
+            return (s.pending, s.inputClosed, s.cancelled)
+        }
+    }
+}
+
+/// How a remote command ended.
+public struct ExecResult: Sendable, Equatable, CustomStringConvertible {
+    public var exitStatus: Int32
+    /// Signal name without `SIG` (e.g. `TERM`) when the command was killed by a signal.
+    public var exitSignal: String?
+
+    public var succeeded: Bool { exitStatus == 0 && exitSignal == nil }
+
+    /// A shell-style code: the status, or 128 + the signal number when killed by a signal.
+    public var shellStatus: Int32 {
+        guard let exitSignal else { return exitStatus }
+        return 128 + (Self.signalNumbers[exitSignal] ?? 0)
+    }
+
+    public var description: String {
+        exitSignal.map { "killed by signal \($0)" } ?? "exit status \(exitStatus)"
+    }
+
+    static let signalNumbers: [String: Int32] = [
+        "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8, "KILL": 9, "USR1": 10,
+        "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
+    ]
+}
+
+/// Everything a finished command printed, for short outputs.
+public struct CapturedOutput: Sendable, Equatable {
+    public var stdout: String
+    public var stderr: String
+    public var result: ExecResult
+}
+
+extension SSHConnection {
+    /// Runs `command`, handing each chunk of output to `onData` as it arrives. Both streams are always drained.
+    @discardableResult
+    public func execute(_ command: RemoteCommand, options: ExecOptions = ExecOptions(),
+                        onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
+        lock.lock()
+        defer { lock.unlock() }
+        try ensureUsable()
+        return try runLocked(commandLine: command.commandLine, options: options, trackProcess: true, onData: onData)
+    }
+
+    /// Runs `command`, handing each complete line (without its newline) to `onLine` as it arrives.
+    @discardableResult
+    public func run(_ command: RemoteCommand, options: ExecOptions = ExecOptions(),
+                    onLine: (ExecStream, String) -> Void) throws -> ExecResult {
+        var out = LineSplitter()
+        var err = LineSplitter()
+        let result = try execute(command, options: options) { stream, bytes in
+            if stream == .stdout { out.feed(bytes) { onLine(.stdout, $0) } } else { err.feed(bytes) { onLine(.stderr, $0) } }
+        }
+        out.finish { onLine(.stdout, $0) }
+        err.finish { onLine(.stderr, $0) }
+        return result
+    }
+
+    /// Runs `command` and returns all of its output; for commands with short output.
+    public func capture(_ command: RemoteCommand, options: ExecOptions = ExecOptions()) throws -> CapturedOutput {
+        var out: [UInt8] = []
+        var err: [UInt8] = []
+        let result = try execute(command, options: options) { stream, bytes in
+            if stream == .stdout { out += bytes } else { err += bytes }
+        }
+        return CapturedOutput(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+                              result: result)
+    }
+
+    /// The exec loop. Caller holds `lock`. With `trackProcess`, the command is prefixed with a line that reports
+    /// the remote shell's PID (sshd makes it a session and process-group leader), which is filtered out of the
+    /// output and used to signal the whole group on timeout or cancellation.
+    func runLocked(commandLine: String, options: ExecOptions, trackProcess: Bool,
+                   onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
+        // The command's timeout also bounds opening the channel and starting it.
+        let setupDeadline = Deadline(seconds: options.timeout ?? 30)
+        let deadline = Deadline(seconds: options.timeout)
+        let channel = try retrying("opening a channel", deadline: setupDeadline) { shim_channel_open_session(session) }
+        var channelOpen = true
+        defer { if channelOpen { _ = libssh2_channel_free(channel) } }
+
+        if let pty = options.pty {
+            let rc = try retrying("requesting a PTY", deadline: setupDeadline) {
+                shim_channel_request_pty(channel, pty.term, Int32(pty.columns), Int32(pty.rows))
+            }
+            if rc != 0 { throw failure(rc, doing: "requesting a PTY") }
+        }
+        let line = trackProcess ? "printf '\\037\(PIDMarker.tag)%s\\n' \"$$\" >&2; " + commandLine : commandLine
+        let rc = try retrying("starting the command", deadline: setupDeadline) { shim_channel_exec(channel, line) }
+        if rc != 0 { throw failure(rc, doing: "starting the command") }
+
+        var marker = PIDMarker(stream: options.pty == nil ? .stderr : .stdout, active: trackProcess)
+        var input = options.stdin
+        var inputOffset = 0
+        var inputClosed = false
+        var wantEOF = !options.keepStdinOpen
+        var buffer = [CChar](repeating: 0, count: 64 * 1024)
+        var stopReason: SSHError?
+        var killStage = 0            // 0: running, 1: TERM sent, 2: KILL sent
+        var killDeadline = Deadline.never
+
+        while true {
+            var progressed = false
+            // Drain both streams: an unread stderr still consumes the channel window and can stall the command.
+            for stream in [ExecStream.stdout, .stderr] {
+                while true {
+                    let n = buffer.withUnsafeMutableBufferPointer { p in
+                        stream == .stdout ? shim_channel_read(channel, p.baseAddress, p.count)
+                            : shim_channel_read_stderr(channel, p.baseAddress, p.count)
+                    }
+                    if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { break }
+                    if n < 0 { throw failure(Int32(n), doing: "reading command output") }
+                    progressed = true
+                    let bytes = buffer[0..<n].map { UInt8(bitPattern: $0) }
+                    marker.filter(stream, bytes, emit: onData)
+                }
+            }
+            if let control = options.control {
+                let (more, closeRequested, cancelled) = control.take()
+                input += more
+                if closeRequested { wantEOF = true }
+                if cancelled && stopReason == nil { stopReason = .cancelled(host: name) }
+            }
+            if !inputClosed && inputOffset < input.count {
+                let n = input.withUnsafeBufferPointer { p in
+                    p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
+                        shim_channel_write(channel, $0 + inputOffset, p.count - inputOffset)
+                    }
+                }
+                if n > 0 {
+                    inputOffset += n
+                    progressed = true
+                    if inputOffset == input.count { input.removeAll(); inputOffset = 0 }
+                } else if n < 0 && n != Int(LIBSSH2_ERROR_EAGAIN) {
+                    // The command may have exited without reading its input: stop feeding it, keep reading.
+                    inputClosed = true
+                }
+            }
+            if !inputClosed && wantEOF && inputOffset >= input.count {
+                let e = libssh2_channel_send_eof(channel)
+                if e != LIBSSH2_ERROR_EAGAIN { inputClosed = true }
+            }
+            if libssh2_channel_eof(channel) != 0 { break }
+
+            if stopReason == nil && deadline.expired {
+                stopReason = .timedOut(host: name, what: "command", seconds: deadline.seconds)
+            }
+            if stopReason != nil {
+                if killStage == 0 {
+                    guard let pid = marker.pid, signalProcessGroup(pid, signal: "TERM") else { break }
+                    killStage = 1
+                    killDeadline = Deadline(seconds: 3)
+                } else if killStage == 1 && killDeadline.expired {
+                    if let pid = marker.pid, !signalProcessGroup(pid, signal: "KILL") { break }
+                    killStage = 2
+                    killDeadline = Deadline(seconds: 3)
+                } else if killStage == 2 && killDeadline.expired {
+                    break
+                }
+            }
+            if !progressed {
+                try sendKeepalive()
+                _ = shim_waitsocket(socket, session, options.control == nil && stopReason == nil ? 1000 : 50)
+            }
+        }
+        marker.flush(emit: onData)
+
+        if broken != nil, let stopReason { throw stopReason }   // the host stopped answering; do not wait for it
+        // Wait for the server's close so that exit-status/exit-signal have arrived; bounded, as close can hang.
+        let closeDeadline = Deadline(seconds: 10)
+        do {
+            let closeRC = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_close(channel) }
+            if closeRC == 0 {
+                _ = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_wait_closed(channel) }
+            }
+        } catch {
+            // A host that stops answering here cannot be trusted with the next command either.
+            if broken == nil { broken = .connectionLost(host: name, detail: "host stopped answering (\(error))") }
+            throw stopReason ?? error
+        }
+        let status = libssh2_channel_get_exit_status(channel)
+        var signalPointer: UnsafeMutablePointer<CChar>?
+        var signalLength = 0
+        _ = libssh2_channel_get_exit_signal(channel, &signalPointer, &signalLength, nil, nil, nil, nil)
+        var signal: String?
+        if let signalPointer {
+            signal = String(cString: signalPointer)
+            libssh2_free(session, signalPointer)
+        }
+        _ = libssh2_channel_free(channel)
+        channelOpen = false
+        if let stopReason { throw stopReason }
+        return ExecResult(exitStatus: status, exitSignal: signal)
+    }
+
+    /// Sends `signal` to the remote process group over a second channel of the same session. False when the
+    /// host did not answer in time; the connection is then marked unusable.
+    private func signalProcessGroup(_ pid: Int32, signal: String) -> Bool {
+        let command = RemoteCommand(["kill", "-\(signal)", "--", "-\(pid)"]).commandLine
+        do {
+            _ = try runLocked(commandLine: command + " 2>/dev/null", options: ExecOptions(timeout: 5), trackProcess: false) { _, _ in }
+            return true
+        } catch {
+            if broken == nil { broken = .connectionLost(host: name, detail: "host stopped answering (\(error))") }
+            return false
+        }
+    }
+}
+
+/// Finds and removes the PID line the command prefix prints, passing everything else through untouched.
+struct PIDMarker {
+    static let tag = "ovirt-wizard-pid="
+    let stream: ExecStream
+    var active: Bool
+    var pending: [UInt8] = []
+    var pid: Int32?
+
+    init(stream: ExecStream, active: Bool) {
+        self.stream = stream
+        self.active = active
+    }
+
+    mutating func filter(_ from: ExecStream, _ bytes: [UInt8], emit: (ExecStream, [UInt8]) -> Void) {
+        guard active && from == stream else { return emit(from, bytes) }
+        pending += bytes
+        let prefix = [UInt8(0x1F)] + Array(Self.tag.utf8)
+        if !pending.starts(with: prefix.prefix(pending.count)) {
+            active = false
+            let rest = pending
+            pending = []
+            return emit(from, rest)
+        }
+        guard let newline = pending.firstIndex(of: UInt8(ascii: "\n")) else { return }
+        let digits = pending[prefix.count..<newline].filter { $0 >= 48 && $0 <= 57 }
+        pid = Int32(String(decoding: digits, as: UTF8.self))
+        let rest = Array(pending[(newline + 1)...])
+        pending = []
+        active = false
+        if !rest.isEmpty { emit(from, rest) }
+    }
+
+    mutating func flush(emit: (ExecStream, [UInt8]) -> Void) {
+        if !pending.isEmpty { emit(stream, pending) }
+        pending = []
+    }
+}
+
+/// Splits a byte stream into lines; a last line without a newline comes out at `finish`. `\r\n` counts as one.
+public struct LineSplitter: Sendable {
+    var partial: [UInt8] = []
+    public init() {}
+
+    public mutating func feed(_ bytes: [UInt8], emit: (String) -> Void) {
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            partial += bytes[start..<index]
+            emit(Self.text(partial))
+            partial.removeAll(keepingCapacity: true)
+            start = index + 1
+        }
+        partial += bytes[start...]
+    }
+
+    public mutating func finish(emit: (String) -> Void) {
+        if !partial.isEmpty { emit(Self.text(partial)) }
+        partial = []
+    }
+
+    static func text(_ bytes: [UInt8]) -> String {
+        var slice = bytes[...]
+        if slice.last == UInt8(ascii: "\r") { slice = slice.dropLast() }
+        return String(decoding: slice, as: UTF8.self)
+    }
+}

@@ -1,0 +1,349 @@
+import CLibssh2
+import Crypto
+import Foundation
+
+/// How far a transfer has come.
+public struct TransferProgress: Sendable, Equatable {
+    public var bytesDone: Int64
+    public var totalBytes: Int64
+}
+
+public struct UploadOptions: Sendable {
+    /// Permission bits of the remote file, set explicitly (not subject to the remote umask).
+    public var mode: Int32 = 0o644
+    /// `user` or `user:group`, applied with `chown` on the host.
+    public var owner: String?
+    /// Continue a partial upload left by an earlier attempt, after checking its SHA-256 against the local prefix.
+    public var resume = false
+    /// Compare the remote `sha256sum` with the local SHA-256 before putting the file in place.
+    public var verify = true
+    /// Bytes kept in flight. Each `sftp_write` call gets all unacknowledged data, which is libssh2 1.10's
+    /// pipelining depth (it splits writes into 30 000-byte packets and returns after the first ACK).
+    public var window = 4 << 20
+    /// Seconds without any progress after which the transfer fails.
+    public var stallTimeout: Double = 60
+
+    public init(mode: Int32 = 0o644, owner: String? = nil, resume: Bool = false, verify: Bool = true) {
+        self.mode = mode
+        self.owner = owner
+        self.resume = resume
+        self.verify = verify
+    }
+}
+
+public struct DownloadOptions: Sendable {
+    public var verify = true
+    public var chunk = 1 << 20
+    public var stallTimeout: Double = 60
+    public init(verify: Bool = true) { self.verify = verify }
+}
+
+public struct TransferResult: Sendable, Equatable {
+    public var bytes: Int64
+    /// Bytes that were already on the host when an upload resumed.
+    public var resumedFrom: Int64
+    /// Lower-case hex SHA-256 of the file.
+    public var sha256: String
+    /// True when the remote `sha256sum` was compared and matched.
+    public var verified: Bool
+}
+
+extension SSHConnection {
+    /// The name a partial upload has on the host until it is verified and renamed into place.
+    public static func partialPath(for remotePath: String) -> String { remotePath + ".ovirt-wizard-part" }
+
+    /// Uploads `localPath` to `remotePath` over SFTP. The data goes to a partial file first; only a complete
+    /// (and, by default, verified) file is renamed to `remotePath`.
+    @discardableResult
+    public func upload(_ localPath: String, to remotePath: String, options: UploadOptions = UploadOptions(),
+                       progress: (TransferProgress) -> Void = { _ in }) throws -> TransferResult {
+        lock.lock()
+        defer { lock.unlock() }
+        try ensureUsable()
+
+        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SSHError.localFile(path: localPath, detail: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw SSHError.localFile(path: localPath, detail: "not a regular file")
+        }
+        let total = Int64(info.st_size)
+        let sftp = try sftpSession()
+        let part = Self.partialPath(for: remotePath)
+
+        var hasher = SHA256()
+        var offset: Int64 = 0
+        if options.resume, let existing = try remoteSize(sftp, part), existing > 0, existing <= total {
+            let prefixHash = try hashLocal(fd: fd, path: localPath, bytes: existing, into: &hasher)
+            if try remoteSHA256Locked(part) == prefixHash {
+                offset = existing
+            } else {
+                hasher = SHA256()   // the partial file is not a prefix of ours: start over
+            }
+        }
+        if lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
+            throw SSHError.localFile(path: localPath, detail: "cannot seek: \(String(cString: strerror(errno)))")
+        }
+
+        let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT) | (offset == 0 ? UInt(LIBSSH2_FXF_TRUNC) : 0)
+        let setup = Deadline(seconds: options.stallTimeout)
+        let handle = try sftpOpen(sftp, part, flags: flags, mode: Int(options.mode), deadline: setup)
+        var handleOpen = true
+        defer { if handleOpen { _ = shim_sftp_close(handle) } }
+        if offset > 0 { libssh2_sftp_seek64(handle, UInt64(offset)) }
+
+        // Sliding window: keep `window` bytes read ahead and always hand libssh2 all unacknowledged data.
+        let window = max(options.window, 64 * 1024)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: window, alignment: 16)
+        defer { buffer.deallocate() }
+        var start = 0, end = 0, eof = false
+        var done = offset
+        var stall = Deadline(seconds: options.stallTimeout)
+        progress(TransferProgress(bytesDone: done, totalBytes: total))
+        while true {
+            if !eof && end < window {
+                let n = read(fd, buffer + end, window - end)
+                if n < 0 { throw SSHError.localFile(path: localPath, detail: "read failed: \(String(cString: strerror(errno)))") }
+                if n == 0 { eof = true } else {
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer + end, count: n))
+                    end += n
+                }
+            }
+            if start == end {
+                if eof { break }
+                continue
+            }
+            let written = libssh2_sftp_write(handle, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
+            if written == Int(LIBSSH2_ERROR_EAGAIN) {
+                try waitSocket(deadline: stall, what: "upload of \(remotePath) (no progress)")
+                continue
+            }
+            if written < 0 { throw sftpFailure(sftp, Int32(written), path: part, doing: "write") }
+            start += written
+            done += Int64(written)
+            stall = Deadline(seconds: options.stallTimeout)
+            progress(TransferProgress(bytesDone: done, totalBytes: total))
+            if start == end {
+                start = 0
+                end = 0
+            } else if start > window / 2 {
+                (buffer).copyMemory(from: buffer + start, byteCount: end - start)
+                end -= start
+                start = 0
+            }
+        }
+        guard done == total else {
+            throw SSHError.localFile(path: localPath, detail: "changed size during the upload (\(total) → \(done) bytes)")
+        }
+
+        var attributes = LIBSSH2_SFTP_ATTRIBUTES()
+        attributes.flags = shim_sftp_attr_permissions()
+        attributes.permissions = UInt(options.mode)
+        let setRC = try retrying("setting the mode of \(part)", deadline: setup) { shim_sftp_fsetstat(handle, &attributes) }
+        if setRC != 0 { throw sftpFailure(sftp, setRC, path: part, doing: "set mode") }
+        let closeRC = try retrying("closing \(part)", deadline: setup) { shim_sftp_close(handle) }
+        handleOpen = false
+        if closeRC != 0 { throw sftpFailure(sftp, closeRC, path: part, doing: "close") }
+
+        let localHash = Self.hex(hasher.finalize())
+        if let owner = options.owner {
+            try checkedLocked(RemoteCommand(["chown", "--", owner, part]), doing: "chown \(owner)")
+        }
+        var verified = false
+        if options.verify {
+            let remoteHash = try remoteSHA256Locked(part)
+            guard remoteHash == localHash else {
+                _ = try? checkedLocked(RemoteCommand(["rm", "-f", "--", part]), doing: "remove the bad copy")
+                throw SSHError.integrityMismatch(host: name, path: remotePath, local: localHash, remote: remoteHash)
+            }
+            verified = true
+        }
+        try checkedLocked(RemoteCommand(["mv", "-f", "--", part, remotePath]), doing: "move into place")
+        return TransferResult(bytes: total, resumedFrom: offset, sha256: localHash, verified: verified)
+    }
+
+    /// Downloads `remotePath` to `localPath` (written to a temporary name, then renamed).
+    @discardableResult
+    public func download(_ remotePath: String, to localPath: String, options: DownloadOptions = DownloadOptions(),
+                         progress: (TransferProgress) -> Void = { _ in }) throws -> TransferResult {
+        lock.lock()
+        defer { lock.unlock() }
+        try ensureUsable()
+        let sftp = try sftpSession()
+        guard let total = try remoteSize(sftp, remotePath) else {
+            throw SSHError.sftpFailed(host: name, path: remotePath, detail: "no such file")
+        }
+        let temporary = localPath + ".ovirt-wizard-part"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SSHError.localFile(path: temporary, detail: "cannot create: \(String(cString: strerror(errno)))") }
+        var fdOpen = true
+        defer { if fdOpen { Glibc.close(fd) } }
+        let handle = try sftpOpen(sftp, remotePath, flags: UInt(LIBSSH2_FXF_READ), mode: 0,
+                                  deadline: Deadline(seconds: options.stallTimeout))
+        defer { _ = shim_sftp_close(handle) }
+
+        var hasher = SHA256()
+        let chunk = max(options.chunk, 32 * 1024)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var done: Int64 = 0
+        var stall = Deadline(seconds: options.stallTimeout)
+        progress(TransferProgress(bytesDone: 0, totalBytes: total))
+        while true {
+            let n = libssh2_sftp_read(handle, buffer.assumingMemoryBound(to: CChar.self), chunk)
+            if n == Int(LIBSSH2_ERROR_EAGAIN) {
+                try waitSocket(deadline: stall, what: "download of \(remotePath) (no progress)")
+                continue
+            }
+            if n < 0 { throw sftpFailure(sftp, Int32(n), path: remotePath, doing: "read") }
+            if n == 0 { break }
+            var written = 0
+            while written < n {
+                let w = write(fd, buffer + written, n - written)
+                if w < 0 { throw SSHError.localFile(path: temporary, detail: "write failed: \(String(cString: strerror(errno)))") }
+                written += w
+            }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
+            done += Int64(n)
+            stall = Deadline(seconds: options.stallTimeout)
+            progress(TransferProgress(bytesDone: done, totalBytes: max(total, done)))
+        }
+        guard fsync(fd) == 0 else { throw SSHError.localFile(path: temporary, detail: "fsync failed: \(String(cString: strerror(errno)))") }
+        Glibc.close(fd)
+        fdOpen = false
+        let localHash = Self.hex(hasher.finalize())
+        var verified = false
+        if options.verify {
+            let remoteHash = try remoteSHA256Locked(remotePath)
+            guard remoteHash == localHash else {
+                unlink(temporary)
+                throw SSHError.integrityMismatch(host: name, path: remotePath, local: localHash, remote: remoteHash)
+            }
+            verified = true
+        }
+        guard rename(temporary, localPath) == 0 else {
+            throw SSHError.localFile(path: localPath, detail: "cannot rename from \(temporary): \(String(cString: strerror(errno)))")
+        }
+        return TransferResult(bytes: done, resumedFrom: 0, sha256: localHash, verified: verified)
+    }
+
+    /// The host's `sha256sum` of `path`, lower-case hex.
+    public func remoteSHA256(_ path: String) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        try ensureUsable()
+        return try remoteSHA256Locked(path)
+    }
+
+    /// SHA-256 of a local file, lower-case hex.
+    public static func localSHA256(_ path: String) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SSHError.localFile(path: path, detail: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        var hasher = SHA256()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer, 1 << 20)
+            if n < 0 { throw SSHError.localFile(path: path, detail: "read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+        return hex(hasher.finalize())
+    }
+
+    // MARK: - Helpers (caller holds the lock)
+
+    func remoteSHA256Locked(_ path: String) throws -> String {
+        var out: [UInt8] = []
+        var err: [UInt8] = []
+        let result = try runLocked(commandLine: RemoteCommand(["sha256sum", "--", path]).commandLine,
+                                   options: ExecOptions(timeout: 3600), trackProcess: true) { stream, bytes in
+            if stream == .stdout { out += bytes } else { err += bytes }
+        }
+        let text = String(decoding: out, as: UTF8.self)
+        // sha256sum prefixes the line with "\" when the name needed escaping.
+        let first = text.split(separator: " ").first.map { $0.hasPrefix("\\") ? $0.dropFirst() : $0 } ?? ""
+        guard result.succeeded, first.count == 64, first.allSatisfy(\.isHexDigit) else {
+            let reason = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw SSHError.sftpFailed(host: name, path: path,
+                                      detail: "sha256sum failed (\(result)): \(reason.isEmpty ? text : reason)")
+        }
+        return String(first).lowercased()
+    }
+
+    /// Runs a short command and fails with its stderr unless it succeeds.
+    func checkedLocked(_ command: RemoteCommand, doing what: String) throws {
+        var err: [UInt8] = []
+        let result = try runLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 120),
+                                   trackProcess: true) { stream, bytes in if stream == .stderr { err += bytes } }
+        guard result.succeeded else {
+            let reason = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw SSHError.channelFailed(host: name, detail: "\(what) failed (\(result)): \(reason)")
+        }
+    }
+
+    func sftpSession() throws -> OpaquePointer {
+        if let sftpHandle { return sftpHandle }
+        let sftp = try retrying("starting SFTP", deadline: Deadline(seconds: 30)) { libssh2_sftp_init(session) }
+        sftpHandle = sftp
+        return sftp
+    }
+
+    func sftpOpen(_ sftp: OpaquePointer, _ path: String, flags: UInt, mode: Int, deadline: Deadline) throws -> OpaquePointer {
+        while true {
+            if let handle = shim_sftp_open(sftp, path, flags, mode) { return handle }
+            let rc = libssh2_session_last_errno(session)
+            if rc == LIBSSH2_ERROR_EAGAIN {
+                try waitSocket(deadline: deadline, what: "opening \(path)")
+                continue
+            }
+            throw sftpFailure(sftp, rc, path: path, doing: "open")
+        }
+    }
+
+    /// The size of a remote file, or nil when it does not exist.
+    func remoteSize(_ sftp: OpaquePointer, _ path: String) throws -> Int64? {
+        var attributes = LIBSSH2_SFTP_ATTRIBUTES()
+        let rc = try retrying("stat \(path)", deadline: Deadline(seconds: 30)) { shim_sftp_stat(sftp, path, &attributes) }
+        if rc == 0 { return Int64(attributes.filesize) }
+        if rc == LIBSSH2_ERROR_SFTP_PROTOCOL && libssh2_sftp_last_error(sftp) == UInt(LIBSSH2_FX_NO_SUCH_FILE) { return nil }
+        throw sftpFailure(sftp, rc, path: path, doing: "stat")
+    }
+
+    func sftpFailure(_ sftp: OpaquePointer, _ rc: Int32, path: String, doing what: String) -> SSHError {
+        guard rc == LIBSSH2_ERROR_SFTP_PROTOCOL else {
+            let error = failure(rc, doing: "\(what) \(path)")
+            if case .connectionLost = error { return error }
+            return .sftpFailed(host: name, path: path, detail: "\(what): \(lastErrorMessage(rc))")
+        }
+        let status = libssh2_sftp_last_error(sftp)
+        let meaning: [UInt: String] = [
+            2: "no such file or directory", 3: "permission denied", 4: "failure", 5: "bad message",
+            7: "connection lost", 8: "operation unsupported", 11: "file already exists", 12: "write protected",
+            14: "no space left on the file system", 15: "quota exceeded", 10: "no such path",
+        ]
+        return .sftpFailed(host: name, path: path, detail: "\(what): \(meaning[status] ?? "SFTP status \(status)")")
+    }
+
+    private func hashLocal(fd: Int32, path: String, bytes: Int64, into hasher: inout SHA256) throws -> String {
+        var prefix = SHA256()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var left = bytes
+        while left > 0 {
+            let n = read(fd, buffer, Int(min(left, 1 << 20)))
+            if n <= 0 { throw SSHError.localFile(path: path, detail: "read failed while checking the partial upload") }
+            let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
+            prefix.update(bufferPointer: chunk)
+            hasher.update(bufferPointer: chunk)
+            left -= Int64(n)
+        }
+        return Self.hex(prefix.finalize())
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

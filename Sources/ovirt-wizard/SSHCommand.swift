@@ -1,0 +1,303 @@
+import ArgumentParser
+import Foundation
+import SSHKit
+
+/// `ovirt-wizard ssh run|put`: the SSH layer on its own, for checking access to a host and for benchmarks.
+struct SSHCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ssh",
+        abstract: "Run a command on a host or upload a file, over the wizard's own SSH client.",
+        subcommands: [SSHRunCommand.self, SSHPutCommand.self]
+    )
+}
+
+/// Exit code for connection, authentication and host-key failures (as OpenSSH's ssh).
+let sshFailureExitCode: Int32 = 255
+
+struct SSHConnectionArguments: ParsableArguments {
+    @Option(name: .customShort("i"), help: ArgumentHelp("Private key file (repeatable).", valueName: "KEY"))
+    var identity: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("known_hosts file (default ~/.ssh/known_hosts).", valueName: "FILE"))
+    var knownHosts: String?
+
+    @Flag(name: .long, help: "Accept and record an unknown host key (like StrictHostKeyChecking=accept-new).")
+    var acceptNew = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds allowed for the TCP connect and for the handshake.", valueName: "S"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("SSH client configuration file (default ~/.ssh/config).", valueName: "FILE"))
+    var sshConfig: String?
+
+    func connectOptions() -> ConnectOptions {
+        var options = ConnectOptions()
+        options.identityFiles = identity
+        options.knownHostsPath = knownHosts
+        options.connectTimeout = connectTimeout
+        options.configPath = sshConfig
+        if acceptNew {
+            options.hostKeyPolicy = .acceptNew
+        } else if TerminalPrompt.available {
+            options.hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
+        }
+        if TerminalPrompt.available { options.credentials = TerminalPrompt.askSecret }
+        return options
+    }
+
+    /// Connects, or prints the one-line reason and exits with 255.
+    func connect(_ host: String) throws -> SSHConnection {
+        do {
+            return try SSHConnection.connect(SSHTarget(parsing: host), options: connectOptions())
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+/// Prints `error` as one line on stderr and returns the exit that ends the command with 255.
+func fail(_ error: Error) -> ExitCode {
+    let text = (error as? SSHError)?.description ?? "\(error)"
+    FileHandle.standardError.write(Data("ovirt-wizard: \(text)\n".utf8))
+    return ExitCode(sshFailureExitCode)
+}
+
+struct SSHRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a command on HOST and exit with its status (255 when the connection fails).",
+        discussion: """
+            The words after -- are one argv, each quoted for the remote shell; use `sh -c 'SCRIPT'` for shell syntax.
+            Standard input is forwarded when it is not a terminal. Ctrl-C ends the remote process.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("[user@]host[:port]", valueName: "HOST"))
+    var host: String
+
+    @OptionGroup var connection: SSHConnectionArguments
+
+    @Option(name: .long, help: ArgumentHelp("Seconds after which the remote command is terminated.", valueName: "S"))
+    var timeout: Double?
+
+    @Flag(name: .long, help: "Request a pseudo-terminal (stderr is then merged into stdout).")
+    var tty = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments.", valueName: "CMD"))
+    var command: [String] = []
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("give the command after --, e.g. ssh run HOST -- uname -a") }
+    }
+
+    func run() throws {
+        let ssh = try connection.connect(host)
+        defer { ssh.close() }
+        let control = ExecControl()
+        var options = ExecOptions(pty: tty ? PTYRequest() : nil, timeout: timeout, control: control)
+        if isatty(0) == 0 {
+            options.keepStdinOpen = true
+            let input = Thread {
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+                defer { buffer.deallocate() }
+                while true {
+                    let n = read(0, buffer, 64 * 1024)
+                    if n <= 0 { break }
+                    control.send(Array(UnsafeRawBufferPointer(start: buffer, count: n)))
+                }
+                control.closeInput()
+            }
+            input.start()
+        }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { control.cancel() }
+        interrupt.resume()
+        defer { interrupt.cancel() }
+
+        let result: ExecResult
+        do {
+            result = try ssh.execute(RemoteCommand(command), options: options) { stream, bytes in
+                let fd: Int32 = stream == .stdout ? 1 : 2
+                bytes.withUnsafeBytes { raw in
+                    var offset = 0
+                    while offset < raw.count {
+                        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                        if n <= 0 { break }
+                        offset += n
+                    }
+                }
+            }
+        } catch SSHError.cancelled {
+            FileHandle.standardError.write(Data("ovirt-wizard: \(host): interrupted; remote command ended\n".utf8))
+            throw ExitCode(130)
+        } catch {
+            throw fail(error)
+        }
+        if let signal = result.exitSignal {
+            FileHandle.standardError.write(Data("ovirt-wizard: \(host): remote command killed by signal \(signal)\n".utf8))
+        }
+        throw ExitCode(result.shellStatus)
+    }
+}
+
+struct SSHPutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "put",
+        abstract: "Upload LOCAL to REMOTE on HOST over SFTP and verify its SHA-256.",
+        discussion: "The file is written as REMOTE.ovirt-wizard-part and renamed once verified; --resume continues it."
+    )
+
+    @Argument(help: ArgumentHelp("[user@]host[:port]", valueName: "HOST"))
+    var host: String
+
+    @Argument(help: ArgumentHelp("Local file.", valueName: "LOCAL"))
+    var local: String
+
+    @Argument(help: ArgumentHelp("Remote path.", valueName: "REMOTE"))
+    var remote: String
+
+    @OptionGroup var connection: SSHConnectionArguments
+
+    @Option(name: .long, help: ArgumentHelp("Seconds without progress after which the upload fails.", valueName: "S"))
+    var timeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("Remote permission bits, octal.", valueName: "MODE"))
+    var mode: String = "644"
+
+    @Option(name: .long, help: ArgumentHelp("Remote owner (user or user:group).", valueName: "OWNER"))
+    var owner: String?
+
+    @Flag(name: .long, help: "Continue a partial upload left by an earlier attempt.")
+    var resume = false
+
+    @Flag(name: .long, help: "Skip the SHA-256 comparison.")
+    var noVerify = false
+
+    @Option(name: .long, help: ArgumentHelp("Bytes kept in flight (pipelining depth).", valueName: "BYTES"))
+    var window: Int = 4 << 20
+
+    func validate() throws {
+        guard let bits = Int32(mode, radix: 8), (0...0o7777).contains(bits) else {
+            throw ValidationError("--mode '\(mode)' is not an octal permission like 644")
+        }
+        guard window >= 65536 else { throw ValidationError("--window must be at least 65536") }
+    }
+
+    func run() throws {
+        guard FileManager.default.isReadableFile(atPath: local) else {
+            throw fail(SSHError.localFile(path: local, detail: "cannot be read"))
+        }
+        let ssh = try connection.connect(host)
+        defer { ssh.close() }
+        var options = UploadOptions(mode: Int32(mode, radix: 8)!, owner: owner, resume: resume, verify: !noVerify)
+        options.stallTimeout = timeout
+        options.window = window
+        let bar = ProgressBar(enabled: isatty(2) != 0, label: URL(fileURLWithPath: local).lastPathComponent)
+        do {
+            let result = try ssh.upload(local, to: remote, options: options) { bar.update($0) }
+            bar.finish()
+            let check = result.verified ? "verified sha256 \(result.sha256)" : "not verified"
+            let resumed = result.resumedFrom > 0 ? ", resumed at \(result.resumedFrom) bytes" : ""
+            print("\(host):\(remote): \(result.bytes) bytes, \(check)\(resumed)")
+        } catch {
+            bar.finish()
+            throw fail(error)
+        }
+    }
+}
+
+/// A one-line progress bar on stderr, redrawn at most ten times a second.
+final class ProgressBar {
+    let enabled: Bool
+    let label: String
+    let started = Date()
+    var lastDraw = Date.distantPast
+    var drawn = false
+
+    init(enabled: Bool, label: String) {
+        self.enabled = enabled
+        self.label = label
+    }
+
+    func update(_ progress: TransferProgress) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || progress.bytesDone == progress.totalBytes else { return }
+        lastDraw = now
+        let fraction = progress.totalBytes > 0 ? Double(progress.bytesDone) / Double(progress.totalBytes) : 1
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let elapsed = max(now.timeIntervalSince(started), 0.001)
+        let rate = Double(progress.bytesDone) / elapsed / 1_000_000
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = String(format: "\r%@ [%@] %3d%% %.1f/%.1f MiB %.0f MB/s ", label, bar, Int(fraction * 100),
+                          Double(progress.bytesDone) / 1_048_576, Double(progress.totalBytes) / 1_048_576, rate)
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn = false
+    }
+}
+
+/// Questions asked on the controlling terminal (never on stdout, never echoed for secrets).
+enum TerminalPrompt {
+    static var available: Bool { isatty(0) != 0 && access("/dev/tty", R_OK | W_OK) == 0 }
+
+    @Sendable static func confirmHostKey(_ key: UnknownHostKey) -> Bool {
+        let question = """
+            The authenticity of host '\(key.hostDisplay)' can't be established.
+            \(key.keyType) key fingerprint is \(key.fingerprint).
+            Accept it and record it in \(key.knownHostsPath) (yes/no)?\u{20}
+            """
+        while true {
+            guard let answer = ask(question, echo: true)?.lowercased() else { return false }
+            if answer == "yes" { return true }
+            if answer == "no" { return false }
+        }
+    }
+
+    @Sendable static func askSecret(_ request: CredentialRequest) -> Secret? {
+        let prompt: String
+        var echo = false
+        switch request {
+        case let .password(user, host): prompt = "\(user)@\(host)'s password: "
+        case let .keyPassphrase(path): prompt = "Enter passphrase for key '\(path)': "
+        case let .keyboardInteractive(_, host, text, wantsEcho):
+            prompt = "(\(host)) " + text
+            echo = wantsEcho
+        }
+        return ask(prompt, echo: echo).map(Secret.init)
+    }
+
+    /// Writes `prompt` to /dev/tty and reads one line, with echo off when asked.
+    static func ask(_ prompt: String, echo: Bool) -> String? {
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var saved = termios()
+        let restore = !echo && tcgetattr(fd, &saved) == 0
+        if restore {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(fd, TCSANOW, &quiet)
+        }
+        defer {
+            if restore {
+                tcsetattr(fd, TCSANOW, &saved)
+                _ = write(fd, "\n", 1)
+            }
+        }
+        _ = prompt.withCString { write(fd, $0, strlen($0)) }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1 {
+            if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import LabHosts
+import Testing
+@testable import SSHKit
+
+/// Runs the built `ovirt-wizard` binary with stdin from `input` (or /dev/null).
+func runWizard(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("ovirt-wizard")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let inPipe = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+    try process.run()
+    if let input {
+        inPipe.fileHandleForWriting.write(input)
+        try inPipe.fileHandleForWriting.close()
+    }
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite("ovirt-wizard ssh run/put", .serialized, .timeLimit(.minutes(2)))
+struct SSHCommandTests {
+    let cluster: LabCluster
+    init() throws { cluster = try LabCluster.start(hosts: 1) }
+    var host: LabHost { cluster.hosts[0] }
+    var common: [String] { ["-i", cluster.clientKey, "--known-hosts", cluster.knownHostsPath, "--ssh-config", cluster.root + "/none"] }
+
+    @Test func runPrintsOutputAndExitsWithTheRemoteStatus() throws {
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--", "sh", "-c", "echo out; echo err >&2; exit 3"])
+        #expect(r.status == 3)
+        #expect(r.stdout == "out\n")
+        #expect(r.stderr == "err\n")
+    }
+
+    @Test func remoteSignalGives128PlusNumber() throws {
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--", "sh", "-c", "kill -TERM $$"])
+        #expect(r.status == 143)
+        #expect(r.stderr.contains("killed by signal TERM"))
+    }
+
+    @Test func stdinIsForwarded() throws {
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--", "wc", "-c"], input: Data(count: 123_456))
+        #expect(r.status == 0)
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "123456")
+    }
+
+    @Test func timeoutIsAFailureWithOneLine() throws {
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--timeout", "1", "--", "sleep", "20"])
+        #expect(r.status == 255)
+        #expect(r.stderr == "ovirt-wizard: \(host.address): command timed out after 1 s\n")
+    }
+
+    @Test func unknownHostKeyIs255WithFingerprintAndAcceptNewRecordsIt() throws {
+        try "".write(toFile: cluster.knownHostsPath, atomically: true, encoding: .utf8)
+        let refused = try runWizard(["ssh", "run", host.target] + common + ["--", "true"])
+        #expect(refused.status == 255)
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(refused.stderr.contains("SHA256:"))
+        let accepted = try runWizard(["ssh", "run", host.target] + common + ["--accept-new", "--", "echo", "ok"])
+        #expect(accepted.status == 0)
+        #expect(accepted.stdout == "ok\n")
+        #expect(try String(contentsOfFile: cluster.knownHostsPath, encoding: .utf8).contains("[\(host.address)]:\(host.port) "))
+    }
+
+    @Test func changedHostKeyIs255() throws {
+        try host.regenerateHostKeys()
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--accept-new", "--", "true"])
+        #expect(r.status == 255)
+        #expect(r.stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED"))
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func wrongKeyAndRefusedConnectionAre255() throws {
+        let other = try cluster.makeClientKey(name: "other")
+        let auth = try runWizard(["ssh", "run", host.target, "-i", other, "--known-hosts", cluster.knownHostsPath,
+                                  "--ssh-config", cluster.root + "/none", "--", "true"])
+        #expect(auth.status == 255)
+        #expect(auth.stderr.hasPrefix("ovirt-wizard: ") && auth.stderr.contains("authentication failed"))
+        host.stop()
+        let refused = try runWizard(["ssh", "run", host.target] + common + ["--", "true"])
+        #expect(refused.status == 255)
+        #expect(refused.stderr.contains("cannot connect") && refused.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func putUploadsAndVerifies() throws {
+        let local = cluster.root + "/payload.bin"
+        try writeRandomFile(local, size: 3 << 20)
+        let remote = host.workDirectory + "/payload.bin"
+        let r = try runWizard(["ssh", "put", host.target, local, remote] + common + ["--mode", "600"])
+        #expect(r.status == 0)
+        let sha = try SSHConnection.localSHA256(local)
+        #expect(r.stdout == "\(host.target):\(remote): \(3 << 20) bytes, verified sha256 \(sha)\n")
+        #expect(try SSHConnection.localSHA256(remote) == sha)   // the lab host's file system is this machine's
+        let mode = try FileManager.default.attributesOfItem(atPath: remote)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let missing = try runWizard(["ssh", "put", host.target, cluster.root + "/absent", remote] + common)
+        #expect(missing.status == 255)
+        #expect(missing.stderr == "ovirt-wizard: \(cluster.root)/absent: cannot be read\n")
+    }
+}

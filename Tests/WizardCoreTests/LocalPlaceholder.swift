@@ -1,0 +1,1 @@
+// local only: main has the real WizardCoreTests
