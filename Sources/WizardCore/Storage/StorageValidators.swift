@@ -27,6 +27,53 @@ public enum StorageValidators {
         gluster { () throws(GlusterPlanError) in _ = try ByteSize(parsing: value) }
     }
 
+    /// An exported directory on the NFS server (the part after `HOST:`).
+    public static func exportPath(_ value: String) -> String? {
+        nfsRemotePath("nfs-server:" + value).map { $0.replacingOccurrences(of: "nfs-server:", with: "") }
+    }
+
+    /// The Gluster hosts: names or IPv4 addresses separated by spaces or commas, each once.
+    public static func glusterHosts(_ value: String) -> String? {
+        let hosts = GlusterFlowAnswers.words(value)
+        if hosts.isEmpty { return "give at least one host" }
+        for host in hosts where !(Validators.isIPv4(host) || Validators.isHostName(host)) {
+            return "\(host) is not a host name or IPv4 address"
+        }
+        let lowered = hosts.map { $0.lowercased() }
+        if let twice = lowered.first(where: { name in lowered.filter { $0 == name }.count > 1 }) {
+            return "\(twice) is named twice"
+        }
+        return nil
+    }
+
+    /// The bricks of every host: `/DIRECTORY`, `/dev/DISK` or `/dev/DISK=/MOUNTPOINT`, separated by spaces.
+    public static func glusterBrickSources(_ value: String) -> String? {
+        let sources = GlusterFlowAnswers.words(value)
+        if sources.isEmpty { return "give at least one brick (a directory or /dev/DISK)" }
+        if Set(sources).count != sources.count { return "a brick is named twice" }
+        for source in sources {
+            if let problem = gluster({ () throws(GlusterPlanError) in _ = try GlusterBrickSpec(parsing: "host:" + source) }) {
+                return problem.replacingOccurrences(of: "\"host:\(source)\"", with: "\"\(source)\"")
+            }
+        }
+        return nil
+    }
+
+    /// What the operator typed to allow wiping disks: `HOST:/dev/DISK` words. Whether they are exactly the
+    /// disks of the plan is checked against the plan (`GlusterVolumePlan.confirmedPreparations`).
+    public static func glusterDeviceConfirmations(_ value: String) -> String? {
+        let tokens = GlusterFlowAnswers.words(value)
+        if tokens.isEmpty { return "type each disk as HOST:/dev/DISK to confirm that its data is destroyed" }
+        for token in tokens {
+            let parts = token.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[1].hasPrefix("/dev/"), !parts[1].contains("=") else {
+                return "\(token): write each disk as HOST:/dev/DISK"
+            }
+            if let problem = gluster({ () throws(GlusterPlanError) in _ = try GlusterBrickSpec(parsing: token) }) { return problem }
+        }
+        return nil
+    }
+
     static func message(_ body: () throws(StorageDomainMetadataError) -> Void) -> String? {
         do { try body(); return nil } catch { return error.description }
     }
