@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OtopiKit
 import SSHKit
 import WizardCore
 
@@ -18,7 +19,7 @@ struct ExportDomainOptions: ParsableArguments {
     var uuid: String?
 
     @Option(name: .customLong("remote-path"), help: "HOST:/PATH exactly as the engine will mount the NFS export.")
-    var remotePath: String
+    var remotePath: String?
 
     @Option(help: "The domain name shown by the engine (at most 50 characters).")
     var description: String = ExportDomainMetadataRequest.defaultDescription
@@ -27,7 +28,8 @@ struct ExportDomainOptions: ParsableArguments {
     var noMasterVersion = false
 
     /// The request; a generated UUID is announced on standard error so that it is never lost.
-    func request() -> ExportDomainMetadataRequest {
+    func request() throws -> ExportDomainMetadataRequest {
+        guard let remotePath else { throw ValidationError("give --remote-path HOST:/PATH (or --answers FILE for create)") }
         let sdUUID: String
         if let uuid {
             sdUUID = uuid
@@ -49,8 +51,9 @@ struct ExportDomainMetadataCommand: ParsableCommand {
     @OptionGroup var domain: ExportDomainOptions
 
     func run() throws {
+        let request = try domain.request()
         do {
-            let (metadata, warnings) = try domain.request().metadata()
+            let (metadata, warnings) = try request.metadata()
             for warning in warnings { StorageCommandOutput.error("warning: \(warning)") }
             FileHandle.standardOutput.write(Data(metadata.fileBytes))
         } catch {
@@ -109,44 +112,104 @@ struct ExportDomainVerifyCommand: ParsableCommand {
 struct ExportDomainCreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create the export domain's directories and files in a local directory (run on the NFS server).",
-        discussion: "Creating it on a remote NFS server over SSH is not built yet."
+        abstract: "Create an export domain's directories and files, over SSH on the NFS server or in a local directory.",
+        discussion: """
+            With --host the domain is made over SSH (host keys checked against known_hosts; the login must be root \
+            there to set the owner 36:36), then read back and verified: modes, owners, sizes, bytes and the \
+            metadata checksum. Without --host it is made in a local directory (run on the NFS server itself). \
+            The values come from --answers FILE (written by: ovirt-wizard plain --flow export-domain) or from \
+            --remote-path/--uuid/--description. An export directory that already holds a domain is refused.
+            """
     )
 
     @OptionGroup var domain: ExportDomainOptions
 
-    @Option(name: .customLong("export-dir"), help: "The exported directory on this machine.")
-    var exportDirectory: String
+    @Option(name: .customLong("answers"), help: ArgumentHelp("Answer file of the export-domain flow (repeatable; later files win).", valueName: "FILE"))
+    var answerFiles: [String] = []
+
+    @Option(name: .customLong("export-dir"), help: "The exported directory on the NFS server (default with --answers: the export path).")
+    var exportDirectory: String?
+
+    @Option(help: ArgumentHelp("Create it over SSH on this NFS server.", valueName: "[user@]host[:port]"))
+    var host: String?
+
+    @OptionGroup var connection: SSHConnectionArguments
 
     @Flag(name: .customLong("dry-run"), help: "Print the operations instead of applying them.")
     var dryRun = false
 
-    @Flag(name: .customLong("no-chown"), help: "Do not change owners to 36:36 (then run chown -R 36:36 yourself).")
+    @Flag(name: .customLong("no-chown"), help: "Local only: do not change owners to 36:36 (then run chown -R 36:36 yourself).")
     var noChown = false
 
-    func run() throws {
-        let layout: ExportDomainLayout
+    func validate() throws {
+        if noChown && host != nil { throw ValidationError("--no-chown is for local directories; over SSH the owner is always 36:36") }
+        if !answerFiles.isEmpty && (domain.remotePath != nil || domain.uuid != nil) {
+            throw ValidationError("give either --answers or --remote-path/--uuid, not both")
+        }
+    }
+
+    /// The layout and the directory that receives it, from the answer file or the options.
+    func resolve() throws -> (ExportDomainLayout, String) {
+        var request: ExportDomainMetadataRequest
+        var directory = exportDirectory
+        if answerFiles.isEmpty {
+            request = try domain.request()
+        } else {
+            let environment = OtopiEnvironment(files: try loadAnswerFiles(answerFiles))
+            do {
+                let answers = try ExportDomainFlowAnswers(environment: environment)
+                request = answers.request
+                directory = directory ?? answers.exportPath
+            } catch {
+                throw ValidationError("\(answerFiles.joined(separator: ", ")): \(error.description)")
+            }
+            request.includeMasterVersion = !domain.noMasterVersion
+        }
+        guard let directory else { throw ValidationError("give --export-dir DIR, the exported directory on the NFS server") }
+        guard directory.hasPrefix("/") else { throw ValidationError("--export-dir \(directory): give an absolute path") }
         do {
-            layout = try ExportDomainLayout(request: domain.request())
+            return (try ExportDomainLayout(request: request), directory)
         } catch {
             throw ValidationError(error.description)
         }
-        let operations = layout.operations(exportRoot: exportDirectory)
+    }
+
+    func run() throws {
+        let (layout, directory) = try resolve()
+        let operations = layout.operations(exportRoot: directory)
         if dryRun {
             for operation in operations { print(operation.summary(quotedBy: ShellQuote.quote)) }
             return
         }
+        if let host {
+            try createRemotely(layout, directory, host: host)
+            return
+        }
         if !noChown && geteuid() != 0 {
-            throw ValidationError("owner 36:36 (vdsm:kvm) can only be set as root; run as root, or pass --no-chown and run chown -R 36:36 \(exportDirectory) afterwards")
+            throw ValidationError("owner 36:36 (vdsm:kvm) can only be set as root; run as root, or pass --no-chown and run chown -R 36:36 \(directory) afterwards")
         }
         do {
-            try LocalStorageWriter(ownership: noChown ? .skip : .apply).write(layout, exportRoot: exportDirectory)
+            try LocalStorageWriter(ownership: noChown ? .skip : .apply).write(layout, exportRoot: directory)
         } catch {
             StorageCommandOutput.error("error: \(error.description)")
             throw ExitCode(1)
         }
-        print("created export domain \(layout.sdUUID) in \(exportDirectory)")
-        if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(exportDirectory))") }
+        print("created export domain \(layout.sdUUID) in \(directory)")
+        if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(directory))") }
+    }
+
+    func createRemotely(_ layout: ExportDomainLayout, _ directory: String, host: String) throws {
+        let ssh = try connection.connect(host)
+        defer { ssh.close() }
+        var creator = RemoteExportDomain(ssh: ssh, hostLabel: host, layout: layout, exportRoot: directory)
+        creator.onStep = { print("[\(host)] \($0)") }
+        do {
+            try creator.create()
+        } catch let failure as RemoteExportDomain.Failure {
+            StorageCommandOutput.error("error: \(failure.description)")
+            throw ExitCode(1)
+        }
+        print("created export domain \(layout.sdUUID) in \(host):\(directory) and verified it (metadata _SHA_CKSUM=\(layout.metadata.checksum))")
     }
 }
 
