@@ -46,6 +46,19 @@ public enum StorageValidators {
         return nil
     }
 
+    /// `HOST=IP` words for /etc/hosts (empty: the names resolve by DNS).
+    public static func glusterAddresses(_ value: String) -> String? {
+        var seen = Set<String>()
+        for word in GlusterFlowAnswers.words(value) {
+            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2 else { return "\(word): write HOST=IP" }
+            if !Validators.isHostName(parts[0]) { return "\(word): \(parts[0]) is not a host name" }
+            if !(Validators.isIPv4(parts[1]) || Validators.isIPv6(parts[1])) { return "\(word): \(parts[1]) is not an IP address" }
+            if !seen.insert(parts[0].lowercased()).inserted { return "\(parts[0]) has two addresses" }
+        }
+        return nil
+    }
+
     /// The bricks of every host: `/DIRECTORY`, `/dev/DISK` or `/dev/DISK=/MOUNTPOINT`, separated by spaces.
     public static func glusterBrickSources(_ value: String) -> String? {
         let sources = GlusterFlowAnswers.words(value)

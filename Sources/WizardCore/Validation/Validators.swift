@@ -38,7 +38,7 @@ public enum Validators {
         "datacenter_name", "email", "email_list", "smtp_server", "tcp_port", "integer", "nonempty", "ssh_user",
         "absolute_path", "local_file",
         // storage (StorageValidators)
-        "gluster_volume_name", "gluster_hosts", "gluster_brick_sources", "gluster_device_confirmations", "byte_size",
+        "gluster_volume_name", "gluster_hosts", "gluster_brick_sources", "gluster_device_confirmations", "gluster_addresses", "byte_size",
         "export_domain_uuid", "export_path", "export_domain_description",
     ]
 
@@ -69,6 +69,7 @@ public enum Validators {
         case "gluster_hosts": return storage(StorageValidators.glusterHosts(value))
         case "gluster_brick_sources": return storage(StorageValidators.glusterBrickSources(value))
         case "gluster_device_confirmations": return storage(StorageValidators.glusterDeviceConfirmations(value))
+        case "gluster_addresses": return storage(StorageValidators.glusterAddresses(value))
         // Empty: the size is not known (the plan then shows no capacity).
         case "byte_size": return value.isEmpty ? .ok : storage(StorageValidators.byteSize(value))
         case "export_domain_uuid": return storage(StorageValidators.exportDomainUUID(value))

@@ -17,6 +17,7 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
     public static let brickSizeKey = "GLUSTER/brickSize"
     public static let forceKey = "GLUSTER/force"
     public static let serviceManagerKey = "GLUSTER/serviceManager"
+    public static let addressesKey = "GLUSTER/addresses"
     public static let destroyDevicesKey = "GLUSTER/destroyDevices"
 
     public var request: GlusterVolumeRequest
@@ -88,6 +89,11 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
         if let sizeText = optionalText(Self.brickSizeKey) {
             do { size = try ByteSize(parsing: sizeText) } catch { throw .invalid(Self.brickSizeKey, error.description) }
         }
+        var addresses: [String: String] = [:]
+        if let text = optionalText(Self.addressesKey) {
+            try check(Self.addressesKey, StorageValidators.glusterAddresses(text))
+            addresses = Self.addressMap(text)
+        }
         var specs: [GlusterBrickSpec] = []
         for brick in Self.bricks(hosts: Self.words(hostsText), sources: Self.words(sourcesText)) {
             do { specs.append(try GlusterBrickSpec(parsing: brick)) } catch { throw .invalid(Self.brickSourcesKey, error.description) }
@@ -97,8 +103,18 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
             replicaCount: try count(Self.replicaKey), stripeCount: try count(Self.stripeKey),
             disperseCount: try count(Self.disperseKey), redundancyCount: try count(Self.redundancyKey),
             transport: transport, brickSize: size, force: value(Self.forceKey)?.boolValue ?? false,
-            serviceManager: manager)
+            addresses: addresses, serviceManager: manager)
         confirmations = Set(optionalText(Self.destroyDevicesKey).map(Self.words) ?? [])
+    }
+
+    /// `HOST=IP` words as a map (checked by `StorageValidators.glusterAddresses`).
+    public static func addressMap(_ text: String) -> [String: String] {
+        var map: [String: String] = [:]
+        for word in words(text) {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { map[parts[0]] = parts[1] }
+        }
+        return map
     }
 
     public init(environment: OtopiEnvironment) throws(GlusterFlowAnswersError) {
