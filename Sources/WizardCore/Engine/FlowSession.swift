@@ -177,7 +177,8 @@ public struct FlowSession: Sendable {
             let tail = rest[start.upperBound...]
             guard let end = tail.firstIndex(of: "@") else { result += rest[start.lowerBound...]; return result }
             let key = String(tail[..<end])
-            result += answers[key]?.value.displayText ?? "(\(key) not answered)"
+            // A secret is never shown, not even in a note that quotes it.
+            result += isSecret(key) ? Secrets.mask : (answers[key]?.value.displayText ?? "(\(key) not answered)")
             rest = tail[tail.index(after: end)...]
         }
         return result + rest
