@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "OtopiKit"),
         // ncursesw without pkgConfig: SwiftPM would drop its -D flags anyway (the shim defines NCURSES_WIDECHAR).
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
-        .target(name: "TUI", dependencies: ["CNcursesw", "WizardCore", "OtopiKit"]),
+        .target(name: "TUI", dependencies: ["CNcursesw", "WizardCore", "OtopiKit", "Deploy"]),
         // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
         .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
         .systemLibrary(name: "CLibssh2", path: "Sources/CLibssh2",
@@ -36,17 +36,20 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Plans, the runner, the journal and host probes: what happens on the hosts.
+        .target(name: "Deploy", dependencies: ["WizardCore", "OtopiKit", "SSHKit"]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore", "TUI", "SSHKit",
+            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
-        .testTarget(name: "CLITests", dependencies: ["ovirt-wizard"]),
+        .testTarget(name: "CLITests", dependencies: ["ovirt-wizard", "LabHosts"]),
         .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

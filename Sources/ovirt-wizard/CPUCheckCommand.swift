@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deploy
 import Foundation
 import OtopiKit
 import WizardCore
@@ -12,7 +13,8 @@ struct CPUCheckCommand: ParsableCommand {
             Reads each host's /proc/cpuinfo, lists the CPU models vdsm would report for it (model_*), \
             the flags it lacks for the others, the best cluster CPU all hosts share at the chosen \
             compatibility level, and what hosted-engine 3.4 would offer on the first host.
-            Save a host's CPU description with: ssh root@HOST cat /proc/cpuinfo > HOST.cpuinfo
+            HOST arguments are probed over SSH (host keys checked against known_hosts); a saved \
+            /proc/cpuinfo works as well: ssh root@HOST cat /proc/cpuinfo > HOST.cpuinfo
             Exit status: 0 fine, 1 a host cannot run a cluster CPU of the level, lacks vmx/svm or cannot run the answer file's CPU type, \
             2 an input could not be read.
             """)
@@ -22,8 +24,10 @@ struct CPUCheckCommand: ParsableCommand {
         valueName: "file"))
     var cpuinfoFiles: [String] = []
 
-    @Argument(help: ArgumentHelp("Hosts to probe over SSH (not built yet).", valueName: "host"))
+    @Argument(help: ArgumentHelp("Hosts to probe over SSH ([user@]host[:port]).", valueName: "host"))
     var hosts: [String] = []
+
+    @OptionGroup var connection: SSHConnectionArguments
 
     @Option(name: .customLong("cluster-level"), help: ArgumentHelp(
         "Cluster compatibility level: \(ClusterCPULevels.levels.joined(separator: ", ")).", valueName: "level"))
@@ -42,7 +46,7 @@ struct CPUCheckCommand: ParsableCommand {
                 "unknown cluster level '\(clusterLevel)'; use one of \(ClusterCPULevels.levels.joined(separator: ", "))")
         }
         guard !cpuinfoFiles.isEmpty || !hosts.isEmpty else {
-            throw ValidationError("give at least one --cpuinfo FILE (or HOST, once SSH probing is built)")
+            throw ValidationError("give at least one HOST or --cpuinfo FILE")
         }
         if cpuinfoFiles.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("'--cpuinfo -' (standard input) can be given only once")
@@ -50,16 +54,6 @@ struct CPUCheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        if !hosts.isEmpty {
-            // No stand-in result: probing needs SSHKit, which is not merged yet.
-            printError("""
-                cpu-check: probing hosts over SSH is not built yet (asked for: \(hosts.joined(separator: ", "))).
-                Save each host's CPU description with 'ssh root@HOST cat /proc/cpuinfo > HOST.cpuinfo' \
-                and pass it with --cpuinfo HOST.cpuinfo.
-                """)
-            throw ExitCode(2)
-        }
-
         var reports: [HostCPUReport] = []
         var failures: [String] = []
         for path in cpuinfoFiles {
@@ -76,6 +70,16 @@ struct CPUCheckCommand: ParsableCommand {
             } catch {
                 let place = error.line.map { "\(path):\($0)" } ?? path
                 failures.append("\(place): \(error.message)")
+            }
+        }
+        if !hosts.isEmpty {
+            let source = SSHCPUInfoSource(options: connection.connectOptions())
+            let results = runBlocking { await CPUProbe.probe(hosts: hosts, using: source) }
+            for result in results {
+                switch result {
+                case .success(let report): reports.append(report)
+                case .failure(let error): failures.append(error.description)
+                }
             }
         }
         if !failures.isEmpty {
@@ -125,6 +129,22 @@ struct CPUCheckCommand: ParsableCommand {
     private func printError(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
+}
+
+/// Runs async work from a synchronous command and waits for it.
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        box.value = await body()
+        done.signal()
+    }
+    done.wait()
+    return box.value!
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
 }
 
 private struct InputError: Error {

@@ -23,6 +23,10 @@ struct PlainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the answer file.", valueName: "FILE")) var output = "answers.conf"
     @Option(help: ArgumentHelp("Seed for generated defaults (the VM's MAC address), to replay a dialog exactly.", valueName: "N"))
     var randomSeed: UInt64?
+    @Option(name: .long, help: ArgumentHelp("known_hosts file for the target host (default ~/.ssh/known_hosts).", valueName: "FILE"))
+    var knownHosts: String?
+    @Flag(name: .long, help: "Accept and record the target host's key when known_hosts has none (like StrictHostKeyChecking=accept-new).")
+    var acceptNew = false
     @OptionGroup var screens: ScreensOptions
 
     func run() throws {
@@ -40,17 +44,18 @@ struct PlainCommand: ParsableCommand {
             info("ovirt-wizard: \(flow.title)")
             if offline {
                 info("--offline: no host is contacted; host facts: \(flow.seedFacts.description)")
-            } else {
-                warn("Probing the target host over SSH is not built yet; the questions that depend on the host use the \(flow.seedFacts.description)")
             }
             for file in answerFiles { info("Answers read from \(file)") }
             for warning in session.loadWarnings { warn(warning) }
 
             let progress = ProgressSnapshot(session: session, path: outputPath)
             progress.installInterruptHandler(io: io)
-            var dialog = PlainDialog(session: session, checker: OfflineChecker(reason: offline ? "--offline" : "host probing is not built yet"),
+            var dialog = PlainDialog(session: session, checker: OfflineChecker(reason: "--offline"),
                                      onProgress: { progress.update($0) })
+            let target = TargetHost(knownHosts: knownHosts, acceptNew: acceptNew)
+            dialog.onTargetKnown = { target.probe($0) }
             let outcome = dialog.run(io: io)
+            target.close()
             switch outcome {
             case .confirmed:
                 try write(dialog.session, to: outputPath, complete: true)

@@ -174,14 +174,15 @@ struct SSHPutCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the SHA-256 comparison.")
     var noVerify = false
 
-    @Option(name: .long, help: ArgumentHelp("Bytes kept in flight (pipelining depth).", valueName: "BYTES"))
-    var window: Int = 4 << 20
+    @Option(name: .long, help: ArgumentHelp("Bytes kept in flight (pipelining depth); default: by round-trip time.",
+                                            valueName: "BYTES"))
+    var window: Int?
 
     func validate() throws {
         guard let bits = Int32(mode, radix: 8), (0...0o7777).contains(bits) else {
             throw ValidationError("--mode '\(mode)' is not an octal permission like 644")
         }
-        guard window >= 65536 else { throw ValidationError("--window must be at least 65536") }
+        if let window, window < 65536 { throw ValidationError("--window must be at least 65536") }
     }
 
     func run() throws {
@@ -197,7 +198,7 @@ struct SSHPutCommand: ParsableCommand {
         do {
             let result = try ssh.upload(local, to: remote, options: options) { bar.update($0) }
             bar.finish()
-            let check = result.verified ? "verified sha256 \(result.sha256)" : "not verified"
+            let check = result.verified ? "verified sha256 \(result.sha256 ?? "")" : "not verified"
             let resumed = result.resumedFrom > 0 ? ", resumed at \(result.resumedFrom) bytes" : ""
             print("\(host):\(remote): \(result.bytes) bytes, \(check)\(resumed)")
         } catch {

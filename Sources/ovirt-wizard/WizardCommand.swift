@@ -46,7 +46,7 @@ struct WizardCommand: ParsableCommand {
                 session = start(catalog.flows[0])
             }
             let app = WizardApp(
-                checker: OfflineChecker(reason: offline ? "--offline" : "host probing is not built yet"),
+                checker: OfflineChecker(reason: offline ? "--offline" : "the full-screen wizard does not probe hosts yet (ovirt-wizard plain does)"),
                 startFlow: start,
                 save: { session, complete in
                     do {

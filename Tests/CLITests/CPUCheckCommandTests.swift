@@ -96,11 +96,11 @@ struct CPUCheckCommandTests {
         #expect(run.stdout.contains("\"source\" : \"stdin\""))
     }
 
-    @Test func hostArgumentsSaySSHProbingIsNotBuilt() throws {
-        let run = try Self.run(["cpu-check", "node1.example.com", "--cpuinfo", Self.fixture("westmere-xeon-e5649-vdsm.txt")])
+    @Test func anUnreachableHostIsAnInputError() throws {
+        let run = try Self.run(["cpu-check", "127.0.0.1:1", "--connect-timeout", "2", "--cpuinfo", Self.fixture("westmere-xeon-e5649-vdsm.txt")])
         #expect(run.status == 2)
-        #expect(run.stdout.isEmpty, "no partial or stand-in result")
-        #expect(run.stderr.contains("probing hosts over SSH is not built yet (asked for: node1.example.com)"))
+        #expect(run.stdout.isEmpty, "no partial result")
+        #expect(run.stderr.contains("cpu-check: 127.0.0.1:1: cat /proc/cpuinfo failed:"), "\(run.stderr)")
     }
 
     @Test func unreadableInputsNameFileAndLine() throws {
@@ -118,7 +118,7 @@ struct CPUCheckCommandTests {
         #expect(level.stderr.contains("unknown cluster level '3.9'"))
         let none = try Self.run(["cpu-check"])
         #expect(none.status == 64)
-        #expect(none.stderr.contains("give at least one --cpuinfo FILE"))
+        #expect(none.stderr.contains("give at least one HOST or --cpuinfo FILE"))
     }
 }
 

@@ -27,6 +27,21 @@ public struct PlainDialog {
     public var checker: HostChecker
     /// Called after every accepted answer (the executable keeps a copy for Ctrl-C and autosave).
     public var onProgress: (FlowSession) -> Void
+    /// Called once the wizard's own sections are answered, before the tool's questions: the executable connects
+    /// to the target host and returns its facts and a checker, or says why it could not.
+    public var onTargetKnown: ((FlowSession) -> TargetProbe)?
+
+    /// What probing the target host gave.
+    public struct TargetProbe {
+        public var facts: HostFacts?
+        public var checker: HostChecker?
+        public var messages: [DialogMessage]
+        public init(facts: HostFacts?, checker: HostChecker?, messages: [DialogMessage]) {
+            self.facts = facts
+            self.checker = checker
+            self.messages = messages
+        }
+    }
 
     public init(session: FlowSession, checker: HostChecker, onProgress: @escaping (FlowSession) -> Void = { _ in }) {
         self.session = session
@@ -37,7 +52,15 @@ public struct PlainDialog {
     public mutating func run(io: some DialogIO) -> Outcome {
         func log(_ m: DialogMessage) { io.write(OtopiConsoleFormat.log(m, color: io.color) + "\n") }
 
+        var probed = false
         for section in session.flow.sections {
+            if !section.isWizard && !probed && !session.offline, let onTargetKnown {
+                probed = true
+                let probe = onTargetKnown(session)
+                probe.messages.forEach(log)
+                if let facts = probe.facts { session.setFacts(session.flow.seedFacts.overlaid(with: facts), probed: true) }
+                if let checker = probe.checker { self.checker = checker }
+            }
             if session.showsTitle(section), let title = section.title {
                 for line in OtopiConsoleFormat.title(title) { io.write(line + "\n") }
                 for note in section.notes { io.write(OtopiConsoleFormat.note(note) + "\n") }

@@ -1,0 +1,42 @@
+import SSHKit
+import WizardCore
+
+/// Reads the facts the flows depend on from a host, with `HostFactsProbe`'s read-only script.
+public enum HostProber {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var host: String
+        public var reason: String
+        public var description: String { "\(host): \(reason)" }
+    }
+
+    public static func probe(_ connection: SSHConnection, timeout: Double = 60) throws -> HostFacts {
+        let output: CapturedOutput
+        do {
+            output = try connection.capture(RemoteCommand(["sh", "-c", HostFactsProbe.script]), options: ExecOptions(timeout: timeout))
+        } catch {
+            throw Failure(host: connection.name, reason: "the probe did not run: \(error)")
+        }
+        guard output.result.succeeded else {
+            let detail = output.stderr.split(separator: "\n").last.map(String.init) ?? output.result.description
+            throw Failure(host: connection.name, reason: "the probe failed (\(output.result)): \(detail)")
+        }
+        return HostFactsProbe.parse(output.stdout, description: "probed on \(connection.name) over SSH")
+    }
+}
+
+/// `cat /proc/cpuinfo` over SSH, for `cpu-check HOST`.
+public struct SSHCPUInfoSource: CPUInfoSource {
+    public var options: ConnectOptions
+
+    public init(options: ConnectOptions) { self.options = options }
+
+    public func cpuinfoText(host: String) async throws -> String {
+        let connection = try SSHConnection.connect(try SSHTarget(parsing: host), options: options)
+        defer { connection.close() }
+        let output = try connection.capture(RemoteCommand(CPUProbe.command), options: ExecOptions(timeout: 30))
+        guard output.result.succeeded else {
+            throw HostProber.Failure(host: host, reason: "cat /proc/cpuinfo: \(output.result) \(output.stderr)")
+        }
+        return output.stdout
+    }
+}
