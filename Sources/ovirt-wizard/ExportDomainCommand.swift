@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deploy
 import Foundation
 import OtopiKit
 import SSHKit
@@ -116,8 +117,10 @@ struct ExportDomainCreateCommand: ParsableCommand {
         discussion: """
             With --host the domain is made over SSH (host keys checked against known_hosts; the login must be root \
             there to set the owner 36:36), then read back and verified: modes, owners, sizes, bytes and the \
-            metadata checksum. Without --host it is made in a local directory (run on the NFS server itself). \
-            The values come from --answers FILE (written by: ovirt-wizard plain --flow export-domain) or from \
+            metadata checksum. Without --host it is made over SSH on the NFS server named in --answers FILE \
+            (OVIRT_WIZARD/host, with its SSH user, port and key), and when the file names none (a flow answered \
+            with --offline), in a local directory (run on the NFS server itself). The values come from \
+            --answers FILE (written by: ovirt-wizard plain --flow export-domain) or from \
             --remote-path/--uuid/--description. An export directory that already holds a domain is refused.
             """
     )
@@ -149,13 +152,19 @@ struct ExportDomainCreateCommand: ParsableCommand {
     }
 
     /// The layout and the directory that receives it, from the answer file or the options.
-    func resolve() throws -> (ExportDomainLayout, String) {
+    func resolve() throws -> (ExportDomainLayout, String, HostAccess?) {
         var request: ExportDomainMetadataRequest
         var directory = exportDirectory
+        var access: HostAccess?
         if answerFiles.isEmpty {
             request = try domain.request()
         } else {
             let environment = OtopiEnvironment(files: try loadAnswerFiles(answerFiles))
+            var loginAnswers = Answers()
+            for (key, item) in environment.items where key.hasPrefix("OVIRT_WIZARD/") {
+                loginAnswers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line))
+            }
+            access = HostAccess(answers: loginAnswers, options: connection.connectOptions())
             do {
                 let answers = try ExportDomainFlowAnswers(environment: environment)
                 request = answers.request
@@ -168,21 +177,31 @@ struct ExportDomainCreateCommand: ParsableCommand {
         guard let directory else { throw ValidationError("give --export-dir DIR, the exported directory on the NFS server") }
         guard directory.hasPrefix("/") else { throw ValidationError("--export-dir \(directory): give an absolute path") }
         do {
-            return (try ExportDomainLayout(request: request), directory)
+            return (try ExportDomainLayout(request: request), directory, access)
         } catch {
             throw ValidationError(error.description)
         }
     }
 
     func run() throws {
-        let (layout, directory) = try resolve()
+        let (layout, directory, access) = try resolve()
         let operations = layout.operations(exportRoot: directory)
         if dryRun {
             for operation in operations { print(operation.summary(quotedBy: ShellQuote.quote)) }
             return
         }
         if let host {
-            try createRemotely(layout, directory, host: host)
+            let ssh = try connection.connect(host)
+            try createRemotely(layout, directory, ssh: ssh, label: host)
+            return
+        }
+        if let access {
+            // -i given on the command line wins over the key named in the answers.
+            var access = access
+            if !connection.identity.isEmpty { access.options.identityFiles = connection.identity }
+            let ssh: SSHConnection
+            do { ssh = try access.connect() } catch { throw fail(error) }
+            try createRemotely(layout, directory, ssh: ssh, label: access.target.description)
             return
         }
         if !noChown && geteuid() != 0 {
@@ -198,8 +217,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
         if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(directory))") }
     }
 
-    func createRemotely(_ layout: ExportDomainLayout, _ directory: String, host: String) throws {
-        let ssh = try connection.connect(host)
+    func createRemotely(_ layout: ExportDomainLayout, _ directory: String, ssh: SSHConnection, label host: String) throws {
         defer { ssh.close() }
         var creator = RemoteExportDomain(ssh: ssh, hostLabel: host, layout: layout, exportRoot: directory)
         creator.onStep = { print("[\(host)] \($0)") }

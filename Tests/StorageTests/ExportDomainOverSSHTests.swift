@@ -138,3 +138,34 @@ enum StorageCLI {
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 }
+
+/// The flow answered online: its wizard section names the NFS server to log in to, and `create --answers`
+/// connects there without --host.
+@Suite("export domain from an online answer file", .serialized, .timeLimit(.minutes(2)))
+struct ExportDomainFromOnlineAnswersTests {
+    @Test func theAnswerFileNamesTheServerToLogInTo() throws {
+        let cluster = try LabCluster.start(hosts: 1)
+        defer { cluster.stop() }
+        let host = cluster.hosts[0]
+        let exportRoot = cluster.root + "/exports"
+        try FileManager.default.createDirectory(atPath: exportRoot, withIntermediateDirectories: false)
+        let file = cluster.root + "/export.conf"
+        let uuid = "0f0e0d0c-0b0a-4908-8706-050403020100"
+        let lines = [host.address, NSUserName(), String(host.port), cluster.clientKey,
+                     "nfs.example.com", exportRoot, "", uuid, "Yes"]
+        let plain = try StorageCLI.run(["plain", "--flow", "export-domain", "--screens", ExportDomainOverSSHTests.screens,
+                                        "--known-hosts", cluster.knownHostsPath, "--output", file],
+                                       input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(plain.status == 0, "\(plain.stdout)\(plain.stderr)")
+        let made = try StorageCLI.run(["export-domain", "create", "--answers", file, "--known-hosts", cluster.knownHostsPath,
+                                       "--ssh-config", cluster.root + "/no-ssh-config"])
+        #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
+        #expect(made.stdout.contains("[\(NSUserName())@\(host.address):\(host.port)] verify file contents and the metadata checksum"), "\(made.stdout)")
+        let metadata = try LocalStorageWriter.readFile("\(exportRoot)/\(uuid)/dom_md/metadata")
+        guard case .valid(let values) = StorageDomainMetadataVerifier.verify(metadata).outcome else {
+            Issue.record("metadata does not verify")
+            return
+        }
+        #expect(values.values["REMOTE_PATH"] == "nfs.example.com:\(exportRoot)")
+    }
+}
