@@ -41,20 +41,26 @@ import Testing
 
     @Test func glusterFlowNamesEveryDiskAndHostBeforeTheyAreWiped() throws {
         var session = FlowSession(flow: try Self.flow("gluster"), offline: true, randomSeed: 1)
-        let seen = Self.answer(&session, [Self.seedHosts, "", "disk", "/dev/sdb /dev/sdc", "5GB", "", "distributed-replicate",
-                                          "", "", "", "", "gs1.example.com:/dev/sdb"])
-        #expect(seen.errors.isEmpty, "\(seen.errors)")
-        #expect(seen.notes.contains("  disks: /dev/sdb /dev/sdc"))
+        let all = ["/dev/sdb", "/dev/sdc"].flatMap { disk in Self.seedHosts.split(separator: " ").map { "\($0):\(disk)" } }
+        let seen = Self.answer(&session, [Self.seedHosts, "", "disk", "/dev/sdb /dev/sdc=/bricks/c", "5GB", "", "distributed-replicate",
+                                          "", "", "", "", "gs1.example.com:/dev/sdb",
+                                          (all + ["gs5.example.com:/dev/sdb"]).joined(separator: " "),
+                                          all.reversed().joined(separator: ",")])
+        #expect(seen.notes.contains("  disks: /dev/sdb /dev/sdc=/bricks/c"))
         #expect(seen.notes.contains("  on every one of these hosts: \(Self.seedHosts)"))
         #expect(seen.prompts.last == "To confirm, type every disk as HOST:/dev/DISK, separated by spaces: ")
+        // One disk of eight, then one too many: asked again each time, naming what is wrong.
+        #expect(seen.errors == [
+            "not confirmed: " + all.dropFirst().joined(separator: " ") + "; every disk on every host must be named",
+            "gs5.example.com:/dev/sdb is not a disk of these bricks (\(all.joined(separator: " ")))",
+        ])
         #expect(session.nextQuestion()?.key == "GLUSTER/confirmSettings")
 
-        // One disk confirmed out of eight: the plan refuses to prepare any, naming the rest.
         let answers = try GlusterFlowAnswers { session.value(for: $0) }
         let plan = try GlusterVolumePlanner.plan(answers.request)
-        #expect(plan.requiredConfirmations.count == 8)
-        #expect(throws: GlusterPlanError.self) { try plan.runnableSteps(confirmed: answers.confirmations) }
-        #expect(try plan.runnableSteps(confirmed: Set(plan.requiredConfirmations)) == plan.steps)
+        #expect(Set(plan.requiredConfirmations) == Set(all))
+        #expect(try plan.runnableSteps(confirmed: answers.confirmations) == plan.steps)
+        #expect(throws: GlusterPlanError.self) { try plan.runnableSteps(confirmed: ["gs1.example.com:/dev/sdb"]) }
     }
 
     @Test func aBadConfirmationWordIsAskedAgain() throws {

@@ -184,6 +184,14 @@ public struct FlowSession: Sendable {
         return result + rest
     }
 
+    /// The validation context with the answers given so far, for validators that compare answers.
+    func answeredContext() -> ValidationContext {
+        var context = self.context
+        let snapshot = answers
+        context.answer = { snapshot[$0].map { $0.value.isNone ? "" : $0.value.displayText } }
+        return context
+    }
+
     /// Starts asking a question: the exchange drives its prompt and follow-ups.
     public func exchange(for question: Question) -> QuestionExchange {
         let d = defaultAnswer(for: question)
@@ -191,7 +199,7 @@ public struct FlowSession: Sendable {
         question.notes = question.notes.map(fillAnswerPlaceholders)
         question.prompt = fillAnswerPlaceholders(question.prompt)
         return QuestionExchange(question: question, validValues: validValues(for: question), defaultText: d?.text,
-                                defaultProvenance: d?.provenance ?? .default, context: context)
+                                defaultProvenance: d?.provenance ?? .default, context: answeredContext())
     }
 
     /// Why a loaded answer for this question was refused, if it was.
@@ -276,7 +284,7 @@ public struct FlowSession: Sendable {
         }
         var warnings: [String] = []
         for validator in question.validators {
-            switch Validators.validate(validator.name, text, context: context) {
+            switch Validators.validate(validator.name, text, context: answeredContext()) {
             case .ok: break
             case .warning(let w): warnings.append(w)
             case .error(let e):

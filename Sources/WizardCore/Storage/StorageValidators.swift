@@ -72,9 +72,10 @@ public enum StorageValidators {
         return nil
     }
 
-    /// What the operator typed to allow wiping disks: `HOST:/dev/DISK` words. Whether they are exactly the
-    /// disks of the plan is checked against the plan (`GlusterVolumePlan.confirmedPreparations`).
-    public static func glusterDeviceConfirmations(_ value: String) -> String? {
+    /// What the operator typed to allow wiping disks: `HOST:/dev/DISK` words. When the hosts and the
+    /// bricks are known, the words must name exactly the disks they make (each disk on each host);
+    /// the plan checks the same again before it prepares anything (`GlusterVolumePlan.confirmedPreparations`).
+    public static func glusterDeviceConfirmations(_ value: String, hosts: String? = nil, brickSources: String? = nil) -> String? {
         let tokens = GlusterFlowAnswers.words(value)
         if tokens.isEmpty { return "type each disk as HOST:/dev/DISK to confirm that its data is destroyed" }
         for token in tokens {
@@ -84,6 +85,14 @@ public enum StorageValidators {
             }
             if let problem = gluster({ () throws(GlusterPlanError) in _ = try GlusterBrickSpec(parsing: token) }) { return problem }
         }
+        guard let hosts, let brickSources else { return nil }
+        let disks = GlusterFlowAnswers.words(brickSources).filter { $0.hasPrefix("/dev/") }
+            .map { String($0.split(separator: "=", maxSplits: 1)[0]) }
+        let required = GlusterFlowAnswers.bricks(hosts: GlusterFlowAnswers.words(hosts), sources: disks)
+        let missing = required.filter { !tokens.contains($0) }
+        if !missing.isEmpty { return "not confirmed: \(missing.joined(separator: " ")); every disk on every host must be named" }
+        let unknown = tokens.filter { !required.contains($0) }
+        if !unknown.isEmpty { return "\(unknown.joined(separator: " ")) is not a disk of these bricks (\(required.joined(separator: " ")))" }
         return nil
     }
 

@@ -13,9 +13,14 @@ public enum ValidationResult: Sendable, Equatable {
 public struct ValidationContext: Sendable {
     /// Whether a local path names a readable regular file (after `~` expansion); nil when it is fine.
     public var checkLocalFile: @Sendable (String) -> String?
+    /// The text of an earlier answer (nil: not answered), for the few validators that compare answers
+    /// (the Gluster disk confirmation). The session fills it in; elsewhere nothing is answered.
+    public var answer: @Sendable (String) -> String?
 
-    public init(checkLocalFile: @escaping @Sendable (String) -> String?) {
+    public init(checkLocalFile: @escaping @Sendable (String) -> String?,
+                answer: @escaping @Sendable (String) -> String? = { _ in nil }) {
         self.checkLocalFile = checkLocalFile
+        self.answer = answer
     }
 
     /// Looks at this machine's file system.
@@ -68,7 +73,9 @@ public enum Validators {
         case "gluster_volume_name": return storage(StorageValidators.glusterVolumeName(value))
         case "gluster_hosts": return storage(StorageValidators.glusterHosts(value))
         case "gluster_brick_sources": return storage(StorageValidators.glusterBrickSources(value))
-        case "gluster_device_confirmations": return storage(StorageValidators.glusterDeviceConfirmations(value))
+        case "gluster_device_confirmations":
+            return storage(StorageValidators.glusterDeviceConfirmations(value, hosts: context.answer(GlusterFlowAnswers.hostsKey),
+                                                                        brickSources: context.answer(GlusterFlowAnswers.brickSourcesKey)))
         case "gluster_addresses": return storage(StorageValidators.glusterAddresses(value))
         // Empty: the size is not known (the plan then shows no capacity).
         case "byte_size": return value.isEmpty ? .ok : storage(StorageValidators.byteSize(value))
