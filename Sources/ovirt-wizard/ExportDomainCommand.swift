@@ -138,6 +138,9 @@ struct ExportDomainCreateCommand: ParsableCommand {
 
     @OptionGroup var connection: SSHConnectionArguments
 
+    @Flag(help: "Create it in a local directory even when the answers name an NFS server to log in to.")
+    var local = false
+
     @Flag(name: .customLong("dry-run"), help: "Print the operations instead of applying them.")
     var dryRun = false
 
@@ -145,6 +148,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
     var noChown = false
 
     func validate() throws {
+        if local && host != nil { throw ValidationError("give either --host or --local, not both") }
         if noChown && host != nil { throw ValidationError("--no-chown is for local directories; over SSH the owner is always 36:36") }
         if !answerFiles.isEmpty && (domain.remotePath != nil || domain.uuid != nil) {
             throw ValidationError("give either --answers or --remote-path/--uuid, not both")
@@ -195,7 +199,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
             try createRemotely(layout, directory, ssh: ssh, label: host)
             return
         }
-        if let access {
+        if let access, !local {
             // -i given on the command line wins over the key named in the answers.
             var access = access
             if !connection.identity.isEmpty { access.options.identityFiles = connection.identity }
