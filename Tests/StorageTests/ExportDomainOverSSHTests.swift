@@ -92,7 +92,7 @@ struct ExportDomainOverSSHTests {
     @Test func anUnknownHostKeyIsRefusedWithoutAcceptNew() throws {
         defer { cluster.stop() }
         let empty = cluster.root + "/empty_known_hosts"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let r = try StorageCLI.run(["export-domain", "create", "--uuid", "37e0e64b-5445-4bc3-8675-ceff4637e8e3",
                                     "--remote-path", "nfs:/x", "--export-dir", exportRoot,
                                     "--host", cluster.hosts[0].target, "-i", cluster.clientKey, "--known-hosts", empty,
