@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard", "LabHosts"]),
-        .testTarget(name: "StorageTests", dependencies: ["WizardCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit", "LabHosts"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit"]),

@@ -73,15 +73,11 @@ struct WizardCommand: ParsableCommand {
             if code == TerminalSession.unusableTerminalExitCode { return code }
             if finished && code == 0 {
                 print("Answer file written to \(path)")
-                if let tool = runner_tool(flow: flow, catalog: catalog) { print("Use it on the host with: \(tool) --config-append=\(path)") }
+                if let usage = flow.flatMap({ catalog.flow(named: $0)?.usage(answerFile: path) }) { print("Use it with: \(usage)") }
             } else if FileManager.default.fileExists(atPath: path) {
                 print("Answers so far are saved in \(path); continue with: ovirt-wizard --answers \(path)" + (flow.map { " --flow \($0)" } ?? ""))
             }
             return code
         }
-    }
-
-    private func runner_tool(flow: String?, catalog: FlowCatalog) -> String? {
-        flow.flatMap { catalog.flow(named: $0)?.tool }
     }
 }
