@@ -59,6 +59,16 @@ import WizardCore
         #expect(app.update(state, .key(.character("q"))).1.count == 1, "q leaves cpu-check --tui")
     }
 
+    @Test func anAnsweredCPUTypeIsCheckedAgainstTheHosts() throws {
+        var screen = CPUCheckScreen(hosts: [try Self.report("conroe-core2-quad-launchpad-1757323")], level: "3.4")
+        screen.answeredCPU = "model_Conroe"
+        #expect(screen.lines(width: 78).contains { $0.text == "Answered CPU type model_Conroe runs on conroe" && $0.style == .success })
+        screen.answeredCPU = "model_Westmere"
+        let text = screen.lines(width: 78).filter { $0.style == .error }.map(\.text).joined(separator: "\n")
+        #expect(text.contains("Answered CPU type model_Westmere will fail:"))
+        #expect(text.contains("conroe: cannot run model_Westmere: missing"), "\(text)")
+    }
+
     @Test func withoutAHostItSaysWhy() {
         let screen = CPUCheckScreen(hosts: [], level: "3.4", absence: "Offline (--offline): no host is contacted.")
         let text = screen.lines(width: 78).map(\.text).joined(separator: "\n")

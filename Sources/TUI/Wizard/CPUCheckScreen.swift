@@ -11,6 +11,9 @@ public struct CPUCheckScreen: Sendable {
     public var origin: String?
     public private(set) var level: String
     public private(set) var top = 0
+    /// hosted-engine's `OVEHOSTED_VDSM/cpu` (and `engineCpu`) as answered, checked against the hosts.
+    public var answeredCPU: String?
+    public var answeredEngineCPU: String?
 
     public init(hosts: [HostCPUReport], level: String, origin: String? = nil,
                 absence: String = "No host CPU is known yet.") {
@@ -112,6 +115,16 @@ public struct CPUCheckScreen: Sendable {
             } else {
                 add("hosted-engine 3.4 on \(labels[0]) offers \(question.choices.map(\.vdsmName).joined(separator: ", ")); "
                     + "default \(question.defaultChoice?.vdsmName ?? "none")")
+            }
+        }
+
+        if let value = answeredCPU {
+            let problems = CPUAnswerCheck.check(cpu: value, engineCpu: answeredEngineCPU, hosts: hosts)
+            if problems.isEmpty {
+                add("Answered CPU type \(value) runs on \(hosts.count == 1 ? labels[0] : "every host")", .success)
+            } else {
+                add("Answered CPU type \(value) will fail:", .error)
+                for problem in problems { add("- \(problem)", .error, indent: 2) }
             }
         }
 

@@ -6,6 +6,8 @@ import WizardCore
 /// answer file names the host), the host-key dialog, the facts put into the session, and the CPU check screen.
 extension WizardApp {
     static let cpuCheckItem = "cpu-check"
+    static let answeredCPUKey = "OVEHOSTED_VDSM/cpu"
+    static let answeredEngineCPUKey = "OVEHOSTED_VDSM/engineCpu"
     static let offlineAbsence = "Offline (--offline): no host is contacted, so no host CPU is known."
 
     /// Runs after every event: starts a probe when the answers name a target not probed yet, and opens the
@@ -95,7 +97,10 @@ extension WizardApp {
         }
         let summary = CPUCheckSummary(hosts: [cpu], level: clusterLevel(session))
         let cluster = summary.cluster.cpu.map { "cluster CPU \($0.name)" } ?? "no cluster CPU of level \(summary.level)"
-        return HubItem(id: cpuCheckItem, title: "CPU check", status: summary.hasBlockingProblem ? .invalid : .done,
+        let answerFails = session.answers[answeredCPUKey]?.value.stringValue.map {
+            !CPUAnswerCheck.check(cpu: $0, engineCpu: session.answers[answeredEngineCPUKey]?.value.stringValue, hosts: [cpu]).isEmpty
+        } ?? false
+        return HubItem(id: cpuCheckItem, title: "CPU check", status: summary.hasBlockingProblem || answerFails ? .invalid : .done,
                        summary: "\(cpu.source): best \(cpu.best?.vdsmName ?? "none"), \(cluster)")
     }
 
@@ -108,6 +113,8 @@ extension WizardApp {
         let level = s.screen == .cpuCheck ? s.cpuCheck.level : s.session.map(clusterLevel) ?? "3.4"
         s.cpuCheck = CPUCheckScreen(hosts: s.probe.cpu.map { [$0] } ?? [], level: level, origin: s.probe.cpuOrigin,
                                     absence: s.probe.absence)
+        s.cpuCheck.answeredCPU = s.session?.answers[answeredCPUKey]?.value.stringValue
+        s.cpuCheck.answeredEngineCPU = s.session?.answers[answeredEngineCPUKey]?.value.stringValue
         s.screen = .cpuCheck
     }
 }
