@@ -37,7 +37,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Plans, the runner, the journal and host probes: what happens on the hosts.
-        .target(name: "Deploy", dependencies: ["WizardCore", "OtopiKit", "SSHKit"]),
+        .target(name: "Deploy", dependencies: [
+            "WizardCore", "OtopiKit", "SSHKit",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
             "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
