@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["WizardCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit", "OtopiKit", "ovirt-wizard"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

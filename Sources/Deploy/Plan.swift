@@ -119,7 +119,15 @@ public enum StepAction: Sendable {
     public var fingerprint: String {
         switch self {
         case let .run(command, otopi, interactive): return "run \(command.commandLine) otopi=\(otopi) interactive=\(interactive)"
-        case .upload(let upload): return "upload \(upload.remotePath) mode=\(String(upload.mode, radix: 8)) sha256=\(upload.sha256 ?? upload.source.description)"
+        case .upload(let upload):
+            // The masked text, never a hash of the real one: a digest of content with a password in it could be
+            // used to test password guesses. A changed password is still caught on resume by the hash probe.
+            let content: String
+            switch upload.source {
+            case .generated(_, let shown): content = shown
+            case .localFile(let path): content = path
+            }
+            return "upload \(upload.remotePath) mode=\(String(upload.mode, radix: 8)) \(content)"
         case .fetchResults(let step): return "fetch \(step)"
         }
     }
