@@ -12,6 +12,16 @@ public struct PlainProgressFormatter: Sendable {
     public init(verbose: Bool = false) { self.verbose = verbose }
 
     public mutating func lines(for event: RunEvent) -> [String] {
+        // A multi-line script in a step's command keeps the host prefix on each of its lines.
+        unprefixedLines(for: event).flatMap { line -> [String] in
+            guard line.contains("\n"), line.hasPrefix("["), let close = line.range(of: "] ") else { return [line] }
+            let prefix = String(line[..<close.upperBound])
+            let parts = line.split(separator: "\n", omittingEmptySubsequences: false)
+            return [String(parts[0])] + parts.dropFirst().map { prefix + "    " + $0 }
+        }
+    }
+
+    mutating func unprefixedLines(for event: RunEvent) -> [String] {
         switch event {
         case let .hostStarted(host, tool, steps):
             tools[host] = tool
