@@ -67,7 +67,11 @@ struct ApplyCommand: ParsableCommand {
             options.resume = resume
             options.maxConcurrentHosts = max(1, jobs)
             options.heartbeatInterval = max(1, heartbeat)
-            let usePanes = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+            var usePanes = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+            if usePanes, let problem = TerminalCheck.currentProblem(environment: ProcessInfo.processInfo.environment) {
+                printError("ovirt-wizard: \(problem); using plain progress lines")
+                usePanes = false
+            }
             if usePanes {
                 return try DeployPanesRunner.run(plan: plan, files: files, options: options)
             }
