@@ -224,3 +224,46 @@ struct PerStepOperator: RunOperator {
         inner.answer(prompt, host: host, consolePassword: consolePassword)
     }
 }
+
+@Suite("Resume", .serialized, .timeLimit(.minutes(3)))
+struct ResumeTests {
+    @Test func resumeVerifiesDoneStepsAndContinuesAtTheFirstThatIsNot() throws {
+        let lab = try LabDeployment(hosts: 2)
+        try lab.writeEngineSetupAnswers(0)
+        try lab.writeHostedEngineAnswers(1)
+        let plan = try lab.plan()
+        // First run: host 0 finishes; host 1 stops at its first question (nobody answers).
+        let (first, _) = try lab.run(plan, runOperator: ScriptedOperator())
+        #expect(first[plan.hosts[0].name] == .succeeded)
+        guard case .failed(let step, _)? = first[plan.hosts[1].name] else { Issue.record("host 1 should stop"); return }
+        #expect(step == "run-hosted-engine")
+
+        // On host 0 the package disappears (someone removed it): its probe fails, so from that step on
+        // everything runs again; the steps before it are verified, not run.
+        try FileManager.default.removeItem(atPath: lab.root(0) + "/var/lib/rpm-fixture/ovirt-engine")
+        let (second, events) = try lab.run(plan, resume: true, runOperator: ScriptedOperator(answers: ["1", "1"]))
+        #expect(second.values.allSatisfy { $0.succeeded }, "\(second)")
+        func verified(_ host: String) -> [String] {
+            events.compactMap { if case let .stepVerified(h, _, _, s, _) = $0, h == host { return s }; return nil }
+        }
+        func started(_ host: String) -> [String] {
+            events.compactMap { if case let .stepStarted(h, _, _, s, _, _) = $0, h == host { return s }; return nil }
+        }
+        #expect(verified(plan.hosts[0].name) == ["check-os", "check-root", "check-fqdn", "add-repository"])
+        #expect(started(plan.hosts[0].name) == ["install-packages", "prepare-directory", "upload-answers", "run-engine-setup", "fetch-results"])
+        #expect(verified(plan.hosts[1].name) == ["check-os", "check-root", "check-fqdn", "add-repository", "install-packages",
+                                                 "prepare-directory", "upload-iso", "upload-answers"])
+        #expect(started(plan.hosts[1].name) == ["run-hosted-engine", "fetch-results"])
+        #expect(lab.runCount(0, "engine-setup") == 2)
+        #expect(lab.runCount(1, "hosted-engine") == 2)
+
+        // A third resume finds everything done and verified: nothing runs.
+        let (third, again) = try lab.run(plan, resume: true)
+        #expect(third.values.allSatisfy { $0.succeeded })
+        #expect(!again.contains { if case .stepStarted = $0 { return true }; return false })
+        #expect(lab.runCount(0, "engine-setup") == 2)
+        let journal = Journal.read(path: lab.files.journal)
+        #expect(journal.warnings.isEmpty)
+        #expect(journal.records.filter { $0.kind == .stepEnded && $0.status == .verified }.count == 4 + 8 + 9 + 10)
+    }
+}
