@@ -148,4 +148,27 @@ struct ApplyCommandTests {
         #expect(finished, "the deployment did not finish after \(attempts) attempts")
         #expect(lab.runCount(0, "engine-setup") <= attempts)
     }
+
+    @Test func hangUpCancelsCleanlyAndResumeFinishes() throws {
+        let lab = try LabDeployment(hosts: 1)
+        try lab.writeEngineSetupAnswers(0)
+        try lab.setFixture(0, "ENGINE_SETUP_SLEEP=88\n")
+        let process = try lab.start(arguments(lab, "apply", ["--plain"]))
+        let deadline = Date().addingTimeInterval(30)
+        while !lab.runs(0).contains(where: { $0.contains("engine-setup") }) && Date() < deadline { usleep(50_000) }
+        usleep(300_000)
+        kill(process.process.processIdentifier, SIGHUP)
+        process.process.waitUntilExit()
+        let out = String(decoding: process.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.process.terminationStatus == 129, "\(out)")
+        #expect(out.contains("step 8/9 cancelled"))
+        #expect(!PanesEndToEndTests.processes().contains { $0.hasPrefix("sleep 88") })
+        let records = Journal.read(path: lab.files.journal).records
+        #expect(records.last?.kind == .runEnded)
+        #expect(records.contains { $0.step == "run-engine-setup" && $0.status == .cancelled })
+        try lab.setFixture(0, "")
+        let resumed = try lab.wizard(arguments(lab, "apply", ["--plain", "--resume"]))
+        #expect(resumed.status == 0, "\(resumed.stdout)")
+        #expect(lab.runCount(0, "engine-setup") == 2)
+    }
 }
