@@ -74,7 +74,8 @@ struct PanesEndToEndTests {
         let argv = ["apply"] + lab.answerFiles.flatMap { ["--answers", $0] } + lab.sshArguments
         let tmux = try Tmux(command: ([LabDeployment.binary] + argv).map(Tmux.quote).joined(separator: " "),
                             environment: lab.binaryEnvironment.filter { ["HOME", "PATH"].contains($0.key) })
-        _ = try tmux.waitFor("Initializing PostgreSQL", timeout: 60)
+        // Both hosts inside engine-setup (its sleep follows this line).
+        _ = try tmux.waitFor("Initializing PostgreSQL", count: 2, timeout: 60)
         let started = Date()
         try tmux.send("C-c")
         let screen = try tmux.waitFor("EXIT=", timeout: 30)
@@ -155,12 +156,12 @@ final class Tmux {
 
     func capture() throws -> String { try tmux(["capture-pane", "-p", "-t", "e2e"]) }
 
-    func waitFor(_ text: String, timeout: Double = 15, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    func waitFor(_ text: String, count: Int = 1, timeout: Double = 15, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
             screen = try capture()
-            if screen.contains(text) { return screen }
+            if screen.components(separatedBy: text).count - 1 >= count { return screen }
             usleep(100_000)
         }
         Issue.record("\"\(text)\" did not appear within \(timeout) s; the screen:\n\(screen)", sourceLocation: sourceLocation)
