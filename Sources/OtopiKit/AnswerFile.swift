@@ -343,3 +343,18 @@ extension String {
         self = text
     }
 }
+
+extension AnswerFile {
+    /// The typed values of each environment section, for writing the file back (`AnswerFileWriter.render`).
+    /// Comments, order and other sections are not kept: otopi does not read them.
+    public var environmentValues: [EnvironmentSection: [String: OtopiValue]] {
+        var out: [EnvironmentSection: [String: OtopiValue]] = [:]
+        for section in sections {
+            guard let env = section.environmentSection else { continue }
+            for entry in section.entries {
+                if let value = entry.value { out[env, default: [:]][entry.key] = value }
+            }
+        }
+        return out
+    }
+}

@@ -55,9 +55,11 @@ extension SSHConnection {
     public static func partialPath(for remotePath: String) -> String { remotePath + ".ovirt-wizard-part" }
 
     /// Uploads `localPath` to `remotePath` over SFTP. The data goes to a partial file first; only a complete
-    /// (and, by default, verified) file is renamed to `remotePath`.
+    /// (and, by default, verified) file is renamed to `remotePath`. `parallel` are further connections to the
+    /// same host that send parts of a large file at the same time (each is locked while it works).
     @discardableResult
     public func upload(_ localPath: String, to remotePath: String, options: UploadOptions = UploadOptions(),
+                       parallel: [SSHConnection] = [],
                        progress: (TransferProgress) -> Void = { _ in }) throws -> TransferResult {
         lock.lock()
         defer { lock.unlock() }
@@ -79,10 +81,6 @@ extension SSHConnection {
             let prefixHash = try hashLocal(fd: fd, path: localPath, bytes: existing)
             if try remoteSHA256Locked(part) == prefixHash { offset = existing }   // else: not our prefix, start over
         }
-        if lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
-            throw SSHError.localFile(path: localPath, detail: "cannot seek: \(String(cString: strerror(errno)))")
-        }
-
         let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT) | (offset == 0 ? UInt(LIBSSH2_FXF_TRUNC) : 0)
         let setup = Deadline(seconds: options.stallTimeout)
         let openStarted = ContinuousClock.now
@@ -90,48 +88,49 @@ extension SSHConnection {
         let openRoundTrip = ContinuousClock.now - openStarted
         var handleOpen = true
         defer { if handleOpen { _ = shim_sftp_close(handle) } }
-        if offset > 0 { libssh2_sftp_seek64(handle, UInt64(offset)) }
 
-        // Sliding window: keep `window` bytes read ahead and always hand libssh2 all unacknowledged data.
         let window = max(options.window ?? (openRoundTrip < .milliseconds(2) ? 2 << 20 : 4 << 20), 64 * 1024)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: window, alignment: 16)
-        defer { buffer.deallocate() }
-        var start = 0, end = 0, eof = false
-        var done = offset
-        var stall = Deadline(seconds: options.stallTimeout)
-        progress(TransferProgress(bytesDone: done, totalBytes: total))
-        while true {
-            if !eof && end < window {
-                let n = read(fd, buffer + end, window - end)
-                if n < 0 { throw SSHError.localFile(path: localPath, detail: "read failed: \(String(cString: strerror(errno)))") }
-                if n == 0 { eof = true } else { end += n }
-            }
-            if start == end {
-                if eof { break }
-                continue
-            }
-            let written = libssh2_sftp_write(handle, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
-            if written == Int(LIBSSH2_ERROR_EAGAIN) {
-                try waitSocket(deadline: stall, what: "upload of \(remotePath) (no progress)")
-                continue
-            }
-            if written < 0 { throw sftpFailure(sftp, Int32(written), path: part, doing: "write") }
-            start += written
-            done += Int64(written)
-            stall = Deadline(seconds: options.stallTimeout)
-            progress(TransferProgress(bytesDone: done, totalBytes: total))
-            if start == end {
-                start = 0
-                end = 0
-            } else if start > window / 2 {
-                (buffer).copyMemory(from: buffer + start, byteCount: end - start)
-                end -= start
-                start = 0
-            }
+        // With helper connections, each sends one contiguous part of the rest of the file in parallel
+        // (libssh2 1.10 encrypts block by block, so one connection is bound to one core's worth of CPU).
+        let remaining = total - offset
+        let helpers = remaining >= Int64(16 << 20) ? parallel.filter { $0 !== self } : []
+        let share = (remaining / Int64(helpers.count + 1) + Int64(1 << 20) - 1) / Int64(1 << 20) * Int64(1 << 20)
+        var ranges: [(Int64, Int64)] = []
+        var cursor = offset
+        for index in 0...helpers.count {
+            let end = index == helpers.count ? total : min(total, cursor + share)
+            ranges.append((cursor, end))
+            cursor = end
         }
-        guard done == total else {
-            throw SSHError.localFile(path: localPath, detail: "changed size during the upload (\(total) → \(done) bytes)")
+        let shared = ParallelUploadState()
+        let group = DispatchGroup()
+        for (helper, range) in zip(helpers, ranges.dropFirst()) where range.0 < range.1 {
+            group.enter()
+            let thread = Thread {
+                defer { group.leave() }
+                do {
+                    try helper.sendPart(localPath: localPath, remotePart: part, range: range, window: window,
+                                        stallTimeout: options.stallTimeout, shared: shared)
+                } catch {
+                    shared.fail(error)
+                }
+            }
+            thread.start()
         }
+        progress(TransferProgress(bytesDone: offset, totalBytes: total))
+        do {
+            try sendRange(handle: handle, sftp: sftp, fd: fd, localPath: localPath, remotePath: part, range: ranges[0],
+                          window: window, stallTimeout: options.stallTimeout, shared: shared) {
+                progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+            }
+        } catch {
+            shared.fail(error)
+        }
+        while group.wait(timeout: .now() + 0.1) == .timedOut {
+            progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+        }
+        if let error = shared.firstError { throw error }
+        progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
 
         var attributes = LIBSSH2_SFTP_ATTRIBUTES()
         attributes.flags = shim_sftp_attr_permissions()
@@ -168,6 +167,74 @@ extension SSHConnection {
         }
         try checkedLocked(RemoteCommand(["mv", "-f", "--", part, remotePath]), doing: "move into place")
         return TransferResult(bytes: total, resumedFrom: offset, sha256: localHash, verified: verified)
+    }
+
+    /// A helper connection's share of a parallel upload: opens the partial file and writes `range` of it.
+    func sendPart(localPath: String, remotePart: String, range: (Int64, Int64), window: Int, stallTimeout: Double,
+                  shared: ParallelUploadState) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try ensureUsable()
+        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SSHError.localFile(path: localPath, detail: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        let sftp = try sftpSession()
+        let deadline = Deadline(seconds: stallTimeout)
+        let handle = try sftpOpen(sftp, remotePart, flags: UInt(LIBSSH2_FXF_WRITE), mode: 0, deadline: deadline)
+        var handleOpen = true
+        defer { if handleOpen { _ = shim_sftp_close(handle) } }
+        try sendRange(handle: handle, sftp: sftp, fd: fd, localPath: localPath, remotePath: remotePart, range: range,
+                      window: window, stallTimeout: stallTimeout, shared: shared) {}
+        let rc = try retrying("closing \(remotePart)", deadline: deadline) { shim_sftp_close(handle) }
+        handleOpen = false
+        if rc != 0 { throw sftpFailure(sftp, rc, path: remotePart, doing: "close") }
+    }
+
+    /// Sends bytes `range` of the local file to the open remote handle with a sliding window: keep `window`
+    /// bytes read ahead and always hand libssh2 all unacknowledged data. Caller holds the lock.
+    func sendRange(handle: OpaquePointer, sftp: OpaquePointer, fd: Int32, localPath: String, remotePath: String,
+                   range: (Int64, Int64), window: Int, stallTimeout: Double, shared: ParallelUploadState,
+                   onProgress: () -> Void) throws {
+        libssh2_sftp_seek64(handle, UInt64(range.0))
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: window, alignment: 16)
+        defer { buffer.deallocate() }
+        var start = 0, end = 0
+        var readAt = range.0
+        var stall = Deadline(seconds: stallTimeout)
+        while true {
+            if shared.failed { return }
+            if readAt < range.1 && end < window {
+                let n = pread(fd, buffer + end, Int(min(Int64(window - end), range.1 - readAt)), off_t(readAt))
+                if n < 0 { throw SSHError.localFile(path: localPath, detail: "read failed: \(String(cString: strerror(errno)))") }
+                if n == 0 {
+                    throw SSHError.localFile(path: localPath, detail: "became shorter during the upload (at byte \(readAt))")
+                }
+                end += n
+                readAt += Int64(n)
+            }
+            if start == end {
+                if readAt >= range.1 { return }
+                continue
+            }
+            let written = libssh2_sftp_write(handle, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
+            if written == Int(LIBSSH2_ERROR_EAGAIN) {
+                try waitSocket(deadline: stall, what: "upload of \(remotePath) (no progress)")
+                continue
+            }
+            if written < 0 { throw sftpFailure(sftp, Int32(written), path: remotePath, doing: "write") }
+            start += written
+            shared.add(written)
+            stall = Deadline(seconds: stallTimeout)
+            onProgress()
+            if start == end {
+                start = 0
+                end = 0
+            } else if start > window / 2 {
+                buffer.copyMemory(from: buffer + start, byteCount: end - start)
+                end -= start
+                start = 0
+            }
+        }
     }
 
     /// Downloads `remotePath` to `localPath` (written to a temporary name, then renamed).
@@ -373,4 +440,17 @@ final class LocalHashJob: @unchecked Sendable {
         done.signal()
         return try outcome.get()
     }
+}
+
+/// Progress and the first failure shared by the connections of one parallel upload.
+final class ParallelUploadState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: Int64 = 0
+    private var error: Error?
+
+    func add(_ n: Int) { lock.withLock { bytes += Int64(n) } }
+    var sent: Int64 { lock.withLock { bytes } }
+    func fail(_ error: Error) { lock.withLock { if self.error == nil { self.error = error } } }
+    var failed: Bool { lock.withLock { error != nil } }
+    var firstError: Error? { lock.withLock { error } }
 }

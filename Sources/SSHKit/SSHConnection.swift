@@ -26,7 +26,7 @@ public final class SSHConnection: @unchecked Sendable {
     var broken: SSHError?
     let keepaliveInterval: Int
 
-    /// `user@host` as shown in messages.
+    /// The host as the operator named it, used in messages.
     public var name: String { target.alias }
 
     private init(target: ResolvedTarget, keepaliveInterval: Int) {

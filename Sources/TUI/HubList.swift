@@ -3,6 +3,8 @@ public enum HubStatus: Hashable, Sendable {
     case done
     case needsAnswers
     case invalid
+    /// Nothing to answer, and nothing known yet (the CPU check before the host was probed).
+    case notChecked
 
     /// A word for the status, so it reads without colour.
     public var label: String {
@@ -10,6 +12,7 @@ public enum HubStatus: Hashable, Sendable {
         case .done: "done"
         case .needsAnswers: "needs answers"
         case .invalid: "invalid"
+        case .notChecked: "not checked"
         }
     }
 
@@ -18,6 +21,7 @@ public enum HubStatus: Hashable, Sendable {
         case .done: "✓"
         case .needsAnswers: "•"
         case .invalid: "!"
+        case .notChecked: "?"
         }
     }
 
@@ -26,6 +30,7 @@ public enum HubStatus: Hashable, Sendable {
         case .done: .success
         case .needsAnswers: .warning
         case .invalid: .error
+        case .notChecked: .muted
         }
     }
 }

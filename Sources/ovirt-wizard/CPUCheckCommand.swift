@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import Foundation
 import OtopiKit
+import TUI
 import WizardCore
 
 /// `ovirt-wizard cpu-check`: which oVirt cluster CPU each host can run.
@@ -40,6 +41,9 @@ struct CPUCheckCommand: ParsableCommand {
     @Flag(help: "Print JSON (model names as vdsm reports them, e.g. model_Westmere).")
     var json = false
 
+    @Flag(help: "Show the result on the full-screen CPU check screen (scrolls; ←/→ change the cluster level).")
+    var tui = false
+
     func validate() throws {
         guard ClusterCPULevels.cpus(level: clusterLevel) != nil else {
             throw ValidationError(
@@ -47,6 +51,10 @@ struct CPUCheckCommand: ParsableCommand {
         }
         guard !cpuinfoFiles.isEmpty || !hosts.isEmpty else {
             throw ValidationError("give at least one HOST or --cpuinfo FILE")
+        }
+        if tui && json { throw ValidationError("--tui and --json exclude each other") }
+        if tui && cpuinfoFiles.contains("-") {
+            throw ValidationError("--tui reads keys from the terminal; give --cpuinfo a file instead of '-'")
         }
         if cpuinfoFiles.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("'--cpuinfo -' (standard input) can be given only once")
@@ -97,7 +105,17 @@ struct CPUCheckCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        if json {
+        if tui {
+            let environment = ProcessInfo.processInfo.environment
+            if let problem = TerminalCheck.currentProblem(environment: environment) {
+                printError("cpu-check: \(problem); run it without --tui for the text report")
+                throw ExitCode(TerminalSession.unusableTerminalExitCode)
+            }
+            let origin = hosts.isEmpty ? "read from /proc/cpuinfo files" : "probed over SSH or read from files"
+            let screen = CPUCheckScreen(hosts: reports, level: clusterLevel, origin: origin)
+            let code = TerminalSession.run(CPUCheckApp(), state: CPUCheckApp.State(screen: screen), environment: environment)
+            if code != 0 { throw ExitCode(code) }
+        } else if json {
             let data = try CPUCheckJSON.encode(summary)
             FileHandle.standardOutput.write(data)
             FileHandle.standardOutput.write(Data("\n".utf8))

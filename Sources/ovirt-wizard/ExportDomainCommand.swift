@@ -1,5 +1,8 @@
 import ArgumentParser
+import Deploy
 import Foundation
+import OtopiKit
+import SSHKit
 import WizardCore
 
 /// `ovirt-wizard export-domain …`: an export (Backup) storage domain made by hand, as in the seed's
@@ -17,7 +20,7 @@ struct ExportDomainOptions: ParsableArguments {
     var uuid: String?
 
     @Option(name: .customLong("remote-path"), help: "HOST:/PATH exactly as the engine will mount the NFS export.")
-    var remotePath: String
+    var remotePath: String?
 
     @Option(help: "The domain name shown by the engine (at most 50 characters).")
     var description: String = ExportDomainMetadataRequest.defaultDescription
@@ -26,7 +29,8 @@ struct ExportDomainOptions: ParsableArguments {
     var noMasterVersion = false
 
     /// The request; a generated UUID is announced on standard error so that it is never lost.
-    func request() -> ExportDomainMetadataRequest {
+    func request() throws -> ExportDomainMetadataRequest {
+        guard let remotePath else { throw ValidationError("give --remote-path HOST:/PATH (or --answers FILE for create)") }
         let sdUUID: String
         if let uuid {
             sdUUID = uuid
@@ -48,8 +52,9 @@ struct ExportDomainMetadataCommand: ParsableCommand {
     @OptionGroup var domain: ExportDomainOptions
 
     func run() throws {
+        let request = try domain.request()
         do {
-            let (metadata, warnings) = try domain.request().metadata()
+            let (metadata, warnings) = try request.metadata()
             for warning in warnings { StorageCommandOutput.error("warning: \(warning)") }
             FileHandle.standardOutput.write(Data(metadata.fileBytes))
         } catch {
@@ -108,44 +113,125 @@ struct ExportDomainVerifyCommand: ParsableCommand {
 struct ExportDomainCreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create the export domain's directories and files in a local directory (run on the NFS server).",
-        discussion: "Creating it on a remote NFS server over SSH is not built yet."
+        abstract: "Create an export domain's directories and files, over SSH on the NFS server or in a local directory.",
+        discussion: """
+            With --host the domain is made over SSH (host keys checked against known_hosts; the login must be root \
+            there to set the owner 36:36), then read back and verified: modes, owners, sizes, bytes and the \
+            metadata checksum. Without --host it is made over SSH on the NFS server named in --answers FILE \
+            (OVIRT_WIZARD/host, with its SSH user, port and key), and when the file names none (a flow answered \
+            with --offline), in a local directory (run on the NFS server itself). The values come from \
+            --answers FILE (written by: ovirt-wizard plain --flow export-domain) or from \
+            --remote-path/--uuid/--description. An export directory that already holds a domain is refused.
+            """
     )
 
     @OptionGroup var domain: ExportDomainOptions
 
-    @Option(name: .customLong("export-dir"), help: "The exported directory on this machine.")
-    var exportDirectory: String
+    @Option(name: .customLong("answers"), help: ArgumentHelp("Answer file of the export-domain flow (repeatable; later files win).", valueName: "FILE"))
+    var answerFiles: [String] = []
+
+    @Option(name: .customLong("export-dir"), help: "The exported directory on the NFS server (default with --answers: the export path).")
+    var exportDirectory: String?
+
+    @Option(help: ArgumentHelp("Create it over SSH on this NFS server.", valueName: "[user@]host[:port]"))
+    var host: String?
+
+    @OptionGroup var connection: SSHConnectionArguments
+
+    @Flag(help: "Create it in a local directory even when the answers name an NFS server to log in to.")
+    var local = false
 
     @Flag(name: .customLong("dry-run"), help: "Print the operations instead of applying them.")
     var dryRun = false
 
-    @Flag(name: .customLong("no-chown"), help: "Do not change owners to 36:36 (then run chown -R 36:36 yourself).")
+    @Flag(name: .customLong("no-chown"), help: "Local only: do not change owners to 36:36 (then run chown -R 36:36 yourself).")
     var noChown = false
 
-    func run() throws {
-        let layout: ExportDomainLayout
+    func validate() throws {
+        if local && host != nil { throw ValidationError("give either --host or --local, not both") }
+        if noChown && host != nil { throw ValidationError("--no-chown is for local directories; over SSH the owner is always 36:36") }
+        if !answerFiles.isEmpty && (domain.remotePath != nil || domain.uuid != nil) {
+            throw ValidationError("give either --answers or --remote-path/--uuid, not both")
+        }
+    }
+
+    /// The layout and the directory that receives it, from the answer file or the options.
+    func resolve() throws -> (ExportDomainLayout, String, HostAccess?) {
+        var request: ExportDomainMetadataRequest
+        var directory = exportDirectory
+        var access: HostAccess?
+        if answerFiles.isEmpty {
+            request = try domain.request()
+        } else {
+            let environment = OtopiEnvironment(files: try loadAnswerFiles(answerFiles))
+            var loginAnswers = Answers()
+            for (key, item) in environment.items where key.hasPrefix("OVIRT_WIZARD/") {
+                loginAnswers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line))
+            }
+            access = HostAccess(answers: loginAnswers, options: connection.connectOptions())
+            do {
+                let answers = try ExportDomainFlowAnswers(environment: environment)
+                request = answers.request
+                directory = directory ?? answers.exportPath
+            } catch {
+                throw ValidationError("\(answerFiles.joined(separator: ", ")): \(error.description)")
+            }
+            request.includeMasterVersion = !domain.noMasterVersion
+        }
+        guard let directory else { throw ValidationError("give --export-dir DIR, the exported directory on the NFS server") }
+        guard directory.hasPrefix("/") else { throw ValidationError("--export-dir \(directory): give an absolute path") }
         do {
-            layout = try ExportDomainLayout(request: domain.request())
+            return (try ExportDomainLayout(request: request), directory, access)
         } catch {
             throw ValidationError(error.description)
         }
-        let operations = layout.operations(exportRoot: exportDirectory)
+    }
+
+    func run() throws {
+        let (layout, directory, access) = try resolve()
+        let operations = layout.operations(exportRoot: directory)
         if dryRun {
-            for operation in operations { print(operation.summary) }
+            for operation in operations { print(operation.summary(quotedBy: ShellQuote.quote)) }
+            return
+        }
+        if let host {
+            let ssh = try connection.connect(host)
+            try createRemotely(layout, directory, ssh: ssh, label: host)
+            return
+        }
+        if let access, !local {
+            // -i given on the command line wins over the key named in the answers.
+            var access = access
+            if !connection.identity.isEmpty { access.options.identityFiles = connection.identity }
+            let ssh: SSHConnection
+            do { ssh = try access.connect() } catch { throw fail(error) }
+            try createRemotely(layout, directory, ssh: ssh, label: access.target.description)
             return
         }
         if !noChown && geteuid() != 0 {
-            throw ValidationError("owner 36:36 (vdsm:kvm) can only be set as root; run as root, or pass --no-chown and run chown -R 36:36 \(exportDirectory) afterwards")
+            throw ValidationError("owner 36:36 (vdsm:kvm) can only be set as root; run as root, or pass --no-chown and run chown -R 36:36 \(directory) afterwards")
         }
         do {
-            try LocalStorageWriter(ownership: noChown ? .skip : .apply).write(layout, exportRoot: exportDirectory)
+            try LocalStorageWriter(ownership: noChown ? .skip : .apply).write(layout, exportRoot: directory)
         } catch {
             StorageCommandOutput.error("error: \(error.description)")
             throw ExitCode(1)
         }
-        print("created export domain \(layout.sdUUID) in \(exportDirectory)")
-        if noChown { print("now run: chown -R 36:36 \(ShellQuote.word(exportDirectory))") }
+        print("created export domain \(layout.sdUUID) in \(directory)")
+        if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(directory))") }
+    }
+
+    func createRemotely(_ layout: ExportDomainLayout, _ directory: String, ssh: SSHConnection, label host: String) throws {
+        defer { ssh.close() }
+        var creator = RemoteExportDomain(ssh: ssh, hostLabel: host, layout: layout, exportRoot: directory)
+        creator.onStep = { print("[\(host)] \($0)") }
+        do {
+            try creator.create()
+        } catch let failure as RemoteExportDomain.Failure {
+            StorageCommandOutput.error("error: \(failure.description)")
+            throw ExitCode(1)
+        }
+        print("created export domain \(layout.sdUUID) in \(host):\(directory) and verified it (metadata _SHA_CKSUM=\(layout.metadata.checksum))")
     }
 }
 

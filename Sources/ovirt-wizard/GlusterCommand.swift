@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import OtopiKit
+import SSHKit
 import WizardCore
 
 /// `ovirt-wizard gluster …`: GlusterFS volumes for oVirt storage.
@@ -22,15 +24,19 @@ struct GlusterPlanCommand: ParsableCommand {
         discussion: """
             Bricks are HOST:/DIRECTORY (used as it is), HOST:/dev/DISK (partitioned, formatted with \
             mkfs.xfs -i size=512 and mounted by the plan: destroys its data) or HOST:/dev/DISK=/MOUNTPOINT. \
-            Nothing is run: applying the plan over SSH is not built yet.
+            The request comes either from --answers FILE (written by: ovirt-wizard plain --flow gluster) or from \
+            the options. Nothing is run: the plan's steps are run by the deployment runner, which is not built yet.
             """
     )
 
     @Option(name: .customLong("host"), help: ArgumentHelp("A brick, HOST:BRICK; repeat for every brick, in the order you want.", valueName: "host:brick"))
     var bricks: [String] = []
 
+    @Option(name: .customLong("answers"), help: ArgumentHelp("Answer file of the gluster flow (repeatable; later files win).", valueName: "FILE"))
+    var answerFiles: [String] = []
+
     @Option(help: "distribute, replicate, distributed-replicate, disperse, stripe, distributed-striped-replicate.")
-    var type: GlusterVolumeType
+    var type: GlusterVolumeType?
 
     @Option(help: "Volume name.")
     var volume: String = "gluster-vol1"
@@ -65,8 +71,35 @@ struct GlusterPlanCommand: ParsableCommand {
     @Option(name: .customLong("confirm-destroy"), help: ArgumentHelp("Confirm that HOST:/dev/DISK may be wiped; repeat for every disk.", valueName: "host:device"))
     var confirmations: [String] = []
 
+    func validate() throws {
+        if !answerFiles.isEmpty && (!bricks.isEmpty || type != nil) {
+            throw ValidationError("give either --answers FILE or --host/--type, not both")
+        }
+        if answerFiles.isEmpty && type == nil { throw ValidationError("give --type (or --answers FILE)") }
+    }
+
     func run() throws {
         let plan: GlusterVolumePlan
+        var confirmations = Set(self.confirmations)
+        if !answerFiles.isEmpty {
+            let answers: GlusterFlowAnswers
+            do {
+                answers = try GlusterFlowAnswers(environment: OtopiEnvironment(files: try loadAnswerFiles(answerFiles)))
+            } catch let error as GlusterFlowAnswersError {
+                StorageCommandOutput.error("error: \(answerFiles.joined(separator: ", ")): \(error.description)")
+                throw ExitCode(2)
+            }
+            do {
+                plan = try GlusterVolumePlanner.plan(answers.request)
+            } catch {
+                StorageCommandOutput.error("error: \(error.description)")
+                throw ExitCode(2)
+            }
+            confirmations.formUnion(answers.confirmations)
+            try report(plan, confirmations: confirmations, source: "\(GlusterFlowAnswers.destroyDevicesKey) (or --confirm-destroy)")
+            return
+        }
+        guard let type else { throw ValidationError("give --type") }
         do {
             if bricks.isEmpty { throw GlusterPlanError.invalidCounts("give the bricks with --host HOST:BRICK, once per brick") }
             var addressMap: [String: String] = [:]
@@ -87,11 +120,15 @@ struct GlusterPlanCommand: ParsableCommand {
             StorageCommandOutput.error("error: \(error.description)")
             throw ExitCode(2)
         }
-        print(GlusterPlanText.render(plan, confirmed: Set(confirmations)), terminator: "")
+        try report(plan, confirmations: confirmations, source: "--confirm-destroy")
+    }
+
+    func report(_ plan: GlusterVolumePlan, confirmations: Set<String>, source: String) throws {
+        print(GlusterPlanText.render(plan, confirmed: confirmations), terminator: "")
         // A confirmation that matches nothing is a typo the operator must see.
-        let unknown = Set(confirmations).subtracting(plan.requiredConfirmations).sorted()
+        let unknown = confirmations.subtracting(plan.requiredConfirmations).sorted()
         if !unknown.isEmpty {
-            StorageCommandOutput.error("error: --confirm-destroy \(unknown.joined(separator: ", ")) names no disk of this plan")
+            StorageCommandOutput.error("error: \(source) \(unknown.joined(separator: ", ")) names no disk of this plan (disks: \(plan.requiredConfirmations.joined(separator: " ")))")
             throw ExitCode(2)
         }
     }
@@ -140,7 +177,7 @@ enum GlusterPlanText {
         line("Host setup (\(request.serviceManager.rawValue)):")
         for setup in plan.hostSetup {
             line("  [\(setup.host)]")
-            for operation in setup.operations { line("      \(operation.summary)") }
+            for operation in setup.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
         }
         if !plan.preparations.isEmpty {
             line()
@@ -148,13 +185,13 @@ enum GlusterPlanText {
             for preparation in plan.preparations {
                 let state = confirmed.contains(preparation.confirmationToken) ? "confirmed" : "NOT CONFIRMED"
                 line("  [\(preparation.host)] \(preparation.device) → \(preparation.partition) at \(preparation.mountPoint)  [\(state)]")
-                for operation in preparation.operations { line("      \(operation.summary)") }
+                for operation in preparation.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
             }
         }
         line()
         line("Commands:")
         for command in plan.commands {
-            line("  [\(command.host)] \(command.shellLine)")
+            line("  [\(command.host)] \(command.commandLine(quotedBy: ShellQuote.quote))")
             line("      # \(command.purpose)")
         }
         return out

@@ -60,7 +60,7 @@ struct PlainCommand: ParsableCommand {
             case .confirmed:
                 try write(dialog.session, to: outputPath, complete: true)
                 info("Generating answer file '\(outputPath)'")
-                info("Use it on the host with: \(flow.tool) --config-append=\(outputPath)")
+                info("Use it with: \(flow.usage(answerFile: outputPath))")
                 return 0
             case .aborted, .endOfInput:
                 try write(dialog.session, to: outputPath, complete: false)
@@ -74,7 +74,7 @@ struct PlainCommand: ParsableCommand {
 /// Writes a session's answers; an incomplete file says so in its first lines.
 func write(_ session: FlowSession, to path: String, complete: Bool) throws {
     let flow = session.flow
-    var comments = ["ovirt-wizard answers for \(flow.tool) (oVirt \(flow.version)): \(flow.tool) --config-append=FILE"]
+    var comments = ["ovirt-wizard answers for \(flow.tool) (oVirt \(flow.version)): \(flow.usage(answerFile: "FILE"))"]
     if !complete {
         comments.append("INCOMPLETE: not every question is answered; continue with ovirt-wizard plain --flow \(flow.id) --answers FILE")
     }

@@ -11,6 +11,19 @@ struct SSHCommand: ParsableCommand {
     )
 }
 
+extension ConnectOptions {
+    /// Unknown host keys: recorded with `acceptNew`, else asked on the terminal (the SHA256 fingerprint shown),
+    /// else refused (a pipe never accepts a key). Passwords and passphrases are asked only on a terminal.
+    mutating func askOperator(acceptNew: Bool) {
+        if acceptNew {
+            hostKeyPolicy = .acceptNew
+        } else if TerminalPrompt.available {
+            hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
+        }
+        if TerminalPrompt.available { credentials = TerminalPrompt.askSecret }
+    }
+}
+
 /// Exit code for connection, authentication and host-key failures (as OpenSSH's ssh).
 let sshFailureExitCode: Int32 = 255
 
@@ -36,12 +49,7 @@ struct SSHConnectionArguments: ParsableArguments {
         options.knownHostsPath = knownHosts
         options.connectTimeout = connectTimeout
         options.configPath = sshConfig
-        if acceptNew {
-            options.hostKeyPolicy = .acceptNew
-        } else if TerminalPrompt.available {
-            options.hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
-        }
-        if TerminalPrompt.available { options.credentials = TerminalPrompt.askSecret }
+        options.askOperator(acceptNew: acceptNew)
         return options
     }
 
@@ -174,6 +182,9 @@ struct SSHPutCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the SHA-256 comparison.")
     var noVerify = false
 
+    @Option(name: .long, help: ArgumentHelp("Connections that send parts of a large file in parallel.", valueName: "N"))
+    var streams: Int = 2
+
     @Option(name: .long, help: ArgumentHelp("Bytes kept in flight (pipelining depth); default: by round-trip time.",
                                             valueName: "BYTES"))
     var window: Int?
@@ -183,6 +194,7 @@ struct SSHPutCommand: ParsableCommand {
             throw ValidationError("--mode '\(mode)' is not an octal permission like 644")
         }
         if let window, window < 65536 { throw ValidationError("--window must be at least 65536") }
+        guard (1...8).contains(streams) else { throw ValidationError("--streams must be 1 to 8") }
     }
 
     func run() throws {
@@ -191,12 +203,18 @@ struct SSHPutCommand: ParsableCommand {
         }
         let ssh = try connection.connect(host)
         defer { ssh.close() }
+        // Extra connections only pay off for large files; one that cannot be opened is simply not used.
+        let size = (try? FileManager.default.attributesOfItem(atPath: local)[.size] as? Int64) ?? 0
+        let extra: [SSHConnection] = size >= 64 << 20 && streams > 1
+            ? (1..<streams).compactMap { _ in try? SSHConnection.connect(SSHTarget(parsing: host), options: connection.connectOptions()) }
+            : []
+        defer { extra.forEach { $0.close() } }
         var options = UploadOptions(mode: Int32(mode, radix: 8)!, owner: owner, resume: resume, verify: !noVerify)
         options.stallTimeout = timeout
         options.window = window
         let bar = ProgressBar(enabled: isatty(2) != 0, label: URL(fileURLWithPath: local).lastPathComponent)
         do {
-            let result = try ssh.upload(local, to: remote, options: options) { bar.update($0) }
+            let result = try ssh.upload(local, to: remote, options: options, parallel: extra) { bar.update($0) }
             bar.finish()
             let check = result.verified ? "verified sha256 \(result.sha256 ?? "")" : "not verified"
             let resumed = result.resumedFrom > 0 ? ", resumed at \(result.resumedFrom) bytes" : ""

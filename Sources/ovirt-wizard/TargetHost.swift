@@ -19,12 +19,7 @@ final class TargetHost: @unchecked Sendable {
     func options() -> ConnectOptions {
         var options = ConnectOptions()
         options.knownHostsPath = knownHosts
-        if acceptNew {
-            options.hostKeyPolicy = .acceptNew
-        } else if TerminalPrompt.available {
-            options.hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
-        }
-        if TerminalPrompt.available { options.credentials = TerminalPrompt.askSecret }
+        options.askOperator(acceptNew: acceptNew)
         return options
     }
 

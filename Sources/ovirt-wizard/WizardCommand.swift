@@ -20,6 +20,10 @@ struct WizardCommand: ParsableCommand {
     @Option(name: .customLong("answers"), help: ArgumentHelp("The session's answer file: read if it exists, rewritten after every answer.", valueName: "FILE"))
     var answers = "answers.conf"
     @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
+    @Option(name: .long, help: ArgumentHelp("known_hosts file for the target host (default ~/.ssh/known_hosts).", valueName: "FILE"))
+    var knownHosts: String?
+    @Flag(name: .long, help: "Accept and record the target host's key when known_hosts has none (like StrictHostKeyChecking=accept-new).")
+    var acceptNew = false
     @OptionGroup var screens: ScreensOptions
 
     func run() throws {
@@ -45,8 +49,10 @@ struct WizardCommand: ParsableCommand {
             } else if catalog.flows.count == 1 {
                 session = start(catalog.flows[0])
             }
+            let prober = offline ? nil : TargetHostProber(knownHosts: knownHosts, acceptNew: acceptNew)
+            defer { prober?.close() }
             let app = WizardApp(
-                checker: OfflineChecker(reason: offline ? "--offline" : "host probing is not built yet"),
+                checker: OfflineChecker(reason: offline ? "--offline" : "the target host is not probed yet"),
                 startFlow: start,
                 save: { session, complete in
                     do {
@@ -57,7 +63,8 @@ struct WizardCommand: ParsableCommand {
                     } catch {
                         return Notice("cannot save \(path): \(error)", kind: .error)
                     }
-                })
+                },
+                prober: prober)
             var finished = false
             let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session),
                                            environment: environment) { runner in
@@ -66,15 +73,11 @@ struct WizardCommand: ParsableCommand {
             if code == TerminalSession.unusableTerminalExitCode { return code }
             if finished && code == 0 {
                 print("Answer file written to \(path)")
-                if let tool = runner_tool(flow: flow, catalog: catalog) { print("Use it on the host with: \(tool) --config-append=\(path)") }
+                if let usage = flow.flatMap({ catalog.flow(named: $0)?.usage(answerFile: path) }) { print("Use it with: \(usage)") }
             } else if FileManager.default.fileExists(atPath: path) {
                 print("Answers so far are saved in \(path); continue with: ovirt-wizard --answers \(path)" + (flow.map { " --flow \($0)" } ?? ""))
             }
             return code
         }
-    }
-
-    private func runner_tool(flow: String?, catalog: FlowCatalog) -> String? {
-        flow.flatMap { catalog.flow(named: $0)?.tool }
     }
 }

@@ -27,7 +27,7 @@ struct CPUCheckOverSSHTests {
         let dir = try Wizard.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let empty = dir.appendingPathComponent("known_hosts").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let r = try Wizard.run(["cpu-check", "--known-hosts", empty, "-i", cluster.clientKey, cluster.hosts[0].target],
                                environment: ["HOME": cluster.root, "SSH_AUTH_SOCK": ""])
         #expect(r.status == 2)

@@ -41,7 +41,7 @@ struct PlainOnlineTests {
         let dir = try Wizard.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let empty = dir.appendingPathComponent("known_hosts").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let input = "\(host.address)\nroot\n\(host.port)\n\(cluster.clientKey)\n"
         let r = try Wizard.run(["plain", "--flow", "engine-setup", "--known-hosts", empty], stdin: input, in: dir,
                                environment: ["HOME": cluster.root, "SSH_AUTH_SOCK": ""])

@@ -295,3 +295,43 @@ import Testing
         #expect(env["D"]?.value == .string("d"))
     }
 }
+
+@Suite struct RoundTripTests {
+    /// The shape of what hosted-engine 1.1 writes (reference §1.9), with every section otopi reads added.
+    let realistic = """
+        [environment:default]
+        OVEHOSTED_NETWORK/bridgeIf=none:None
+        OVEHOSTED_NETWORK/fqdn=str:engine.example.com
+        OVEHOSTED_NETWORK/bridgeName=str:ovirtmgmt
+        OVEHOSTED_NETWORK/firewallManager=str:iptables
+        OVEHOSTED_NETWORK/gateway=str:192.168.1.1
+        OVEHOSTED_STORAGE/storageDomainConnection=str:nfs.example.com:/he
+        OVEHOSTED_STORAGE/connectionUUID=str:1a2b3c4d-0000-4000-8000-000000000001
+        OVEHOSTED_STORAGE/storageType=none:None
+        OVEHOSTED_STORAGE/imgSizeGB=str:25
+        OVEHOSTED_VM/vmMACAddr=str:00:16:3e:4a:1b:2c
+        OVEHOSTED_VDSM/spicePkiSubject=str:C=EN, L=Test, O=Test, CN=Test
+        OVEHOSTED_VDSM/pkiSubject=str:/C=EN/L=Test/O=Test/CN=Test
+        OVEHOSTED_NOTIF/smtpPort=str:25
+        OVEHOSTED_CORE/confirmSettings=bool:True
+        OVESETUP_DB/port=int:5432
+        SOME/list=multi-str:a
+         b
+        [environment:init]
+        A/b=bool:False
+        [environment:override]
+        A/c=int:-1
+        [environment:enforce]
+        A/d=str:x:y=z
+        """
+
+    @Test func everyEnvironmentSectionSurvives() throws {
+        let file = try AnswerFile.parse(text: realistic, path: "answers.conf")
+        let text = try AnswerFileWriter.render(file.environmentValues)
+        let back = try AnswerFile.parse(text: text, path: "written.conf")
+        #expect(back.environmentValues == file.environmentValues)
+        #expect(OtopiEnvironment(files: [back]).items.mapValues(\.value) == OtopiEnvironment(files: [file]).items.mapValues(\.value))
+        // and writing again gives the same bytes
+        #expect(try AnswerFileWriter.render(back.environmentValues) == text)
+    }
+}

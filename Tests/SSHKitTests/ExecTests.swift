@@ -187,9 +187,28 @@ struct ExecTests {
         #expect(!connection.isUsable)
     }
 
+    @Test func fixtureCommandsInTheHostBinDirectoryAreFound() throws {
+        let host = cluster.hosts[0]
+        let tool = host.binDirectory + "/fake-engine-setup"
+        try "#!/bin/sh\necho \"fake engine-setup on host\" \"$@\"\n".write(toFile: tool, atomically: true, encoding: .utf8)
+        chmod(tool, 0o755)
+        let out = try connect(cluster).capture(RemoteCommand("fake-engine-setup", "--offline"))
+        #expect(out.stdout == "fake engine-setup on host --offline\n")
+    }
+
+    @Test func keepalivesAreSentFromTheIOLoop() throws {
+        var options = labOptions(cluster)
+        options.keepaliveInterval = 2
+        let connection = try connect(cluster, options: options)
+        let before = cluster.hosts[0].log.components(separatedBy: "keepalive@libssh2.org").count
+        #expect(try connection.capture(RemoteCommand("sleep", "5")).result.succeeded)
+        let after = cluster.hosts[0].log.components(separatedBy: "keepalive@libssh2.org").count
+        #expect(after - before >= 2)
+    }
+
     @Test func manyCommandsOverOneConnection() throws {
         let connection = try connect(cluster)
-        for i in 0..<100 {
+        for i in 0..<60 {
             let out = try connection.capture(RemoteCommand("echo", String(i)))
             #expect(out.stdout == "\(i)\n")
         }
@@ -229,5 +248,25 @@ struct PoolTests {
         }
         // The same connection object is handed out again.
         #expect(try pool.connection(to: targets[0]) === pool.connection(to: targets[0]))
+    }
+}
+
+@Suite("Pool reconnects", .timeLimit(.minutes(2)))
+struct PoolReconnectTests {
+    @Test func aDeadConnectionIsReplacedAfterTheHostComesBack() throws {
+        let cluster = try LabCluster.start(hosts: 1)
+        let pool = SSHHostPool(options: labOptions(cluster))
+        defer { pool.closeAll() }
+        let target = try SSHTarget(parsing: cluster.hosts[0].target)
+        let first = try pool.connection(to: target)
+        #expect(try first.capture(RemoteCommand("true")).result.succeeded)
+        cluster.hosts[0].kill9()
+        #expect(throws: SSHError.self) { try first.capture(RemoteCommand("true")) }
+        #expect(!first.isUsable)
+        #expect(throws: SSHError.self) { try pool.connection(to: target) }   // host still down
+        try cluster.hosts[0].start()
+        let second = try pool.connection(to: target)
+        #expect(second !== first)
+        #expect(try second.capture(RemoteCommand("echo", "back")).stdout == "back\n")
     }
 }

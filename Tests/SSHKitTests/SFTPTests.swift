@@ -5,7 +5,7 @@ import Testing
 
 /// Writes `size` pseudo-random bytes (a fixed seed, so failures can be reproduced) to `path`.
 func writeRandomFile(_ path: String, size: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) throws {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     defer { try? handle.close() }
     var state = seed
@@ -37,17 +37,25 @@ struct SFTPTests {
         let connection = try connect(cluster)
         _ = try connection.capture(RemoteCommand("mkdir", "-p", work + "/dir with space"))
         var reports: [TransferProgress] = []
-        let result = try connection.upload(local, to: remote, options: UploadOptions(mode: 0o640)) { reports.append($0) }
+        let helper = try connect(cluster)   // a second connection sends part of the file in parallel
+        let result = try connection.upload(local, to: remote, options: UploadOptions(mode: 0o640), parallel: [helper]) {
+            reports.append($0)
+        }
         #expect(result.verified)
         #expect(result.bytes == 64 << 20)
         #expect(result.sha256 == (try SSHConnection.localSHA256(local)))
         #expect(try connection.remoteSHA256(remote) == result.sha256)
+        #expect(helper.isUsable)
+        // Single stream, no verification: the bytes must still be right.
+        let single = try connection.upload(local, to: remote + ".1", options: UploadOptions(verify: false))
+        #expect(!single.verified && single.sha256 == nil)
+        #expect(try connection.remoteSHA256(remote + ".1") == result.sha256)
         #expect(reports.first?.bytesDone == 0)
         #expect(reports.last == TransferProgress(bytesDone: 64 << 20, totalBytes: 64 << 20))
         #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.bytesDone <= $1.bytesDone })
         #expect(try connection.capture(RemoteCommand("stat", "-c", "%a", remote)).stdout == "640\n")
         #expect(try connection.capture(RemoteCommand("ls", "-a", work + "/dir with space")).stdout
-            .split(separator: "\n").sorted() == [".", "..", "big.bin"])
+            .split(separator: "\n").sorted() == [".", "..", "big.bin", "big.bin.1"])
 
         let back = cluster.root + "/back.bin"
         let downloaded = try connection.download(remote, to: back)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SSHKit
 @testable import WizardCore
 
 @Suite struct ExportDomainLayoutTests {
@@ -49,7 +50,7 @@ import Testing
         #expect(operations.first == .createDirectory(path: "/exports", mode: 0o755, uid: 36, gid: 36))
         #expect(operations.count == 12)
         #expect(operations.last == .createDirectory(path: "/exports/\(Self.uuid)/master/tasks", mode: 0o755, uid: 36, gid: 36))
-        #expect(operations[1].summary == "mkdir /exports/\(Self.uuid)  (mode 0755, owner 36:36)")
+        #expect(operations[1].summary(quotedBy: ShellQuote.quote) == "mkdir /exports/\(Self.uuid)  (mode 0755, owner 36:36)")
     }
 
     @Test func sdUUIDMustMatchTheDirectory() throws {

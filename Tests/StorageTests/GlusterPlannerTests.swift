@@ -1,4 +1,5 @@
 import Testing
+import SSHKit
 @testable import WizardCore
 
 @Suite struct GlusterPlannerTests {
@@ -63,7 +64,7 @@ import Testing
 
     @Test func seedCommandsAreExact() throws {
         let plan = try GlusterVolumePlanner.plan(Self.seedRequest(Self.seedFirstOrder))
-        #expect(plan.commands.map { "\($0.host)$ \($0.shellLine)" } == [
+        #expect(plan.commands.map { "\($0.host)$ \($0.commandLine(quotedBy: ShellQuote.quote))" } == [
             "host1$ gluster --mode=script peer probe host2",
             "host1$ gluster --mode=script peer probe host3",
             "host1$ gluster --mode=script peer probe host4",
@@ -288,7 +289,7 @@ import Testing
         #expect(plan.bricks.map(\.description) == ["gs1:/gluster_brick0/gluster-vol1", "gs2:/gluster_brick0/gluster-vol1",
                                                    "gs1:/gluster_brick1/gluster-vol1", "gs2:/data/b1/gluster-vol1"])
         let first = plan.preparations[0]
-        #expect(first.operations.map(\.summary) == [
+        #expect(first.operations.map { $0.summary(quotedBy: ShellQuote.quote) } == [
             "parted -s -a optimal /dev/sdb mklabel gpt mkpart primary xfs 0% 100%",
             "udevadm settle",
             "mkfs.xfs -f -i size=512 /dev/sdb1",
@@ -351,7 +352,7 @@ import Testing
                                                        addresses: addresses, serviceManager: .sysvinit))
         #expect(plan.hostSetup.map(\.host) == ["gs1.example.com", "gs2.example.com", "gs3.example.com", "gs4.example.com"])
         // The seed's `echo -e "192.168.10.101\tgs1.example.com\n…" >> /etc/hosts`, on every host, once.
-        #expect(plan.hostSetup[2].operations.map(\.summary) == [
+        #expect(plan.hostSetup[2].operations.map { $0.summary(quotedBy: ShellQuote.quote) } == [
             "append to /etc/hosts unless present: 192.168.10.101\\tgs1.example.com",
             "append to /etc/hosts unless present: 192.168.10.102\\tgs2.example.com",
             "append to /etc/hosts unless present: 192.168.10.103\\tgs3.example.com",
@@ -366,7 +367,7 @@ import Testing
     @Test func systemdAndNoAddresses() throws {
         let plan = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .replicate,
                                                        bricks: GlusterPlannerTests.bricks("a:/b/v", "b:/b/v", "c:/b/v"), replicaCount: 3))
-        #expect(plan.hostSetup[0].operations.map(\.summary) == [
+        #expect(plan.hostSetup[0].operations.map { $0.summary(quotedBy: ShellQuote.quote) } == [
             "yum install -y glusterfs glusterfs-fuse glusterfs-server xfsprogs", "systemctl enable --now glusterd",
         ])
         #expect(plan.warnings.contains { $0.contains("no --address given") })

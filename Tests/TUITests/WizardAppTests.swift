@@ -137,7 +137,8 @@ final class SaveLog: Sendable {
         runner.handle(.resize(.minimum))
         // Every section with its defaults; the password typed twice and accepted although weak.
         var guardCount = 0
-        while runner.state.hub.items.contains(where: { $0.id != "preview" && $0.status != .done }) && guardCount < 200 {
+        // The CPU check asks nothing (offline it stays "not checked").
+        while runner.state.hub.items.contains(where: { !["preview", "cpu-check"].contains($0.id) && $0.status != .done }) && guardCount < 200 {
             guardCount += 1
             if case .question(let key) = runner.state.screen, key == "OVESETUP_CONFIG/adminPassword" {
                 for key in Self.text("zzq") + [.enter] + Self.text("zzq") + [.enter, .character("y")] { runner.handle(.key(key)) }

@@ -6,11 +6,15 @@ import WizardCore
 /// and the answer file saved after every accepted answer.
 public struct WizardApp: TUIApp {
     public typealias State = WizardState
-    public typealias Message = Notice
+    public typealias Message = WizardMessage
 
     public enum Effect {
         /// Write the answers (complete after the preview was confirmed).
         case save(FlowSession, complete: Bool)
+        /// Connect to the target host the answers name and probe it, off the UI thread.
+        case probe(FlowSession)
+        /// The operator's decision on an unknown host key, handed to the waiting probe.
+        case answerHostKey(Bool)
     }
 
     public let checker: any HostChecker
@@ -18,12 +22,15 @@ public struct WizardApp: TUIApp {
     public let startFlow: @Sendable (Flow) -> FlowSession
     /// Writes the answers and says where, or why not.
     public let save: @Sendable (FlowSession, Bool) -> Notice
+    /// Probes the target host once its section is answered; nil never contacts a host.
+    public let prober: TargetHostProber?
 
     public init(checker: any HostChecker, startFlow: @escaping @Sendable (Flow) -> FlowSession,
-                save: @escaping @Sendable (FlowSession, Bool) -> Notice) {
+                save: @escaping @Sendable (FlowSession, Bool) -> Notice, prober: TargetHostProber? = nil) {
         self.checker = checker
         self.startFlow = startFlow
         self.save = save
+        self.prober = prober
     }
 
     /// The state to start with: the flow list, or the flow's first question needing an answer when
@@ -46,29 +53,37 @@ public struct WizardApp: TUIApp {
         }
     }
 
-    public func perform(_ effect: Effect, post: @escaping @Sendable (Notice) -> Void) {
+    public func perform(_ effect: Effect, post: @escaping @Sendable (WizardMessage) -> Void) {
         switch effect {
-        case .save(let session, let complete): post(save(session, complete))
+        case .save(let session, let complete): post(.notice(save(session, complete)))
+        case .probe(let session): startProbe(session, post: post)
+        case .answerHostKey(let accept): prober?.answerHostKey(accept)
         }
     }
 
     // MARK: - update
 
-    public func update(_ state: WizardState, _ event: AppEvent<Notice>) -> (WizardState, [AppEffect<Effect>]) {
+    public func update(_ state: WizardState, _ event: AppEvent<WizardMessage>) -> (WizardState, [AppEffect<Effect>]) {
         var s = state
         var effects: [AppEffect<Effect>] = []
         switch event {
         case .resize(let size):
             s.size = size
-        case .message(let notice):
+        case .message(.notice(let notice)):
             s.notice = notice
             if s.finished { effects.append(.quit(exitCode: notice.kind == .error ? 1 : 0)) }
+        case .message(.hostKey(let key)):
+            s.probe.pendingHostKey = key
+            s.probe.hostKeyShown = false
+        case .message(.probed(let result)):
+            probed(&s, result)
         case .signal:
             // Accepted answers are already saved; save once more so a hang-up loses nothing.
             if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
         case .key(let key):
             handleKey(&s, key, &effects)
         }
+        targetHost(&s, &effects)
         return (s, effects)
     }
 
@@ -80,6 +95,7 @@ public struct WizardApp: TUIApp {
             switch response {
             case .chose(let button, let purpose): dialogChosen(&s, purpose, button: button, &effects)
             case .cancelled(.followUp(let key)): answerFollowUp(&s, key: key, yes: false, &effects)
+            case .cancelled(.hostKey): dialogChosen(&s, .hostKey, button: 1, &effects)
             default: break
             }
             return
@@ -108,6 +124,7 @@ public struct WizardApp: TUIApp {
         case .hub:
             switch s.hub.handle(key, pageSize: max(1, s.size.rows - 4)) {
             case .submitted("preview"): Self.openPreview(&s)
+            case .submitted(Self.cpuCheckItem): Self.openCPUCheck(&s)
             case .submitted(let id): openSection(&s, id: id)
             default:
                 if key == .escape, s.flows.count > 1 || s.session == nil { s.screen = .flows }
@@ -134,6 +151,9 @@ public struct WizardApp: TUIApp {
                     Self.open(&s, key: key)
                 }
             }
+        case .cpuCheck:
+            if key == .escape { s.screen = .hub; Self.refreshHub(&s) }
+            else { _ = s.cpuCheck.handle(key, size: s.size) }
         case .answerLines:
             if key == .escape || key == .character("a") { s.screen = .preview }
             else { _ = s.pager.handle(key, pageSize: max(1, s.size.rows - 6)) }
@@ -224,7 +244,7 @@ public struct WizardApp: TUIApp {
 
     func submit(_ s: inout WizardState, _ qKey: String, _ text: String, _ effects: inout [AppEffect<Effect>]) {
         guard var session = s.session, var exchange = s.exchange else { return }
-        let step = exchange.submit(text, checker: checker, answers: session.answers)
+        let step = exchange.submit(text, checker: s.probe.checker ?? checker, answers: session.answers)
         s.exchange = exchange
         switch step {
         case .ask(let messages):
@@ -270,7 +290,8 @@ public struct WizardApp: TUIApp {
         let said = messages.map(\.text).joined(separator: " ")
         s.notice = Notice(said.isEmpty ? "\(section.title ?? section.id): done; answers saved." : said, kind: .success)
         // The next section to do, or the preview once every section is done.
-        s.hub.viewport.select(s.hub.items.firstIndex(where: { $0.status != .done }) ?? s.hub.items.count - 1)
+        // The CPU check asks nothing, so it is never "the next section to do".
+        s.hub.viewport.select(s.hub.items.firstIndex(where: { $0.status != .done && $0.id != Self.cpuCheckItem }) ?? s.hub.items.count - 1)
     }
 
     func dialogChosen(_ s: inout WizardState, _ purpose: WizardDialogPurpose, button: Int, _ effects: inout [AppEffect<Effect>]) {
@@ -281,13 +302,16 @@ public struct WizardApp: TUIApp {
             answerFollowUp(&s, key: key, yes: button == 0, &effects)
         case .aborted:
             effects.append(.quit(exitCode: 1))
+        case .hostKey:
+            s.probe.pendingHostKey = nil
+            effects.append(.custom(.answerHostKey(button == 0)))
         case .confirmWrite:
             guard button == 0, var session = s.session else { return }
             let confirm = session.flow.preview.confirm
             if session.needsAnswer(confirm) {
                 var exchange = session.exchange(for: confirm)
                 let label = exchange.prompt.defaultText ?? exchange.prompt.validValues.first ?? "OK"
-                if case .accepted(_, let values, let unchecked) = exchange.submit(label, checker: checker, answers: session.answers) {
+                if case .accepted(_, let values, let unchecked) = exchange.submit(label, checker: s.probe.checker ?? checker, answers: session.answers) {
                     session.accept(values, unchecked: unchecked)
                 }
             }
@@ -317,6 +341,7 @@ public struct WizardApp: TUIApp {
             items.append(HubItem(id: section.id, title: section.title ?? section.id, status: status,
                                  summary: summary.isEmpty ? (missing == 1 ? "1 question" : "\(missing) questions") : summary))
         }
+        items.append(cpuCheckHubItem(s))
         let missing = session.preview().missing.count
         items.append(HubItem(id: "preview", title: "Preview", status: missing == 0 ? .done : .needsAnswers,
                              summary: missing == 0 ? "review every value, then confirm to write the answer file"
@@ -357,6 +382,7 @@ public struct WizardApp: TUIApp {
             return session.flow.section(of: q)?.title ?? q.label
         case .preview: return "Configuration preview"
         case .answerLines: return "Answer file lines"
+        case .cpuCheck: return "CPU check"
         }
     }
 
@@ -370,6 +396,7 @@ public struct WizardApp: TUIApp {
             return [q.help, section?.help, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
         case .preview: return "Every value and where it came from. n/p jump to values that need an answer, Enter changes the selected one, a shows the answer-file lines, c confirms and writes the file."
         case .answerLines: return "The exact lines of the answer file (secrets masked here). Esc or a goes back."
+        case .cpuCheck: return CPUCheckScreen.help
         }
     }
 }

@@ -12,6 +12,8 @@ public enum WizardScreen: Sendable, Equatable {
     case preview
     /// The answer-file lines the target host will receive (secrets masked).
     case answerLines
+    /// The CPU check: the target host's CPU against the cluster CPU models.
+    case cpuCheck
 }
 
 /// What a wizard dialog was opened for.
@@ -21,6 +23,8 @@ public enum WizardDialogPurpose: Hashable, Sendable {
     case followUp(key: String)
     case confirmWrite
     case aborted
+    /// An unknown host key of the target host: Accept records it in known_hosts.
+    case hostKey
 }
 
 /// The whole state of the full-screen wizard: a flow session plus what the screens need.
@@ -45,6 +49,9 @@ public struct WizardState: Sendable {
     public var size = Size.minimum
     /// Set when the preview was confirmed and the answer file written.
     public var finished = false
+    /// The target host: probe status, its CPU, the checker that runs there.
+    public var probe = TargetProbeStatus(absence: "No host CPU is known yet: the target host is probed once its section is answered.")
+    public var cpuCheck = CPUCheckScreen(hosts: [], level: "3.4")
 
     public init(flows: [Flow], session: FlowSession?) {
         self.flows = flows

@@ -20,9 +20,15 @@ extension WizardApp {
             case .answerLines:
                 location = "answer file"
                 hints = [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("Esc", "Back"), KeyHint("F1", "Help"), KeyHint("^C", "Quit")]
+            case .cpuCheck:
+                location = "CPU check"
+                hints = CPUCheckScreen.hints
             }
+            // Where the host facts came from stays in view on the hub until something else is said.
+            var notice = s.notice
+            if notice == nil, s.screen == .hub { notice = Self.factsNotice(s) }
             let body = Chrome.render(into: &frame, title: "ovirt-wizard: \(flowName) — \(Self.title(s))", location: location,
-                                     notice: s.notice, hints: hints)
+                                     notice: notice, hints: hints)
             switch s.screen {
             case .flows:
                 frame.put("Choose what to deploy:", row: body.row, column: body.column, style: .bold)
@@ -36,6 +42,8 @@ extension WizardApp {
                 frame.put(missing == 0 ? "Every value is answered. c writes the answer file." : "\(missing) values need an answer: n jumps to them.",
                           row: body.row, column: body.column, style: missing == 0 ? .success : .warning)
                 s.preview.render(into: &frame, rect: Rect(row: body.row + 2, column: body.column, width: body.width, height: body.height - 2))
+            case .cpuCheck:
+                s.cpuCheck.render(into: &frame, rect: body)
             case .answerLines:
                 frame.put("These lines are written to the answer file (secrets masked here):", row: body.row, column: body.column, style: .bold)
                 s.pager.render(into: &frame, rect: Rect(row: body.row + 2, column: body.column, width: body.width, height: body.height - 2))

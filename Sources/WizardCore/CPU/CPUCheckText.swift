@@ -65,6 +65,17 @@ public enum CPUCheckText {
             })
         }
 
+        let warnings = Self.warnings(summary, labels: labels)
+        if !warnings.isEmpty {
+            out.append("")
+            out.append("Warnings:")
+            out.append(contentsOf: warnings.map { "  - " + $0 })
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The cluster planner's problems and each host's warnings, hosts named by their short labels, without repeats.
+    public static func warnings(_ summary: CPUCheckSummary, labels: [String]) -> [String] {
         // The planner names hosts by source; show the same short labels as the table.
         var warnings: [String] = summary.cluster.problems.map { problem in
             zip(summary.hosts, labels).reduce(problem) { $0.replacingOccurrences(of: $1.0.source, with: $1.1) }
@@ -76,17 +87,11 @@ public enum CPUCheckText {
             warnings.append(contentsOf: host.warnings.map { "\(label): \($0)" })
         }
         var seen: Set<String> = []
-        warnings = warnings.filter { seen.insert($0).inserted }
-        if !warnings.isEmpty {
-            out.append("")
-            out.append("Warnings:")
-            out.append(contentsOf: warnings.map { "  - " + $0 })
-        }
-        return out.joined(separator: "\n") + "\n"
+        return warnings.filter { seen.insert($0).inserted }
     }
 
     /// Short, unique labels: a file's last path component, a host name as given.
-    static func hostLabels(_ hosts: [HostCPUReport]) -> [String] {
+    public static func hostLabels(_ hosts: [HostCPUReport]) -> [String] {
         var used: [String: Int] = [:]
         return hosts.map { host in
             let base = host.source.split(separator: "/").last.map(String.init) ?? host.source
@@ -95,7 +100,7 @@ public enum CPUCheckText {
         }
     }
 
-    static func hostLine(_ host: HostCPUReport) -> String {
+    public static func hostLine(_ host: HostCPUReport) -> String {
         let cpu = host.cpu
         var parts: [String] = [cpu.modelName ?? "unknown model"]
         parts.append("\(cpu.vendorID ?? "no vendor") \(cpu.family.map(String.init) ?? "?")/\(cpu.model.map(String.init) ?? "?")")
@@ -113,7 +118,7 @@ public enum CPUCheckText {
 
     static let maxFlagsPerCell = 6
 
-    static func cell(host: HostCPUReport, model: CPUModel) -> String {
+    public static func cell(host: HostCPUReport, model: CPUModel) -> String {
         if host.cpu.vendor != model.vendor {
             return "\(model.vendor.shortName) model"
         }
@@ -125,7 +130,7 @@ public enum CPUCheckText {
             : lacks.prefix(maxFlagsPerCell - 1).joined(separator: " ") + " (+\(lacks.count - maxFlagsPerCell + 1) more)"
     }
 
-    static func table(_ rows: [[String]]) -> [String] {
+    public static func table(_ rows: [[String]]) -> [String] {
         guard let columns = rows.map(\.count).max() else { return [] }
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {

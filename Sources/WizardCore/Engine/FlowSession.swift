@@ -35,6 +35,8 @@ public struct FlowSession: Sendable {
                 // hosted-engine: 00:16:3e, then 0x00-0x7f, then two bytes 0x00-0xff, in lower-case hex
                 let bytes = [UInt8(rng.next() % 0x80), UInt8(rng.next() % 0x100), UInt8(rng.next() % 0x100)]
                 generatedDefaults[q.key] = prefix + bytes.map { String(format: ":%02x", $0) }.joined()
+            } else if case .randomUUID? = q.defaultValue {
+                generatedDefaults[q.key] = Self.uuid4(&rng)
             }
         }
         applyComputed()
@@ -133,7 +135,7 @@ public struct FlowSession: Sendable {
             guard let fqdn = answers[key]?.value.stringValue else { return nil }
             guard let dot = fqdn.firstIndex(of: "."), fqdn.index(after: dot) < fqdn.endIndex else { return ("Test", .default) }
             return (String(fqdn[fqdn.index(after: dot)...]), .default)
-        case .randomMAC: return generatedDefaults[question.key].map { ($0, .default) }
+        case .randomMAC, .randomUUID: return generatedDefaults[question.key].map { ($0, .default) }
         case .firstValue: return validValues(for: question).first.map { ($0, factsBacked(question)) }
         case .preferredValue(let preferred):
             let values = validValues(for: question)
@@ -147,11 +149,57 @@ public struct FlowSession: Sendable {
         return .default
     }
 
+    /// A version 4 UUID (RFC 4122 §4.4) from the seeded generator, as vdsm writes them: lower-case hex.
+    static func uuid4(_ rng: inout SplitMix64) -> String {
+        var bytes = (0..<2).flatMap { _ in withUnsafeBytes(of: rng.next().bigEndian, Array.init) }
+        bytes[6] = (bytes[6] & 0x0f) | 0x40
+        bytes[8] = (bytes[8] & 0x3f) | 0x80
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let cuts = [8, 12, 16, 20]
+        var groups: [Substring] = []
+        var start = hex.startIndex
+        for cut in cuts + [32] {
+            let end = hex.index(hex.startIndex, offsetBy: cut)
+            groups.append(hex[start..<end])
+            start = end
+        }
+        return groups.joined(separator: "-")
+    }
+
+    /// `@ANSWER:KEY@` in notes and prompts becomes the text of that earlier answer, so that a confirmation
+    /// can name what it confirms (the disks a Gluster plan will wipe). An unanswered key stays visible as `(KEY not answered)`.
+    func fillAnswerPlaceholders(_ text: String) -> String {
+        guard text.contains("@ANSWER:") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "@ANSWER:") {
+            result += rest[..<start.lowerBound]
+            let tail = rest[start.upperBound...]
+            guard let end = tail.firstIndex(of: "@") else { result += rest[start.lowerBound...]; return result }
+            let key = String(tail[..<end])
+            // A secret is never shown, not even in a note that quotes it.
+            result += isSecret(key) ? Secrets.mask : (answers[key]?.value.displayText ?? "(\(key) not answered)")
+            rest = tail[tail.index(after: end)...]
+        }
+        return result + rest
+    }
+
+    /// The validation context with the answers given so far, for validators that compare answers.
+    func answeredContext() -> ValidationContext {
+        var context = self.context
+        let snapshot = answers
+        context.answer = { snapshot[$0].map { $0.value.isNone ? "" : $0.value.displayText } }
+        return context
+    }
+
     /// Starts asking a question: the exchange drives its prompt and follow-ups.
     public func exchange(for question: Question) -> QuestionExchange {
         let d = defaultAnswer(for: question)
+        var question = question
+        question.notes = question.notes.map(fillAnswerPlaceholders)
+        question.prompt = fillAnswerPlaceholders(question.prompt)
         return QuestionExchange(question: question, validValues: validValues(for: question), defaultText: d?.text,
-                                defaultProvenance: d?.provenance ?? .default, context: context)
+                                defaultProvenance: d?.provenance ?? .default, context: answeredContext())
     }
 
     /// Why a loaded answer for this question was refused, if it was.
@@ -236,7 +284,7 @@ public struct FlowSession: Sendable {
         }
         var warnings: [String] = []
         for validator in question.validators {
-            switch Validators.validate(validator.name, text, context: context) {
+            switch Validators.validate(validator.name, text, context: answeredContext()) {
             case .ok: break
             case .warning(let w): warnings.append(w)
             case .error(let e):

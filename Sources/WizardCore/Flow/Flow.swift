@@ -8,6 +8,9 @@ public struct Flow: Sendable {
     /// The remote tool the answers are for (`engine-setup`, `hosted-engine`).
     public var tool: String
     public var version: String
+    /// How the written answer file is used, `@FILE@` standing for its path; nil: `TOOL --config-append=@FILE@`.
+    /// (Flows of the wizard's own tools, such as `gluster`, are read back by an `ovirt-wizard` command.)
+    public var use: String?
     /// The file it was loaded from.
     public var source: String
     public var sections: [FlowSection]
@@ -20,6 +23,11 @@ public struct Flow: Sendable {
     /// Every question in flow order, the preview confirmation last.
     public var questions: [Question] {
         sections.flatMap(\.questions) + [preview.confirm]
+    }
+
+    /// The command line that uses an answer file at `path`.
+    public func usage(answerFile path: String) -> String {
+        (use ?? "\(tool) --config-append=@FILE@").replacingOccurrences(of: "@FILE@", with: path)
     }
 
     public func question(forKey key: String) -> Question? {
@@ -121,6 +129,8 @@ public enum DefaultSource: Sendable {
     case domainOf(key: String)
     /// A random MAC address with the given prefix (hosted-engine: `00:16:3e`, then 0x00–0x7f, then two bytes).
     case randomMAC(prefix: String)
+    /// A random (version 4) UUID in lower case, drawn from the session's seeded generator (a new storage domain's UUID).
+    case randomUUID
     /// The first of the valid values.
     case firstValue
     /// The given value when it is valid, else the first valid value.

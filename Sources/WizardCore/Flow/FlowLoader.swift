@@ -58,7 +58,7 @@ public enum FlowLoader {
     // MARK: - decoding
 
     static func decodeFlow(_ y: Y) throws -> Flow {
-        try y.allow(["flow", "title", "tool", "version", "seed_facts", "sections", "computed", "preview"])
+        try y.allow(["flow", "title", "tool", "version", "use", "seed_facts", "sections", "computed", "preview"])
         let seed = try y.required("seed_facts")
         var facts = HostFacts(description: try seed.optional("description")?.string() ?? "seed environment")
         for (name, value) in try seed.mapping() where name != "description" {
@@ -70,6 +70,7 @@ public enum FlowLoader {
             title: try y.required("title").string(),
             tool: try y.required("tool").string(),
             version: try y.required("version").string(),
+            use: try y.optional("use")?.string(),
             source: y.file,
             sections: sections,
             seedFacts: facts,
@@ -251,9 +252,10 @@ public enum FlowLoader {
         switch compute {
         case "domain_of": return .domainOf(key: try y.required("key").string())
         case "random_mac": return .randomMAC(prefix: try y.optional("prefix")?.string() ?? "00:16:3e")
+        case "random_uuid": return .randomUUID
         case "first_value": return .firstValue
         case "preferred_value": return .preferredValue(try y.required("prefer").string())
-        default: throw y.error("unknown computed default '\(compute)' (domain_of, random_mac, first_value, preferred_value)")
+        default: throw y.error("unknown computed default '\(compute)' (domain_of, random_mac, random_uuid, first_value, preferred_value)")
         }
     }
 

@@ -71,7 +71,7 @@ public struct LocalStorageWriter: Sendable {
         case let .appendLineIfAbsent(path, line):
             try appendLineIfAbsent(path: path, line: line)
         case .run(let argv):
-            throw .init(path: argv.first ?? "", message: "the local writer does not run programs (\(ShellQuote.line(argv))); this step needs the plan runner")
+            throw .init(path: argv.first ?? "", message: "the local writer does not run programs (argv \(argv)); this step needs the plan runner")
         }
     }
 

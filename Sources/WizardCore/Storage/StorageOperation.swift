@@ -10,20 +10,21 @@ public enum StorageOperation: Sendable, Equatable {
     case writeFile(path: String, contents: [UInt8], mode: UInt32, uid: UInt32, gid: UInt32)
     /// Append one line (a newline is added) unless the file already holds that exact line.
     case appendLineIfAbsent(path: String, line: String)
-    /// Run a program; never through a shell string built by hand, see `ShellQuote`.
+    /// Run a program; never through a shell string built by hand (SSHKit's `ShellQuote` builds the line).
     case run(argv: [String])
 
-    /// One line for previews and dry runs.
-    public var summary: String {
+    /// One line for previews and dry runs. WizardCore quotes nothing itself: the caller passes the one
+    /// shell quoting of the project (`SSHKit.ShellQuote.quote`), so the preview shows what is sent.
+    public func summary(quotedBy quote: (String) -> String) -> String {
         switch self {
         case let .createDirectory(path, mode, uid, gid):
-            return "mkdir \(ShellQuote.word(path))  (mode \(octal(mode)), owner \(uid):\(gid))"
+            return "mkdir \(quote(path))  (mode \(octal(mode)), owner \(uid):\(gid))"
         case let .writeFile(path, contents, mode, uid, gid):
-            return "write \(ShellQuote.word(path))  (\(contents.count) bytes, mode \(octal(mode)), owner \(uid):\(gid))"
+            return "write \(quote(path))  (\(contents.count) bytes, mode \(octal(mode)), owner \(uid):\(gid))"
         case let .appendLineIfAbsent(path, line):
-            return "append to \(ShellQuote.word(path)) unless present: \(line.replacingOccurrences(of: "\t", with: "\\t"))"
+            return "append to \(quote(path)) unless present: \(line.replacingOccurrences(of: "\t", with: "\\t"))"
         case let .run(argv):
-            return ShellQuote.line(argv)
+            return argv.map(quote).joined(separator: " ")
         }
     }
 }

@@ -13,9 +13,14 @@ public enum ValidationResult: Sendable, Equatable {
 public struct ValidationContext: Sendable {
     /// Whether a local path names a readable regular file (after `~` expansion); nil when it is fine.
     public var checkLocalFile: @Sendable (String) -> String?
+    /// The text of an earlier answer (nil: not answered), for the few validators that compare answers
+    /// (the Gluster disk confirmation). The session fills it in; elsewhere nothing is answered.
+    public var answer: @Sendable (String) -> String?
 
-    public init(checkLocalFile: @escaping @Sendable (String) -> String?) {
+    public init(checkLocalFile: @escaping @Sendable (String) -> String?,
+                answer: @escaping @Sendable (String) -> String? = { _ in nil }) {
         self.checkLocalFile = checkLocalFile
+        self.answer = answer
     }
 
     /// Looks at this machine's file system.
@@ -37,6 +42,9 @@ public enum Validators {
         "fqdn", "host_address", "ipv4", "ipv6", "ip", "unicast_mac", "mac", "host_path", "storage_domain_name",
         "datacenter_name", "email", "email_list", "smtp_server", "tcp_port", "integer", "nonempty", "ssh_user",
         "absolute_path", "local_file",
+        // storage (StorageValidators)
+        "gluster_volume_name", "gluster_hosts", "gluster_brick_sources", "gluster_device_confirmations", "gluster_addresses", "byte_size",
+        "export_domain_uuid", "export_path", "export_domain_description",
     ]
 
     public static func validate(_ name: String, _ value: String, context: ValidationContext) -> ValidationResult {
@@ -62,8 +70,24 @@ public enum Validators {
         case "local_file":
             if value.isEmpty { return .ok }
             return context.checkLocalFile(value).map { .error($0) } ?? .ok
+        case "gluster_volume_name": return storage(StorageValidators.glusterVolumeName(value))
+        case "gluster_hosts": return storage(StorageValidators.glusterHosts(value))
+        case "gluster_brick_sources": return storage(StorageValidators.glusterBrickSources(value))
+        case "gluster_device_confirmations":
+            return storage(StorageValidators.glusterDeviceConfirmations(value, hosts: context.answer(GlusterFlowAnswers.hostsKey),
+                                                                        brickSources: context.answer(GlusterFlowAnswers.brickSourcesKey)))
+        case "gluster_addresses": return storage(StorageValidators.glusterAddresses(value))
+        // Empty: the size is not known (the plan then shows no capacity).
+        case "byte_size": return value.isEmpty ? .ok : storage(StorageValidators.byteSize(value))
+        case "export_domain_uuid": return storage(StorageValidators.exportDomainUUID(value))
+        case "export_path": return storage(StorageValidators.exportPath(value))
+        case "export_domain_description": return storage(StorageValidators.exportDomainDescription(value))
         default: return .error("unknown validator \(name)")
         }
+    }
+
+    static func storage(_ message: String?) -> ValidationResult {
+        message.map { .error($0) } ?? .ok
     }
 
     /// otopi 3.4's offline FQDN rules (`base/network/hostname.py`), plus the 4.x character check,

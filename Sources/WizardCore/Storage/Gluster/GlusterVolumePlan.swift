@@ -77,7 +77,10 @@ public struct GlusterHostCommand: Sendable, Equatable {
     public var purpose: String
     public var kind: Kind
 
-    public var shellLine: String { ShellQuote.line(argv) }
+    /// The command line for previews, quoted by the caller (`SSHKit.ShellQuote.quote`).
+    public func commandLine(quotedBy quote: (String) -> String) -> String {
+        argv.map(quote).joined(separator: " ")
+    }
 }
 
 /// Partitioning, formatting and mounting one disk for one brick. Destroys the disk's data.

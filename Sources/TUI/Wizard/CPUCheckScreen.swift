@@ -1,0 +1,163 @@
+import WizardCore
+
+/// The "CPU check" screen: the hosts' CPUs, hosts × models of a cluster compatibility level (yes, or the flags
+/// a host lacks), the recommended cluster CPU, hosted-engine's offer and the warnings. The level changes with
+/// ←/→; the text scrolls, so it stays readable at 80x24 whatever the number of hosts.
+public struct CPUCheckScreen: Sendable {
+    public var hosts: [HostCPUReport]
+    /// Said when there are no hosts: why no CPU is known yet.
+    public var absence: String
+    /// Where the CPUs came from ("probed on gs1 over SSH").
+    public var origin: String?
+    public private(set) var level: String
+    public private(set) var top = 0
+    /// hosted-engine's `OVEHOSTED_VDSM/cpu` (and `engineCpu`) as answered, checked against the hosts.
+    public var answeredCPU: String?
+    public var answeredEngineCPU: String?
+
+    public init(hosts: [HostCPUReport], level: String, origin: String? = nil,
+                absence: String = "No host CPU is known yet.") {
+        self.hosts = hosts
+        self.level = ClusterCPULevels.cpus(level: level) != nil ? level : ClusterCPULevels.levels.last ?? level
+        self.origin = origin
+        self.absence = absence
+    }
+
+    public var summary: CPUCheckSummary { CPUCheckSummary(hosts: hosts, level: level) }
+
+    public static let hints = [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("←→", "Cluster level"), KeyHint("Esc", "Back"),
+                               KeyHint("F1", "Help"), KeyHint("^C", "Quit")]
+
+    public static let help = """
+        Which oVirt cluster CPU each host can run. The table lists the CPU models of the chosen cluster \
+        compatibility level: "yes" when the host has every flag the model needs, otherwise the flags it lacks. \
+        The recommended cluster CPU is the best one every host shares. ←/→ change the compatibility level; \
+        ↑/↓ and PgUp/PgDn scroll. `ovirt-wizard cpu-check --json` has the full flag lists.
+        """
+
+    /// Scrolling and level keys; false when the key is not the screen's.
+    public mutating func handle(_ key: Key, size: Size) -> Bool {
+        let levels = ClusterCPULevels.levels
+        let page = max(1, Self.bodyHeight(size))
+        let last = max(0, lines(width: Self.bodyWidth(size)).count - page)
+        switch key {
+        case .left, .right:
+            guard let i = levels.firstIndex(of: level) else { return false }
+            let j = key == .left ? i - 1 : i + 1
+            guard levels.indices.contains(j) else { return true }
+            level = levels[j]
+        case .up: top = max(0, top - 1)
+        case .down: top = min(last, top + 1)
+        case .pageUp: top = max(0, top - max(1, page - 1))
+        case .pageDown: top = min(last, top + max(1, page - 1))
+        case .home: top = 0
+        case .end: top = last
+        default: return false
+        }
+        top = min(top, last)
+        return true
+    }
+
+    // The chrome takes a title row, a notice row and a status row; see `render`.
+    static func bodyWidth(_ size: Size) -> Int { max(1, size.columns - 2) }
+    static func bodyHeight(_ size: Size) -> Int { max(1, size.rows - 4) }
+
+    public func render(into frame: inout Frame, rect: Rect) {
+        let all = lines(width: rect.width)
+        let start = min(top, max(0, all.count - rect.height))
+        let scrolls = all.count > rect.height && rect.width > 12
+        let more = start + rect.height < all.count ? "↓ more" : "end"
+        for (i, line) in all.dropFirst(start).prefix(rect.height).enumerated() {
+            // The last row leaves room for the scroll mark.
+            let room = scrolls && i == rect.height - 1 ? rect.width - CellWidth.of(more) - 1 : rect.width
+            frame.put(line.text, row: rect.row + i, column: rect.column, style: line.style, maxWidth: room)
+        }
+        if scrolls {
+            frame.put(more, row: rect.bottom - 1, column: rect.column + rect.width - CellWidth.of(more), style: .muted)
+        }
+    }
+
+    public struct Line: Hashable, Sendable {
+        public var text: String
+        public var style: Style
+        init(_ text: String, _ style: Style = .normal) { self.text = text; self.style = style }
+    }
+
+    /// The screen's text at `width` columns: the table when it fits, one block per host when it does not.
+    public func lines(width: Int) -> [Line] {
+        var out: [Line] = []
+        func add(_ text: String, _ style: Style = .normal, indent: Int = 0) {
+            let pad = String(repeating: " ", count: indent)
+            // Lines that fit keep their spacing (aligned columns); longer ones wrap at spaces.
+            if CellWidth.of(text) + indent <= width { out.append(Line(pad + text, style)); return }
+            for line in TextLayout.wrap(text, width: max(8, width - indent)) { out.append(Line(pad + line, style)) }
+        }
+        add("Cluster compatibility level \(level) (←/→ change it)", .bold)
+        guard !hosts.isEmpty else {
+            out.append(Line(""))
+            add(absence, .warning)
+            return out
+        }
+        let summary = self.summary
+        let labels = CPUCheckText.hostLabels(hosts)
+        if let origin { add("Host CPU\(hosts.count == 1 ? "" : "s") \(origin)", .muted) }
+        for (label, host) in zip(labels, hosts) { add("\(label): \(CPUCheckText.hostLine(host))", indent: 2) }
+
+        out.append(Line(""))
+        if let cpu = summary.cluster.cpu {
+            add("Recommended cluster CPU: \(cpu.name) (\(cpu.vdsmModel), VM CPU \(cpu.verb))", .success)
+        } else {
+            add("Recommended cluster CPU: none; every host must run one of level \(level)'s CPUs", .error)
+        }
+        if let question = summary.hostedEngine {
+            if let problem = question.blockingProblem {
+                add("hosted-engine 3.4 on \(labels[0]): deploy stops: \(problem)", .error)
+            } else {
+                add("hosted-engine 3.4 on \(labels[0]) offers \(question.choices.map(\.vdsmName).joined(separator: ", ")); "
+                    + "default \(question.defaultChoice?.vdsmName ?? "none")")
+            }
+        }
+
+        if let value = answeredCPU {
+            let problems = CPUAnswerCheck.check(cpu: value, engineCpu: answeredEngineCPU, hosts: hosts)
+            if problems.isEmpty {
+                add("Answered CPU type \(value) runs on \(hosts.count == 1 ? labels[0] : "every host")", .success)
+            } else {
+                add("Answered CPU type \(value) will fail:", .error)
+                for problem in problems { add("- \(problem)", .error, indent: 2) }
+            }
+        }
+
+        out.append(Line(""))
+        add("Models of level \(level) (yes, or the flags the host lacks):", .bold)
+        let models = summary.tableModels
+        let cells = models.map { model in hosts.map { CPUCheckText.cell(host: $0, model: model) } }
+        let table = CPUCheckText.table([["model"] + labels] + zip(models, cells).map { [$0.vdsmName] + $1 })
+        if table.allSatisfy({ CellWidth.of($0) + 2 <= width }) {
+            for (i, row) in table.enumerated() {
+                let style: Style = i == 0 ? .muted : (cells[i - 1].allSatisfy { $0 == "yes" } ? .success : .normal)
+                out.append(Line("  " + row, style))
+            }
+        } else {
+            // Too wide for the terminal: the same cells, host by host.
+            let nameWidth = models.map { $0.vdsmName.count }.max() ?? 0
+            for (h, label) in labels.enumerated() {
+                add(label + ":", .bold, indent: 2)
+                for (m, model) in models.enumerated() {
+                    let cell = cells[m][h]
+                    add(model.vdsmName.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + cell,
+                        cell == "yes" ? .success : .normal, indent: 4)
+                }
+            }
+        }
+        if models.isEmpty { add("no model of this level is defined for the hosts' CPU vendor", .warning, indent: 2) }
+
+        let warnings = CPUCheckText.warnings(summary, labels: labels)
+        if !warnings.isEmpty {
+            out.append(Line(""))
+            add("Warnings:", .warning)
+            for warning in warnings { add("- " + warning, .warning, indent: 2) }
+        }
+        return out
+    }
+}

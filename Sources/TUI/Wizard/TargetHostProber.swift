@@ -1,0 +1,107 @@
+import Deploy
+import Foundation
+import SSHKit
+import Synchronization
+import WizardCore
+
+/// What probing the wizard's target host gave, posted back to the UI loop.
+public struct TargetProbeResult: Sendable {
+    /// The target the probe was for (`user@host:port` as answered).
+    public var target: String
+    /// The probed facts; nil when the host could not be reached (the flow keeps its seed facts).
+    public var facts: HostFacts?
+    /// The host's CPU, for the CPU check screen.
+    public var cpu: HostCPUReport?
+    /// Runs the flows' host checks; nil keeps the offline checker.
+    public var checker: (any HostChecker)?
+    /// Where the facts came from, or why the seed environment is used.
+    public var notice: Notice
+    /// Why the CPU check screen has no CPU, when it has none.
+    public var cpuAbsence: String?
+}
+
+/// Connects to the target host named by the wizard's own answers and probes it, on a worker thread. The
+/// connection stays open for the host checks. An unknown host key is put to the operator as a dialog: the
+/// worker waits until the UI loop calls `answerHostKey`; a changed key is refused by SSHKit.
+public final class TargetHostProber: Sendable {
+    let knownHosts: String?
+    let acceptNew: Bool
+    private let connection = Mutex<SSHConnection?>(nil)
+    private let hostKeyAnswer = Mutex<Bool?>(nil)
+    private let hostKeyAnswered = DispatchSemaphore(value: 0)
+
+    public init(knownHosts: String?, acceptNew: Bool) {
+        self.knownHosts = knownHosts
+        self.acceptNew = acceptNew
+    }
+
+    /// The target the answers name, as the operator would write it; nil when no host is given.
+    public static func target(of answers: Answers) -> String? {
+        HostAccess(answers: answers, options: ConnectOptions()).map { "\($0.target)" }
+    }
+
+    /// Connects and probes; blocks, so call it off the UI thread. `askHostKey` tells the UI loop about an
+    /// unknown key; the probe then waits for `answerHostKey`.
+    public func probe(_ session: FlowSession, askHostKey: @escaping @Sendable (UnknownHostKey) -> Void) -> TargetProbeResult {
+        let seed = session.flow.seedFacts.description
+        var options = ConnectOptions()
+        options.knownHostsPath = knownHosts
+        if acceptNew {
+            options.hostKeyPolicy = .acceptNew
+        } else {
+            options.hostKeyPolicy = .ask { [self] key in
+                hostKeyAnswer.withLock { $0 = nil }
+                askHostKey(key)
+                hostKeyAnswered.wait()
+                return hostKeyAnswer.withLock { $0 } ?? false
+            }
+        }
+        // No password prompts: curses owns the terminal. Keys come from the agent, sshIdentity or ~/.ssh.
+        options.credentials = nil
+        guard let access = HostAccess(answers: session.answers, options: options) else {
+            return TargetProbeResult(target: "", facts: nil, cpu: nil, checker: nil,
+                                     notice: Notice("No target host: questions that depend on the host use the \(seed)."),
+                                     cpuAbsence: "No target host is answered yet.")
+        }
+        let target = "\(access.target)"
+        close()
+        do {
+            let opened = try access.connect()
+            connection.withLock { $0 = opened }
+            let facts = try HostProber.probe(opened)
+            var cpu: HostCPUReport? = nil
+            var cpuAbsence: String? = nil
+            // The facts keep only the CPU's summary; the screen wants the whole report, so read cpuinfo once more.
+            do {
+                let output = try opened.capture(RemoteCommand(CPUProbe.command), options: ExecOptions(timeout: 30))
+                switch CPUProbe.report(text: output.stdout, source: access.target.host) {
+                case .success(let report): cpu = report
+                case .failure(let error): cpuAbsence = error.description
+                }
+            } catch {
+                cpuAbsence = "\(access.target.host): cat /proc/cpuinfo failed: \(error)"
+            }
+            return TargetProbeResult(target: target, facts: facts, cpu: cpu, checker: SSHHostChecker(connection: opened),
+                                     notice: Notice("Host facts \(facts.description); host checks run there.", kind: .success),
+                                     cpuAbsence: cpuAbsence)
+        } catch {
+            let reason = (error as? SSHError)?.description ?? "\(error)"
+            return TargetProbeResult(
+                target: target, facts: nil, cpu: nil,
+                checker: OfflineChecker(reason: "\(access.target.host) could not be reached"),
+                notice: Notice("\(reason). Questions that depend on the host use the \(seed); host checks are not run.", kind: .error),
+                cpuAbsence: "\(access.target.host) could not be probed: \(reason)")
+        }
+    }
+
+    /// The operator's decision on an unknown host key.
+    public func answerHostKey(_ accept: Bool) {
+        hostKeyAnswer.withLock { $0 = accept }
+        hostKeyAnswered.signal()
+    }
+
+    /// Closes the connection of the last probe.
+    public func close() {
+        connection.withLock { $0?.close(); $0 = nil }
+    }
+}

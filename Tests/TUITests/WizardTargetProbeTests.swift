@@ -1,0 +1,195 @@
+import Foundation
+import LabHosts
+import OtopiKit
+import Testing
+@testable import TUI
+import Deploy
+import WizardCore
+
+/// The full-screen wizard probing its target host: a real sshd on loopback (LabHosts) answers; the wizard
+/// runs on the memory backend and the probe on a worker thread, its result coming back through the inbox.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+final class WizardTargetProbeTests {
+    let cluster: LabCluster
+    init() throws { cluster = try LabCluster.start(hosts: 1) }
+    deinit { cluster.stop() }
+
+    static func hostname() throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "hostname -f 2>/dev/null || hostname"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func runner(knownHosts: String, answers: String? = nil) throws -> (AppRunner<WizardApp>, MemoryBackend) {
+        var session = FlowSession(flow: try WizardAppTests.flow(), offline: false, randomSeed: 1)
+        if let answers { session.load(OtopiEnvironment(files: [try AnswerFile.parse(text: answers, path: "saved.conf")])) }
+        let started = session
+        let app = WizardApp(checker: OfflineChecker(reason: "not probed yet"), startFlow: { _ in started },
+                            save: { _, _ in Notice("Saved", kind: .success) },
+                            prober: TargetHostProber(knownHosts: knownHosts, acceptNew: false))
+        let backend = MemoryBackend(size: .minimum)
+        return (AppRunner(app: app, state: WizardApp.initialState(flows: [started.flow], session: started), backend: backend), backend)
+    }
+
+    /// Runs the loop until `done` holds (the probe runs on another thread).
+    func settle(_ runner: AppRunner<WizardApp>, _ done: (WizardState) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            _ = runner.run(stopWhenIdle: true)
+            if done(runner.state) { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        Issue.record("the wizard did not settle; notice: \(runner.state.notice?.text ?? "none")", sourceLocation: sourceLocation)
+    }
+
+    /// Opens the TARGET HOST section and answers it with the lab host.
+    func answerTarget(_ backend: MemoryBackend) {
+        let host = cluster.hosts[0]
+        backend.type([.enter])
+        backend.type(host.address)
+        backend.type([.enter, .enter])          // user: root (default)
+        backend.type([.control("u")])
+        backend.type("\(host.port)")
+        backend.type([.enter])
+        backend.type(cluster.clientKey)
+        backend.type([.enter])
+    }
+
+    var screen: (MemoryBackend) -> String { { $0.lastFrame!.lines.joined(separator: "\n") } }
+
+    @Test func answeringTheTargetSectionProbesTheHostAndItsFactsBecomeDefaults() throws {
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.probe.target == nil, "nothing is probed before the target is answered")
+        answerTarget(backend)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.probe.target != nil)
+        settle(runner) { !$0.probe.running }
+        let host = cluster.hosts[0]
+        let session = try #require(runner.state.session)
+        #expect(session.factsProbed)
+        #expect(session.facts.description == "probed on \(host.address) over SSH")
+        #expect(runner.state.notice?.text.contains("Host facts probed on \(host.address) over SSH") == true)
+        #expect(runner.state.probe.checker is Deploy.SSHHostChecker)
+
+        // The next section's FQDN question offers the host's own name, not the seed's gs1.lofyer.org.
+        backend.type([.escape])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(screen(backend).contains("Host facts: probed on \(host.address) over SSH"), "the hub keeps saying where the facts came from")
+        let network = try #require(runner.state.hub.items.firstIndex { $0.title.contains("NETWORK") })
+        #expect(runner.state.hub.viewport.selected == network, "the hub selects the next section to do")
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
+        #expect(runner.state.exchange?.prompt.defaultText == (try Self.hostname()))
+
+        // The CPU check shows this machine's CPU, probed on the lab host.
+        backend.type([.escape, .end, .up, .enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .cpuCheck)
+        let text = screen(backend)
+        #expect(text.contains("Host CPU probed on \(host.address) over SSH"), "\(text)")
+        #expect(text.contains("\(host.address): "))
+        #expect(text.contains("Cluster compatibility level 3.4"))
+        #expect(!text.contains("No host CPU"))
+    }
+
+    @Test func aLoadedAnswerFileThatNamesTheHostIsProbedAtStart() throws {
+        let host = cluster.hosts[0]
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath, answers: """
+            [environment:default]
+            OVIRT_WIZARD/host=str:\(host.address)
+            OVIRT_WIZARD/sshUser=str:root
+            OVIRT_WIZARD/sshPort=int:\(host.port)
+            OVIRT_WIZARD/sshIdentity=str:\(cluster.clientKey)
+
+            """)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.probe.running || runner.state.session?.factsProbed == true, "the probe starts with the first event")
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == true)
+        // Resumed at the first question needing an answer (the FQDN), now offering the probed default.
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
+        #expect(runner.state.exchange?.prompt.defaultText == (try Self.hostname()))
+        #expect(screen(backend).contains(try Self.hostname()))
+    }
+
+    @Test func namingAnotherHostProbesAgainAndDropsTheFirstHostsFacts() throws {
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
+        _ = runner.run(stopWhenIdle: true)
+        answerTarget(backend)
+        settle(runner) { $0.probe.target != nil && !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == true)
+        let first = runner.state.probe.target
+        // Back to TARGET HOST (the first row), change the host to one where nothing listens.
+        backend.type([.home, .enter, .control("u")])
+        backend.type(cluster.hosts[0].address == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1")
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.probe.target != first, "the new target is probed")
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == false)
+        #expect(runner.state.session?.facts == runner.state.session?.flow.seedFacts)
+        #expect(runner.state.probe.cpu == nil)
+        #expect(!(runner.state.probe.checker is Deploy.SSHHostChecker))
+    }
+
+    @Test func anUnknownHostKeyIsShownWithItsFingerprintAndNotRecordedWhenRefused() throws {
+        let empty = cluster.root + "/refused_known_hosts"
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
+        let (runner, backend) = try runner(knownHosts: empty)
+        _ = runner.run(stopWhenIdle: true)
+        answerTarget(backend)
+        settle(runner) { $0.probe.pendingHostKey != nil && $0.overlay != nil }
+        let text = screen(backend)
+        #expect(text.contains("Unknown host key"))
+        #expect(text.contains("SHA256:"), "\(text)")
+        backend.type([.enter])                   // Refuse is the default button
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == false)
+        #expect(runner.state.notice?.kind == .error)
+        #expect(runner.state.notice?.text.contains("seed environment") == true, "\(runner.state.notice?.text ?? "")")
+        #expect(try String(contentsOfFile: empty, encoding: .utf8).isEmpty, "nothing was recorded without consent")
+        #expect(!(runner.state.probe.checker is Deploy.SSHHostChecker))
+    }
+
+    @Test func anAcceptedHostKeyIsRecordedAndTheHostProbed() throws {
+        let empty = cluster.root + "/accepted_known_hosts"
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
+        let (runner, backend) = try runner(knownHosts: empty)
+        _ = runner.run(stopWhenIdle: true)
+        answerTarget(backend)
+        settle(runner) { $0.probe.pendingHostKey != nil && $0.overlay != nil }
+        backend.type([.left, .enter])            // Accept
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == true)
+        #expect(try String(contentsOfFile: empty, encoding: .utf8).contains(cluster.hosts[0].address))
+    }
+
+    @Test func anUnreachableHostSaysWhyAndTheWizardGoesOn() throws {
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
+        _ = runner.run(stopWhenIdle: true)
+        backend.type([.enter])
+        backend.type("127.0.0.1")
+        backend.type([.enter, .enter, .control("u")])
+        backend.type("1")
+        backend.type([.enter])
+        backend.type(cluster.clientKey)
+        backend.type([.enter])
+        settle(runner) { $0.probe.target != nil && !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == false)
+        #expect(runner.state.notice?.text.contains("127.0.0.1") == true)
+        #expect(runner.state.screen == .hub)
+        #expect(runner.state.hub.items.contains { $0.title == "CPU check" && $0.summary.contains("could not be probed") })
+        // Once the notice is gone, the hub still says the facts are the seed's, and why.
+        backend.type([.down])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(screen(backend).contains("Host facts: the seed's, because 127.0.0.1 could not be probed"), "\(screen(backend))")
+    }
+}

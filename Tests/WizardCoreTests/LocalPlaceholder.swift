@@ -1,1 +1,0 @@
-// local only: main has the real WizardCoreTests
