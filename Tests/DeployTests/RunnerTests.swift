@@ -267,3 +267,80 @@ struct ResumeTests {
         #expect(journal.records.filter { $0.kind == .stepEnded && $0.status == .verified }.count == 4 + 8 + 9 + 10)
     }
 }
+
+@Suite("Hosts depending on each other and failing", .serialized, .timeLimit(.minutes(3)))
+struct DependencyAndFaultTests {
+    @Test func deployWaitsForTheStorageHost() throws {
+        let lab = try LabDeployment(hosts: 2)
+        try lab.writeEngineSetupAnswers(0)
+        try lab.setFixture(0, "DELAY=0.01\n")
+        // The hosted engine's storage is served by host 0, part of the same deployment.
+        let storage = "\(lab.cluster.hosts[0].address):/gluster-vol1/ovirt_data/hosted_data/"
+        try lab.writeHostedEngineAnswers(1, extra: "")
+        let path = lab.answerFiles[1]
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "192.168.10.101:/gluster-vol1/ovirt_data/hosted_data/", with: storage)
+        try AtomicFile.write(text, to: path)
+        let plan = try lab.plan()
+        let deploy = try #require(plan.hosts[1].steps.first { $0.id == "run-hosted-engine" })
+        #expect(deploy.waitsFor == [StepReference(host: plan.hosts[0].name, step: nil)])
+        let (outcomes, events) = try lab.run(plan, runOperator: ScriptedOperator(answers: ["1", "1"]))
+        #expect(outcomes.values.allSatisfy { $0.succeeded })
+        let order = events.compactMap { e -> String? in
+            switch e {
+            case let .hostFinished(host, _) where host == plan.hosts[0].name: return "host0 finished"
+            case let .stepStarted(host, _, _, step, _, _) where host == plan.hosts[1].name && step == "run-hosted-engine": return "deploy started"
+            case let .waiting(host, _, _) where host == plan.hosts[1].name: return "waiting"
+            default: return nil
+            }
+        }
+        #expect(order == ["waiting", "host0 finished", "deploy started"])
+    }
+
+    @Test func aWaitedForHostThatFailsStopsTheWaiter() throws {
+        let lab = try LabDeployment(hosts: 2)
+        try lab.writeEngineSetupAnswers(0)
+        try lab.setFixture(0, "YUM_FAIL=ovirt-engine\n")
+        let storage = "\(lab.cluster.hosts[0].address):/export/he"
+        try lab.writeHostedEngineAnswers(1)
+        let path = lab.answerFiles[1]
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "192.168.10.101:/gluster-vol1/ovirt_data/hosted_data/", with: storage)
+        try AtomicFile.write(text, to: path)
+        let (outcomes, _) = try lab.run(try lab.plan())
+        guard case .notRun(let why)? = outcomes[lab.cluster.hosts[1].address] else {
+            Issue.record("the waiting host must not run: \(outcomes)")
+            return
+        }
+        #expect(why.contains("waits for \(lab.cluster.hosts[0].address) (all steps), which did not finish"))
+        #expect(lab.runCount(1, "hosted-engine") == 0)
+    }
+
+    @Test func aHostThatDiesMidStepIsReportedOthersFinish() throws {
+        let lab = try LabDeployment(hosts: 2)
+        try lab.writeEngineSetupAnswers(0)
+        try lab.writeEngineSetupAnswers(1)
+        try lab.setFixture(1, "ENGINE_SETUP_SLEEP=30\n")
+        let plan = try lab.plan()
+        let killer = Thread {
+            let deadline = Date().addingTimeInterval(30)
+            while !lab.runs(1).contains(where: { $0.contains(" engine-setup ") }) && Date() < deadline { usleep(50_000) }
+            usleep(200_000)
+            lab.cluster.hosts[1].kill9()
+        }
+        killer.start()
+        let helper = ScriptedOperator(decisions: [.retry, .abort])
+        let (outcomes, _) = try lab.run(plan, runOperator: helper)
+        #expect(outcomes[plan.hosts[0].name] == .succeeded)
+        guard case .failed(let step, _)? = outcomes[plan.hosts[1].name] else {
+            Issue.record("host 1 must fail: \(outcomes)")
+            return
+        }
+        #expect(step == "run-engine-setup")
+        let failures = helper.failures
+        #expect(failures.count == 2)
+        // The first failure is the lost connection; the retry cannot connect and says so.
+        #expect(failures.first.map { $0.exitCode == nil && $0.reason.contains(plan.hosts[1].name) } == true, "\(failures.map(\.reason))")
+        #expect(failures.last?.reason.hasPrefix("cannot connect:") == true, "\(failures.map(\.reason))")
+    }
+}
