@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit", "LabHosts"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit", "OtopiKit", "ovirt-wizard"],
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit", "OtopiKit", "TUI", "ovirt-wizard"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
