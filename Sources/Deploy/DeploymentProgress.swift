@@ -76,6 +76,11 @@ public struct DeploymentProgress: Sendable, Equatable {
             }
         case .connected:
             break
+        case let .note(host, text):
+            update(host) { h in
+                h.tail.append("ovirt-wizard: " + text)
+                if h.tail.count > Self.tailLimit { h.tail.removeFirst(h.tail.count - Self.tailLimit) }
+            }
         case let .stepStarted(host, index, total, _, title, _):
             update(host) { h in
                 h.phase = .running

@@ -75,6 +75,11 @@ final class HostRun {
                 log?.line("=== step \(index)/\(total) \(step.id): done in an earlier run, but its probe did not pass: running it again ===")
             }
             verifying = false
+            if runner.options.resume, runner.previous.interrupted[host]?.contains(step.id) == true {
+                let text = "step \(index)/\(total) \(step.title) was running when the wizard stopped (no end in the journal): it runs again"
+                log?.line("=== \(text) ===")
+                emit(.note(host: host, text: text))
+            }
             if let stop = runStep(step, index: index) { return stop }
         }
         return .succeeded

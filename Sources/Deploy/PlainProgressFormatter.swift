@@ -71,6 +71,8 @@ public struct PlainProgressFormatter: Sendable {
             }
             out.append("[\(f.host)]   log: \(f.logPath)")
             return out
+        case let .note(host, text):
+            return ["[\(host)] \(text)"]
         case let .hostFinished(host, outcome):
             switch outcome {
             case .succeeded: return ["[\(host)] finished"]

@@ -19,6 +19,8 @@ public enum RunEvent: Sendable {
     case stepFinished(host: String, index: Int, total: Int, step: String, status: StepStatus, seconds: Double, detail: String?)
     case stepFailed(StepFailure)
     case hostFinished(host: String, outcome: HostOutcome)
+    /// Something the operator should know (a step interrupted by a crash runs again, say).
+    case note(host: String, text: String)
 }
 
 /// A step that did not succeed, with what the operator needs to decide.

@@ -273,7 +273,7 @@ struct DependencyAndFaultTests {
     @Test func deployWaitsForTheStorageHost() throws {
         let lab = try LabDeployment(hosts: 2)
         try lab.writeEngineSetupAnswers(0)
-        try lab.setFixture(0, "DELAY=0.01\n")
+        try lab.setFixture(0, "ENGINE_SETUP_SLEEP=3\n")
         // The hosted engine's storage is served by host 0, part of the same deployment.
         let storage = "\(lab.cluster.hosts[0].address):/gluster-vol1/ovirt_data/hosted_data/"
         try lab.writeHostedEngineAnswers(1, extra: "")
@@ -294,6 +294,7 @@ struct DependencyAndFaultTests {
             default: return nil
             }
         }
+        // Host 1 reached its deploy while host 0's engine-setup still ran (3 s), and started it only afterwards.
         #expect(order == ["waiting", "host0 finished", "deploy started"])
     }
 
