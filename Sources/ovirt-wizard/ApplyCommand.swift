@@ -73,7 +73,14 @@ struct ApplyCommand: ParsableCommand {
                 usePanes = false
             }
             if usePanes {
-                return try DeployPanesRunner.run(plan: plan, files: files, options: options)
+                // Host keys were accepted while probing, before the screen started; during the run nothing may
+                // write to the terminal behind curses' back: a changed key is refused, no password is asked.
+                var quiet = plan
+                for i in quiet.hosts.indices {
+                    quiet.hosts[i].access.options.hostKeyPolicy = .strict
+                    quiet.hosts[i].access.options.credentials = nil
+                }
+                return try DeployPanesRunner.run(plan: quiet, files: files, options: options)
             }
             return try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose)
         }
