@@ -13,7 +13,7 @@ func offerApply(answerFile path: String) throws -> Int32 {
     print("Run \(input.tool.rawValue) on \(input.hostName) now? (Yes, No) [No]: ", terminator: "")
     fflush(nil)
     guard let reply = readLine()?.trimmingCharacters(in: .whitespaces).lowercased(), reply == "yes" || reply == "y" else { return 0 }
-    var apply = try ApplyCommand.parse(["--answers", path])
+    let apply = try ApplyCommand.parse(["--answers", path])
     do {
         try apply.run()
         return 0
