@@ -141,8 +141,9 @@ public struct GlusterVolumeScreen: Sendable {
             add("Warnings:", .warning)
             for finding in health.findings { add("- " + finding.description, .warning, indent: 2) }
         }
-        if report.localName == nil && report.status.processes.contains(where: { $0.host == "localhost" }) {
-            add("Which host \"localhost\" is could not be told from the output; give --gluster-name.", .muted)
+        if report.localHostUnknown {
+            out.append(Line(""))
+            add("Which host volume status calls \"localhost\" cannot be told from the output (gluster status --gluster-name NAME says it).", .muted)
         }
         return out
     }

@@ -37,6 +37,9 @@ public struct GlusterVolumeReport: Sendable, Equatable {
     /// Brick hosts in info order, then hosts that only run daemons.
     public var daemonHosts: [DaemonHost]
 
+    /// Status has "localhost" lines but which brick host that is could not be told.
+    public var localHostUnknown: Bool { localName == nil && status.processes.contains { $0.host == "localhost" } }
+
     public var isRedundant: Bool {
         let type = info.type ?? ""
         return type.contains("Replicate") || type.contains("Disperse")
@@ -128,6 +131,10 @@ public enum GlusterVolumeText {
         } else {
             line("Findings:")
             for finding in report.health.findings { line("  - \(finding.description)") }
+        }
+        if report.localHostUnknown {
+            line()
+            line("Which host volume status calls \"localhost\" cannot be told from the output; give --gluster-name NAME.")
         }
         return out
     }
