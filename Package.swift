@@ -37,7 +37,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Plans, the runner, the journal and host probes: what happens on the hosts.
-        .target(name: "Deploy", dependencies: ["WizardCore", "OtopiKit", "SSHKit"]),
+        .target(name: "Deploy", dependencies: [
+            "WizardCore", "OtopiKit", "SSHKit",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
             "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,7 +52,8 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit", "LabHosts"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit", "OtopiKit", "TUI", "ovirt-wizard"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

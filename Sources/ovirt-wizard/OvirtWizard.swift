@@ -15,6 +15,8 @@ struct OvirtWizard: ParsableCommand {
             GlusterCommand.self,
             SSHCommand.self,
             WizardCommand.self,
+            PlanCommand.self,
+            ApplyCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )

@@ -1,0 +1,203 @@
+import Crypto
+import Foundation
+import SSHKit
+
+/// Everything one `apply` does: one ordered list of steps per host. `plan` prints exactly this; `apply` runs it.
+public struct DeploymentPlan: Sendable {
+    public var hosts: [HostPlan]
+
+    public init(hosts: [HostPlan]) { self.hosts = hosts }
+
+    public func host(named name: String) -> HostPlan? { hosts.first { $0.name == name } }
+}
+
+/// The steps for one host, in order.
+public struct HostPlan: Sendable {
+    /// How the host is named in progress lines, the journal and log file names (the `OVIRT_WIZARD/host` answer).
+    public var name: String
+    public var tool: DeployTool
+    public var access: HostAccess
+    /// The answer file this host's plan came from.
+    public var answerFile: String
+    /// Where the wizard keeps its files on the host (the uploaded answer file, step markers).
+    public var remoteDirectory: String
+    public var platform: HostPlatform
+    public var steps: [PlanStep]
+    /// Replaces the answers' secrets in any output line before it is logged or shown.
+    public var masker: SecretMasker
+
+    public init(name: String, tool: DeployTool, access: HostAccess, answerFile: String, remoteDirectory: String,
+                platform: HostPlatform, steps: [PlanStep], secretValues: [String]) {
+        self.name = name
+        self.tool = tool
+        self.access = access
+        self.answerFile = answerFile
+        self.remoteDirectory = remoteDirectory
+        self.platform = platform
+        self.steps = steps
+        self.masker = SecretMasker(secretValues)
+    }
+}
+
+/// Secret values to hide in output; its printed form shows none of them.
+public struct SecretMasker: Sendable, CustomStringConvertible {
+    private let values: [String]
+    public init(_ values: [String]) {
+        // Longest first, so that a secret containing another is masked whole; very short values would mask noise.
+        self.values = Array(Set(values.filter { $0.count >= 3 })).sorted { $0.count > $1.count }
+    }
+    public func mask(_ line: String) -> String {
+        var out = line
+        for value in values where out.contains(value) { out = out.replacingOccurrences(of: value, with: "********") }
+        return out
+    }
+    public var description: String { "SecretMasker(\(values.count) values)" }
+}
+
+public enum DeployTool: String, Sendable, Codable {
+    case engineSetup = "engine-setup"
+    case hostedEngine = "hosted-engine"
+
+    /// The package that brings the tool.
+    public var package: String {
+        switch self {
+        case .engineSetup: return "ovirt-engine"
+        case .hostedEngine: return "ovirt-hosted-engine-setup"
+        }
+    }
+}
+
+/// One step: what it runs, whether it changes the host, how to tell afterwards that it is done.
+public struct PlanStep: Sendable {
+    /// Stable identifier within the host's plan (`install-packages`), used by the journal.
+    public var id: String
+    /// What the operator reads (`Install ovirt-engine`).
+    public var title: String
+    public var action: StepAction
+    /// False for checks that only read.
+    public var changesHost: Bool
+    /// A cheap read-only command that exits 0 when the step's effect is in place (`rpm -q ovirt-engine`).
+    /// nil: the step is verified by running it again (read-only checks) or by the wizard's marker on the host.
+    public var probe: Probe
+    /// Whether the operator may skip the step after a failure (e.g. a repository added by hand).
+    public var skipIsSafe: Bool
+    /// Why skipping is or is not safe, shown with the failure choices.
+    public var skipNote: String
+    /// Steps on other hosts that must have finished first (`host`, `step id`).
+    public var waitsFor: [StepReference]
+    /// Seconds after which the command is stopped; nil for the tools, which may run for an hour.
+    public var timeout: Double?
+
+    /// What the step is, as one string: the journal keeps it so a resume only trusts a step that has not changed.
+    public var digest: String {
+        var text = "\(id)\n\(action.fingerprint)\n\(probe.fingerprint)"
+        text += "\n" + waitsFor.map(\.description).joined(separator: ",")
+        return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public struct StepReference: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    /// A step id, or nil for "every step of that host".
+    public var step: String?
+    public init(host: String, step: String?) {
+        self.host = host
+        self.step = step
+    }
+    public var description: String { step.map { "\(host)/\($0)" } ?? "\(host) (all steps)" }
+}
+
+public enum StepAction: Sendable {
+    /// A command. `otopi`: its output is otopi's console (Stage lines drive the progress bar); `interactive`:
+    /// stdin stays open so that prompts can be answered.
+    case run(RemoteCommand, otopi: Bool, interactive: Bool)
+    /// A file to put on the host.
+    case upload(Upload)
+    /// Files the tool reported (its generated answer file, its log) copied back beside the local answer file.
+    case fetchResults(fromStep: String)
+
+    public var fingerprint: String {
+        switch self {
+        case let .run(command, otopi, interactive): return "run \(command.commandLine) otopi=\(otopi) interactive=\(interactive)"
+        case .upload(let upload):
+            // The masked text, never a hash of the real one: a digest of content with a password in it could be
+            // used to test password guesses. A changed password is still caught on resume by the hash probe.
+            let content: String
+            switch upload.source {
+            case .generated(_, let shown): content = shown
+            case .localFile(let path): content = path
+            }
+            return "upload \(upload.remotePath) mode=\(String(upload.mode, radix: 8)) \(content)"
+        case .fetchResults(let step): return "fetch \(step)"
+        }
+    }
+}
+
+public struct Upload: Sendable {
+    public enum Source: Sendable, CustomStringConvertible {
+        /// Made by the wizard; `text` may hold secrets and goes only into the uploaded file. `shown` is masked.
+        case generated(text: String, shown: String)
+        /// A local file (an installation ISO).
+        case localFile(String)
+
+        public var description: String {
+            switch self {
+            case .generated: return "generated"
+            case .localFile(let path): return path
+            }
+        }
+    }
+
+    public var source: Source
+    public var remotePath: String
+    public var mode: Int32
+    /// SHA-256 of the content when known at plan time (generated files); a local file is hashed when it runs.
+    public var sha256: String?
+}
+
+/// How a step is verified when a run resumes.
+public enum Probe: Sendable {
+    /// Exit 0 means done.
+    case command(RemoteCommand)
+    /// The remote file's SHA-256 matches the upload's.
+    case remoteHashMatches
+    /// The marker the wizard leaves on the host after the step succeeded holds the step's digest.
+    case marker(path: String)
+    /// Files fetched to this machine exist.
+    case localFiles
+
+    var fingerprint: String {
+        switch self {
+        case .command(let c): return "probe \(c.commandLine)"
+        case .remoteHashMatches: return "probe sha256"
+        case .marker(let path): return "probe marker \(path)"
+        case .localFiles: return "probe local files"
+        }
+    }
+}
+
+extension PlanStep {
+    /// The command line shown to the operator (dry run, failures); secrets never appear in commands.
+    public var shownAction: String {
+        switch action {
+        case .run(let command, _, _): return command.commandLine
+        case .upload(let upload):
+            let what: String
+            switch upload.source {
+            case .generated: what = "(generated answer file)"
+            case .localFile(let path): what = path
+            }
+            return "upload \(what) -> \(upload.remotePath) (mode \(String(upload.mode, radix: 8)))"
+        case .fetchResults(let step): return "fetch the answer file and log that \(step) reported"
+        }
+    }
+
+    public var shownProbe: String {
+        switch probe {
+        case .command(let c): return c.commandLine
+        case .remoteHashMatches: return "sha256sum of the remote file matches"
+        case .marker(let path): return "the wizard's marker \(path) holds this step's digest"
+        case .localFiles: return "the fetched files exist locally"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import OtopiKit
+
+/// What the runner reports while it works; every text is already masked.
+public enum RunEvent: Sendable {
+    case hostStarted(host: String, tool: DeployTool, steps: Int)
+    case connected(host: String, detail: String)
+    case stepStarted(host: String, index: Int, total: Int, step: String, title: String, action: String)
+    /// Recorded done in the journal and its probe passed: not run again.
+    case stepVerified(host: String, index: Int, total: Int, step: String, title: String)
+    case waiting(host: String, index: Int, for: [StepReference])
+    case output(host: String, line: String)
+    case stage(host: String, ordinal: Int, name: String)
+    case otopiLog(host: String, level: OtopiLogLevel, message: String)
+    case transfer(host: String, done: Int64, total: Int64)
+    case heartbeat(host: String, elapsed: Double, quiet: Double)
+    case prompt(host: String, prompt: OtopiPrompt)
+    case promptAnswered(host: String, answer: String)
+    case stepFinished(host: String, index: Int, total: Int, step: String, status: StepStatus, seconds: Double, detail: String?)
+    case stepFailed(StepFailure)
+    case hostFinished(host: String, outcome: HostOutcome)
+    /// Something the operator should know (a step interrupted by a crash runs again, say).
+    case note(host: String, text: String)
+}
+
+/// A step that did not succeed, with what the operator needs to decide.
+public struct StepFailure: Sendable, Equatable {
+    public var host: String
+    public var index: Int
+    public var total: Int
+    public var step: String
+    public var title: String
+    /// The remote exit code, when the command ran to an end.
+    public var exitCode: Int32?
+    public var reason: String
+    public var lastLines: [String]
+    public var logPath: String
+    public var skipIsSafe: Bool
+    public var skipNote: String
+
+    public var summary: String {
+        "\(host): step \(index)/\(total) \(title) failed" + (exitCode.map { " (exit code \($0))" } ?? "") + ": \(reason)"
+    }
+}
+
+public enum FailureDecision: Sendable, Equatable {
+    case retry, skip, abort
+}
+
+public enum HostOutcome: Sendable, Equatable {
+    case succeeded
+    case failed(step: String, reason: String)
+    case cancelled
+    /// It could not start (no connection), or a step it waits for on another host failed.
+    case notRun(String)
+
+    public var succeeded: Bool { self == .succeeded }
+}
+
+/// Who decides what the runner cannot: failures (retry, skip, abort) and the tools' questions. Called on the
+/// hosts' threads; may block until the operator answers.
+public protocol RunOperator: Sendable {
+    func decide(_ failure: StepFailure) -> FailureDecision
+    /// The answer to send (without newline), or nil to stop the step.
+    func answer(_ prompt: OtopiPrompt, host: String, consolePassword: String?) -> String?
+}

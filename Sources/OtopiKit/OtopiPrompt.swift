@@ -1,0 +1,134 @@
+/// A question otopi is waiting on: its prompt is a trailing partial line (no newline), e.g.
+/// `          (1, 2, 3)[1]: ` after hosted-engine's "(1) Continue setup … (3) Abort setup" notes.
+public struct OtopiPrompt: Sendable, Equatable {
+    public struct Choice: Sendable, Equatable {
+        public var value: String
+        public var label: String
+        public init(value: String, label: String) {
+            self.value = value
+            self.label = label
+        }
+    }
+
+    /// The prompt text without its indentation.
+    public var text: String
+    /// Note lines printed since the last log line (what the question is about), secrets already masked.
+    public var context: [String]
+    /// Numbered options from lines like `(1) Continue setup - VM installation is complete`.
+    public var choices: [Choice]
+    /// The values otopi accepts, from `(1, 2, 3)` or `(Yes, No)` in the prompt; empty for free text.
+    public var validValues: [String]
+    /// The answer an empty line gives, from `[1]` in the prompt.
+    public var defaultAnswer: String?
+    /// Passwords are typed without echo.
+    public var isHidden: Bool
+
+    public init(text: String, context: [String] = [], choices: [Choice] = [], validValues: [String] = [],
+                defaultAnswer: String? = nil, isHidden: Bool = false) {
+        self.text = text
+        self.context = context
+        self.choices = choices
+        self.validValues = validValues
+        self.defaultAnswer = defaultAnswer
+        self.isHidden = isHidden
+    }
+
+    /// Whether `answer` is one otopi takes (case-insensitively for listed values; an empty line takes the default).
+    public func accepts(_ answer: String) -> Bool {
+        if answer.isEmpty { return defaultAnswer != nil || validValues.isEmpty }
+        guard !validValues.isEmpty else { return true }
+        return validValues.contains { $0.lowercased() == answer.lowercased() }
+    }
+}
+
+/// Follows console lines to recognise prompts and the hosted-engine console notes. Pure.
+public struct OtopiPromptTracker: Sendable {
+    /// Notes since the last log line, oldest first (bounded).
+    public private(set) var context: [String] = []
+    /// The temporary VNC/SPICE password from the last "Use temporary password" note, for the operator only.
+    public private(set) var consolePassword: String?
+    /// The remote-viewer command from the last connection note.
+    public private(set) var consoleCommand: String?
+    static let contextLimit = 40
+
+    public init() {}
+
+    /// Takes one complete line; returns it with a console password masked (for logs and panes).
+    public mutating func take(_ line: String) -> String {
+        let text = Substring(OtopiConsoleParser.stripColor(line))
+        if OtopiConsoleParser.logLine(text) != nil {
+            context.removeAll()
+            return Self.maskConsolePassword(line)
+        }
+        let note = text.trimmingLeadingSpaces()
+        if let password = Self.consolePassword(in: note) { consolePassword = password }
+        if note.hasPrefix("/usr/bin/remote-viewer ") { consoleCommand = note }
+        let masked = Self.maskConsolePassword(note)
+        if !masked.isEmpty {
+            context.append(masked)
+            if context.count > Self.contextLimit { context.removeFirst(context.count - Self.contextLimit) }
+        }
+        return Self.maskConsolePassword(line)
+    }
+
+    /// The prompt a trailing partial line shows, or nil when it does not look like one. otopi prompts are notes
+    /// (indented) ending in `: ` or `? `, or hosted-engine's `(1, 2, 3)[1]: `.
+    public func prompt(partial rawPartial: String) -> OtopiPrompt? {
+        let partial = String(OtopiConsoleParser.stripColor(rawPartial))
+        guard partial.hasSuffix(": ") || partial.hasSuffix("? ") || partial.hasSuffix("?") || partial.hasSuffix(":") else { return nil }
+        let text = Substring(partial).trimmingLeadingSpaces()
+        guard !text.isEmpty, partial.hasPrefix("  ") || text.hasPrefix("(") else { return nil }
+        var prompt = OtopiPrompt(text: Substring(text).trimmingTrailingSpaces(), context: context)
+        prompt.choices = context.compactMap(Self.choice)
+        // `(…)[default]:` or `(…) [default]:` at the end of the prompt.
+        if let open = text.lastIndex(of: "["), let close = text.lastIndex(of: "]"), open < close {
+            let inside = String(text[text.index(after: open)..<close])
+            if !inside.hasPrefix("Defaults to") && !inside.hasPrefix("Must be") { prompt.defaultAnswer = inside }
+            let head = text[..<open]
+            if let pOpen = head.lastIndex(of: "("), let pClose = head.lastIndex(of: ")"), pOpen < pClose,
+               head[head.index(after: pClose)...].allSatisfy({ $0 == " " }) {
+                prompt.validValues = head[head.index(after: pOpen)..<pClose].split(separator: ",")
+                    .map { $0.trimmingCharacters(in: " ") }
+            }
+        } else if let pOpen = text.lastIndex(of: "("), let pClose = text.lastIndex(of: ")"), pOpen < pClose {
+            let tail = text[text.index(after: pClose)...].trimmingCharacters(in: " ")
+            if tail == ":" || tail == "?" {
+                prompt.validValues = text[text.index(after: pOpen)..<pClose].split(separator: ",")
+                    .map { $0.trimmingCharacters(in: " ") }
+            }
+        }
+        prompt.isHidden = text.lowercased().contains("password")
+        return prompt
+    }
+
+    static func choice(_ line: String) -> OtopiPrompt.Choice? {
+        guard line.first == "(", let close = line.firstIndex(of: ")") else { return nil }
+        let value = line[line.index(after: line.startIndex)..<close]
+        guard !value.isEmpty, value.allSatisfy(\.isNumber) else { return nil }
+        return OtopiPrompt.Choice(value: String(value), label: line[line.index(after: close)...].trimmingCharacters(in: " "))
+    }
+
+    /// The password in `Use temporary password "2067OGHU" to connect to vnc console.`
+    public static func consolePassword(in note: String) -> String? {
+        guard let range = note.range(of: "Use temporary password \"") else { return nil }
+        let rest = note[range.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
+    }
+
+    /// The line with a temporary console password replaced by the mask.
+    public static func maskConsolePassword(_ line: String) -> String {
+        guard let range = line.range(of: "Use temporary password \"") else { return line }
+        let rest = line[range.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return line }
+        return String(line[..<range.upperBound]) + "********" + String(line[end...])
+    }
+}
+
+extension Substring {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,287 @@
+import Deploy
+import Foundation
+import OtopiKit
+
+/// The screen of `apply` on a terminal: one pane per host; a pane opens full-screen as the host's log;
+/// failures and the tools' questions come up as dialogs. The runner works on other threads and reaches the
+/// app through messages.
+public struct DeployPanesApp: TUIApp {
+    public struct State: Sendable {
+        public var progress: DeploymentProgress
+        public var now: Date
+        public var started: Date
+        public var focus = 0
+        /// The host whose whole log is open full-screen.
+        public var logHost: String?
+        public var logLines: [String] = []
+        /// First shown line of the log; nil follows the end.
+        public var logTop: Int?
+        public var dialogs: [PendingDialog] = []
+        public var answer = ""
+        public var finished = false
+        public var stopping = false
+        public var size = Size.minimum
+
+        public init(hosts: [String], now: Date) {
+            progress = DeploymentProgress(hostNames: hosts)
+            self.now = now
+            started = now
+        }
+
+        var dialog: PendingDialog? { dialogs.first }
+    }
+
+    /// A question for the operator; the reply goes back to the waiting runner thread.
+    public enum PendingDialog: Sendable {
+        case failure(StepFailure, reply: @Sendable (FailureDecision) -> Void)
+        case prompt(host: String, prompt: OtopiPrompt, consolePassword: String?, reply: @Sendable (String?) -> Void)
+    }
+
+    public enum Message: Sendable {
+        case events([RunEvent], now: Date)
+        case dialog(PendingDialog)
+        case finished
+        case logLoaded(host: String, lines: [String])
+    }
+
+    public enum Effect {
+        case cancelRun
+        case loadLog(host: String)
+    }
+
+    let logPath: @Sendable (String) -> String
+    let cancel: @Sendable () -> Void
+
+    public init(logPath: @escaping @Sendable (String) -> String, cancel: @escaping @Sendable () -> Void) {
+        self.logPath = logPath
+        self.cancel = cancel
+    }
+
+    public func update(_ state: State, _ event: AppEvent<Message>) -> (State, [AppEffect<Effect>]) {
+        var s = state
+        switch event {
+        case .resize(let size):
+            s.size = size
+            return (s, [])
+        case .signal:
+            s.stopping = true
+            return (s, [.custom(.cancelRun)])
+        case .message(let message):
+            switch message {
+            case let .events(events, now):
+                s.now = now
+                for e in events {
+                    s.progress.apply(e, at: now)
+                    if case let .output(host, line) = e, host == s.logHost { s.logLines.append(line) }
+                }
+            case .dialog(let dialog):
+                s.dialogs.append(dialog)
+            case .finished:
+                s.finished = true
+                s.dialogs.removeAll()
+                // Stopped with Ctrl-C: leave once every host has ended its commands.
+                if s.stopping { return (s, [.quit(exitCode: 130)]) }
+            case let .logLoaded(host, lines) where host == s.logHost:
+                s.logLines = lines
+            case .logLoaded:
+                break
+            }
+            return (s, [])
+        case .key(let key):
+            return handle(key, s)
+        }
+    }
+
+    func handle(_ key: Key, _ state: State) -> (State, [AppEffect<Effect>]) {
+        var s = state
+        if key == .ctrlC {
+            if s.finished { return (s, [.quit(exitCode: 0)]) }
+            // Stop: the runner cancels the remote commands; open questions are answered "stop".
+            for dialog in s.dialogs { Self.dismiss(dialog) }
+            s.dialogs.removeAll()
+            s.stopping = true
+            return (s, [.custom(.cancelRun)])
+        }
+        if key == .ctrlL { return (s, [.redrawAll]) }
+        if let dialog = s.dialog { return handleDialog(key, dialog, s) }
+        if let host = s.logHost {
+            let page = max(1, s.size.rows - 3)
+            let maxTop = max(0, s.logLines.count - page)
+            let top = s.logTop ?? maxTop
+            switch key {
+            case .escape, .character("q"), .enter: s.logHost = nil; s.logLines = []; s.logTop = nil
+            case .up: s.logTop = max(0, top - 1)
+            case .down: s.logTop = top + 1 >= maxTop ? nil : top + 1
+            case .pageUp: s.logTop = max(0, top - page)
+            case .pageDown: s.logTop = top + page >= maxTop ? nil : top + page
+            case .home: s.logTop = 0
+            case .end: s.logTop = nil
+            case .character("r"): return (s, [.custom(.loadLog(host: host))])
+            default: break
+            }
+            return (s, [])
+        }
+        let count = s.progress.hosts.count
+        switch key {
+        case .tab, .right, .down: s.focus = (s.focus + 1) % max(1, count)
+        case .backTab, .left, .up: s.focus = (s.focus + count - 1) % max(1, count)
+        case .enter, .character("l"):
+            guard s.focus < count else { break }
+            let host = s.progress.hosts[s.focus].name
+            s.logHost = host
+            s.logTop = nil
+            s.logLines = []
+            return (s, [.custom(.loadLog(host: host))])
+        case .character("q") where s.finished: return (s, [.quit(exitCode: 0)])
+        default:
+            if case .character(let c) = key, let digit = c.wholeNumberValue, digit >= 1, digit <= count { s.focus = digit - 1 }
+        }
+        return (s, [])
+    }
+
+    func handleDialog(_ key: Key, _ dialog: PendingDialog, _ state: State) -> (State, [AppEffect<Effect>]) {
+        var s = state
+        switch dialog {
+        case let .failure(failure, reply):
+            let decision: FailureDecision?
+            switch key {
+            case .character("r"), .character("R"): decision = .retry
+            case .character("s"), .character("S"): decision = failure.skipIsSafe ? .skip : nil
+            case .character("a"), .character("A"), .escape: decision = .abort
+            case .character("l"):
+                s.logHost = failure.host
+                s.logTop = nil
+                return (s, [.custom(.loadLog(host: failure.host))])
+            default: decision = nil
+            }
+            if let decision {
+                reply(decision)
+                s.dialogs.removeFirst()
+            }
+        case let .prompt(_, prompt, _, reply):
+            switch key {
+            case .enter:
+                guard prompt.accepts(s.answer) else { break }
+                reply(s.answer)
+                s.answer = ""
+                s.dialogs.removeFirst()
+            case .escape:
+                reply(nil)
+                s.answer = ""
+                s.dialogs.removeFirst()
+            case .backspace:
+                if !s.answer.isEmpty { s.answer.removeLast() }
+            case .character(let c):
+                s.answer.append(c)
+            default: break
+            }
+        }
+        return (s, [])
+    }
+
+    static func dismiss(_ dialog: PendingDialog) {
+        switch dialog {
+        case .failure(_, let reply): reply(.abort)
+        case .prompt(_, _, _, let reply): reply(nil)
+        }
+    }
+
+    public func view(_ state: State, _ size: Size) -> Frame {
+        DeployPanesView.render(state, size: size, logPath: logPath)
+    }
+
+    public func perform(_ effect: Effect, post: @escaping @Sendable (Message) -> Void) {
+        switch effect {
+        case .cancelRun:
+            cancel()
+        case .loadLog(let host):
+            let path = logPath(host)
+            DispatchQueue.global().async {
+                let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                if lines.last == "" { lines.removeLast() }
+                post(.logLoaded(host: host, lines: lines))
+            }
+        }
+    }
+}
+
+/// The operator behind the panes: each question becomes a dialog; the host's thread waits for the reply.
+public final class PanesOperator: RunOperator, @unchecked Sendable {
+    let post: @Sendable (DeployPanesApp.Message) -> Void
+
+    public init(post: @escaping @Sendable (DeployPanesApp.Message) -> Void) { self.post = post }
+
+    public func decide(_ failure: StepFailure) -> FailureDecision {
+        let box = ReplyBox<FailureDecision>()
+        post(.dialog(.failure(failure, reply: { box.put($0) })))
+        return box.take() ?? .abort
+    }
+
+    public func answer(_ prompt: OtopiPrompt, host: String, consolePassword: String?) -> String? {
+        let box = ReplyBox<String?>()
+        post(.dialog(.prompt(host: host, prompt: prompt, consolePassword: consolePassword, reply: { box.put($0) })))
+        return box.take() ?? nil
+    }
+}
+
+/// One reply handed from the UI thread to a waiting runner thread.
+final class ReplyBox<T: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: T?
+    private var filled = false
+
+    func put(_ v: T) {
+        condition.lock()
+        if !filled {
+            value = v
+            filled = true
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take() -> T? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !filled { condition.wait() }
+        return value
+    }
+}
+
+/// Gathers the runner's events from its threads and hands them to the UI in batches (a step can print
+/// 100,000 lines; the screen is drawn once per batch, not once per line).
+public final class EventBatcher: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [RunEvent] = []
+    private var timer: DispatchSourceTimer?
+
+    public init() {}
+
+    public func add(_ event: RunEvent) { lock.withLock { pending.append(event) } }
+
+    /// Posts the gathered events every `interval` seconds (and a tick, so elapsed times move).
+    public func start(interval: Double = 0.1, post: @escaping @Sendable (DeployPanesApp.Message) -> Void) {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [self] in
+            let batch = lock.withLock { () -> [RunEvent] in
+                defer { pending.removeAll(keepingCapacity: true) }
+                return pending
+            }
+            post(.events(batch, now: Date()))
+        }
+        timer.resume()
+        lock.withLock { self.timer = timer }
+    }
+
+    /// Posts what is left and stops.
+    public func stop(post: @Sendable (DeployPanesApp.Message) -> Void) {
+        lock.withLock { timer?.cancel() }
+        let batch = lock.withLock { () -> [RunEvent] in
+            defer { pending.removeAll() }
+            return pending
+        }
+        post(.events(batch, now: Date()))
+    }
+}

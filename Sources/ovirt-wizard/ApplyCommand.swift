@@ -1,0 +1,188 @@
+import ArgumentParser
+import Deploy
+import Foundation
+import OtopiKit
+import SSHKit
+import Synchronization
+import TUI
+
+/// `ovirt-wizard apply`: runs the plan on the hosts, with a journal that `--resume` continues.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Run the plan on the hosts: progress panes (or --plain lines), journal, logs, resume.",
+        discussion: """
+            Hosts run in parallel. Next to the first answer file, FILE.deploy/ holds journal.jsonl (every step's \
+            start and end, fsync'd), logs/HOST.log (each host's output, passwords masked), results/ (the answer \
+            files the tools generated) and a lock that stops a second wizard. --resume re-checks every step the \
+            journal records as done (its probe) and continues at the first that is not. With --plain a failed \
+            step stops its host; the tools' questions are read from standard input. Exit 0 when every host \
+            finished, 1 when one did not, 2 for unusable input, 3 when another wizard holds the lock, 255 when a \
+            host cannot be reached, 128+N after signal N (the journal stays usable).
+            """)
+
+    @OptionGroup var deployment: DeploymentArguments
+    @Flag(help: "Continue the deployment recorded in the journal.") var resume = false
+    @Flag(help: "Host-prefixed progress lines instead of the full-screen panes.") var plain = false
+    @Flag(help: "With --plain, also print every output line of the hosts.") var verbose = false
+    @Option(help: "Hosts worked on at the same time.") var jobs = 4
+    @Option(help: ArgumentHelp("Seconds of silence before a running step reports that it is still running.", valueName: "S"))
+    var heartbeat: Double = 15
+
+    func run() throws {
+        try runReportingErrors {
+            let inputs = try deployment.inputs()
+            let files = deployment.files
+            do {
+                try files.create()
+            } catch {
+                throw CLIError(message: "cannot create \(files.directory): \(error)", code: 2)
+            }
+            let lock: DeploymentLock
+            do {
+                lock = try DeploymentLock(path: files.lock)
+            } catch let busy as DeploymentLock.Busy {
+                throw CLIError(message: busy.description, code: 3)
+            } catch {
+                throw CLIError(message: "\(error)", code: 2)
+            }
+            defer { lock.release() }
+            let (records, warnings) = Journal.read(path: files.journal)
+            for warning in warnings { printError("ovirt-wizard: warning: \(warning)") }
+            if !resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
+                throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
+            }
+            let probed = DeploymentArguments.probePlatforms(inputs)
+            if !probed.failures.isEmpty {
+                for f in probed.failures { printError("ovirt-wizard: \(f)") }
+                throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
+            }
+            let plan: DeploymentPlan
+            do {
+                plan = try DeploymentPlanner(remoteBase: deployment.remoteDir).plan(inputs, platforms: probed.platforms)
+            } catch {
+                throw CLIError(message: "\(error)", code: 2)
+            }
+            var options = DeploymentRunner.Options()
+            options.resume = resume
+            options.maxConcurrentHosts = max(1, jobs)
+            options.heartbeatInterval = max(1, heartbeat)
+            var usePanes = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+            if usePanes, let problem = TerminalCheck.currentProblem(environment: ProcessInfo.processInfo.environment) {
+                printError("ovirt-wizard: \(problem); using plain progress lines")
+                usePanes = false
+            }
+            if usePanes {
+                // Host keys were accepted while probing, before the screen started; during the run nothing may
+                // write to the terminal behind curses' back: a changed key is refused, no password is asked.
+                var quiet = plan
+                for i in quiet.hosts.indices {
+                    quiet.hosts[i].access.options.hostKeyPolicy = .strict
+                    quiet.hosts[i].access.options.credentials = nil
+                }
+                return try DeployPanesRunner.run(plan: quiet, files: files, options: options)
+            }
+            return try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose)
+        }
+    }
+}
+
+/// `apply --plain`: progress lines on stdout; failures stop their host; questions answered from stdin.
+enum PlainApply {
+    static func run(plan: DeploymentPlan, files: DeploymentFiles, options: DeploymentRunner.Options, verbose: Bool) throws -> Int32 {
+        let output = PlainOutput(verbose: verbose, hosts: plan.hosts.map(\.name))
+        let plainOperator = PlainOperator(output: output)
+        let runner: DeploymentRunner
+        do {
+            runner = try DeploymentRunner(plan: plan, files: files, options: options, runOperator: plainOperator) { event in
+                output.handle(event)
+            }
+        } catch {
+            throw CLIError(message: "\(error)", code: 2)
+        }
+        let received = Atomic<Int32>(0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                if received.exchange(sig, ordering: .sequentiallyConsistent) == 0 {
+                    output.print(["ovirt-wizard: \(sig == SIGINT ? "Ctrl-C" : "signal \(sig)"): stopping the remote commands; the journal keeps what was done (continue with --resume)"])
+                }
+                runner.cancel()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        output.print(["Deploying to \(plan.hosts.count) host(s); journal \(files.journal)" + (options.resume ? " (resuming)" : "")])
+        let outcomes = runner.run()
+        output.print(PlainProgressFormatter.recap(output.progress, logPath: files.log(host:)))
+        for source in sources { source.cancel() }
+        let sig = received.load(ordering: .sequentiallyConsistent)
+        if sig != 0 { return 128 + sig }
+        return outcomes.values.allSatisfy(\.succeeded) ? 0 : 1
+    }
+}
+
+/// Serialises printing from the hosts' threads, and keeps the progress model for the recap.
+final class PlainOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var formatter: PlainProgressFormatter
+    private(set) var progressValue: DeploymentProgress
+
+    init(verbose: Bool, hosts: [String]) {
+        formatter = PlainProgressFormatter(verbose: verbose)
+        progressValue = DeploymentProgress(hostNames: hosts)
+    }
+
+    var progress: DeploymentProgress { lock.withLock { progressValue } }
+
+    func handle(_ event: RunEvent) {
+        lock.withLock {
+            progressValue.apply(event)
+            write(formatter.lines(for: event))
+        }
+    }
+
+    func print(_ lines: [String]) {
+        lock.withLock { write(lines) }
+    }
+
+    /// Caller holds the lock.
+    private func write(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
+
+/// In --plain mode nobody is asked about failures (the host stops); the tools' questions are answered with
+/// lines from standard input, one host at a time.
+final class PlainOperator: RunOperator, @unchecked Sendable {
+    let output: PlainOutput
+    private let inputLock = NSLock()
+
+    init(output: PlainOutput) { self.output = output }
+
+    func decide(_ failure: StepFailure) -> FailureDecision { .abort }
+
+    func answer(_ prompt: OtopiPrompt, host: String, consolePassword: String?) -> String? {
+        inputLock.lock()
+        defer { inputLock.unlock() }
+        if consolePassword != nil {
+            if isatty(STDOUT_FILENO) == 1, let consolePassword {
+                output.print(["[\(host)] temporary console password: \(consolePassword)"])
+            } else {
+                output.print(["[\(host)] the temporary console password is not written to a pipe; set one with: hosted-engine --add-console-password"])
+            }
+        }
+        output.print(["[\(host)] answer for \(host)" + (prompt.defaultAnswer.map { " (empty line: \($0))" } ?? "") + ":"])
+        while true {
+            guard let line = readLine(strippingNewline: true) else {
+                output.print(["[\(host)] no answer (end of input): stopping the step"])
+                return nil
+            }
+            if prompt.accepts(line) { return line }
+            output.print(["[\(host)] '\(line)' is not one of \(prompt.validValues.joined(separator: ", ")); answer again:"])
+        }
+    }
+}

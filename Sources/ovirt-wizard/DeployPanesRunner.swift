@@ -1,0 +1,62 @@
+import Deploy
+import Foundation
+import TUI
+
+/// `apply` on a terminal: the runner on its own threads, the panes on this one; the recap is printed after the
+/// terminal is restored.
+enum DeployPanesRunner {
+    static func run(plan: DeploymentPlan, files: DeploymentFiles, options: DeploymentRunner.Options) throws -> Int32 {
+        let inbox = Inbox<DeployPanesApp.Message>()
+        let post: @Sendable (DeployPanesApp.Message) -> Void = { inbox.post($0) }
+        let batcher = EventBatcher()
+        let recap = PlainOutputRecap(hosts: plan.hosts.map(\.name))
+        let runner: DeploymentRunner
+        do {
+            runner = try DeploymentRunner(plan: plan, files: files, options: options, runOperator: PanesOperator(post: post)) { event in
+                batcher.add(event)
+                recap.apply(event)
+            }
+        } catch {
+            throw CLIError(message: "\(error)", code: 2)
+        }
+        let done = DispatchSemaphore(value: 0)
+        let outcomes = OutcomeBox()
+        batcher.start(post: post)
+        let thread = Thread {
+            outcomes.set(runner.run())
+            batcher.stop(post: post)
+            post(.finished)
+            done.signal()
+        }
+        thread.start()
+        let app = DeployPanesApp(logPath: files.log(host:), cancel: { runner.cancel() })
+        let code = TerminalSession.run(app, state: DeployPanesApp.State(hosts: plan.hosts.map(\.name), now: Date()),
+                                       environment: ProcessInfo.processInfo.environment, inbox: inbox)
+        if code != 0 && code != TerminalSession.unusableTerminalExitCode {
+            runner.cancel()   // a signal ended the screen: stop the hosts, keep the journal
+        } else if code == TerminalSession.unusableTerminalExitCode {
+            printError("ovirt-wizard: the panes could not start on this terminal; the run was stopped (continue with apply --resume --plain)")
+            runner.cancel()
+        }
+        done.wait()
+        for line in PlainProgressFormatter.recap(recap.progress, logPath: files.log(host:)) { print(line) }
+        print("Journal: \(files.journal)")
+        if code != 0 { return code }
+        return outcomes.get().values.allSatisfy(\.succeeded) ? 0 : 1
+    }
+}
+
+final class PlainOutputRecap: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: DeploymentProgress
+    init(hosts: [String]) { value = DeploymentProgress(hostNames: hosts) }
+    func apply(_ event: RunEvent) { lock.withLock { value.apply(event) } }
+    var progress: DeploymentProgress { lock.withLock { value } }
+}
+
+final class OutcomeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [String: HostOutcome] = [:]
+    func set(_ v: [String: HostOutcome]) { lock.withLock { value = v } }
+    func get() -> [String: HostOutcome] { lock.withLock { value } }
+}

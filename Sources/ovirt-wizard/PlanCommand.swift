@@ -1,0 +1,109 @@
+import ArgumentParser
+import Deploy
+import Foundation
+import SSHKit
+
+/// `ovirt-wizard plan`: the dry run. Prints every step `apply` will run, per host, in order.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the steps apply would run on each host (dry run: nothing is changed).",
+        discussion: """
+            Each host is contacted read-only to learn its operating system (which decides yum or dnf); with \
+            --no-probe the seed's CentOS 6 is assumed. Commands are shown exactly as they are sent; the uploaded \
+            answer file is shown with its passwords masked. Exit 0; 2 when an answer file cannot be used; 255 \
+            when a host cannot be reached.
+            """)
+
+    @OptionGroup var deployment: DeploymentArguments
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(name: .customLong("no-probe"), help: "Do not contact the hosts; assume the seed's CentOS 6 (yum).") var noProbe = false
+
+    func run() throws {
+        try runReportingErrors {
+            let inputs = try deployment.inputs()
+            var platforms: [String: HostPlatform] = [:]
+            if noProbe {
+                for input in inputs { platforms[input.hostName] = .assumed("--no-probe") }
+            } else {
+                let probed = DeploymentArguments.probePlatforms(inputs)
+                if !probed.failures.isEmpty {
+                    for f in probed.failures { printError("ovirt-wizard: \(f)") }
+                    throw CLIError(message: "cannot plan without reaching every host (use --no-probe to assume CentOS 6)", code: 255)
+                }
+                platforms = probed.platforms
+            }
+            let plan: DeploymentPlan
+            do {
+                plan = try DeploymentPlanner(remoteBase: deployment.remoteDir).plan(inputs, platforms: platforms)
+            } catch {
+                throw CLIError(message: "\(error)", code: 2)
+            }
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: PlanPrinter.json(plan, files: deployment.files),
+                                                      options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                for line in PlanPrinter.text(plan, files: deployment.files) { print(line) }
+            }
+            return 0
+        }
+    }
+}
+
+/// The plan as text and as JSON, both with secrets masked.
+enum PlanPrinter {
+    static func text(_ plan: DeploymentPlan, files: DeploymentFiles) -> [String] {
+        var out = ["Plan for \(plan.hosts.count) host\(plan.hosts.count == 1 ? "" : "s"); journal and logs in \(files.directory)"]
+        for host in plan.hosts {
+            out.append("")
+            out.append("\(host.name): \(host.tool.rawValue) from \(host.answerFile)")
+            out.append("  connect: \(host.access.target) ; platform: \(host.platform)")
+            for (i, step) in host.steps.enumerated() {
+                let marks = [step.changesHost ? "changes the host" : "read-only",
+                             step.skipIsSafe ? "may be skipped" : nil,
+                             step.timeout.map { "timeout \(formatDuration($0))" }].compactMap { $0 }
+                out.append("  \(i + 1). \(step.title) [\(step.id); \(marks.joined(separator: "; "))]")
+                out.append("     run:    \(step.shownAction)")
+                out.append("     verify: \(step.shownProbe)")
+                if !step.waitsFor.isEmpty { out.append("     after:  \(step.waitsFor.map(\.description).joined(separator: ", "))") }
+                if case .upload(let upload) = step.action, case .generated(_, let shown) = upload.source {
+                    out.append("     content (passwords masked):")
+                    out += shown.split(separator: "\n").map { "       \($0)" }
+                }
+            }
+        }
+        return out
+    }
+
+    static func json(_ plan: DeploymentPlan, files: DeploymentFiles) -> [String: Any] {
+        ["deploymentDirectory": files.directory, "journal": files.journal,
+         "hosts": plan.hosts.map { host -> [String: Any] in
+            ["name": host.name, "tool": host.tool.rawValue, "answerFile": host.answerFile, "target": host.access.target.description,
+             "remoteDirectory": host.remoteDirectory, "platform": host.platform.description, "log": files.log(host: host.name),
+             "steps": host.steps.enumerated().map { i, step -> [String: Any] in
+                var item: [String: Any] = ["index": i + 1, "id": step.id, "title": step.title, "changesHost": step.changesHost,
+                                           "skipIsSafe": step.skipIsSafe, "probe": step.shownProbe, "digest": step.digest,
+                                           "waitsFor": step.waitsFor.map(\.description)]
+                if let timeout = step.timeout { item["timeout"] = timeout }
+                switch step.action {
+                case .run(let command, let otopi, let interactive):
+                    item["argv"] = command.argv
+                    item["command"] = command.commandLine
+                    item["otopi"] = otopi
+                    item["interactive"] = interactive
+                case .upload(let upload):
+                    var u: [String: Any] = ["remotePath": upload.remotePath, "mode": String(upload.mode, radix: 8)]
+                    switch upload.source {
+                    case .generated(_, let shown): u["content"] = shown
+                    case .localFile(let path): u["localPath"] = path
+                    }
+                    item["upload"] = u
+                case .fetchResults(let from):
+                    item["fetchResultsOf"] = from
+                }
+                return item
+             }]
+         }]
+    }
+}
