@@ -9,7 +9,7 @@ struct GlusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gluster",
         abstract: "Plan GlusterFS volumes for oVirt.",
-        subcommands: [GlusterPlanCommand.self]
+        subcommands: [GlusterPlanCommand.self, GlusterStatusCommand.self]
     )
 }
 
