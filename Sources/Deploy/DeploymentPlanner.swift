@@ -162,12 +162,16 @@ public struct DeploymentPlanner: Sendable {
                         remoteDirectory: dir, platform: platform, steps: steps, secretValues: input.secretValues)
     }
 
-    /// `OVIRT_WIZARD/etcHosts`: lines the operator wants in /etc/hosts (multi-str, or one str line).
+    /// `OVIRT_WIZARD/etcHosts`: lines the operator wants in /etc/hosts (multi-str, or a str of comma-separated
+    /// lines as the flows ask for them).
     func hostsLines(_ input: DeploymentInput) -> [String]? {
+        let lines: [String]
         switch input.environment["OVIRT_WIZARD/etcHosts"]?.value {
-        case .multiString(let lines)?: return lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        case .string(let line)? where !line.isEmpty: return [line]
+        case .multiString(let l)?: lines = l
+        case .string(let line)?: lines = line.split(separator: ",").map(String.init)
         default: return nil
         }
+        let cleaned = lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return cleaned.isEmpty ? nil : cleaned
     }
 }

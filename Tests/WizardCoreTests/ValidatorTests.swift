@@ -73,6 +73,8 @@ import Testing
         check("absolute_path", ok: ["/tmp/centos.iso"], bad: ["tmp/centos.iso", "", "/a\u{7}b"])
         check("local_file", ok: ["/exists", ""], bad: ["/missing"])
         check("nonempty", ok: ["x"], bad: [""])
+        check("hosts_lines", ok: ["", "192.168.10.100 ha.lofyer.org", "192.168.10.101 gs1.lofyer.org gs1,::1 v6.example.com"],
+              bad: ["ha.lofyer.org", "192.168.10.100", "300.1.1.1 a.b", "192.168.10.100 bad_name", "1.2.3.4 a,"])
     }
 
     @Test func localFileCheckUsesTheRealFileSystem() {

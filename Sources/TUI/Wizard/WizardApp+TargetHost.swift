@@ -27,7 +27,9 @@ extension WizardApp {
             return
         }
         guard prober != nil, !s.probe.running else { return }
-        let own = session.flow.sections.filter(\.isWizard).flatMap(\.questions).filter(session.isActive)
+        // Probe as soon as the login is known (the first wizard section); later wizard questions
+        // (host preparation) may depend on the tool's answers and must not hold the probe back.
+        let own = session.flow.sections.first(where: \.isWizard)?.questions.filter(session.isActive) ?? []
         guard !own.isEmpty, !own.contains(where: session.needsAnswer),
               let target = TargetHostProber.target(of: session.answers), target != s.probe.target else { return }
         s.probe.target = target

@@ -41,7 +41,7 @@ public enum Validators {
     public static let names: Set<String> = [
         "fqdn", "host_address", "ipv4", "ipv6", "ip", "unicast_mac", "mac", "host_path", "storage_domain_name",
         "datacenter_name", "email", "email_list", "smtp_server", "tcp_port", "integer", "nonempty", "ssh_user",
-        "absolute_path", "local_file",
+        "absolute_path", "local_file", "hosts_lines",
         // storage (StorageValidators)
         "gluster_volume_name", "gluster_hosts", "gluster_brick_sources", "gluster_device_confirmations", "gluster_addresses", "byte_size",
         "export_domain_uuid", "export_path", "export_domain_description",
@@ -67,6 +67,7 @@ public enum Validators {
         case "nonempty": return value.isEmpty ? .error("Please specify a value") : .ok
         case "ssh_user": return sshUser(value)
         case "absolute_path": return absolutePath(value)
+        case "hosts_lines": return hostsLines(value)
         case "local_file":
             if value.isEmpty { return .ok }
             return context.checkLocalFile(value).map { .error($0) } ?? .ok
@@ -226,6 +227,22 @@ public enum Validators {
         guard let first = value.first, first.isASCII, first.isLetter || first == "_", value.count <= 32,
               value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
             return .error("\(value) is not a user name")
+        }
+        return .ok
+    }
+
+    /// `/etc/hosts` lines, comma-separated: an address, then one or more names (`192.168.10.100 ha.lofyer.org`).
+    static func hostsLines(_ value: String) -> ValidationResult {
+        if value.isEmpty { return .ok }
+        for entry in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let words = entry.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard words.count >= 2 else {
+                return .error("'\(entry.trimmingCharacters(in: .whitespaces))' is not an /etc/hosts line: write the address, then the names")
+            }
+            guard isIPv4(words[0]) || isIPv6(words[0]) else { return .error("\(words[0]) is not an IP address") }
+            for name in words.dropFirst() where !isHostName(name) {
+                return .error("\(name) is not a host name")
+            }
         }
         return .ok
     }
