@@ -38,42 +38,24 @@ public struct CPUCheckScreen: Sendable {
     /// Scrolling and level keys; false when the key is not the screen's.
     public mutating func handle(_ key: Key, size: Size) -> Bool {
         let levels = ClusterCPULevels.levels
-        let page = max(1, Self.bodyHeight(size))
-        let last = max(0, lines(width: Self.bodyWidth(size)).count - page)
         switch key {
         case .left, .right:
             guard let i = levels.firstIndex(of: level) else { return false }
             let j = key == .left ? i - 1 : i + 1
             guard levels.indices.contains(j) else { return true }
             level = levels[j]
-        case .up: top = max(0, top - 1)
-        case .down: top = min(last, top + 1)
-        case .pageUp: top = max(0, top - max(1, page - 1))
-        case .pageDown: top = min(last, top + max(1, page - 1))
-        case .home: top = 0
-        case .end: top = last
-        default: return false
+            let last = max(0, lines(width: ReportScroll.bodyWidth(size)).count - ReportScroll.bodyHeight(size))
+            top = min(top, last)
+            return true
+        default:
+            return ReportScroll.move(&top, key: key, lineCount: lines(width: ReportScroll.bodyWidth(size)).count, size: size)
         }
-        top = min(top, last)
-        return true
     }
-
-    // The chrome takes a title row, a notice row and a status row; see `render`.
-    static func bodyWidth(_ size: Size) -> Int { max(1, size.columns - 2) }
-    static func bodyHeight(_ size: Size) -> Int { max(1, size.rows - 4) }
 
     public func render(into frame: inout Frame, rect: Rect) {
         let all = lines(width: rect.width)
-        let start = min(top, max(0, all.count - rect.height))
-        let scrolls = all.count > rect.height && rect.width > 12
-        let more = start + rect.height < all.count ? "↓ more" : "end"
-        for (i, line) in all.dropFirst(start).prefix(rect.height).enumerated() {
-            // The last row leaves room for the scroll mark.
-            let room = scrolls && i == rect.height - 1 ? rect.width - CellWidth.of(more) - 1 : rect.width
-            frame.put(line.text, row: rect.row + i, column: rect.column, style: line.style, maxWidth: room)
-        }
-        if scrolls {
-            frame.put(more, row: rect.bottom - 1, column: rect.column + rect.width - CellWidth.of(more), style: .muted)
+        ReportScroll.render(into: &frame, rect: rect, lineCount: all.count, top: top) { frame, index, row, room in
+            frame.put(all[index].text, row: row, column: rect.column, style: all[index].style, maxWidth: room)
         }
     }
 

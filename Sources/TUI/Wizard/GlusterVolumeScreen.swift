@@ -24,42 +24,19 @@ public struct GlusterVolumeScreen: Sendable {
 
     /// Scrolling keys; false when the key is not the screen's.
     public mutating func handle(_ key: Key, size: Size) -> Bool {
-        let page = max(1, Self.bodyHeight(size))
-        let last = max(0, lines(width: Self.bodyWidth(size)).count - page)
-        switch key {
-        case .up: top = max(0, top - 1)
-        case .down: top = min(last, top + 1)
-        case .pageUp: top = max(0, top - max(1, page - 1))
-        case .pageDown: top = min(last, top + max(1, page - 1))
-        case .home: top = 0
-        case .end: top = last
-        default: return false
-        }
-        top = min(top, last)
-        return true
+        ReportScroll.move(&top, key: key, lineCount: lines(width: ReportScroll.bodyWidth(size)).count, size: size)
     }
-
-    // The chrome takes a title row, a notice row and a status row (see Chrome.render).
-    static func bodyWidth(_ size: Size) -> Int { max(1, size.columns - 2) }
-    static func bodyHeight(_ size: Size) -> Int { max(1, size.rows - 4) }
 
     public func render(into frame: inout Frame, rect: Rect) {
         let all = lines(width: rect.width)
-        let start = min(top, max(0, all.count - rect.height))
-        let scrolls = all.count > rect.height && rect.width > 12
-        let more = start + rect.height < all.count ? "↓ more" : "end"
-        for (i, line) in all.dropFirst(start).prefix(rect.height).enumerated() {
-            // The last row leaves room for the scroll mark.
-            var room = scrolls && i == rect.height - 1 ? rect.width - CellWidth.of(more) - 1 : rect.width
+        ReportScroll.render(into: &frame, rect: rect, lineCount: all.count, top: top) { frame, index, row, room in
+            var room = room
             var column = rect.column
-            for span in line.spans where room > 0 {
-                let written = frame.put(span.text, row: rect.row + i, column: column, style: span.style, maxWidth: room)
+            for span in all[index].spans where room > 0 {
+                let written = frame.put(span.text, row: row, column: column, style: span.style, maxWidth: room)
                 column += written
                 room -= written
             }
-        }
-        if scrolls {
-            frame.put(more, row: rect.bottom - 1, column: rect.column + rect.width - CellWidth.of(more), style: .muted)
         }
     }
 

@@ -82,3 +82,42 @@ extension GlusterVolumeScreen: ReportScreen {
     public var hints: [KeyHint] { [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("F1", "Help"), KeyHint("q", "Quit")] }
     public var exitCode: Int32 { report.health.isHealthy ? 0 : 1 }
 }
+
+/// Scrolling shared by the report screens: which line is on top, the keys that move it, the "↓ more" mark.
+enum ReportScroll {
+    // The chrome takes a title row, a notice row and a status row (see Chrome.render).
+    static func bodyWidth(_ size: Size) -> Int { max(1, size.columns - 2) }
+    static func bodyHeight(_ size: Size) -> Int { max(1, size.rows - 4) }
+
+    /// Moves `top` for ↑ ↓ PgUp PgDn Home End; false when the key does not scroll.
+    static func move(_ top: inout Int, key: Key, lineCount: Int, size: Size) -> Bool {
+        let page = bodyHeight(size)
+        let last = max(0, lineCount - page)
+        switch key {
+        case .up: top = max(0, top - 1)
+        case .down: top = min(last, top + 1)
+        case .pageUp: top = max(0, top - max(1, page - 1))
+        case .pageDown: top = min(last, top + max(1, page - 1))
+        case .home: top = 0
+        case .end: top = last
+        default: return false
+        }
+        top = min(top, last)
+        return true
+    }
+
+    /// Draws the visible lines through `draw(frame, lineIndex, row, room)`; the last row leaves room for the mark.
+    static func render(into frame: inout Frame, rect: Rect, lineCount: Int, top: Int,
+                       draw: (inout Frame, Int, Int, Int) -> Void) {
+        let start = min(top, max(0, lineCount - rect.height))
+        let scrolls = lineCount > rect.height && rect.width > 12
+        let more = start + rect.height < lineCount ? "↓ more" : "end"
+        for (i, index) in (start..<min(lineCount, start + rect.height)).enumerated() {
+            let room = scrolls && i == rect.height - 1 ? rect.width - CellWidth.of(more) - 1 : rect.width
+            draw(&frame, index, rect.row + i, room)
+        }
+        if scrolls {
+            frame.put(more, row: rect.bottom - 1, column: rect.column + rect.width - CellWidth.of(more), style: .muted)
+        }
+    }
+}
