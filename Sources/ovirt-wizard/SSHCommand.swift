@@ -144,8 +144,12 @@ struct SSHRunCommand: ParsableCommand {
 struct SSHPutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put",
-        abstract: "Upload LOCAL to REMOTE on HOST over SFTP and verify its SHA-256.",
-        discussion: "The file is written as REMOTE.ovirt-wizard-part and renamed once verified; --resume continues it."
+        abstract: "Upload LOCAL to REMOTE on HOST and verify its SHA-256.",
+        discussion: """
+            The file is written as REMOTE.ovirt-wizard-part and renamed once verified; --resume continues it.
+            By default the bytes are streamed into `dd` on the host (which needs a POSIX shell, GNU dd, truncate and
+            stat there) and each part is hashed on the host right after it is written; --sftp uses SFTP instead.
+            """
     )
 
     @Argument(help: ArgumentHelp("[user@]host[:port]", valueName: "HOST"))
@@ -177,7 +181,10 @@ struct SSHPutCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Connections that send parts of a large file in parallel.", valueName: "N"))
     var streams: Int = 2
 
-    @Option(name: .long, help: ArgumentHelp("Bytes kept in flight (pipelining depth); default: by round-trip time.",
+    @Flag(name: .long, help: "Send over SFTP instead of streaming into dd on the host.")
+    var sftp = false
+
+    @Option(name: .long, help: ArgumentHelp("SFTP only: bytes kept in flight (pipelining depth); default: by round-trip time.",
                                             valueName: "BYTES"))
     var window: Int?
 
@@ -204,6 +211,7 @@ struct SSHPutCommand: ParsableCommand {
         var options = UploadOptions(mode: Int32(mode, radix: 8)!, owner: owner, resume: resume, verify: !noVerify)
         options.stallTimeout = timeout
         options.window = window
+        options.method = sftp ? .sftp : .stream
         let bar = ProgressBar(enabled: isatty(2) != 0, label: URL(fileURLWithPath: local).lastPathComponent)
         do {
             let result = try ssh.upload(local, to: remote, options: options, parallel: extra) { bar.update($0) }

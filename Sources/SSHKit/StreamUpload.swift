@@ -1,0 +1,343 @@
+import CLibssh2
+import Crypto
+import Foundation
+
+/// Uploads over exec channels: each connection streams one byte range of the file into `dd` on the host (as
+/// `scp` streams into its remote end), and the host hashes that range from its disk as soon as it is written,
+/// in the same command, while the other ranges are still arriving. No SFTP packets, acknowledgements or
+/// pipelining window: the SSH channel window is the only flow control.
+extension SSHConnection {
+    /// Writes stdin at byte `$2` of `$1`, then prints the SHA-256 of the `$3` bytes now on disk there when `$4` is 1.
+    /// `$5` (tests only, else -1) is a byte overwritten between the write and the hash. The hash uses OpenSSL when
+    /// the host has it (SHA instructions), else coreutils.
+    static let rangeScript: StaticString = """
+        dd of="$1" bs=1M seek="$2" oflag=seek_bytes conv=notrunc status=none || exit 3
+        [ "$5" = -1 ] || printf X | dd of="$1" bs=1 seek="$5" conv=notrunc status=none || exit 4
+        [ "$4" = 1 ] || exit 0
+        if command -v openssl >/dev/null 2>&1; then h='openssl dgst -sha256 -r'; else h=sha256sum; fi
+        dd if="$1" bs=1M skip="$2" count="$3" iflag=skip_bytes,count_bytes status=none | $h
+        """
+
+    /// Creates the partial file (private until it is complete) or cuts it to the bytes being resumed from.
+    static let prepareScript: StaticString = """
+        umask 077 && truncate -s "$2" -- "$1"
+        """
+
+    /// Checks the size, applies the mode and moves the file into place.
+    static let finishScript: StaticString = """
+        s=$(stat -c %s -- "$1") || exit 1
+        [ "$s" = "$2" ] || { echo "has $s bytes, expected $2" >&2; exit 1; }
+        chmod "$3" -- "$1" && mv -f -- "$1" "$4"
+        """
+
+    /// The stream upload. Caller holds the lock.
+    func uploadStreamLocked(_ localPath: String, to remotePath: String, options: UploadOptions,
+                            parallel: [SSHConnection], progress: (TransferProgress) -> Void) throws -> TransferResult {
+        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SSHError.localFile(path: localPath, detail: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw SSHError.localFile(path: localPath, detail: "not a regular file")
+        }
+        let total = Int64(info.st_size)
+        let part = Self.partialPath(for: remotePath)
+
+        var offset: Int64 = 0
+        if options.resume, let existing = try remoteFileSize(part), existing > 0, existing <= total {
+            let prefix = try Self.localSHA256(fd: fd, path: localPath, range: 0..<existing)
+            if try remoteSHA256Locked(part) == prefix { offset = existing }   // else: not our prefix, start over
+        }
+        try prepare(part: part, keeping: offset)
+
+        let remaining = total - offset
+        let helpers = remaining >= Int64(16 << 20) ? parallel.filter { $0 !== self } : []
+        let ranges = Self.split(offset..<total, parts: helpers.count + 1)
+        // The local hashes are computed on their own thread while the bytes are sent (SHA instructions make this
+        // cheap next to the encryption); the host hashes each range as soon as it has written it.
+        let localHashes = options.verify ? LocalRangeHashJob(path: localPath, ranges: ranges, wholeFile: total) : nil
+        let corrupt = options.corruptByteForTesting ?? -1
+
+        let shared = ParallelUploadState()
+        let remoteHashes = RemoteRangeHashes(count: ranges.count)
+        let group = DispatchGroup()
+        for (index, helper) in helpers.enumerated() where !ranges[index + 1].isEmpty {
+            group.enter()
+            let range = ranges[index + 1]
+            let thread = Thread {
+                defer { group.leave() }
+                do {
+                    helper.lock.lock()
+                    defer { helper.lock.unlock() }
+                    try helper.ensureUsable()
+                    let helperFD = open(localPath, O_RDONLY | O_CLOEXEC)
+                    guard helperFD >= 0 else {
+                        throw SSHError.localFile(path: localPath, detail: "cannot open: \(String(cString: strerror(errno)))")
+                    }
+                    defer { Glibc.close(helperFD) }
+                    let hash = try helper.streamRange(fd: helperFD, localPath: localPath, part: part, range: range,
+                                                      verify: options.verify, corrupt: corrupt,
+                                                      stallTimeout: options.stallTimeout, shared: shared) {}
+                    remoteHashes.set(index + 1, hash)
+                } catch {
+                    shared.fail(error)
+                }
+            }
+            thread.start()
+        }
+        progress(TransferProgress(bytesDone: offset, totalBytes: total))
+        do {
+            let hash = try streamRange(fd: fd, localPath: localPath, part: part, range: ranges[0], verify: options.verify,
+                                       corrupt: corrupt, stallTimeout: options.stallTimeout, shared: shared) {
+                progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+            }
+            remoteHashes.set(0, hash)
+        } catch {
+            shared.fail(error)
+        }
+        while group.wait(timeout: .now() + 0.1) == .timedOut {
+            progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+        }
+        let local = localHashes.map { job in Result { try job.result() } }
+        if let error = shared.firstError { throw error }
+        progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+
+        var wholeHash: String?
+        if let local {
+            let hashes = try local.get()
+            for (index, range) in ranges.enumerated() where !range.isEmpty {
+                let remote = remoteHashes.get(index) ?? "(none)"
+                guard remote == hashes.ranges[index] else {
+                    _ = try? checkedLocked(RemoteCommand(["rm", "-f", "--", part]), doing: "remove the bad copy")
+                    throw SSHError.integrityMismatch(host: name, path: "\(remotePath) (bytes \(range.lowerBound)..<\(range.upperBound))",
+                                                     local: hashes.ranges[index], remote: remote)
+                }
+            }
+            wholeHash = hashes.whole
+        }
+        if let owner = options.owner {
+            try checkedLocked(RemoteCommand(["chown", "--", owner, part]), doing: "chown \(owner)")
+        }
+        try checkedLocked(RemoteCommand.script(Self.finishScript,
+                                               arguments: [part, String(total), String(options.mode, radix: 8), remotePath]),
+                          doing: "move \(part) into place")
+        return TransferResult(bytes: total, resumedFrom: offset, sha256: wholeHash, verified: options.verify)
+    }
+
+    /// Splits `range` into `parts` contiguous pieces, each a multiple of 1 MiB except the last.
+    static func split(_ range: Range<Int64>, parts: Int) -> [Range<Int64>] {
+        let mib = Int64(1 << 20)
+        let share = (Int64(range.count) / Int64(parts) + mib - 1) / mib * mib
+        var pieces: [Range<Int64>] = []
+        var cursor = range.lowerBound
+        for index in 0..<parts {
+            let end = index == parts - 1 ? range.upperBound : min(range.upperBound, cursor + share)
+            pieces.append(cursor..<end)
+            cursor = end
+        }
+        return pieces
+    }
+
+    /// The size of a remote file, or nil when it does not exist. Caller holds the lock.
+    func remoteFileSize(_ path: String) throws -> Int64? {
+        var out: [UInt8] = []
+        let result = try runLocked(commandLine: RemoteCommand.script("stat -c %s -- \"$1\" 2>/dev/null", arguments: [path]).commandLine,
+                                   options: ExecOptions(timeout: 60), trackProcess: true) { stream, bytes in
+            if stream == .stdout { out += bytes }
+        }
+        guard result.succeeded else { return nil }
+        return Int64(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Creates or cuts the partial file; a failure names the file and the reason in the host's words.
+    private func prepare(part: String, keeping bytes: Int64) throws {
+        var err: [UInt8] = []
+        let result = try runLocked(commandLine: RemoteCommand.script(Self.prepareScript, arguments: [part, String(bytes)]).commandLine,
+                                   options: ExecOptions(timeout: 120), trackProcess: true) { stream, data in
+            if stream == .stderr { err += data }
+        }
+        guard result.succeeded else {
+            // "truncate: cannot open 'F' for writing: No such file or directory" -> "no such file or directory"
+            let text = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let reason = text.components(separatedBy: ": ").last.map { $0.prefix(1).lowercased() + $0.dropFirst() } ?? ""
+            throw SSHError.sftpFailed(host: name, path: part, detail: "cannot create: \(reason.isEmpty ? "\(result)" : reason)")
+        }
+    }
+
+    /// Streams bytes `range` of `fd` into the range script on a new exec channel and returns the host's hash of
+    /// the range (nil without `verify`). Caller holds the lock.
+    func streamRange(fd: Int32, localPath: String, part: String, range: Range<Int64>, verify: Bool, corrupt: Int64,
+                     stallTimeout: Double, shared: ParallelUploadState, onProgress: () -> Void) throws -> String? {
+        let command = RemoteCommand.script(Self.rangeScript, arguments: [part, String(range.lowerBound), String(range.count),
+                                                                          verify ? "1" : "0", String(corrupt)])
+        let setup = Deadline(seconds: max(stallTimeout, 30))
+        let channel = try retrying("opening a channel", deadline: setup) { shim_channel_open_session(session) }
+        var channelOpen = true
+        defer { if channelOpen { _ = libssh2_channel_free(channel) } }
+        let rc = try retrying("starting the upload", deadline: setup) { shim_channel_exec(channel, command.commandLine) }
+        if rc != 0 { throw failure(rc, doing: "starting the upload of \(part)") }
+
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var out: [UInt8] = []
+        var err: [UInt8] = []
+        var readBuffer = [CChar](repeating: 0, count: 16 * 1024)
+        var start = 0, end = 0
+        var readAt = range.lowerBound
+        var eofSent = false
+        var endedEarly = false
+        var stall = Deadline(seconds: stallTimeout)
+        while true {
+            if shared.failed { return nil }
+            if !eofSent && libssh2_channel_eof(channel) != 0 {
+                endedEarly = true   // the host's end exited before reading everything (dd failed); see its message
+                break
+            }
+            var progressed = false
+            for stream in [ExecStream.stdout, .stderr] {
+                while true {
+                    let n = readBuffer.withUnsafeMutableBufferPointer { p in
+                        stream == .stdout ? shim_channel_read(channel, p.baseAddress, p.count)
+                            : shim_channel_read_stderr(channel, p.baseAddress, p.count)
+                    }
+                    if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { break }
+                    if n < 0 { throw failure(Int32(n), doing: "reading from the upload of \(part)") }
+                    progressed = true
+                    let bytes = readBuffer[0..<n].map { UInt8(bitPattern: $0) }
+                    if stream == .stdout { out += bytes } else { err += bytes.prefix(4096 - min(err.count, 4096)) }
+                }
+            }
+            if start == end && readAt < range.upperBound {
+                let n = pread(fd, buffer, Int(min(Int64(chunk), range.upperBound - readAt)), off_t(readAt))
+                if n < 0 { throw SSHError.localFile(path: localPath, detail: "read failed: \(String(cString: strerror(errno)))") }
+                if n == 0 { throw SSHError.localFile(path: localPath, detail: "became shorter during the upload (at byte \(readAt))") }
+                start = 0
+                end = n
+                readAt += Int64(n)
+            }
+            if start < end {
+                // libssh2 sends at most one packet per call; keep calling until the socket or the window is full.
+                while start < end {
+                    let n = shim_channel_write(channel, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
+                    if n == Int(LIBSSH2_ERROR_EAGAIN) { break }
+                    if n < 0 { throw failure(Int32(n), doing: "sending \(part)") }
+                    start += n
+                    shared.add(n)
+                    progressed = true
+                }
+                if progressed { onProgress() }
+            } else if !eofSent {
+                let e = libssh2_channel_send_eof(channel)
+                if e == 0 {
+                    eofSent = true
+                    progressed = true
+                    // Now the host hashes the range: allow for a slow disk or coreutils' hash on a large range.
+                    stall = Deadline(seconds: max(stallTimeout, 3600))
+                } else if e != LIBSSH2_ERROR_EAGAIN {
+                    throw failure(e, doing: "finishing \(part)")
+                }
+            } else if libssh2_channel_eof(channel) != 0 {
+                break
+            }
+            if progressed {
+                if !eofSent { stall = Deadline(seconds: stallTimeout) }
+            } else {
+                try waitSocket(deadline: stall, what: eofSent ? "hash of \(part) on the host" : "upload of \(part) (no progress)")
+            }
+        }
+        let closeDeadline = Deadline(seconds: 30)
+        let closeRC = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_close(channel) }
+        if closeRC == 0 { _ = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_wait_closed(channel) } }
+        let status = libssh2_channel_get_exit_status(channel)
+        _ = libssh2_channel_free(channel)
+        channelOpen = false
+        let message = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard status == 0 && !endedEarly else {
+            throw SSHError.sftpFailed(host: name, path: part,
+                                      detail: "writing bytes \(range.lowerBound)..<\(range.upperBound) failed (exit status \(status))"
+                                          + (message.isEmpty ? "" : ": \(message)"))
+        }
+        guard verify else { return nil }
+        let first = String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        guard first.count == 64, first.allSatisfy(\.isHexDigit) else {
+            throw SSHError.sftpFailed(host: name, path: part, detail: "hashing on the host failed: \(message.isEmpty ? "no hash printed" : message)")
+        }
+        return first.lowercased()
+    }
+
+    /// SHA-256 of bytes `range` of an open file, lower-case hex.
+    static func localSHA256(fd: Int32, path: String, range: Range<Int64>) throws -> String {
+        var hasher = SHA256()
+        try readRange(fd: fd, path: path, range: range) { hasher.update(bufferPointer: $0) }
+        return hex(hasher.finalize())
+    }
+
+    /// Hands `range` of `fd` to `body` in 1 MiB pieces.
+    static func readRange(fd: Int32, path: String, range: Range<Int64>, _ body: (UnsafeRawBufferPointer) -> Void) throws {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var at = range.lowerBound
+        while at < range.upperBound {
+            let n = pread(fd, buffer, Int(min(Int64(1 << 20), range.upperBound - at)), off_t(at))
+            if n < 0 { throw SSHError.localFile(path: path, detail: "read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { throw SSHError.localFile(path: path, detail: "became shorter during the upload (at byte \(at))") }
+            body(UnsafeRawBufferPointer(start: buffer, count: n))
+            at += Int64(n)
+        }
+    }
+}
+
+/// The SHA-256 of each range and of the whole file, computed in one pass on a thread of its own.
+final class LocalRangeHashJob: @unchecked Sendable {
+    struct Hashes {
+        var ranges: [String]
+        var whole: String
+    }
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<Hashes, Error> = .failure(CancellationError())
+
+    /// `ranges` are contiguous and end at `wholeFile`; bytes before the first range count only for the whole hash.
+    init(path: String, ranges: [Range<Int64>], wholeFile: Int64) {
+        let thread = Thread { [self] in
+            outcome = Result {
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw SSHError.localFile(path: path, detail: "cannot open: \(String(cString: strerror(errno)))") }
+                defer { Glibc.close(fd) }
+                var whole = SHA256()
+                let skipped = ranges.first?.lowerBound ?? wholeFile
+                try SSHConnection.readRange(fd: fd, path: path, range: 0..<skipped) { whole.update(bufferPointer: $0) }
+                var hashes: [String] = []
+                for range in ranges {
+                    var part = SHA256()
+                    try SSHConnection.readRange(fd: fd, path: path, range: range) {
+                        part.update(bufferPointer: $0)
+                        if ranges.count > 1 || skipped > 0 { whole.update(bufferPointer: $0) }
+                    }
+                    let digest = part.finalize()
+                    hashes.append(SSHConnection.hex(digest))
+                    if ranges.count == 1 && skipped == 0 { return Hashes(ranges: hashes, whole: hashes[0]) }
+                }
+                return Hashes(ranges: hashes, whole: SSHConnection.hex(whole.finalize()))
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the hashes. `outcome` is written once, before `signal`, and read only after `wait`.
+    func result() throws -> Hashes {
+        done.wait()
+        done.signal()
+        return try outcome.get()
+    }
+}
+
+/// The hashes the host printed for each range, filled in by the connections' threads.
+final class RemoteRangeHashes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hashes: [String?]
+    init(count: Int) { hashes = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ hash: String?) { lock.withLock { hashes[index] = hash } }
+    func get(_ index: Int) -> String? { lock.withLock { hashes[index] } }
+}
