@@ -11,6 +11,7 @@ extension SSHConnection {
     /// `$5` (tests only, else -1) is a byte overwritten between the write and the hash. The hash uses OpenSSL when
     /// the host has it (SHA instructions), else coreutils.
     static let rangeScript: StaticString = """
+        umask 077
         dd of="$1" bs=1M seek="$2" oflag=seek_bytes conv=notrunc status=none || exit 3
         [ "$5" = -1 ] || printf X | dd of="$1" bs=1 seek="$5" conv=notrunc status=none || exit 4
         [ "$4" = 1 ] || exit 0
@@ -18,15 +19,12 @@ extension SSHConnection {
         dd if="$1" bs=1M skip="$2" count="$3" iflag=skip_bytes,count_bytes status=none | $h
         """
 
-    /// Creates the partial file (private until it is complete) or cuts it to the bytes being resumed from.
-    static let prepareScript: StaticString = """
-        umask 077 && truncate -s "$2" -- "$1"
-        """
-
-    /// Checks the size, applies the mode and moves the file into place.
+    /// Cuts what an earlier, longer attempt left beyond the end, checks the size, applies the mode and moves the
+    /// file into place. (The pieces write with `notrunc` at their offsets, so nothing is truncated before.)
     static let finishScript: StaticString = """
         s=$(stat -c %s -- "$1") || exit 1
-        [ "$s" = "$2" ] || { echo "has $s bytes, expected $2" >&2; exit 1; }
+        if [ "$s" -gt "$2" ]; then truncate -s "$2" -- "$1" || exit 1
+        elif [ "$s" -lt "$2" ]; then echo "has $s bytes, expected $2" >&2; exit 1; fi
         chmod "$3" -- "$1" && mv -f -- "$1" "$4"
         """
 
@@ -48,22 +46,26 @@ extension SSHConnection {
             let prefix = try Self.localSHA256(fd: fd, path: localPath, range: 0..<existing)
             if try remoteSHA256Locked(part) == prefix { offset = existing }   // else: not our prefix, start over
         }
-        try prepare(part: part, keeping: offset)
 
         let remaining = total - offset
         let helpers = remaining >= Int64(16 << 20) ? parallel.filter { $0 !== self } : []
-        let ranges = Self.split(offset..<total, parts: helpers.count + 1)
+        // One contiguous range per connection, each cut into pieces of at most `pieceBytes`: the host hashes a
+        // piece while the next one arrives.
+        let perConnection = Self.split(offset..<total, parts: helpers.count + 1).map { Self.pieces(of: $0, size: Self.pieceBytes) }
+        let ranges = perConnection.flatMap { $0 }
+        let firstIndex = perConnection.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         // The local hashes are computed on their own thread while the bytes are sent (SHA instructions make this
-        // cheap next to the encryption); the host hashes each range as soon as it has written it.
+        // cheap next to the encryption).
         let localHashes = options.verify ? LocalRangeHashJob(path: localPath, ranges: ranges, wholeFile: total) : nil
         let corrupt = options.corruptByteForTesting ?? -1
 
         let shared = ParallelUploadState()
         let remoteHashes = RemoteRangeHashes(count: ranges.count)
         let group = DispatchGroup()
-        for (index, helper) in helpers.enumerated() where !ranges[index + 1].isEmpty {
+        for (index, helper) in helpers.enumerated() where !perConnection[index + 1].isEmpty {
             group.enter()
-            let range = ranges[index + 1]
+            let pieces = perConnection[index + 1]
+            let first = firstIndex[index + 1]
             let thread = Thread {
                 defer { group.leave() }
                 do {
@@ -75,10 +77,10 @@ extension SSHConnection {
                         throw SSHError.localFile(path: localPath, detail: "cannot open: \(String(cString: strerror(errno)))")
                     }
                     defer { Glibc.close(helperFD) }
-                    let hash = try helper.streamRange(fd: helperFD, localPath: localPath, part: part, range: range,
-                                                      verify: options.verify, corrupt: corrupt,
-                                                      stallTimeout: options.stallTimeout, shared: shared) {}
-                    remoteHashes.set(index + 1, hash)
+                    let hashes = try helper.streamPieces(fd: helperFD, localPath: localPath, part: part, pieces: pieces,
+                                                         verify: options.verify, corrupt: corrupt,
+                                                         stallTimeout: options.stallTimeout, shared: shared) {}
+                    for (offset, hash) in hashes.enumerated() { remoteHashes.set(first + offset, hash) }
                 } catch {
                     shared.fail(error)
                 }
@@ -87,11 +89,12 @@ extension SSHConnection {
         }
         progress(TransferProgress(bytesDone: offset, totalBytes: total))
         do {
-            let hash = try streamRange(fd: fd, localPath: localPath, part: part, range: ranges[0], verify: options.verify,
-                                       corrupt: corrupt, stallTimeout: options.stallTimeout, shared: shared) {
+            let hashes = try streamPieces(fd: fd, localPath: localPath, part: part, pieces: perConnection[0],
+                                          verify: options.verify, corrupt: corrupt, stallTimeout: options.stallTimeout,
+                                          shared: shared) {
                 progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
             }
-            remoteHashes.set(0, hash)
+            for (index, hash) in hashes.enumerated() { remoteHashes.set(index, hash) }
         } catch {
             shared.fail(error)
         }
@@ -124,6 +127,16 @@ extension SSHConnection {
         return TransferResult(bytes: total, resumedFrom: offset, sha256: wholeHash, verified: options.verify)
     }
 
+    /// The largest piece one exec channel carries; the host's hash of the last piece is the only one not overlapped
+    /// with sending. Each channel start costs a command start on the host (0.2 s on this busy lab machine, during
+    /// which that connection sends nothing), so pieces are large: 256 MiB, about 0.2 s of OpenSSL's SHA-256 here.
+    static let pieceBytes: Int64 = 256 << 20
+
+    /// `range` cut into consecutive pieces of at most `size` bytes (an empty range gives no pieces).
+    static func pieces(of range: Range<Int64>, size: Int64) -> [Range<Int64>] {
+        stride(from: range.lowerBound, to: range.upperBound, by: Int(size)).map { $0..<min($0 + size, range.upperBound) }
+    }
+
     /// Splits `range` into `parts` contiguous pieces, each a multiple of 1 MiB except the last.
     static func split(_ range: Range<Int64>, parts: Int) -> [Range<Int64>] {
         let mib = Int64(1 << 20)
@@ -149,121 +162,94 @@ extension SSHConnection {
         return Int64(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Creates or cuts the partial file; a failure names the file and the reason in the host's words.
-    private func prepare(part: String, keeping bytes: Int64) throws {
-        var err: [UInt8] = []
-        let result = try runLocked(commandLine: RemoteCommand.script(Self.prepareScript, arguments: [part, String(bytes)]).commandLine,
-                                   options: ExecOptions(timeout: 120), trackProcess: true) { stream, data in
-            if stream == .stderr { err += data }
-        }
-        guard result.succeeded else {
-            // "truncate: cannot open 'F' for writing: No such file or directory" -> "no such file or directory"
-            let text = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let reason = text.components(separatedBy: ": ").last.map { $0.prefix(1).lowercased() + $0.dropFirst() } ?? ""
-            throw SSHError.sftpFailed(host: name, path: part, detail: "cannot create: \(reason.isEmpty ? "\(result)" : reason)")
-        }
-    }
-
-    /// Streams bytes `range` of `fd` into the range script on a new exec channel and returns the host's hash of
-    /// the range (nil without `verify`). Caller holds the lock.
-    func streamRange(fd: Int32, localPath: String, part: String, range: Range<Int64>, verify: Bool, corrupt: Int64,
-                     stallTimeout: Double, shared: ParallelUploadState, onProgress: () -> Void) throws -> String? {
-        let command = RemoteCommand.script(Self.rangeScript, arguments: [part, String(range.lowerBound), String(range.count),
-                                                                          verify ? "1" : "0", String(corrupt)])
-        let setup = Deadline(seconds: max(stallTimeout, 30))
-        let channel = try retrying("opening a channel", deadline: setup) { shim_channel_open_session(session) }
-        var channelOpen = true
-        defer { if channelOpen { _ = libssh2_channel_free(channel) } }
-        let rc = try retrying("starting the upload", deadline: setup) { shim_channel_exec(channel, command.commandLine) }
-        if rc != 0 { throw failure(rc, doing: "starting the upload of \(part)") }
-
+    /// Streams each of `pieces` (consecutive parts of this connection's range) into the range script on its own
+    /// exec channel, one after the other, and returns the host's hash of each (nil without `verify`). While the
+    /// host hashes a piece, the next one is already being sent, so only the last piece's hash adds wall time.
+    /// Caller holds the lock.
+    func streamPieces(fd: Int32, localPath: String, part: String, pieces: [Range<Int64>], verify: Bool, corrupt: Int64,
+                      stallTimeout: Double, shared: ParallelUploadState, onProgress: () -> Void) throws -> [String?] {
+        var hashes = [String?](repeating: nil, count: pieces.count)
+        var pending: [(index: Int, channel: RangeChannel)] = []
+        defer { for item in pending { _ = libssh2_channel_free(item.channel.channel) } }
         let chunk = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
-        var out: [UInt8] = []
-        var err: [UInt8] = []
-        var readBuffer = [CChar](repeating: 0, count: 16 * 1024)
-        var start = 0, end = 0
-        var readAt = range.lowerBound
-        var eofSent = false
-        var endedEarly = false
-        var stall = Deadline(seconds: stallTimeout)
-        while true {
-            if shared.failed { return nil }
-            if !eofSent && libssh2_channel_eof(channel) != 0 {
-                endedEarly = true   // the host's end exited before reading everything (dd failed); see its message
-                break
-            }
+
+        /// Reads what the hashing channels printed and retires those that ended. True when anything happened.
+        func pollPending() throws -> Bool {
             var progressed = false
-            for stream in [ExecStream.stdout, .stderr] {
-                while true {
-                    let n = readBuffer.withUnsafeMutableBufferPointer { p in
-                        stream == .stdout ? shim_channel_read(channel, p.baseAddress, p.count)
-                            : shim_channel_read_stderr(channel, p.baseAddress, p.count)
+            for item in pending {
+                if try item.channel.poll(self) { progressed = true }
+                if item.channel.finished { hashes[item.index] = try item.channel.outcome(self, part: part, verify: verify) }
+            }
+            pending.removeAll { $0.channel.finished }
+            return progressed
+        }
+
+        for (index, range) in pieces.enumerated() where !range.isEmpty {
+            let current = try RangeChannel(self, range: range, command: RemoteCommand.script(
+                Self.rangeScript, arguments: [part, String(range.lowerBound), String(range.count), verify ? "1" : "0",
+                                              String(corrupt)]), deadline: Deadline(seconds: max(stallTimeout, 30)))
+            var start = 0, end = 0
+            var readAt = range.lowerBound
+            var stall = Deadline(seconds: stallTimeout)
+            while !current.eofSent {
+                if shared.failed { pending.append((index, current)); return hashes }
+                var progressed = try pollPending()
+                if try current.drain(self) { progressed = true }
+                if libssh2_channel_eof(current.channel) != 0 {
+                    current.endedEarly = true   // the host's end exited before reading everything: its message says why
+                    break
+                }
+                if start == end && readAt < range.upperBound {
+                    let n = pread(fd, buffer, Int(min(Int64(chunk), range.upperBound - readAt)), off_t(readAt))
+                    if n < 0 { throw SSHError.localFile(path: localPath, detail: "read failed: \(String(cString: strerror(errno)))") }
+                    if n == 0 { throw SSHError.localFile(path: localPath, detail: "became shorter during the upload (at byte \(readAt))") }
+                    start = 0
+                    end = n
+                    readAt += Int64(n)
+                }
+                if start < end {
+                    // libssh2 sends at most one packet per call; keep calling until the socket or the window is full.
+                    var sent = false
+                    while start < end {
+                        let n = shim_channel_write(current.channel, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
+                        if n == Int(LIBSSH2_ERROR_EAGAIN) { break }
+                        if n < 0 { throw failure(Int32(n), doing: "sending \(part)") }
+                        start += n
+                        shared.add(n)
+                        sent = true
                     }
-                    if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { break }
-                    if n < 0 { throw failure(Int32(n), doing: "reading from the upload of \(part)") }
-                    progressed = true
-                    let bytes = readBuffer[0..<n].map { UInt8(bitPattern: $0) }
-                    if stream == .stdout { out += bytes } else { err += bytes.prefix(4096 - min(err.count, 4096)) }
+                    if sent {
+                        progressed = true
+                        onProgress()
+                    }
+                } else {
+                    let e = libssh2_channel_send_eof(current.channel)
+                    if e == 0 {
+                        current.eofSent = true
+                        progressed = true
+                    } else if e != LIBSSH2_ERROR_EAGAIN {
+                        throw failure(e, doing: "finishing \(part)")
+                    }
+                }
+                if progressed {
+                    stall = Deadline(seconds: stallTimeout)
+                } else {
+                    try waitSocket(deadline: stall, what: "upload of \(part) (no progress)")
                 }
             }
-            if start == end && readAt < range.upperBound {
-                let n = pread(fd, buffer, Int(min(Int64(chunk), range.upperBound - readAt)), off_t(readAt))
-                if n < 0 { throw SSHError.localFile(path: localPath, detail: "read failed: \(String(cString: strerror(errno)))") }
-                if n == 0 { throw SSHError.localFile(path: localPath, detail: "became shorter during the upload (at byte \(readAt))") }
-                start = 0
-                end = n
-                readAt += Int64(n)
-            }
-            if start < end {
-                // libssh2 sends at most one packet per call; keep calling until the socket or the window is full.
-                while start < end {
-                    let n = shim_channel_write(channel, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
-                    if n == Int(LIBSSH2_ERROR_EAGAIN) { break }
-                    if n < 0 { throw failure(Int32(n), doing: "sending \(part)") }
-                    start += n
-                    shared.add(n)
-                    progressed = true
-                }
-                if progressed { onProgress() }
-            } else if !eofSent {
-                let e = libssh2_channel_send_eof(channel)
-                if e == 0 {
-                    eofSent = true
-                    progressed = true
-                    // Now the host hashes the range: allow for a slow disk or coreutils' hash on a large range.
-                    stall = Deadline(seconds: max(stallTimeout, 3600))
-                } else if e != LIBSSH2_ERROR_EAGAIN {
-                    throw failure(e, doing: "finishing \(part)")
-                }
-            } else if libssh2_channel_eof(channel) != 0 {
-                break
-            }
-            if progressed {
-                if !eofSent { stall = Deadline(seconds: stallTimeout) }
-            } else {
-                try waitSocket(deadline: stall, what: eofSent ? "hash of \(part) on the host" : "upload of \(part) (no progress)")
+            pending.append((index, current))
+        }
+        // The host is hashing the last pieces: allow for a slow disk or coreutils' hash of a large piece.
+        let hashing = Deadline(seconds: max(stallTimeout, 3600))
+        while !pending.isEmpty {
+            if shared.failed { return hashes }
+            if try !pollPending() && !pending.isEmpty {
+                try waitSocket(deadline: hashing, what: "hash of \(part) on the host")
             }
         }
-        let closeDeadline = Deadline(seconds: 30)
-        let closeRC = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_close(channel) }
-        if closeRC == 0 { _ = try retrying("closing the channel", deadline: closeDeadline) { libssh2_channel_wait_closed(channel) } }
-        let status = libssh2_channel_get_exit_status(channel)
-        _ = libssh2_channel_free(channel)
-        channelOpen = false
-        let message = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard status == 0 && !endedEarly else {
-            throw SSHError.sftpFailed(host: name, path: part,
-                                      detail: "writing bytes \(range.lowerBound)..<\(range.upperBound) failed (exit status \(status))"
-                                          + (message.isEmpty ? "" : ": \(message)"))
-        }
-        guard verify else { return nil }
-        let first = String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-        guard first.count == 64, first.allSatisfy(\.isHexDigit) else {
-            throw SSHError.sftpFailed(host: name, path: part, detail: "hashing on the host failed: \(message.isEmpty ? "no hash printed" : message)")
-        }
-        return first.lowercased()
+        return hashes
     }
 
     /// SHA-256 of bytes `range` of an open file, lower-case hex.
@@ -340,4 +326,97 @@ final class RemoteRangeHashes: @unchecked Sendable {
     init(count: Int) { hashes = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ hash: String?) { lock.withLock { hashes[index] = hash } }
     func get(_ index: Int) -> String? { lock.withLock { hashes[index] } }
+}
+
+/// One exec channel running the range script for one piece, used by one thread.
+final class RangeChannel {
+    let channel: OpaquePointer
+    let range: Range<Int64>
+    var out: [UInt8] = []
+    var err: [UInt8] = []
+    var eofSent = false
+    var endedEarly = false
+    private var closeSent = false
+    private(set) var finished = false
+    private(set) var status: Int32 = -1
+
+    /// Opens the channel and starts `command`. Caller holds the connection's lock.
+    init(_ connection: SSHConnection, range: Range<Int64>, command: RemoteCommand, deadline: Deadline) throws {
+        let session = connection.session
+        channel = try connection.retrying("opening a channel", deadline: deadline) { shim_channel_open_session(session) }
+        self.range = range
+        do {
+            let rc = try connection.retrying("starting the upload", deadline: deadline) { [channel] in
+                shim_channel_exec(channel, command.commandLine)
+            }
+            if rc != 0 { throw connection.failure(rc, doing: "starting the upload") }
+        } catch {
+            _ = libssh2_channel_free(channel)
+            throw error
+        }
+    }
+
+    /// Reads whatever the command printed (a hash line, or an error message). True when something arrived.
+    func drain(_ connection: SSHConnection) throws -> Bool {
+        var progressed = false
+        var buffer = [CChar](repeating: 0, count: 4096)
+        for stream in [ExecStream.stdout, .stderr] {
+            while true {
+                let n = buffer.withUnsafeMutableBufferPointer { p in
+                    stream == .stdout ? shim_channel_read(channel, p.baseAddress, p.count)
+                        : shim_channel_read_stderr(channel, p.baseAddress, p.count)
+                }
+                if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { break }
+                if n < 0 { throw connection.failure(Int32(n), doing: "reading from an upload channel") }
+                progressed = true
+                let bytes = buffer[0..<n].map { UInt8(bitPattern: $0) }
+                // Only a hash line or a short message is expected: keep at most 4 KiB of each.
+                if stream == .stdout { out += bytes.prefix(max(0, 4096 - out.count)) } else { err += bytes.prefix(max(0, 4096 - err.count)) }
+            }
+        }
+        return progressed
+    }
+
+    /// Drains the channel and, once the command has ended, closes it and collects its exit status, without
+    /// blocking. True when something happened.
+    func poll(_ connection: SSHConnection) throws -> Bool {
+        guard !finished else { return false }
+        var progressed = try drain(connection)
+        guard libssh2_channel_eof(channel) != 0 else { return progressed }
+        if !closeSent {
+            let rc = libssh2_channel_close(channel)
+            if rc == LIBSSH2_ERROR_EAGAIN { return progressed }
+            if rc != 0 { throw connection.failure(rc, doing: "closing an upload channel") }
+            closeSent = true
+            progressed = true
+        }
+        let rc = libssh2_channel_wait_closed(channel)
+        if rc == LIBSSH2_ERROR_EAGAIN { return progressed }
+        status = libssh2_channel_get_exit_status(channel)
+        _ = libssh2_channel_free(channel)
+        finished = true
+        return true
+    }
+
+    /// The host's hash of the piece (nil without `verify`), or the failure the command reported.
+    func outcome(_ connection: SSHConnection, part: String, verify: Bool) throws -> String? {
+        let message = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard status == 0 && !endedEarly else {
+            if status == 3, let reason = message.components(separatedBy: ": ").last, message.hasPrefix("dd: failed to open") {
+                // "dd: failed to open 'F': No such file or directory" -> "cannot create: no such file or directory"
+                throw SSHError.sftpFailed(host: connection.name, path: part,
+                                          detail: "cannot create: \(reason.prefix(1).lowercased() + reason.dropFirst())")
+            }
+            throw SSHError.sftpFailed(host: connection.name, path: part,
+                                      detail: "writing bytes \(range.lowerBound)..<\(range.upperBound) failed (exit status \(status))"
+                                          + (message.isEmpty ? "" : ": \(message)"))
+        }
+        guard verify else { return nil }
+        let first = String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        guard first.count == 64, first.allSatisfy(\.isHexDigit) else {
+            throw SSHError.sftpFailed(host: connection.name, path: part,
+                                      detail: "hashing on the host failed: \(message.isEmpty ? "no hash printed" : message)")
+        }
+        return first.lowercased()
+    }
 }

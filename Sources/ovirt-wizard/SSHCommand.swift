@@ -204,9 +204,7 @@ struct SSHPutCommand: ParsableCommand {
         defer { ssh.close() }
         // Extra connections only pay off for large files; one that cannot be opened is simply not used.
         let size = (try? FileManager.default.attributesOfItem(atPath: local)[.size] as? Int64) ?? 0
-        let extra: [SSHConnection] = size >= 64 << 20 && streams > 1
-            ? (1..<streams).compactMap { _ in try? SSHConnection.connect(SSHTarget(parsing: host), options: connection.connectOptions()) }
-            : []
+        let extra = size >= 64 << 20 && streams > 1 ? connectHelpers(streams - 1) : []
         defer { extra.forEach { $0.close() } }
         var options = UploadOptions(mode: Int32(mode, radix: 8)!, owner: owner, resume: resume, verify: !noVerify)
         options.stallTimeout = timeout
@@ -224,6 +222,33 @@ struct SSHPutCommand: ParsableCommand {
             throw fail(error)
         }
     }
+}
+
+extension SSHPutCommand {
+    /// Opens `count` further connections at the same time (each handshake waits on the host).
+    func connectHelpers(_ count: Int) -> [SSHConnection] {
+        let opened = HelperConnections()
+        let group = DispatchGroup()
+        for _ in 0..<count {
+            group.enter()
+            let target = host
+            let options = connection.connectOptions()
+            Thread {
+                defer { group.leave() }
+                if let helper = try? SSHConnection.connect(SSHTarget(parsing: target), options: options) { opened.add(helper) }
+            }.start()
+        }
+        group.wait()
+        return opened.all
+    }
+}
+
+/// Connections opened by several threads.
+final class HelperConnections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [SSHConnection] = []
+    func add(_ connection: SSHConnection) { lock.withLock { list.append(connection) } }
+    var all: [SSHConnection] { lock.withLock { list } }
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second.
