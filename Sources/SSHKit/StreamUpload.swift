@@ -19,9 +19,10 @@ extension SSHConnection {
         dd if="$1" bs=1M skip="$2" count="$3" iflag=skip_bytes,count_bytes status=none | $h
         """
 
-    /// Cuts what an earlier, longer attempt left beyond the end, checks the size, applies the mode and moves the
+    /// Creates the file if no piece did (an empty file), cuts what an earlier, longer attempt left beyond the end, checks the size, applies the mode and moves the
     /// file into place. (The pieces write with `notrunc` at their offsets, so nothing is truncated before.)
     static let finishScript: StaticString = """
+        umask 077; : >> "$1" || exit 1
         s=$(stat -c %s -- "$1") || exit 1
         if [ "$s" -gt "$2" ]; then truncate -s "$2" -- "$1" || exit 1
         elif [ "$s" -lt "$2" ]; then echo "has $s bytes, expected $2" >&2; exit 1; fi
@@ -189,7 +190,7 @@ extension SSHConnection {
         for (index, range) in pieces.enumerated() where !range.isEmpty {
             let current = try RangeChannel(self, range: range, command: RemoteCommand.script(
                 Self.rangeScript, arguments: [part, String(range.lowerBound), String(range.count), verify ? "1" : "0",
-                                              String(corrupt)]), deadline: Deadline(seconds: max(stallTimeout, 30)))
+                                              String(range.contains(corrupt) ? corrupt : -1)]), deadline: Deadline(seconds: max(stallTimeout, 30)))
             var start = 0, end = 0
             var readAt = range.lowerBound
             var stall = Deadline(seconds: stallTimeout)

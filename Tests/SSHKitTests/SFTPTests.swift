@@ -119,6 +119,17 @@ struct SFTPTests {
         #expect(try SSHConnection.localSHA256(remote) == (try SSHConnection.localSHA256(local)))
     }
 
+    @Test(arguments: UploadMethod.allCases)
+    func emptyFileIsUploaded(method: UploadMethod) throws {
+        let local = cluster.root + "/empty-\(method)"
+        _ = FileManager.default.createFile(atPath: local, contents: Data())
+        var options = UploadOptions()
+        options.method = method
+        let result = try connect(cluster).upload(local, to: work + "/empty-\(method)", options: options)
+        #expect(result.verified && result.bytes == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: work + "/empty-\(method)")).isEmpty)
+    }
+
     @Test func resumesAVerifiedPrefixAndRestartsABadOne() throws {
         let local = cluster.root + "/iso.bin"
         try writeRandomFile(local, size: 8 << 20)
