@@ -171,7 +171,12 @@ extension SSHConnection {
                       stallTimeout: Double, shared: ParallelUploadState, onProgress: () -> Void) throws -> [String?] {
         var hashes = [String?](repeating: nil, count: pieces.count)
         var pending: [(index: Int, channel: RangeChannel)] = []
-        defer { for item in pending { _ = libssh2_channel_free(item.channel.channel) } }
+        var current: RangeChannel?
+        // On a failure, channels still open are freed (those that finished already freed themselves).
+        defer {
+            current?.release()
+            for item in pending { item.channel.release() }
+        }
         let chunk = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
@@ -188,18 +193,19 @@ extension SSHConnection {
         }
 
         for (index, range) in pieces.enumerated() where !range.isEmpty {
-            let current = try RangeChannel(self, range: range, command: RemoteCommand.script(
+            let channel = try RangeChannel(self, range: range, command: RemoteCommand.script(
                 Self.rangeScript, arguments: [part, String(range.lowerBound), String(range.count), verify ? "1" : "0",
                                               String(range.contains(corrupt) ? corrupt : -1)]), deadline: Deadline(seconds: max(stallTimeout, 30)))
+            current = channel
             var start = 0, end = 0
             var readAt = range.lowerBound
             var stall = Deadline(seconds: stallTimeout)
-            while !current.eofSent {
-                if shared.failed { pending.append((index, current)); return hashes }
+            while !channel.eofSent {
+                if shared.failed { return hashes }
                 var progressed = try pollPending()
-                if try current.drain(self) { progressed = true }
-                if libssh2_channel_eof(current.channel) != 0 {
-                    current.endedEarly = true   // the host's end exited before reading everything: its message says why
+                if try channel.drain(self) { progressed = true }
+                if libssh2_channel_eof(channel.channel) != 0 {
+                    channel.endedEarly = true   // the host's end exited before reading everything: its message says why
                     break
                 }
                 if start == end && readAt < range.upperBound {
@@ -214,7 +220,7 @@ extension SSHConnection {
                     // libssh2 sends at most one packet per call; keep calling until the socket or the window is full.
                     var sent = false
                     while start < end {
-                        let n = shim_channel_write(current.channel, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
+                        let n = shim_channel_write(channel.channel, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
                         if n == Int(LIBSSH2_ERROR_EAGAIN) { break }
                         if n < 0 { throw failure(Int32(n), doing: "sending \(part)") }
                         start += n
@@ -226,9 +232,9 @@ extension SSHConnection {
                         onProgress()
                     }
                 } else {
-                    let e = libssh2_channel_send_eof(current.channel)
+                    let e = libssh2_channel_send_eof(channel.channel)
                     if e == 0 {
-                        current.eofSent = true
+                        channel.eofSent = true
                         progressed = true
                     } else if e != LIBSSH2_ERROR_EAGAIN {
                         throw failure(e, doing: "finishing \(part)")
@@ -240,7 +246,8 @@ extension SSHConnection {
                     try waitSocket(deadline: stall, what: "upload of \(part) (no progress)")
                 }
             }
-            pending.append((index, current))
+            pending.append((index, channel))
+            current = nil
         }
         // The host is hashing the last pieces: allow for a slow disk or coreutils' hash of a large piece.
         let hashing = Deadline(seconds: max(stallTimeout, 3600))
@@ -376,6 +383,13 @@ final class RangeChannel {
             }
         }
         return progressed
+    }
+
+    /// Frees the channel if it has not finished (after a failure elsewhere).
+    func release() {
+        guard !finished else { return }
+        _ = libssh2_channel_free(channel)
+        finished = true
     }
 
     /// Drains the channel and, once the command has ended, closes it and collects its exit status, without
