@@ -34,6 +34,8 @@ public struct UploadOptions: Sendable {
     /// Tests only: the host overwrites the byte at this offset after writing it and before hashing, so that
     /// the check of what is on the host's disk can be shown to catch it. Stream method only.
     var corruptByteForTesting: Int64?
+    /// Stream method: bytes per exec channel (default `SSHConnection.pieceBytes`); tests use small pieces.
+    var pieceBytes: Int64?
 
     public init(mode: Int32 = 0o644, owner: String? = nil, resume: Bool = false, verify: Bool = true) {
         self.mode = mode

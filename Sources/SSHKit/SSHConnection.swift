@@ -365,7 +365,8 @@ public final class SSHConnection: @unchecked Sendable {
         guard keepaliveInterval > 0 else { return }
         var next: Int32 = 0
         let rc = libssh2_keepalive_send(session, &next)
-        if rc != 0 && rc != LIBSSH2_ERROR_EAGAIN { throw failure(rc, doing: "sending keepalive") }
+        // BAD_USE: another packet is half sent (a write returned EAGAIN); the keepalive goes out on a later call.
+        if rc != 0 && rc != LIBSSH2_ERROR_EAGAIN && rc != LIBSSH2_ERROR_BAD_USE { throw failure(rc, doing: "sending keepalive") }
     }
 
     /// Repeats a non-blocking call while it answers EAGAIN.

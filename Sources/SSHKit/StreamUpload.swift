@@ -52,7 +52,7 @@ extension SSHConnection {
         let helpers = remaining >= Int64(16 << 20) ? parallel.filter { $0 !== self } : []
         // One contiguous range per connection, each cut into pieces of at most `pieceBytes`: the host hashes a
         // piece while the next one arrives.
-        let perConnection = Self.split(offset..<total, parts: helpers.count + 1).map { Self.pieces(of: $0, size: Self.pieceBytes) }
+        let perConnection = Self.split(offset..<total, parts: helpers.count + 1).map { Self.pieces(of: $0, size: options.pieceBytes ?? Self.pieceBytes) }
         let ranges = perConnection.flatMap { $0 }
         let firstIndex = perConnection.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         // The local hashes are computed on their own thread while the bytes are sent (SHA instructions make this
@@ -200,9 +200,12 @@ extension SSHConnection {
             var start = 0, end = 0
             var readAt = range.lowerBound
             var stall = Deadline(seconds: stallTimeout)
+            // libssh2 1.10 refuses (LIBSSH2_ERROR_BAD_USE) to send any other packet while one is half sent, which
+            // is the case after a write returned EAGAIN: the finished pieces' channels are closed only in between.
+            var halfSent = false
             while !channel.eofSent {
                 if shared.failed { return hashes }
-                var progressed = try pollPending()
+                var progressed = halfSent ? false : try pollPending()
                 if try channel.drain(self) { progressed = true }
                 if libssh2_channel_eof(channel.channel) != 0 {
                     channel.endedEarly = true   // the host's end exited before reading everything: its message says why
@@ -221,8 +224,12 @@ extension SSHConnection {
                     var sent = false
                     while start < end {
                         let n = shim_channel_write(channel.channel, (buffer + start).assumingMemoryBound(to: CChar.self), end - start)
-                        if n == Int(LIBSSH2_ERROR_EAGAIN) { break }
+                        if n == Int(LIBSSH2_ERROR_EAGAIN) {
+                            halfSent = true
+                            break
+                        }
                         if n < 0 { throw failure(Int32(n), doing: "sending \(part)") }
+                        halfSent = false
                         start += n
                         shared.add(n)
                         sent = true
@@ -233,6 +240,7 @@ extension SSHConnection {
                     }
                 } else {
                     let e = libssh2_channel_send_eof(channel.channel)
+                    halfSent = e == LIBSSH2_ERROR_EAGAIN
                     if e == 0 {
                         channel.eofSent = true
                         progressed = true

@@ -106,6 +106,33 @@ struct SFTPTests {
         #expect(try SSHConnection.localSHA256(remote) == (try SSHConnection.localSHA256(local)))
     }
 
+    /// Many small pieces per connection: the host hashes finished pieces while the next ones are sent, their
+    /// channels are closed in between writes, and a corrupted piece in the middle is still named.
+    @Test func manyPiecesPerConnection() throws {
+        let local = cluster.root + "/pieces.bin"
+        try writeRandomFile(local, size: (40 << 20) + 777, seed: 13)
+        let remote = work + "/pieces.bin"
+        let connection = try connect(cluster)
+        let helper = try connect(cluster)
+        var options = UploadOptions()
+        options.pieceBytes = 3 << 20
+        let result = try connection.upload(local, to: remote, options: options, parallel: [helper])
+        #expect(result.verified)
+        #expect(result.sha256 == (try SSHConnection.localSHA256(local)))
+        #expect(try SSHConnection.localSHA256(remote) == result.sha256)
+
+        let data = try Data(contentsOf: URL(fileURLWithPath: local))
+        let position = (7 << 20 ..< 8 << 20).first { data[$0] != UInt8(ascii: "X") }!
+        options.corruptByteForTesting = Int64(position)
+        #expect {
+            try connection.upload(local, to: remote + ".2", options: options, parallel: [helper])
+        } throws: { error in
+            // The piece holding the byte: 3 MiB pieces from 0, so bytes 6 MiB..<9 MiB.
+            "\(error)".contains("(bytes \(6 << 20)..<\(9 << 20))")
+        }
+        #expect(connection.isUsable && helper.isUsable)
+    }
+
     /// A longer leftover of an earlier attempt (not resumed) is overwritten and cut to the right size.
     @Test func staleLongerPartialIsReplaced() throws {
         let local = cluster.root + "/short.bin"
