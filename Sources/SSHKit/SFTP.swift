@@ -21,7 +21,7 @@ public struct UploadOptions: Sendable {
     public var resume = false
     /// Compare the remote `sha256sum` with the local SHA-256 before putting the file in place.
     public var verify = true
-    /// Bytes kept in flight; nil picks 2 MiB on a LAN-like link and 4 MiB when the round trip of the file open
+    /// SFTP method only. Bytes kept in flight; nil picks 2 MiB on a LAN-like link and 4 MiB when the round trip of the file open
     /// took 2 ms or more. Each `sftp_write` call gets all unacknowledged data, which is libssh2 1.10's pipelining
     /// depth (it splits writes into 30 000-byte packets and returns after the first ACK). Measured with
     /// Benchmarks/sftp.sh: 2 MiB was fastest on loopback, 4 MiB at 10 ms RTT (2 MiB took 1.5x as long there).
