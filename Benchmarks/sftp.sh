@@ -5,8 +5,9 @@
 #
 #   swift build -c release && Benchmarks/sftp.sh            # BIN=... to use another build
 #
-# `ssh put` verifies by default (a remote sha256sum of the whole file) and uses 2 connections for files of
-# 64 MiB or more; the table also shows --no-verify (scp does no verification at all) and --streams 1.
+# `ssh put` verifies by default (the host hashes each part it wrote, compared with the local SHA-256) and uses
+# 2 connections for files of 64 MiB or more; the table also shows --no-verify (scp does no verification at
+# all), --streams 1 and the SFTP path. Every upload is compared with the source (cmp) before it counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,25 +68,44 @@ scp_put()  { scp -q -F /dev/null -i "$work/client_key" -o UserKnownHostsFile="$w
                -o StrictHostKeyChecking=yes -o BatchMode=yes -P "$1" "$work/payload.bin" "$user@$addr:$work/remote/scp.bin"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
+# Each variant: a label and the extra arguments of `ssh put`. VARIANTS=short keeps only the default put.
+variants=(
+  "ssh put (default: 2 streams, verify)|"
+  "ssh put --no-verify|--no-verify"
+  "ssh put --streams 1|--streams 1"
+  "ssh put --sftp (2 streams, verify)|--sftp"
+)
+[ "${VARIANTS:-all}" = short ] && variants=("${variants[0]}")
+
 bench() {   # $1 = port, $2 = label
-  local p=$1 label=$2 i
-  : > "$work/t.put"; : > "$work/t.putnv"; : > "$work/t.put1"; : > "$work/t.scp"
+  local p=$1 label=$2 i v k
+  : > "$work/t.scp"
+  for k in "${!variants[@]}"; do : > "$work/t.$k"; done
   for i in $(seq "$RUNS"); do
     sync; seconds scp_put "$p" >> "$work/t.scp"
-    sync; seconds put "$p" --no-verify >> "$work/t.putnv"
-    sync; seconds put "$p" --no-verify --streams 1 >> "$work/t.put1"
-    sync; seconds put "$p" >> "$work/t.put"
+    for k in "${!variants[@]}"; do
+      v=${variants[$k]#*|}
+      # shellcheck disable=SC2086
+      sync; seconds put "$p" $v >> "$work/t.$k"
+      cmp -s "$work/payload.bin" "$work/remote/put.bin" || { echo "sftp.sh: ${variants[$k]%%|*}: uploaded file differs" >&2; exit 1; }
+      rm -f "$work/remote/put.bin"
+    done
+    cmp -s "$work/payload.bin" "$work/remote/scp.bin" || { echo "sftp.sh: scp: uploaded file differs" >&2; exit 1; }
     rm -f "$work/remote/"*
   done
-  local s nv v one
-  s=$(median < "$work/t.scp"); nv=$(median < "$work/t.putnv"); v=$(median < "$work/t.put"); one=$(median < "$work/t.put1")
-  printf '%s, %d MiB, %d runs (median seconds, MB/s, speed vs scp)\n' "$label" "$SIZE_MIB" "$RUNS"
-  printf '  %-36s %7.3f s %8.1f MB/s\n' "scp" "$s" "$(echo "$SIZE_MIB*1.048576/$s" | bc -l)"
-  printf '  %-36s %7.3f s %8.1f MB/s  x%.2f\n' "ssh put --no-verify --streams 1" "$one" "$(echo "$SIZE_MIB*1.048576/$one" | bc -l)" "$(echo "$s/$one" | bc -l)"
-  printf '  %-36s %7.3f s %8.1f MB/s  x%.2f\n' "ssh put --no-verify (2 streams)" "$nv" "$(echo "$SIZE_MIB*1.048576/$nv" | bc -l)" "$(echo "$s/$nv" | bc -l)"
-  printf '  %-36s %7.3f s %8.1f MB/s  x%.2f\n' "ssh put (2 streams, sha256 verify)" "$v" "$(echo "$SIZE_MIB*1.048576/$v" | bc -l)" "$(echo "$s/$v" | bc -l)"
+  local s t
+  s=$(median < "$work/t.scp")
+  printf '%s, %d MiB, %d runs interleaved (median seconds, MB/s, speed vs scp); load before: %s\n' \
+    "$label" "$SIZE_MIB" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '  %-40s %7.3f s %8.1f MB/s\n' "scp" "$s" "$(echo "$SIZE_MIB*1.048576/$s" | bc -l)"
+  for k in "${!variants[@]}"; do
+    t=$(median < "$work/t.$k")
+    printf '  %-40s %7.3f s %8.1f MB/s  x%.2f   (runs: %s)\n' "${variants[$k]%%|*}" "$t" \
+      "$(echo "$SIZE_MIB*1.048576/$t" | bc -l)" "$(echo "$s/$t" | bc -l)" "$(tr '\n' ' ' < "$work/t.$k" | xargs printf '%.2f ')"
+  done
+  printf '  scp runs: %s\n' "$(xargs printf '%.2f ' < "$work/t.scp")"
 }
 
-echo "OpenSSH: $(ssh -V 2>&1); cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "OpenSSH: $(ssh -V 2>&1); cores: $(nproc); $(uptime)"
 bench "$port" "loopback"
 bench "$proxy_port" "loopback + ${DELAY_MS} ms each way (RTT $((2 * DELAY_MS)) ms)"

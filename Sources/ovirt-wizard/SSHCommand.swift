@@ -152,8 +152,12 @@ struct SSHRunCommand: ParsableCommand {
 struct SSHPutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put",
-        abstract: "Upload LOCAL to REMOTE on HOST over SFTP and verify its SHA-256.",
-        discussion: "The file is written as REMOTE.ovirt-wizard-part and renamed once verified; --resume continues it."
+        abstract: "Upload LOCAL to REMOTE on HOST and verify its SHA-256.",
+        discussion: """
+            The file is written as REMOTE.ovirt-wizard-part and renamed once verified; --resume continues it.
+            By default the bytes are streamed into `dd` on the host (which needs a POSIX shell, GNU dd, truncate and
+            stat there) and each part is hashed on the host right after it is written; --sftp uses SFTP instead.
+            """
     )
 
     @Argument(help: ArgumentHelp("[user@]host[:port]", valueName: "HOST"))
@@ -185,7 +189,10 @@ struct SSHPutCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Connections that send parts of a large file in parallel.", valueName: "N"))
     var streams: Int = 2
 
-    @Option(name: .long, help: ArgumentHelp("Bytes kept in flight (pipelining depth); default: by round-trip time.",
+    @Flag(name: .long, help: "Send over SFTP instead of streaming into dd on the host.")
+    var sftp = false
+
+    @Option(name: .long, help: ArgumentHelp("SFTP only: bytes kept in flight (pipelining depth); default: by round-trip time.",
                                             valueName: "BYTES"))
     var window: Int?
 
@@ -205,13 +212,12 @@ struct SSHPutCommand: ParsableCommand {
         defer { ssh.close() }
         // Extra connections only pay off for large files; one that cannot be opened is simply not used.
         let size = (try? FileManager.default.attributesOfItem(atPath: local)[.size] as? Int64) ?? 0
-        let extra: [SSHConnection] = size >= 64 << 20 && streams > 1
-            ? (1..<streams).compactMap { _ in try? SSHConnection.connect(SSHTarget(parsing: host), options: connection.connectOptions()) }
-            : []
+        let extra = size >= 64 << 20 && streams > 1 ? connectHelpers(streams - 1) : []
         defer { extra.forEach { $0.close() } }
         var options = UploadOptions(mode: Int32(mode, radix: 8)!, owner: owner, resume: resume, verify: !noVerify)
         options.stallTimeout = timeout
         options.window = window
+        options.method = sftp ? .sftp : .stream
         let bar = ProgressBar(enabled: isatty(2) != 0, label: URL(fileURLWithPath: local).lastPathComponent)
         do {
             let result = try ssh.upload(local, to: remote, options: options, parallel: extra) { bar.update($0) }
@@ -224,6 +230,33 @@ struct SSHPutCommand: ParsableCommand {
             throw fail(error)
         }
     }
+}
+
+extension SSHPutCommand {
+    /// Opens `count` further connections at the same time (each handshake waits on the host).
+    func connectHelpers(_ count: Int) -> [SSHConnection] {
+        let opened = HelperConnections()
+        let group = DispatchGroup()
+        for _ in 0..<count {
+            group.enter()
+            let target = host
+            let options = connection.connectOptions()
+            Thread {
+                defer { group.leave() }
+                if let helper = try? SSHConnection.connect(SSHTarget(parsing: target), options: options) { opened.add(helper) }
+            }.start()
+        }
+        group.wait()
+        return opened.all
+    }
+}
+
+/// Connections opened by several threads.
+final class HelperConnections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [SSHConnection] = []
+    func add(_ connection: SSHConnection) { lock.withLock { list.append(connection) } }
+    var all: [SSHConnection] { lock.withLock { list } }
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second.

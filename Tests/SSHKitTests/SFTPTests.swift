@@ -63,6 +63,100 @@ struct SFTPTests {
         #expect(try SSHConnection.localSHA256(back) == result.sha256)
     }
 
+    @Test func sftpMethodUploadOf64MiBIsVerified() throws {
+        let local = cluster.root + "/big-sftp.bin"
+        try writeRandomFile(local, size: 64 << 20, seed: 7)
+        let remote = work + "/big-sftp.bin"
+        let connection = try connect(cluster)
+        let helper = try connect(cluster)
+        var options = UploadOptions(mode: 0o600)
+        options.method = .sftp
+        let result = try connection.upload(local, to: remote, options: options, parallel: [helper])
+        #expect(result.verified)
+        #expect(result.sha256 == (try SSHConnection.localSHA256(local)))
+        #expect(try connection.remoteSHA256(remote) == result.sha256)
+        #expect(try connection.capture(RemoteCommand("stat", "-c", "%a", remote)).stdout == "600\n")
+    }
+
+    /// The stream method hashes what is on the host's disk: a byte changed there after it was written (by the
+    /// test-only fault injection in the host's script) is caught, the bad copy removed, nothing put in place.
+    @Test(arguments: [false, true])
+    func corruptedCopyIsDetected(parallel: Bool) throws {
+        let local = cluster.root + "/corrupt-\(parallel).bin"
+        try writeRandomFile(local, size: 40 << 20, seed: 11)
+        let remote = work + "/corrupt-\(parallel).bin"
+        let data = try Data(contentsOf: URL(fileURLWithPath: local))
+        // A byte in the second half (the helper's range when parallel) whose value is not the injected "X".
+        let position = (30 << 20 ..< 40 << 20).first { data[$0] != UInt8(ascii: "X") }!
+        let connection = try connect(cluster)
+        let helpers = parallel ? [try connect(cluster)] : []
+        var options = UploadOptions()
+        options.corruptByteForTesting = Int64(position)
+        #expect {
+            try connection.upload(local, to: remote, options: options, parallel: helpers)
+        } throws: { error in
+            guard case let SSHError.integrityMismatch(_, path, localHash, remoteHash) = error else { return false }
+            return path.hasPrefix(remote) && localHash != remoteHash
+        }
+        #expect(!FileManager.default.fileExists(atPath: remote))
+        #expect(!FileManager.default.fileExists(atPath: SSHConnection.partialPath(for: remote)))
+        // Without the fault the same upload goes through on the same connections.
+        let result = try connection.upload(local, to: remote, parallel: helpers)
+        #expect(result.verified)
+        #expect(try SSHConnection.localSHA256(remote) == (try SSHConnection.localSHA256(local)))
+    }
+
+    /// Many small pieces per connection: the host hashes finished pieces while the next ones are sent, their
+    /// channels are closed in between writes, and a corrupted piece in the middle is still named.
+    @Test func manyPiecesPerConnection() throws {
+        let local = cluster.root + "/pieces.bin"
+        try writeRandomFile(local, size: (40 << 20) + 777, seed: 13)
+        let remote = work + "/pieces.bin"
+        let connection = try connect(cluster)
+        let helper = try connect(cluster)
+        var options = UploadOptions()
+        options.pieceBytes = 3 << 20
+        let result = try connection.upload(local, to: remote, options: options, parallel: [helper])
+        #expect(result.verified)
+        #expect(result.sha256 == (try SSHConnection.localSHA256(local)))
+        #expect(try SSHConnection.localSHA256(remote) == result.sha256)
+
+        let data = try Data(contentsOf: URL(fileURLWithPath: local))
+        let position = (7 << 20 ..< 8 << 20).first { data[$0] != UInt8(ascii: "X") }!
+        options.corruptByteForTesting = Int64(position)
+        #expect {
+            try connection.upload(local, to: remote + ".2", options: options, parallel: [helper])
+        } throws: { error in
+            // The piece holding the byte: 3 MiB pieces from 0, so bytes 6 MiB..<9 MiB.
+            "\(error)".contains("(bytes \(6 << 20)..<\(9 << 20))")
+        }
+        #expect(connection.isUsable && helper.isUsable)
+    }
+
+    /// A longer leftover of an earlier attempt (not resumed) is overwritten and cut to the right size.
+    @Test func staleLongerPartialIsReplaced() throws {
+        let local = cluster.root + "/short.bin"
+        try writeRandomFile(local, size: (20 << 20) + 123, seed: 5)
+        let remote = work + "/short.bin"
+        try Data(repeating: 0xAB, count: 33 << 20).write(to: URL(fileURLWithPath: SSHConnection.partialPath(for: remote)))
+        let connection = try connect(cluster)
+        let helper = try connect(cluster)
+        let result = try connection.upload(local, to: remote, options: UploadOptions(verify: false), parallel: [helper])
+        #expect(result.bytes == (20 << 20) + 123)
+        #expect(try SSHConnection.localSHA256(remote) == (try SSHConnection.localSHA256(local)))
+    }
+
+    @Test(arguments: UploadMethod.allCases)
+    func emptyFileIsUploaded(method: UploadMethod) throws {
+        let local = cluster.root + "/empty-\(method)"
+        _ = FileManager.default.createFile(atPath: local, contents: Data())
+        var options = UploadOptions()
+        options.method = method
+        let result = try connect(cluster).upload(local, to: work + "/empty-\(method)", options: options)
+        #expect(result.verified && result.bytes == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: work + "/empty-\(method)")).isEmpty)
+    }
+
     @Test func resumesAVerifiedPrefixAndRestartsABadOne() throws {
         let local = cluster.root + "/iso.bin"
         try writeRandomFile(local, size: 8 << 20)
@@ -74,6 +168,7 @@ struct SFTPTests {
         let connection = try connect(cluster)
         let resumed = try connection.upload(local, to: remote, options: UploadOptions(resume: true))
         #expect(resumed.resumedFrom == 3 << 20)
+        #expect(resumed.sha256 == (try SSHConnection.localSHA256(local)))
         #expect(resumed.verified)
         #expect(try connection.remoteSHA256(remote) == (try SSHConnection.localSHA256(local)))
 
@@ -83,6 +178,32 @@ struct SFTPTests {
         let restarted = try connection.upload(local, to: remote, options: UploadOptions(resume: true))
         #expect(restarted.resumedFrom == 0)
         #expect(try connection.remoteSHA256(remote) == (try SSHConnection.localSHA256(local)))
+    }
+
+    /// Resuming a 40 MiB file from an odd-sized prefix, with a helper connection for the rest, by both methods;
+    /// and a partial file that is already complete (interrupted just before the rename) only needs the check.
+    @Test(arguments: UploadMethod.allCases)
+    func resumesWithHelpersFromAnOddPrefix(method: UploadMethod) throws {
+        let local = cluster.root + "/resume-\(method).bin"
+        try writeRandomFile(local, size: 40 << 20, seed: 3)
+        let remote = work + "/resume-\(method).bin"
+        let part = SSHConnection.partialPath(for: remote)
+        let data = try Data(contentsOf: URL(fileURLWithPath: local))
+        try data.prefix((5 << 20) + 12345).write(to: URL(fileURLWithPath: part))
+        let connection = try connect(cluster)
+        let helper = try connect(cluster)
+        var options = UploadOptions(resume: true)
+        options.method = method
+        let resumed = try connection.upload(local, to: remote, options: options, parallel: [helper])
+        #expect(resumed.resumedFrom == (5 << 20) + 12345)
+        #expect(resumed.verified)
+        #expect(try SSHConnection.localSHA256(remote) == (try SSHConnection.localSHA256(local)))
+
+        try data.write(to: URL(fileURLWithPath: part))
+        let complete = try connection.upload(local, to: remote, options: options, parallel: [helper])
+        #expect(complete.resumedFrom == 40 << 20)
+        #expect(complete.verified && complete.sha256 == resumed.sha256)
+        #expect(try SSHConnection.localSHA256(remote) == resumed.sha256)
     }
 
     @Test func ownerIsApplied() throws {
