@@ -74,7 +74,7 @@ public struct GlusterDeploymentPlanner: Sendable {
             let command = RemoteCommand(g.argv)
             let marker = "\(remoteBase)/\(hostKey)/done/\(id)"
             let probe = Self.probe(for: g, volume: input.plan.request.volumeName).map(Probe.command) ?? .marker(path: marker)
-            var title = g.purpose
+            var title = "\(g.phase.rawValue): \(g.purpose)"
             if let token = g.requiredConfirmation { title += " (destroys the data on \(token))" }
             steps[hostKey]!.append(PlanStep(
                 id: id, title: title, action: .run(command, otopi: false, interactive: false),
@@ -85,7 +85,7 @@ public struct GlusterDeploymentPlanner: Sendable {
 
         return DeploymentPlan(hosts: hosts.map { host in
             HostPlan(name: host, tool: .gluster, access: input.access[host]!, answerFile: input.path,
-                     remoteDirectory: remoteBase + "/" + host, platform: .assumed("Gluster plan (\(input.plan.request.serviceManager.rawValue))"),
+                     remoteDirectory: remoteBase + "/" + host, platform: .assumed("the Gluster plan uses yum and \(input.plan.request.serviceManager.rawValue)"),
                      steps: steps[host] ?? [], secretValues: [])
         })
     }

@@ -96,7 +96,10 @@ struct GlusterApplyTests {
         #expect(text.status == 0, "\(text.stderr)")
         let bricks = g.hosts.map { "\($0):\(g.lab.cluster.root)/gluster_brick0" } + g.hosts.map { "\($0):\(g.lab.cluster.root)/gluster_brick1" }
         #expect(text.stdout.contains("gluster --mode=script volume create gluster-vol1 stripe 2 replica 2 \(bricks.joined(separator: " ")) force"))
-        #expect(text.stdout.contains("after:  "))
+        #expect(text.stdout.contains("host setup: yum install -y"))
+        #expect(text.stdout.contains("after:  \(g.hosts[1])/setup-2-systemctl, \(g.hosts[2])/setup-2-systemctl, \(g.hosts[3])/setup-2-systemctl"))
+        #expect(text.stdout.contains("verify: rpm -q glusterfs glusterfs-fuse glusterfs-server xfsprogs"))
+        #expect(text.stdout.contains("  gluster volume status gluster-vol1"))
 
         let applied = try g.wizard("apply", ["--plain"])
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
