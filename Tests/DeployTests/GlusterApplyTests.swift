@@ -7,8 +7,9 @@ import Testing
 /// `yum` and `rpm` are fixtures recording their arguments; bricks are directories under the lab's own folder.
 @Suite("Gluster volume plans run by plan and apply", .serialized, .timeLimit(.minutes(5)))
 struct GlusterApplyTests {
-    /// The lab with the Gluster fixtures and an ssh_config giving each lab host's port (the gluster flow has one
-    /// SSH login for every host, and the lab hosts listen on different ports).
+    /// The lab with the Gluster fixtures and an ssh_config naming the lab hosts as the seed names its Gluster
+    /// servers (gs1…gs4.example.com), with each one's address and port (the gluster flow has one SSH login for
+    /// every host, and the lab hosts listen on different ports). /etc/hosts is a file of the lab.
     final class GlusterLab {
         let lab: LabDeployment
         let sshConfig: String
@@ -24,7 +25,7 @@ struct GlusterApplyTests {
                 }
             }
             sshConfig = lab.cluster.root + "/gluster-ssh-config"
-            try lab.cluster.hosts.map { "Host \($0.address)\n  Port \($0.port)\n" }.joined()
+            try lab.cluster.hosts.enumerated().map { "Host gs\($0 + 1).example.com\n  HostName \($1.address)\n  Port \($1.port)\n" }.joined()
                 .write(toFile: sshConfig, atomically: true, encoding: .utf8)
             answers = lab.directory + "/gluster-answers.conf"
             lab.answerFiles = [answers]
@@ -50,12 +51,16 @@ struct GlusterApplyTests {
                 GLUSTER/transport=str:tcp
                 GLUSTER/force=bool:True
                 GLUSTER/serviceManager=str:systemd
+                GLUSTER/addresses=str:\(zip(hosts, lab.cluster.hosts).map { "\($0)=\($1.address)" }.joined(separator: " "))
+                GLUSTER/hostsFile=str:\(hostsFile)
                 \(extra)
                 """
             try text.write(toFile: answers, atomically: true, encoding: .utf8)
         }
 
-        var hosts: [String] { lab.cluster.hosts.map(\.address) }
+        var hosts: [String] { lab.cluster.hosts.indices.map { "gs\($0 + 1).example.com" } }
+        /// One file for the 4 lab hosts, which share this machine's file system.
+        var hostsFile: String { lab.cluster.root + "/etc-hosts" }
 
         func wizard(_ command: String, _ extra: [String] = []) throws -> LabDeployment.Result {
             try lab.wizard([command, "--answers", answers, "--known-hosts", lab.cluster.knownHostsPath,
@@ -97,7 +102,8 @@ struct GlusterApplyTests {
         let bricks = g.hosts.map { "\($0):\(g.lab.cluster.root)/gluster_brick0" } + g.hosts.map { "\($0):\(g.lab.cluster.root)/gluster_brick1" }
         #expect(text.stdout.contains("gluster --mode=script volume create gluster-vol1 stripe 2 replica 2 \(bricks.joined(separator: " ")) force"))
         #expect(text.stdout.contains("host setup: yum install -y"))
-        #expect(text.stdout.contains("after:  \(g.hosts[1])/setup-2-systemctl, \(g.hosts[2])/setup-2-systemctl, \(g.hosts[3])/setup-2-systemctl"))
+        #expect(text.stdout.contains("verify: grep -qxF -e '\(g.lab.cluster.hosts[3].address)\tgs4.example.com' -- \(g.hostsFile)"))
+        #expect(text.stdout.contains("after:  \(g.hosts[1])/setup-6-systemctl, \(g.hosts[2])/setup-6-systemctl, \(g.hosts[3])/setup-6-systemctl"))
         #expect(text.stdout.contains("verify: rpm -q glusterfs glusterfs-fuse glusterfs-server xfsprogs"))
         #expect(text.stdout.contains("  gluster volume status gluster-vol1"))
 
@@ -120,6 +126,9 @@ struct GlusterApplyTests {
             if index == 0 { expected += readBack.compactMap { $0["argv"] as? [String] }.map { $0.joined(separator: " ") } }
             #expect(g.calls(index) == expected, "host \(index)")
         }
+        // The seed's /etc/hosts lines (section 8), here in the lab's file.
+        let lines = (try String(contentsOfFile: g.hostsFile, encoding: .utf8)).split(separator: "\n").map(String.init)
+        #expect(Set(lines) == Set(zip(g.hosts, g.lab.cluster.hosts).map { "\($1.address)\t\($0)" }))
         // The phases: glusterd runs on every host before the first peer probe.
         let firstProbe = try #require(g.times(0, "gluster --mode=script peer probe").min())
         for index in 0..<4 {
