@@ -18,9 +18,11 @@ struct GlusterApplyTests {
         init(brickSources: String? = nil, brickKind: String = "directory", extra: String = "") throws {
             lab = try LabDeployment(hosts: 4)
             for host in lab.cluster.hosts {
-                for name in ["gluster", "systemctl"] {
+                let fixtures = ["gluster": "gluster", "systemctl": "systemctl", "parted": "disktool", "udevadm": "disktool",
+                                "mkfs.xfs": "disktool", "mount": "disktool", "mountpoint": "disktool"]
+                for (name, source) in fixtures {
                     let target = host.binDirectory + "/" + name
-                    try FileManager.default.copyItem(atPath: LabDeployment.fixtures + "/" + name, toPath: target)
+                    try FileManager.default.copyItem(atPath: LabDeployment.fixtures + "/" + source, toPath: target)
                     chmod(target, 0o755)
                 }
             }
@@ -53,6 +55,7 @@ struct GlusterApplyTests {
                 GLUSTER/serviceManager=str:systemd
                 GLUSTER/addresses=str:\(zip(hosts, lab.cluster.hosts).map { "\($0)=\($1.address)" }.joined(separator: " "))
                 GLUSTER/hostsFile=str:\(hostsFile)
+                GLUSTER/fstabFile=str:\(fstabFile)
                 \(extra)
                 """
             try text.write(toFile: answers, atomically: true, encoding: .utf8)
@@ -61,6 +64,7 @@ struct GlusterApplyTests {
         var hosts: [String] { lab.cluster.hosts.indices.map { "gs\($0 + 1).example.com" } }
         /// One file for the 4 lab hosts, which share this machine's file system.
         var hostsFile: String { lab.cluster.root + "/etc-hosts" }
+        var fstabFile: String { lab.cluster.root + "/etc-fstab" }
 
         func wizard(_ command: String, _ extra: [String] = []) throws -> LabDeployment.Result {
             try lab.wizard([command, "--answers", answers, "--known-hosts", lab.cluster.knownHostsPath,
@@ -174,6 +178,39 @@ struct GlusterApplyTests {
         let applied = try g.wizard("apply", ["--plain"])
         #expect(applied.status == 1, "\(applied.stdout)\n\(applied.stderr)")
         #expect(applied.stdout.contains("brick \(brick) is offline"), "\(applied.stdout)")
+    }
+
+    @Test func confirmedDiskBricksArePreparedAfterEveryHostsSetup() throws {
+        let g = try GlusterLab()
+        let mounts = "\(g.lab.cluster.root)/mnt/b0 \(g.lab.cluster.root)/mnt/b1"
+        // Devices that exist nowhere: the fixtures record the calls; a real tool would only fail.
+        let tokens = g.hosts.flatMap { ["\($0):/dev/labdisk0", "\($0):/dev/labdisk1"] }
+        try g.writeAnswers(brickSources: "/dev/labdisk0=\(g.lab.cluster.root)/mnt/b0 /dev/labdisk1=\(g.lab.cluster.root)/mnt/b1",
+                           brickKind: "disk", extra: "GLUSTER/destroyDevices=str:\(tokens.joined(separator: " "))")
+        let applied = try g.wizard("apply", ["--plain"])
+        #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
+        let lastSetup = try #require((0..<4).compactMap { g.times($0, "systemctl enable").first }.max())
+        for index in 0..<4 {
+            let disk = g.calls(index, of: ["parted", "mkfs.xfs", "mount"])
+            #expect(disk == [
+                "parted -s -a optimal /dev/labdisk0 mklabel gpt mkpart primary xfs 0% 100%",
+                "mkfs.xfs -f -i size=512 /dev/labdisk0p1",
+                "mount \(g.lab.cluster.root)/mnt/b0",
+                "parted -s -a optimal /dev/labdisk1 mklabel gpt mkpart primary xfs 0% 100%",
+                "mkfs.xfs -f -i size=512 /dev/labdisk1p1",
+                "mount \(g.lab.cluster.root)/mnt/b1",
+            ], "host \(index)")
+            let firstParted = try #require(g.times(index, "parted").first)
+            #expect(firstParted > lastSetup, "host \(index) prepared a disk before every host's setup finished")
+        }
+        let fstab = (try String(contentsOfFile: g.fstabFile, encoding: .utf8)).split(separator: "\n").map(String.init)
+        #expect(Set(fstab) == ["/dev/labdisk0p1\t\(g.lab.cluster.root)/mnt/b0\txfs\tdefaults\t0 0",
+                               "/dev/labdisk1p1\t\(g.lab.cluster.root)/mnt/b1\txfs\tdefaults\t0 0"])
+        for mount in mounts.split(separator: " ") {
+            #expect(FileManager.default.fileExists(atPath: "\(mount)/gluster-vol1"))
+        }
+        #expect(g.calls(0, of: ["gluster"]).contains { $0.contains("volume create gluster-vol1 stripe 2 replica 2 gs1.example.com:\(g.lab.cluster.root)/mnt/b0/gluster-vol1 ") })
+        #expect(applied.stdout.contains("Bricks online: 8 of 8"))
     }
 
     @Test func diskBricksNeedExactConfirmations() throws {
