@@ -57,6 +57,9 @@ public struct DeploymentPlanner: Sendable {
         }
 
         switch tool {
+        case .gluster:
+            // DeploymentInput never reads a gluster file; GlusterDeploymentPlanner plans those.
+            throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
         case .engineSetup:
             guard let fqdn = input.string("OVESETUP_CONFIG/fqdn"), !fqdn.isEmpty else {
                 throw Problem(description: "\(input.path): OVESETUP_CONFIG/fqdn is missing (engine-setup needs the engine host's FQDN)")
@@ -139,6 +142,8 @@ public struct DeploymentPlanner: Sendable {
         let command: RemoteCommand
         var waits: [StepReference] = []
         switch tool {
+        case .gluster:
+            throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
         case .engineSetup:
             let offline = input.bool("OVIRT_WIZARD/offline") ?? (input.bool("OSETUP_RPMDISTRO/enableUpgrade") != true)
             command = RemoteCommand(["engine-setup"] + (offline ? ["--offline"] : []) + ["--config-append=\(remoteAnswers)"])

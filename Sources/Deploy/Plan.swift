@@ -57,12 +57,15 @@ public struct SecretMasker: Sendable, CustomStringConvertible {
 public enum DeployTool: String, Sendable, Codable {
     case engineSetup = "engine-setup"
     case hostedEngine = "hosted-engine"
+    /// A Gluster volume's plan (`Screens/gluster.yaml`): host setup, brick preparation, the volume.
+    case gluster = "gluster"
 
     /// The package that brings the tool.
     public var package: String {
         switch self {
         case .engineSetup: return "ovirt-engine"
         case .hostedEngine: return "ovirt-hosted-engine-setup"
+        case .gluster: return "glusterfs-server"
         }
     }
 }

@@ -18,7 +18,10 @@ struct ApplyCommand: ParsableCommand {
             journal records as done (its probe) and continues at the first that is not. With --plain a failed \
             step stops its host; the tools' questions are read from standard input. Exit 0 when every host \
             finished, 1 when one did not, 2 for unusable input, 3 when another wizard holds the lock, 255 when a \
-            host cannot be reached, 128+N after signal N (the journal stays usable).
+            host cannot be reached, 128+N after signal N (the journal stays usable). A gluster flow answer file runs \
+            the volume's plan on every Gluster host (phases waited for across hosts; disks only when \
+            GLUSTER/destroyDevices names exactly the disks the plan wipes), then reads the volume back: exit 1 \
+            when it is not healthy.
             """)
 
     @OptionGroup var deployment: DeploymentArguments
@@ -31,7 +34,10 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let inputs = try deployment.inputs()
+            let source = try deployment.source()
+            if case .gluster(let input) = source, let problem = input.confirmationProblem {
+                throw CLIError(message: "\(problem); nothing was changed", code: 2)
+            }
             let files = deployment.files
             do {
                 try files.create()
@@ -52,17 +58,12 @@ struct ApplyCommand: ParsableCommand {
             if !resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
                 throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
             }
-            let probed = DeploymentArguments.probePlatforms(inputs)
+            let probed = DeploymentArguments.probePlatforms(source.hosts)
             if !probed.failures.isEmpty {
                 for f in probed.failures { printError("ovirt-wizard: \(f)") }
                 throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
             }
-            let plan: DeploymentPlan
-            do {
-                plan = try DeploymentPlanner(remoteBase: deployment.remoteDir).plan(inputs, platforms: probed.platforms)
-            } catch {
-                throw CLIError(message: "\(error)", code: 2)
-            }
+            let plan = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
             var options = DeploymentRunner.Options()
             options.resume = resume
             options.maxConcurrentHosts = max(1, jobs)
@@ -80,10 +81,18 @@ struct ApplyCommand: ParsableCommand {
                     quiet.hosts[i].access.options.hostKeyPolicy = .strict
                     quiet.hosts[i].access.options.credentials = nil
                 }
-                return try DeployPanesRunner.run(plan: quiet, files: files, options: options)
+                return try finish(source, plan: plan, code: try DeployPanesRunner.run(plan: quiet, files: files, options: options))
             }
-            return try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose)
+            return try finish(source, plan: plan, code: try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose))
         }
+    }
+}
+
+extension ApplyCommand {
+    /// A Gluster volume is read back and its health reported once every host finished.
+    func finish(_ source: DeploymentSource, plan: DeploymentPlan, code: Int32) throws -> Int32 {
+        guard case .gluster(let input) = source, code == 0 else { return code }
+        return GlusterDeployment.readBack(input, plan: plan)
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import Foundation
+import OtopiKit
 import SSHKit
 
 /// What `plan` and `apply` share: the answer files, where files go on the hosts, how to connect.
@@ -12,6 +13,28 @@ struct DeploymentArguments: ParsableArguments {
     var remoteDir = "/var/lib/ovirt-wizard"
 
     @OptionGroup var connection: SSHConnectionArguments
+
+    /// The answer files as either the tools' files (one per host) or one file of the gluster flow.
+    func source() throws -> DeploymentSource {
+        guard !answers.isEmpty else { throw CLIError(message: "no answer file: give --answers FILE (one per host)", code: 2) }
+        var glusterFiles: [(String, OtopiEnvironment)] = []
+        for path in answers {
+            let full = URL(fileURLWithPath: path).standardizedFileURL.path
+            // Files that cannot be read are reported by inputs(), which names every problem.
+            guard let file = try? AnswerFile.load(path: full) else { continue }
+            let environment = OtopiEnvironment(files: [file])
+            if GlusterDeploymentInput.isGluster(environment) { glusterFiles.append((full, environment)) }
+        }
+        guard let (path, environment) = glusterFiles.first else { return .tools(try inputs()) }
+        guard answers.count == 1 else {
+            throw CLIError(message: "\(path) is a gluster flow answer file, which describes every Gluster host: give it alone, without other --answers files", code: 2)
+        }
+        do {
+            return .gluster(try GlusterDeploymentInput(path: path, environment: environment, options: connection.connectOptions()))
+        } catch {
+            throw CLIError(message: "\(error)", code: 2)
+        }
+    }
 
     func inputs() throws -> [DeploymentInput] {
         guard !answers.isEmpty else { throw CLIError(message: "no answer file: give --answers FILE (one per host)", code: 2) }
@@ -36,17 +59,21 @@ struct DeploymentArguments: ParsableArguments {
 
     /// Connects to every host at once (known_hosts verified), reads its platform; the connections are closed.
     static func probePlatforms(_ inputs: [DeploymentInput]) -> (platforms: [String: HostPlatform], failures: [String]) {
+        probePlatforms(inputs.map { ($0.hostName, $0.access) })
+    }
+
+    static func probePlatforms(_ hosts: [(name: String, access: HostAccess)]) -> (platforms: [String: HostPlatform], failures: [String]) {
         let results = ProbeResults()
         let group = DispatchGroup()
-        for input in inputs {
+        for (name, access) in hosts {
             group.enter()
             let thread = Thread {
                 do {
-                    let connection = try input.access.connect()
+                    let connection = try access.connect()
                     defer { connection.close() }
-                    results.set(input.hostName, .success(try HostPlatform.probe(connection)))
+                    results.set(name, .success(try HostPlatform.probe(connection)))
                 } catch {
-                    results.set(input.hostName, .failure(error))
+                    results.set(name, .failure(error))
                 }
                 group.leave()
             }
@@ -55,11 +82,11 @@ struct DeploymentArguments: ParsableArguments {
         group.wait()
         var platforms: [String: HostPlatform] = [:]
         var failures: [String] = []
-        for input in inputs {
-            switch results.get(input.hostName) {
-            case .success(let platform)?: platforms[input.hostName] = platform
-            case .failure(let error)?: failures.append("\(input.hostName): \((error as? SSHError)?.description ?? "\(error)")")
-            case nil: failures.append("\(input.hostName): not probed")
+        for (name, _) in hosts {
+            switch results.get(name) {
+            case .success(let platform)?: platforms[name] = platform
+            case .failure(let error)?: failures.append("\(name): \((error as? SSHError)?.description ?? "\(error)")")
+            case nil: failures.append("\(name): not probed")
             }
         }
         return (platforms, failures)

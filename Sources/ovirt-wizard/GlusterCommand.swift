@@ -25,7 +25,7 @@ struct GlusterPlanCommand: ParsableCommand {
             Bricks are HOST:/DIRECTORY (used as it is), HOST:/dev/DISK (partitioned, formatted with \
             mkfs.xfs -i size=512 and mounted by the plan: destroys its data) or HOST:/dev/DISK=/MOUNTPOINT. \
             The request comes either from --answers FILE (written by: ovirt-wizard plain --flow gluster) or from \
-            the options. Nothing is run: the plan's steps are run by the deployment runner, which is not built yet.
+            the options. Nothing is run here: ovirt-wizard plan/apply --answers FILE run the plan of a gluster flow answer file.
             """
     )
 

@@ -11,8 +11,9 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             Each host is contacted read-only to learn its operating system (which decides yum or dnf); with \
             --no-probe the seed's CentOS 6 is assumed. Commands are shown exactly as they are sent; the uploaded \
-            answer file is shown with its passwords masked. Exit 0; 2 when an answer file cannot be used; 255 \
-            when a host cannot be reached.
+            answer file is shown with its passwords masked. A gluster flow answer file (one file for every Gluster \
+            host) gives the volume's steps, with the disks it wipes. Exit 0; 2 when an answer file cannot be used \
+            (also when its GLUSTER/destroyDevices do not match the disks exactly); 255 when a host cannot be reached.
             """)
 
     @OptionGroup var deployment: DeploymentArguments
@@ -21,30 +22,38 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let inputs = try deployment.inputs()
+            let source = try deployment.source()
             var platforms: [String: HostPlatform] = [:]
             if noProbe {
-                for input in inputs { platforms[input.hostName] = .assumed("--no-probe") }
+                for host in source.hosts { platforms[host.name] = .assumed("--no-probe") }
             } else {
-                let probed = DeploymentArguments.probePlatforms(inputs)
+                let probed = DeploymentArguments.probePlatforms(source.hosts)
                 if !probed.failures.isEmpty {
                     for f in probed.failures { printError("ovirt-wizard: \(f)") }
                     throw CLIError(message: "cannot plan without reaching every host (use --no-probe to assume CentOS 6)", code: 255)
                 }
                 platforms = probed.platforms
             }
-            let plan: DeploymentPlan
-            do {
-                plan = try DeploymentPlanner(remoteBase: deployment.remoteDir).plan(inputs, platforms: platforms)
-            } catch {
-                throw CLIError(message: "\(error)", code: 2)
-            }
+            let plan = try source.plan(remoteBase: deployment.remoteDir, platforms: platforms)
+            var gluster: GlusterDeploymentInput?
+            if case .gluster(let input) = source { gluster = input }
             if json {
-                let data = try JSONSerialization.data(withJSONObject: PlanPrinter.json(plan, files: deployment.files),
+                var object = PlanPrinter.json(plan, files: deployment.files)
+                if let gluster {
+                    object["readBack"] = GlusterDeploymentPlanner.readBackSteps(gluster.plan).map { ["host": $0.host, "argv": $0.argv] }
+                    object["requiredConfirmations"] = gluster.plan.requiredConfirmations
+                    object["confirmationProblem"] = gluster.confirmationProblem
+                }
+                let data = try JSONSerialization.data(withJSONObject: object,
                                                       options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 for line in PlanPrinter.text(plan, files: deployment.files) { print(line) }
+                if let gluster { for line in GlusterDeployment.planTrailer(gluster) { print(line) } }
+            }
+            // The dry run still shows every step; apply would refuse these disks.
+            if let problem = gluster?.confirmationProblem {
+                throw CLIError(message: "\(problem); apply refuses to run until it matches", code: 2)
             }
             return 0
         }

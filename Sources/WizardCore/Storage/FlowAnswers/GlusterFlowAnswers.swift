@@ -19,6 +19,9 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
     public static let serviceManagerKey = "GLUSTER/serviceManager"
     public static let addressesKey = "GLUSTER/addresses"
     public static let destroyDevicesKey = "GLUSTER/destroyDevices"
+    /// Not asked by the flow: other files than /etc/hosts and /etc/fstab, for a chroot or a test host.
+    public static let hostsFileKey = "GLUSTER/hostsFile"
+    public static let fstabFileKey = "GLUSTER/fstabFile"
 
     public var request: GlusterVolumeRequest
     /// `HOST:/dev/DISK` words the operator typed to allow wiping those disks.
@@ -94,6 +97,13 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
             try check(Self.addressesKey, StorageValidators.glusterAddresses(text))
             addresses = Self.addressMap(text)
         }
+        func file(_ key: String, _ standard: String) throws(GlusterFlowAnswersError) -> String {
+            guard let path = optionalText(key) else { return standard }
+            do { try GlusterNames.checkPath(path, in: path) } catch { throw .invalid(key, error.description) }
+            return path
+        }
+        let hostsFile = try file(Self.hostsFileKey, "/etc/hosts")
+        let fstabFile = try file(Self.fstabFileKey, "/etc/fstab")
         var specs: [GlusterBrickSpec] = []
         for brick in Self.bricks(hosts: Self.words(hostsText), sources: Self.words(sourcesText)) {
             do { specs.append(try GlusterBrickSpec(parsing: brick)) } catch { throw .invalid(Self.brickSourcesKey, error.description) }
@@ -103,7 +113,7 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
             replicaCount: try count(Self.replicaKey), stripeCount: try count(Self.stripeKey),
             disperseCount: try count(Self.disperseKey), redundancyCount: try count(Self.redundancyKey),
             transport: transport, brickSize: size, force: value(Self.forceKey)?.boolValue ?? false,
-            addresses: addresses, serviceManager: manager)
+            addresses: addresses, serviceManager: manager, hostsFile: hostsFile, fstabFile: fstabFile)
         confirmations = Set(optionalText(Self.destroyDevicesKey).map(Self.words) ?? [])
     }
 

@@ -1,6 +1,6 @@
 /// Partitioning, formatting and mounting the disks behind device bricks.
 extension GlusterVolumePlanner {
-    static func makePreparations(_ bricks: [GlusterBrick]) -> [BrickPreparation] {
+    static func makePreparations(_ bricks: [GlusterBrick], fstabFile: String = "/etc/fstab") -> [BrickPreparation] {
         bricks.compactMap { brick in
             guard let device = brick.device, let mount = brick.mountPoint else { return nil }
             let partition = partitionName(device)
@@ -14,7 +14,7 @@ extension GlusterVolumePlanner {
                     .run(argv: ["mkfs.xfs", "-f", "-i", "size=512", partition]),
                     // mkdir -p: a chosen mount point may need parents (e.g. /bricks/engine).
                     .run(argv: ["mkdir", "-p", mount]),
-                    .appendLineIfAbsent(path: "/etc/fstab", line: "\(partition)\t\(mount)\txfs\tdefaults\t0 0"),
+                    .appendLineIfAbsent(path: fstabFile, line: "\(partition)\t\(mount)\txfs\tdefaults\t0 0"),
                     .run(argv: ["mount", mount]),
                     .createDirectory(path: brick.path, mode: 0o755, uid: 0, gid: 0),
                 ])

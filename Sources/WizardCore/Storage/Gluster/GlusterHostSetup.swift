@@ -17,7 +17,8 @@ public struct GlusterHostSetup: Sendable, Equatable {
     /// One setup per host, in the order the hosts first appear. `addresses` maps host names to
     /// IP addresses for /etc/hosts; hosts without an address must resolve by DNS.
     public static func plan(hosts: [String], addresses: [String: String],
-                            serviceManager: GlusterServiceManager) throws(GlusterPlanError) -> [GlusterHostSetup] {
+                            serviceManager: GlusterServiceManager,
+                            hostsFile: String = "/etc/hosts") throws(GlusterPlanError) -> [GlusterHostSetup] {
         for (name, address) in addresses {
             if !hosts.contains(where: { $0.lowercased() == name.lowercased() }) {
                 throw .invalidCounts("--address \(name)=\(address) names no host of this volume")
@@ -38,7 +39,7 @@ public struct GlusterHostSetup: Sendable, Equatable {
         }
         return hosts.map { host in
             GlusterHostSetup(host: host, operations:
-                hostLines.map { .appendLineIfAbsent(path: "/etc/hosts", line: $0) }
+                hostLines.map { .appendLineIfAbsent(path: hostsFile, line: $0) }
                 + [.run(argv: ["yum", "install", "-y"] + packages)]
                 + service)
         }

@@ -46,7 +46,8 @@ public enum GlusterVolumePlanner {
         let commands = makeCommands(request: request, shape: shape, bricks: bricks)
         var hosts: [String] = []
         for brick in bricks where !hosts.contains(where: { $0.lowercased() == brick.hostKey }) { hosts.append(brick.host) }
-        let hostSetup = try GlusterHostSetup.plan(hosts: hosts, addresses: request.addresses, serviceManager: request.serviceManager)
+        let hostSetup = try GlusterHostSetup.plan(hosts: hosts, addresses: request.addresses, serviceManager: request.serviceManager,
+                                                  hostsFile: request.hostsFile)
         if request.addresses.isEmpty && hosts.count > 1 {
             warnings.append("no --address given: every host name must resolve on every host (DNS), or give HOST=IP to add /etc/hosts lines as the seed does")
         } else if !request.addresses.isEmpty {
@@ -55,7 +56,7 @@ public enum GlusterVolumePlanner {
                 warnings.append("no --address for \(without.joined(separator: ", ")): these names must resolve by DNS on every host")
             }
         }
-        let preparations = makePreparations(bricks)
+        let preparations = makePreparations(bricks, fstabFile: request.fstabFile)
         return GlusterVolumePlan(
             request: request, bricks: bricks, reordered: reordered, redundancySets: sets, stripeSets: stripeSets,
             numberOfBricks: shape.numberOfBricksText(brickCount: bricks.count),

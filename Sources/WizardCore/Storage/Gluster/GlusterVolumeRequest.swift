@@ -79,11 +79,16 @@ public struct GlusterVolumeRequest: Sendable, Equatable {
     /// Host name → IP address, written to every host's /etc/hosts; empty when DNS resolves them.
     public var addresses: [String: String]
     public var serviceManager: GlusterServiceManager
+    /// Where the host lines and the brick mounts are added: /etc/hosts and /etc/fstab on real hosts; another
+    /// file only for a chroot or a test host that must not touch the machine's own files.
+    public var hostsFile: String
+    public var fstabFile: String
 
     public init(volumeName: String, type: GlusterVolumeType, bricks: [GlusterBrickSpec], replicaCount: Int? = nil,
                 stripeCount: Int? = nil, disperseCount: Int? = nil, redundancyCount: Int? = nil,
                 transport: GlusterTransport = .tcp, brickSize: ByteSize? = nil, force: Bool = false,
-                addresses: [String: String] = [:], serviceManager: GlusterServiceManager = .systemd) {
+                addresses: [String: String] = [:], serviceManager: GlusterServiceManager = .systemd,
+                hostsFile: String = "/etc/hosts", fstabFile: String = "/etc/fstab") {
         self.volumeName = volumeName
         self.type = type
         self.bricks = bricks
@@ -96,6 +101,8 @@ public struct GlusterVolumeRequest: Sendable, Equatable {
         self.force = force
         self.addresses = addresses
         self.serviceManager = serviceManager
+        self.hostsFile = hostsFile
+        self.fstabFile = fstabFile
     }
 }
 

@@ -1,0 +1,111 @@
+import Deploy
+import Foundation
+import SSHKit
+import WizardCore
+
+/// What `plan` and `apply` were given: the tools' answer files (one per host) or one gluster flow file.
+enum DeploymentSource {
+    case tools([DeploymentInput])
+    case gluster(GlusterDeploymentInput)
+
+    /// The hosts to reach before anything runs.
+    var hosts: [(name: String, access: HostAccess)] {
+        switch self {
+        case .tools(let inputs): return inputs.map { ($0.hostName, $0.access) }
+        case .gluster(let input): return input.hosts.map { ($0, input.access[$0]!) }
+        }
+    }
+
+    func plan(remoteBase: String, platforms: [String: HostPlatform]) throws -> DeploymentPlan {
+        do {
+            switch self {
+            case .tools(let inputs): return try DeploymentPlanner(remoteBase: remoteBase).plan(inputs, platforms: platforms)
+            case .gluster(let input): return try GlusterDeploymentPlanner(remoteBase: remoteBase).plan(input)
+            }
+        } catch {
+            throw CLIError(message: "\(error)", code: 2)
+        }
+    }
+}
+
+/// The Gluster parts of `plan` and `apply`: the confirmations, the read-back and its health report.
+enum GlusterDeployment {
+    /// Lines `plan` prints after the steps.
+    static func planTrailer(_ input: GlusterDeploymentInput) -> [String] {
+        var out = [""]
+        let first = input.hosts[0]
+        out.append("After every host finished, read back on \(first) (parsed; findings make apply exit 1):")
+        for step in GlusterDeploymentPlanner.readBackSteps(input.plan) {
+            out.append("  \(step.argv.map(ShellQuote.quote).joined(separator: " "))")
+        }
+        if !input.plan.warnings.isEmpty {
+            out.append("")
+            out.append("Warnings of the Gluster plan:")
+            out += input.plan.warnings.map { "  - \($0)" }
+        }
+        let tokens = input.plan.requiredConfirmations
+        if !tokens.isEmpty {
+            out.append("")
+            out.append("Disks wiped by brick preparation (\(GlusterFlowAnswers.destroyDevicesKey) must name exactly these): \(tokens.joined(separator: " "))")
+        }
+        return out
+    }
+
+    /// Runs `gluster volume info` and `volume status` on the first host, prints the report; 0 healthy, 1 not.
+    static func readBack(_ input: GlusterDeploymentInput, plan: DeploymentPlan) -> Int32 {
+        let first = input.hosts[0]
+        guard let host = plan.host(named: first) else { return 1 }
+        let volume = input.plan.request.volumeName
+        var access = host.access
+        access.options.hostKeyPolicy = .strict
+        access.options.credentials = nil
+        let connection: SSHConnection
+        do {
+            connection = try access.connect()
+        } catch {
+            printError("ovirt-wizard: read-back on \(first): \((error as? SSHError)?.description ?? "\(error)")")
+            return 1
+        }
+        defer { connection.close() }
+        var texts: [GlusterPlanStep.ReadBack: (String, String)] = [:]
+        for step in GlusterDeploymentPlanner.readBackSteps(input.plan) {
+            guard let kind = step.readBack else { continue }
+            let command = RemoteCommand(step.argv)
+            let source = "\(first): \(command.commandLine)"
+            do {
+                let output = try connection.capture(command, options: ExecOptions(timeout: 120))
+                guard output.result.succeeded else {
+                    let reason = (output.stderr + "\n" + output.stdout).split(separator: "\n")
+                        .map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? "no output"
+                    printError("ovirt-wizard: read-back: \(source) failed (\(output.result)): \(reason)")
+                    return 1
+                }
+                texts[kind] = (output.stdout, source)
+            } catch {
+                printError("ovirt-wizard: read-back: \(source): \((error as? SSHError)?.description ?? "\(error)")")
+                return 1
+            }
+        }
+        guard let info = texts[.volumeInfo], let status = texts[.volumeStatus] else {
+            printError("ovirt-wizard: the Gluster plan has no volume info/status read-back")
+            return 1
+        }
+        let report: GlusterVolumeReport
+        do {
+            report = try GlusterStatusCommand.report(volume: volume, info: info, status: status, localName: first)
+        } catch let failure as GlusterStatusCommand.Failure {
+            printError("ovirt-wizard: read-back: \(failure.message)")
+            return 1
+        } catch {
+            printError("ovirt-wizard: read-back: \(error)")
+            return 1
+        }
+        print("")
+        print(GlusterVolumeText.render(report, origin: "read back on \(first) after apply"), terminator: "")
+        if report.info.type != input.plan.glusterTypeName || report.info.numberOfBricks != input.plan.numberOfBricks {
+            print("Volume \(volume) is \(report.info.type ?? "of no type") with \(report.info.numberOfBricks ?? "no") bricks; the plan made \(input.plan.glusterTypeName) with \(input.plan.numberOfBricks)")
+            return 1
+        }
+        return report.health.isHealthy ? 0 : 1
+    }
+}
