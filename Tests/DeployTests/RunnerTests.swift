@@ -294,8 +294,13 @@ struct DependencyAndFaultTests {
             default: return nil
             }
         }
-        // Host 1 reached its deploy while host 0's engine-setup still ran (3 s), and started it only afterwards.
-        #expect(order == ["waiting", "host0 finished", "deploy started"])
+        // The deploy starts only after host 0 finished. Host 1 normally reaches its deploy while host 0's
+        // engine-setup still runs (3 s) and says it waits; on a very loaded machine it may arrive later, so the
+        // wait message is required only to come before host 0's end when it is there (an order, not a timing).
+        let finished = try #require(order.firstIndex(of: "host0 finished"))
+        let started = try #require(order.firstIndex(of: "deploy started"))
+        #expect(finished < started, "\(order)")
+        if let waiting = order.firstIndex(of: "waiting") { #expect(waiting < finished, "\(order)") }
     }
 
     @Test func aWaitedForHostThatFailsStopsTheWaiter() throws {
