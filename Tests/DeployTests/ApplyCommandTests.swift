@@ -62,8 +62,9 @@ struct ApplyCommandTests {
         #expect(lines.contains { $0.hasPrefix("[\(b)] FAILED step 8/9 Run engine-setup (exit code 1): stage 'Misc configuration' failed") })
         #expect(lines.contains("[\(b)]   | [ ERROR ] Execution of setup failed"))
         #expect(lines.contains("[\(b)]   log: \(lab.files.log(host: b))"))
-        #expect(lines.contains { $0.hasPrefix("  \(a)  ok; 9 run, 0 verified, 0 skipped of 9;") })
-        #expect(lines.contains { $0.hasPrefix("  \(b)  FAILED at run-engine-setup; 7 run, 0 verified, 0 skipped of 9;") })
+        // Host names are padded to the longest (127.0.0.9 next to 127.0.0.10).
+        #expect(lines.contains { $0.hasPrefix("  \(a) ") && $0.contains(" ok; 9 run, 0 verified, 0 skipped of 9;") }, "\(r.stdout)")
+        #expect(lines.contains { $0.hasPrefix("  \(b) ") && $0.contains(" FAILED at run-engine-setup; 7 run, 0 verified, 0 skipped of 9;") }, "\(r.stdout)")
         // Lines of different hosts never mix: every progress line starts with one host's prefix.
         for line in lines where line.hasPrefix("[") { #expect(line.hasPrefix("[\(a)] ") || line.hasPrefix("[\(b)] "), "\(line)") }
 

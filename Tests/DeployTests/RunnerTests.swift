@@ -294,13 +294,11 @@ struct DependencyAndFaultTests {
             default: return nil
             }
         }
-        // The deploy starts only after host 0 finished. Host 1 normally reaches its deploy while host 0's
-        // engine-setup still runs (3 s) and says it waits; on a very loaded machine it may arrive later, so the
-        // wait message is required only to come before host 0's end when it is there (an order, not a timing).
+        // The deploy starts only after host 0 finished. (Whether host 1 had to say "waiting" depends on which host
+        // got there first, and the two hosts' events reach the sink from two threads: only the order is checked.)
         let finished = try #require(order.firstIndex(of: "host0 finished"))
         let started = try #require(order.firstIndex(of: "deploy started"))
         #expect(finished < started, "\(order)")
-        if let waiting = order.firstIndex(of: "waiting") { #expect(waiting < finished, "\(order)") }
     }
 
     @Test func aWaitedForHostThatFailsStopsTheWaiter() throws {
