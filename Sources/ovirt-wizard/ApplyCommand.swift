@@ -22,6 +22,8 @@ struct ApplyCommand: ParsableCommand {
             """)
 
     @OptionGroup var deployment: DeploymentArguments
+    @Option(name: .customLong("plan"), help: ArgumentHelp("A generic plan (JSON: hosts and steps) instead of answer files; FILE.deploy/ holds its journal.", valueName: "FILE"))
+    var planFile: String?
     @Flag(help: "Continue the deployment recorded in the journal.") var resume = false
     @Flag(help: "Host-prefixed progress lines instead of the full-screen panes.") var plain = false
     @Flag(help: "With --plain, also print every output line of the hosts.") var verbose = false
@@ -31,8 +33,11 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let inputs = try deployment.inputs()
-            let files = deployment.files
+            if planFile != nil, !deployment.answers.isEmpty {
+                throw CLIError(message: "give either --plan FILE or --answers FILE, not both", code: 2)
+            }
+            let inputs = planFile == nil ? try deployment.inputs() : []
+            let files = planFile.map { DeploymentFiles(answerFile: $0) } ?? deployment.files
             do {
                 try files.create()
             } catch {
@@ -52,16 +57,15 @@ struct ApplyCommand: ParsableCommand {
             if !resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
                 throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
             }
-            let probed = DeploymentArguments.probePlatforms(inputs)
-            if !probed.failures.isEmpty {
-                for f in probed.failures { printError("ovirt-wizard: \(f)") }
-                throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
-            }
             let plan: DeploymentPlan
-            do {
-                plan = try DeploymentPlanner(remoteBase: deployment.remoteDir).plan(inputs, platforms: probed.platforms)
-            } catch {
-                throw CLIError(message: "\(error)", code: 2)
+            if let planFile {
+                do {
+                    plan = try PlanFile.load(path: planFile, options: deployment.connection.connectOptions())
+                } catch {
+                    throw CLIError(message: "\(error)", code: 2)
+                }
+            } else {
+                plan = try answerPlan(inputs)
             }
             var options = DeploymentRunner.Options()
             options.resume = resume
@@ -83,6 +87,22 @@ struct ApplyCommand: ParsableCommand {
                 return try DeployPanesRunner.run(plan: quiet, files: files, options: options)
             }
             return try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose)
+        }
+    }
+}
+
+extension ApplyCommand {
+    /// Probes every host (all must answer before anything changes), then plans from the answer files.
+    func answerPlan(_ inputs: [DeploymentInput]) throws -> DeploymentPlan {
+        let probed = DeploymentArguments.probePlatforms(inputs)
+        if !probed.failures.isEmpty {
+            for f in probed.failures { printError("ovirt-wizard: \(f)") }
+            throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
+        }
+        do {
+            return try DeploymentPlanner(remoteBase: deployment.remoteDir).plan(inputs, platforms: probed.platforms)
+        } catch {
+            throw CLIError(message: "\(error)", code: 2)
         }
     }
 }
