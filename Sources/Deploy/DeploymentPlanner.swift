@@ -35,6 +35,7 @@ public struct DeploymentPlanner: Sendable {
 
     func hostPlan(_ input: DeploymentInput, platform: HostPlatform, deploymentHosts: Set<String>) throws -> HostPlan {
         let tool = input.tool
+        guard tool != .generic else { throw Problem(description: "\(input.path): a generic plan is read with --plan, not planned from answers") }
         let dir = remoteBase + "/" + input.hostName
         let pm = platform.packageManager
         var steps: [PlanStep] = []
@@ -60,6 +61,7 @@ public struct DeploymentPlanner: Sendable {
         case .gluster:
             // DeploymentInput never reads a gluster file; GlusterDeploymentPlanner plans those.
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .generic: break
         case .engineSetup:
             guard let fqdn = input.string("OVESETUP_CONFIG/fqdn"), !fqdn.isEmpty else {
                 throw Problem(description: "\(input.path): OVESETUP_CONFIG/fqdn is missing (engine-setup needs the engine host's FQDN)")
@@ -144,6 +146,7 @@ public struct DeploymentPlanner: Sendable {
         switch tool {
         case .gluster:
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .generic: throw Problem(description: "\(input.path): no tool to run")
         case .engineSetup:
             let offline = input.bool("OVIRT_WIZARD/offline") ?? (input.bool("OSETUP_RPMDISTRO/enableUpgrade") != true)
             command = RemoteCommand(["engine-setup"] + (offline ? ["--offline"] : []) + ["--config-append=\(remoteAnswers)"])

@@ -72,7 +72,11 @@ final class HostRun {
                     runner.barrier.finishStep(host: host, step: step.id)
                     continue
                 }
-                log?.line("=== step \(index)/\(total) \(step.id): done in an earlier run, but its probe did not pass: running it again ===")
+                if case .rerun = step.probe {
+                    log?.line("=== step \(index)/\(total) \(step.id): done in an earlier run, but it has no probe: running it again ===")
+                } else {
+                    log?.line("=== step \(index)/\(total) \(step.id): done in an earlier run, but its probe did not pass: running it again ===")
+                }
             }
             verifying = false
             if runner.options.resume, runner.previous.interrupted[host]?.contains(step.id) == true {
@@ -211,7 +215,7 @@ final class HostRun {
             sink(.output(host: host, line: line))
         }
 
-        let options = ExecOptions(timeout: step.timeout, keepStdinOpen: interactive, control: control)
+        let options = ExecOptions(timeout: step.timeout, stdin: step.stdin.map { Array($0.utf8) } ?? [], keepStdinOpen: interactive, control: control)
         let result: ExecResult
         do {
             result = try connection.execute(command, options: options) { stream, bytes in
@@ -347,6 +351,7 @@ final class HostRun {
 
     /// The step's postcondition probe: true when its effect is in place.
     func verify(_ step: PlanStep) -> Bool {
+        if case .rerun = step.probe { return false }
         if case .localFiles = step.probe {
             let learned = outputs[step.id] ?? [:]
             if let local = learned["fetchedAnswerFile"] { return FileManager.default.fileExists(atPath: local) }
@@ -365,7 +370,7 @@ final class HostRun {
         case .marker(let path):
             guard let out = try? connection.capture(RemoteCommand(["cat", path]), options: ExecOptions(timeout: 60)) else { return false }
             return out.result.succeeded && out.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == step.digest
-        case .localFiles:
+        case .localFiles, .rerun:
             return false
         }
     }

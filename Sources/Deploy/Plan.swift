@@ -59,6 +59,8 @@ public enum DeployTool: String, Sendable, Codable {
     case hostedEngine = "hosted-engine"
     /// A Gluster volume's plan (`Screens/gluster.yaml`): host setup, brick preparation, the volume.
     case gluster = "gluster"
+    /// A plan read with `apply --plan`: commands and uploads, no oVirt tool.
+    case generic = "plan"
 
     /// The package that brings the tool.
     public var package: String {
@@ -66,6 +68,7 @@ public enum DeployTool: String, Sendable, Codable {
         case .engineSetup: return "ovirt-engine"
         case .hostedEngine: return "ovirt-hosted-engine-setup"
         case .gluster: return "glusterfs-server"
+        case .generic: return "(none)"
         }
     }
 }
@@ -90,10 +93,13 @@ public struct PlanStep: Sendable {
     public var waitsFor: [StepReference]
     /// Seconds after which the command is stopped; nil for the tools, which may run for an hour.
     public var timeout: Double?
+    /// Text written to a `run` command's standard input (then EOF); nil: stdin is closed at once.
+    public var stdin: String? = nil
 
     /// What the step is, as one string: the journal keeps it so a resume only trusts a step that has not changed.
     public var digest: String {
         var text = "\(id)\n\(action.fingerprint)\n\(probe.fingerprint)"
+        if let stdin { text += "\nstdin " + stdin }
         text += "\n" + waitsFor.map(\.description).joined(separator: ",")
         return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
@@ -168,6 +174,8 @@ public enum Probe: Sendable {
     case marker(path: String)
     /// Files fetched to this machine exist.
     case localFiles
+    /// No probe: on resume the step runs again (generic plans whose steps name no probe).
+    case rerun
 
     var fingerprint: String {
         switch self {
@@ -175,6 +183,7 @@ public enum Probe: Sendable {
         case .remoteHashMatches: return "probe sha256"
         case .marker(let path): return "probe marker \(path)"
         case .localFiles: return "probe local files"
+        case .rerun: return "probe none (runs again)"
         }
     }
 }
@@ -201,6 +210,7 @@ extension PlanStep {
         case .remoteHashMatches: return "sha256sum of the remote file matches"
         case .marker(let path): return "the wizard's marker \(path) holds this step's digest"
         case .localFiles: return "the fetched files exist locally"
+        case .rerun: return "none: the step runs again on resume"
         }
     }
 }

@@ -21,10 +21,12 @@ struct ApplyCommand: ParsableCommand {
             host cannot be reached, 128+N after signal N (the journal stays usable). A gluster flow answer file runs \
             the volume's plan on every Gluster host (phases waited for across hosts; disks only when \
             GLUSTER/destroyDevices names exactly the disks the plan wipes), then reads the volume back: exit 1 \
-            when it is not healthy.
+            when it is not healthy. --plan FILE.json runs a generic plan (hosts and steps) instead.
             """)
 
     @OptionGroup var deployment: DeploymentArguments
+    @Option(name: .customLong("plan"), help: ArgumentHelp("A generic plan (JSON: hosts and steps) instead of answer files; FILE.deploy/ holds its journal.", valueName: "FILE"))
+    var planFile: String?
     @Flag(help: "Continue the deployment recorded in the journal.") var resume = false
     @Flag(help: "Host-prefixed progress lines instead of the full-screen panes.") var plain = false
     @Flag(help: "With --plain, also print every output line of the hosts.") var verbose = false
@@ -34,11 +36,14 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let source = try deployment.source()
-            if case .gluster(let input) = source, let problem = input.confirmationProblem {
+            if planFile != nil, !deployment.answers.isEmpty {
+                throw CLIError(message: "give either --plan FILE or --answers FILE, not both", code: 2)
+            }
+            let source = planFile == nil ? try deployment.source() : nil
+            if case .gluster(let input)? = source, let problem = input.confirmationProblem {
                 throw CLIError(message: "\(problem); nothing was changed", code: 2)
             }
-            let files = deployment.files
+            let files = planFile.map { DeploymentFiles(answerFile: $0) } ?? deployment.files
             do {
                 try files.create()
             } catch {
@@ -58,12 +63,23 @@ struct ApplyCommand: ParsableCommand {
             if !resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
                 throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
             }
-            let probed = DeploymentArguments.probePlatforms(source.hosts)
-            if !probed.failures.isEmpty {
-                for f in probed.failures { printError("ovirt-wizard: \(f)") }
-                throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
+            let plan: DeploymentPlan
+            if let planFile {
+                do {
+                    plan = try PlanFile.load(path: planFile, options: deployment.connection.connectOptions())
+                } catch {
+                    throw CLIError(message: "\(error)", code: 2)
+                }
+            } else if let source {
+                let probed = DeploymentArguments.probePlatforms(source.hosts)
+                if !probed.failures.isEmpty {
+                    for f in probed.failures { printError("ovirt-wizard: \(f)") }
+                    throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
+                }
+                plan = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
+            } else {
+                throw CLIError(message: "no answer file: give --answers FILE (one per host) or --plan FILE", code: 2)
             }
-            let plan = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
             var options = DeploymentRunner.Options()
             options.resume = resume
             options.maxConcurrentHosts = max(1, jobs)
@@ -90,8 +106,8 @@ struct ApplyCommand: ParsableCommand {
 
 extension ApplyCommand {
     /// A Gluster volume is read back and its health reported once every host finished.
-    func finish(_ source: DeploymentSource, plan: DeploymentPlan, code: Int32) throws -> Int32 {
-        guard case .gluster(let input) = source, code == 0 else { return code }
+    func finish(_ source: DeploymentSource?, plan: DeploymentPlan, code: Int32) throws -> Int32 {
+        guard case .gluster(let input)? = source, code == 0 else { return code }
         return GlusterDeployment.readBack(input, plan: plan)
     }
 }
