@@ -202,7 +202,7 @@ struct FaultTests {
         let lab = try LabDeployment(hosts: 4)
         for i in 0..<3 { try lab.writeEngineSetupAnswers(i) }
         try lab.writeHostedEngineAnswers(3, isoBytes: 256 << 10)
-        for i in 0..<4 { try lab.setFixture(i, "DELAY=0.002\n") }
+        for i in 0..<4 { try lab.setFixture(i, "") }
         let answers = Data("1\n1\n".utf8)
 
         // One clean run measures how long a run lasts; kills then fall within that span.
@@ -224,7 +224,9 @@ struct FaultTests {
             running.input.fileHandleForWriting.write(answers)
             let killing = attempt <= 50
             if killing {
-                let delay = Double(random.next() % 1_000_000) / 1_000_000 * span
+                // Within the first 60% of a clean run's length: each resume carries on from the last kill, so
+                // the later phases are reached anyway, and the test stays short.
+                let delay = Double(random.next() % 1_000_000) / 1_000_000 * span * 0.6
                 usleep(UInt32(delay * 1_000_000))
                 kill(running.process.processIdentifier, SIGKILL)
             }
