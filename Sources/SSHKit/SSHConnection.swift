@@ -376,11 +376,13 @@ public final class SSHConnection: @unchecked Sendable {
         lastPoll = now
         let received = shim_ms_since_receive(socket)
         guard received >= 0 else { return }
-        let limit = Duration.seconds(keepaliveInterval * keepaliveCountMax)
+        // libssh2 counts the interval in whole seconds and we poll in slices of up to 1 s, so replies can be
+        // up to 2 s later than the interval alone says: that slack is added.
+        let seconds = keepaliveInterval * keepaliveCountMax + 2
         let silent = min(Duration.milliseconds(received), now - waitingSince)
-        if silent > limit {
+        if silent > .seconds(seconds) {
             let error = SSHError.connectionLost(
-                host: name, detail: "no reply for \(keepaliveInterval * keepaliveCountMax) s (\(keepaliveCountMax) keepalives every \(keepaliveInterval) s unanswered); the host or its sshd stopped responding")
+                host: name, detail: "no reply for \(seconds) s (\(keepaliveCountMax) keepalives every \(keepaliveInterval) s unanswered); the host or its sshd stopped responding")
             broken = error
             throw error
         }
