@@ -110,4 +110,13 @@ static inline int shim_tcp_connect(const struct sockaddr *addr, socklen_t len, i
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return fd;
 }
+/* Milliseconds since the kernel last received data on this TCP socket (TCP_INFO), or -1.
+   libssh2 1.10 swallows keepalive replies without telling anyone; this is how silence is noticed. */
+static inline long shim_ms_since_receive(int fd) {
+    struct tcp_info info;
+    socklen_t length = sizeof info;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
+    return (long)info.tcpi_last_data_recv;
+}
+
 #endif

@@ -25,6 +25,7 @@ public final class DeploymentRunner: @unchecked Sendable {
     let activity = Mutex<[String: HostActivity]>([:])
     let cancelled = Atomic<Bool>(false)
     let controls = Mutex<[String: ExecControl]>([:])
+    let journalError = Mutex<Journal.Failure?>(nil)
 
     struct HostActivity {
         var stepStarted: Date
@@ -54,10 +55,35 @@ public final class DeploymentRunner: @unchecked Sendable {
 
     public var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
 
+    /// The first journal write that failed (disk full, I/O error). The run stopped there: no step runs that
+    /// the journal could not record.
+    public var journalFailure: Journal.Failure? { journalError.withLock { $0 } }
+
+    /// Appends to the journal; on failure remembers it and stops the run. False when the record is not written.
+    @discardableResult
+    func record(_ record: JournalRecord) -> Bool {
+        do {
+            try journal.append(record)
+            return true
+        } catch {
+            let failure = error as? Journal.Failure ?? Journal.Failure(path: journal.path, reason: "\(error)")
+            let first = journalError.withLock { stored -> Bool in
+                if stored != nil { return false }
+                stored = failure
+                return true
+            }
+            if first {
+                sink(.note(host: record.host ?? plan.hosts.first?.name ?? "", text: "cannot write the journal \(failure.path): \(failure.reason); stopping"))
+                cancel()
+            }
+            return false
+        }
+    }
+
     /// Runs every host; returns each host's outcome in plan order.
     @discardableResult
     public func run() -> [String: HostOutcome] {
-        try? journal.append(JournalRecord(kind: .runStarted, detail: options.resume ? "resume" : "start", pid: getpid()))
+        record(JournalRecord(kind: .runStarted, detail: options.resume ? "resume" : "start", pid: getpid()))
         let slots = DispatchSemaphore(value: max(1, options.maxConcurrentHosts))
         let group = DispatchGroup()
         let outcomes = Mutex<[String: HostOutcome]>([:])
@@ -80,7 +106,7 @@ public final class DeploymentRunner: @unchecked Sendable {
         heartbeat.cancel()
         let result = outcomes.withLock { $0 }
         let failed = result.values.filter { !$0.succeeded }.count
-        try? journal.append(JournalRecord(kind: .runEnded, detail: failed == 0 ? "all hosts succeeded" : "\(failed) host(s) did not finish", pid: getpid()))
+        record(JournalRecord(kind: .runEnded, detail: failed == 0 ? "all hosts succeeded" : "\(failed) host(s) did not finish", pid: getpid()))
         return result
     }
 

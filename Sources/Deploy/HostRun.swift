@@ -23,12 +23,12 @@ final class HostRun {
     var total: Int { plan.steps.count }
     func emit(_ event: RunEvent) { runner.sink(event) }
 
-    func journal(_ record: JournalRecord) {
-        do {
-            try runner.journal.append(record)
-        } catch {
-            log?.line("ovirt-wizard: \(error)")
-        }
+    /// Records in the journal; a failed write stops the whole run (see `DeploymentRunner.record`).
+    @discardableResult
+    func journal(_ record: JournalRecord) -> Bool {
+        if runner.record(record) { return true }
+        log?.line("ovirt-wizard: cannot write the journal \(runner.journal.path); stopping")
+        return false
     }
 
     func run() -> HostOutcome {
@@ -93,7 +93,10 @@ final class HostRun {
     func runStep(_ step: PlanStep, index: Int) -> HostOutcome? {
         while true {
             if runner.isCancelled { return .cancelled }
-            journal(JournalRecord(kind: .stepStarted, host: host, step: step.id, index: index, digest: step.digest, pid: getpid()))
+            // A step whose start the journal cannot hold is not run: a resume could not know it ran.
+            guard journal(JournalRecord(kind: .stepStarted, host: host, step: step.id, index: index, digest: step.digest, pid: getpid())) else {
+                return .cancelled
+            }
             emit(.stepStarted(host: host, index: index, total: total, step: step.id, title: step.title, action: step.shownAction))
             log?.line("=== step \(index)/\(total) \(step.id): \(step.shownAction) ===")
             runner.noteActivity(host, started: true)

@@ -96,11 +96,21 @@ public final class Journal: @unchecked Sendable {
         var data = try encoder.encode(record)
         data.append(UInt8(ascii: "\n"))
         try lock.withLock {
+            var info = stat()
+            let before = fstat(fd, &info) == 0 ? info.st_size : -1
             let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             guard written == data.count else {
-                throw Failure(path: path, reason: "cannot append to the journal: \(String(cString: strerror(errno)))")
+                // A short write (ENOSPC after part of the line) would leave a torn line: cut it off again.
+                let reason = written < 0 ? String(cString: strerror(errno)) : "\(String(cString: strerror(ENOSPC))) (\(written) of \(data.count) bytes written)"
+                if before >= 0 { _ = ftruncate(fd, before) }
+                throw Failure(path: path, reason: "cannot append to the journal: \(reason)")
             }
-            guard fsync(fd) == 0 else { throw Failure(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
+            guard fsync(fd) == 0 else {
+                let reason = String(cString: strerror(errno))
+                // Not on disk for sure, so not recorded: take it back rather than leave a line that may vanish.
+                if before >= 0 { _ = ftruncate(fd, before) }
+                throw Failure(path: path, reason: "cannot sync the journal to disk: \(reason)")
+            }
         }
     }
 

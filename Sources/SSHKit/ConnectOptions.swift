@@ -28,6 +28,11 @@ public struct ConnectOptions: Sendable {
     public var credentials: (@Sendable (CredentialRequest) -> Secret?)?
     /// Seconds between keepalives sent from the I/O loops (0 disables them).
     public var keepaliveInterval = 30
+    /// Keepalives that may go unanswered before the connection counts as lost (like ServerAliveCountMax):
+    /// after `keepaliveInterval * keepaliveCountMax` (+2 for polling granularity) seconds without a byte from a host that a command or
+    /// transfer is waiting on, it fails with `.connectionLost`. libssh2 1.10 does not report missing keepalive
+    /// replies itself, so this is measured from the socket (TCP_INFO).
+    public var keepaliveCountMax = 3
     /// Defaults to `~/.ssh/config`; a file that does not exist means no configuration.
     public var configPath: String?
     /// Home directory for `~` and the defaults above; defaults to `$HOME`.

@@ -25,13 +25,18 @@ public final class SSHConnection: @unchecked Sendable {
     /// Set once the link is gone; every later call fails with it.
     var broken: SSHError?
     let keepaliveInterval: Int
+    let keepaliveCountMax: Int
+    /// When the current stretch of waiting on the host began (see `checkSilence`).
+    private var waitingSince = ContinuousClock.now
+    private var lastPoll: ContinuousClock.Instant?
 
     /// The host as the operator named it, used in messages.
     public var name: String { target.alias }
 
-    private init(target: ResolvedTarget, keepaliveInterval: Int) {
+    private init(target: ResolvedTarget, keepaliveInterval: Int, keepaliveCountMax: Int) {
         self.target = target
         self.keepaliveInterval = keepaliveInterval
+        self.keepaliveCountMax = max(1, keepaliveCountMax)
     }
 
     deinit { teardown() }
@@ -40,7 +45,8 @@ public final class SSHConnection: @unchecked Sendable {
     public static func connect(_ target: SSHTarget, options: ConnectOptions = ConnectOptions()) throws -> SSHConnection {
         _ = libssh2Initialized
         let resolved = try ResolvedTarget(target, options: options)
-        let connection = SSHConnection(target: resolved, keepaliveInterval: options.keepaliveInterval)
+        let connection = SSHConnection(target: resolved, keepaliveInterval: options.keepaliveInterval,
+                                       keepaliveCountMax: options.keepaliveCountMax)
         do {
             try connection.open(options: options)
         } catch {
@@ -367,6 +373,29 @@ public final class SSHConnection: @unchecked Sendable {
         let rc = libssh2_keepalive_send(session, &next)
         // BAD_USE: another packet is half sent (a write returned EAGAIN); the keepalive goes out on a later call.
         if rc != 0 && rc != LIBSSH2_ERROR_EAGAIN && rc != LIBSSH2_ERROR_BAD_USE { throw failure(rc, doing: "sending keepalive") }
+        try checkSilence()
+    }
+
+    /// Fails the connection when the host sent nothing for `keepaliveInterval * keepaliveCountMax` seconds while
+    /// we waited on it (a frozen sshd or a dead link that TCP has not noticed: keepalive replies stopped).
+    /// Only time spent polling counts: the kernel's "last received" also grows while the connection sits idle
+    /// between commands, which is no sign of trouble.
+    private func checkSilence() throws {
+        let now = ContinuousClock.now
+        if let lastPoll, now - lastPoll <= .seconds(2) {} else { waitingSince = now }
+        lastPoll = now
+        let received = shim_ms_since_receive(socket)
+        guard received >= 0 else { return }
+        // libssh2 counts the interval in whole seconds and we poll in slices of up to 1 s, so replies can be
+        // up to 2 s later than the interval alone says: that slack is added.
+        let seconds = keepaliveInterval * keepaliveCountMax + 2
+        let silent = min(Duration.milliseconds(received), now - waitingSince)
+        if silent > .seconds(seconds) {
+            let error = SSHError.connectionLost(
+                host: name, detail: "no reply for \(seconds) s (\(keepaliveCountMax) keepalives every \(keepaliveInterval) s unanswered); the host or its sshd stopped responding")
+            broken = error
+            throw error
+        }
     }
 
     /// Repeats a non-blocking call while it answers EAGAIN.

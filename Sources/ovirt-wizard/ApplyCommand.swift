@@ -17,11 +17,12 @@ struct ApplyCommand: ParsableCommand {
             files the tools generated) and a lock that stops a second wizard. --resume re-checks every step the \
             journal records as done (its probe) and continues at the first that is not. With --plain a failed \
             step stops its host; the tools' questions are read from standard input. Exit 0 when every host \
-            finished, 1 when one did not, 2 for unusable input, 3 when another wizard holds the lock, 255 when a \
-            host cannot be reached, 128+N after signal N (the journal stays usable). A gluster flow answer file runs \
-            the volume's plan on every Gluster host (phases waited for across hosts; disks only when \
-            GLUSTER/destroyDevices names exactly the disks the plan wipes), then reads the volume back: exit 1 \
-            when it is not healthy. --plan FILE.json runs a generic plan (hosts and steps) instead.
+            finished, 1 when one did not, 2 for unusable input, 3 when another wizard holds the lock, 4 when the \
+            journal cannot be written (disk full), 255 when a host cannot be reached, 128+N after signal N (the \
+            journal stays usable). A gluster flow answer file runs the volume's plan on every Gluster host (phases \
+            waited for across hosts; disks only when GLUSTER/destroyDevices names exactly the disks the plan wipes), \
+            then reads the volume back: exit 1 when it is not healthy. --plan FILE.json runs a generic plan (hosts \
+            and steps) instead.
             """)
 
     @OptionGroup var deployment: DeploymentArguments
@@ -114,6 +115,14 @@ extension ApplyCommand {
 
 /// `apply --plain`: progress lines on stdout; failures stop their host; questions answered from stdin.
 enum PlainApply {
+    static let journalFailureExitCode: Int32 = 4
+
+    /// What the operator reads when the journal could not be written (disk full, I/O error).
+    static func journalFailureMessage(_ failure: Journal.Failure) -> String {
+        "ovirt-wizard: cannot write the journal \(failure.path): \(failure.reason). The run stopped: no step was started " +
+            "that the journal does not record. Free space there, then continue with apply --resume."
+    }
+
     static func run(plan: DeploymentPlan, files: DeploymentFiles, options: DeploymentRunner.Options, verbose: Bool) throws -> Int32 {
         let output = PlainOutput(verbose: verbose, hosts: plan.hosts.map(\.name))
         let plainOperator = PlainOperator(output: output)
@@ -143,6 +152,10 @@ enum PlainApply {
         let outcomes = runner.run()
         output.print(PlainProgressFormatter.recap(output.progress, logPath: files.log(host:)))
         for source in sources { source.cancel() }
+        if let failure = runner.journalFailure {
+            printError(journalFailureMessage(failure))
+            return journalFailureExitCode
+        }
         let sig = received.load(ordering: .sequentiallyConsistent)
         if sig != 0 { return 128 + sig }
         return outcomes.values.allSatisfy(\.succeeded) ? 0 : 1

@@ -41,6 +41,10 @@ enum DeployPanesRunner {
         done.wait()
         for line in PlainProgressFormatter.recap(recap.progress, logPath: files.log(host:)) { print(line) }
         print("Journal: \(files.journal)")
+        if let failure = runner.journalFailure {
+            printError(PlainApply.journalFailureMessage(failure))
+            return PlainApply.journalFailureExitCode
+        }
         if code != 0 { return code }
         return outcomes.get().values.allSatisfy(\.succeeded) ? 0 : 1
     }

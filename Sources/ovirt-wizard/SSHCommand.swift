@@ -40,6 +40,12 @@ struct SSHConnectionArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Seconds allowed for the TCP connect and for the handshake.", valueName: "S"))
     var connectTimeout: Double = 10
 
+    @Option(name: .long, help: ArgumentHelp("Seconds between SSH keepalives (0: none; like ServerAliveInterval).", valueName: "S"))
+    var keepalive = 30
+
+    @Option(name: .long, help: ArgumentHelp("Unanswered keepalives after which a host counts as lost (like ServerAliveCountMax).", valueName: "N"))
+    var keepaliveCount = 3
+
     @Option(name: .long, help: ArgumentHelp("SSH client configuration file (default ~/.ssh/config).", valueName: "FILE"))
     var sshConfig: String?
 
@@ -48,6 +54,8 @@ struct SSHConnectionArguments: ParsableArguments {
         options.identityFiles = identity
         options.knownHostsPath = knownHosts
         options.connectTimeout = connectTimeout
+        options.keepaliveInterval = max(0, keepalive)
+        options.keepaliveCountMax = max(1, keepaliveCount)
         options.configPath = sshConfig
         options.askOperator(acceptNew: acceptNew)
         return options

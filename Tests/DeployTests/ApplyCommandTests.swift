@@ -109,46 +109,7 @@ struct ApplyCommandTests {
         _ = first.output.fileHandleForReading.readDataToEndOfFile()
     }
 
-    /// SIGKILL at several moments; every resume re-runs no step the journal recorded as done before the kill,
-    /// and every journal line stays readable.
-    @Test func killedAndResumedNeverRerunsAVerifiedStep() throws {
-        let lab = try LabDeployment(hosts: 2)
-        try lab.writeEngineSetupAnswers(0)
-        try lab.writeHostedEngineAnswers(1)
-        try lab.setFixture(0, "DELAY=0.02\n")
-        try lab.setFixture(1, "DELAY=0.02\n")
-        var generator = SystemRandomNumberGenerator()
-        var finished = false
-        var attempts = 0
-        var doneBeforeKill: [String: Set<String>] = [:]
-        while !finished && attempts < 8 {
-            attempts += 1
-            let before = Journal.read(path: lab.files.journal).records.count
-            let process = try lab.start(arguments(lab, "apply", ["--plain"] + (attempts > 1 ? ["--resume"] : [])))
-            // Answers for the hosted-engine loops, whenever they are asked.
-            process.input.fileHandleForWriting.write(Data("1\n1\n".utf8))
-            if attempts < 5 {
-                usleep(UInt32.random(in: 300_000...2_500_000, using: &generator))
-                kill(process.process.processIdentifier, SIGKILL)
-            }
-            process.process.waitUntilExit()
-            _ = process.output.fileHandleForReading.readDataToEndOfFile()
-            let status = process.process.terminationStatus
-            let (records, warnings) = Journal.read(path: lab.files.journal)
-            #expect(warnings.isEmpty, "\(warnings)")
-            let new = records.dropFirst(before)
-            // Nothing recorded done before this attempt was started again.
-            for record in new where record.kind == .stepStarted {
-                #expect(!(doneBeforeKill[record.host!] ?? []).contains(record.step!), "attempt \(attempts) re-ran \(record.host!)/\(record.step!)")
-            }
-            for record in new where record.kind == .stepEnded && (record.status == .done || record.status == .verified) {
-                doneBeforeKill[record.host!, default: []].insert(record.step!)
-            }
-            finished = process.process.terminationReason == .exit && status == 0
-        }
-        #expect(finished, "the deployment did not finish after \(attempts) attempts")
-        #expect(lab.runCount(0, "engine-setup") <= attempts)
-    }
+    // SIGKILL at random moments and resumed: FaultTests.killedAtFiftyRandomMomentsAndResumed.
 
     @Test func hangUpCancelsCleanlyAndResumeFinishes() throws {
         let lab = try LabDeployment(hosts: 1)
