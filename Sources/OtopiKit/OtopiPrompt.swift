@@ -120,7 +120,7 @@ public struct OtopiPromptTracker: Sendable {
     public static func maskConsolePassword(_ line: String) -> String {
         var out = ""
         var rest = Substring(line)
-        while let range = rest.range(of: "Use temporary password \""),
+        while let range = rest.firstRange(of: "Use temporary password \""),  // stdlib search: Foundation's range(of:) on a Substring bridges the whole base string each time
               let end = rest[range.upperBound...].firstIndex(of: "\"") {
             out += rest[..<range.upperBound] + "********"
             rest = rest[end...]
