@@ -150,6 +150,7 @@ extension AnswerFile {
         var continuation: [String] = []    // pending continuation lines of currentEntry
         var indentLevel = 0
         var keysSeen = Set<String>()       // "section\u{0}key"
+        var sectionIndex: [String: Int] = [:]  // name → index into sections; a linear search is quadratic in headers
 
         func flush() {
             guard let s = current, let e = currentEntry else { return }
@@ -188,12 +189,13 @@ extension AnswerFile {
             flush()
             if let header = sectionHeader(stripped) {
                 currentEntry = nil
-                if let existing = sections.firstIndex(where: { $0.name == header }) {
+                if let existing = sectionIndex[header] {
                     problem(lineNumber, "section [\(header)] appears again (first at line \(sections[existing].line)); merge the two")
                     current = existing
                 } else {
                     sections.append(Section(name: header, line: lineNumber, entries: []))
                     current = sections.count - 1
+                    sectionIndex[header] = sections.count - 1
                 }
                 continue
             }

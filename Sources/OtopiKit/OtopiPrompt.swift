@@ -116,12 +116,19 @@ public struct OtopiPromptTracker: Sendable {
         return String(rest[..<end])
     }
 
-    /// The line with a temporary console password replaced by the mask.
+    /// The line with every temporary console password replaced by the mask (a line may repeat the note).
     public static func maskConsolePassword(_ line: String) -> String {
-        guard let range = line.range(of: "Use temporary password \"") else { return line }
-        let rest = line[range.upperBound...]
-        guard let end = rest.firstIndex(of: "\"") else { return line }
-        return String(line[..<range.upperBound]) + "********" + String(line[end...])
+        var out = ""
+        var rest = Substring(line)
+        while let range = rest.firstRange(of: "Use temporary password \""),  // stdlib search: Foundation's range(of:) on a Substring bridges the whole base string each time
+              let end = rest[range.upperBound...].firstIndex(of: "\"") {
+            out += rest[..<range.upperBound] + "********"
+            rest = rest[end...]
+            // Continue after the closing quote, so it is not taken for the start of another password.
+            out.append("\"")
+            rest = rest.dropFirst()
+        }
+        return out + rest
     }
 }
 
