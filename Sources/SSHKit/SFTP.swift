@@ -173,7 +173,7 @@ extension SSHConnection {
         if options.verify {
             // Hash the local file on another thread while the host hashes its copy: the local pass (from the
             // page cache) then costs no wall time, where hashing inside the upload loop slowed it by ~15 %.
-            let local = LocalHashJob(path: localPath)
+            let local = BackgroundJob { try SSHConnection.localSHA256(localPath) }
             let remoteHash: String
             do {
                 remoteHash = try remoteSHA256Locked(part)
@@ -449,21 +449,21 @@ extension SSHConnection {
     }
 }
 
-/// SHA-256 of a local file computed on its own thread.
-final class LocalHashJob: @unchecked Sendable {
+/// Work done on its own thread while the caller sends data (local hashing); `result()` waits for it.
+final class BackgroundJob<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var outcome: Result<String, Error> = .failure(CancellationError())
+    private var outcome: Result<Value, Error> = .failure(CancellationError())
 
-    init(path: String) {
+    init(_ work: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
-            outcome = Result { try SSHConnection.localSHA256(path) }
+            outcome = Result { try work() }
             done.signal()
         }
         thread.start()
     }
 
-    /// Waits for the hash. `outcome` is written once, before `signal`, and read only after `wait`.
-    func result() throws -> String {
+    /// Waits for the value. `outcome` is written once, before `signal`, and read only after `wait`.
+    func result() throws -> Value {
         done.wait()
         done.signal()
         return try outcome.get()

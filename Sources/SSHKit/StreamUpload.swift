@@ -57,7 +57,7 @@ extension SSHConnection {
         let firstIndex = perConnection.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         // The local hashes are computed on their own thread while the bytes are sent (SHA instructions make this
         // cheap next to the encryption).
-        let localHashes = options.verify ? LocalRangeHashJob(path: localPath, ranges: ranges, wholeFile: total) : nil
+        let localHashes = options.verify ? LocalRangeHashes.start(path: localPath, ranges: ranges, wholeFile: total) : nil
         let corrupt = options.corruptByteForTesting ?? -1
 
         let shared = ParallelUploadState()
@@ -291,47 +291,35 @@ extension SSHConnection {
 }
 
 /// The SHA-256 of each range and of the whole file, computed in one pass on a thread of its own.
-final class LocalRangeHashJob: @unchecked Sendable {
+/// The local file's SHA-256, per range and whole, computed in one pass on its own thread while the ranges are sent.
+enum LocalRangeHashes {
     struct Hashes {
         var ranges: [String]
         var whole: String
     }
-    private let done = DispatchSemaphore(value: 0)
-    private var outcome: Result<Hashes, Error> = .failure(CancellationError())
 
     /// `ranges` are contiguous and end at `wholeFile`; bytes before the first range count only for the whole hash.
-    init(path: String, ranges: [Range<Int64>], wholeFile: Int64) {
-        let thread = Thread { [self] in
-            outcome = Result {
-                let fd = open(path, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { throw SSHError.localFile(path: path, detail: "cannot open: \(String(cString: strerror(errno)))") }
-                defer { Glibc.close(fd) }
-                var whole = SHA256()
-                let skipped = ranges.first?.lowerBound ?? wholeFile
-                try SSHConnection.readRange(fd: fd, path: path, range: 0..<skipped) { whole.update(bufferPointer: $0) }
-                var hashes: [String] = []
-                for range in ranges {
-                    var part = SHA256()
-                    try SSHConnection.readRange(fd: fd, path: path, range: range) {
-                        part.update(bufferPointer: $0)
-                        if ranges.count > 1 || skipped > 0 { whole.update(bufferPointer: $0) }
-                    }
-                    let digest = part.finalize()
-                    hashes.append(SSHConnection.hex(digest))
-                    if ranges.count == 1 && skipped == 0 { return Hashes(ranges: hashes, whole: hashes[0]) }
+    static func start(path: String, ranges: [Range<Int64>], wholeFile: Int64) -> BackgroundJob<Hashes> {
+        BackgroundJob {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw SSHError.localFile(path: path, detail: "cannot open: \(String(cString: strerror(errno)))") }
+            defer { Glibc.close(fd) }
+            var whole = SHA256()
+            let skipped = ranges.first?.lowerBound ?? wholeFile
+            try SSHConnection.readRange(fd: fd, path: path, range: 0..<skipped) { whole.update(bufferPointer: $0) }
+            var hashes: [String] = []
+            for range in ranges {
+                var part = SHA256()
+                try SSHConnection.readRange(fd: fd, path: path, range: range) {
+                    part.update(bufferPointer: $0)
+                    if ranges.count > 1 || skipped > 0 { whole.update(bufferPointer: $0) }
                 }
-                return Hashes(ranges: hashes, whole: SSHConnection.hex(whole.finalize()))
+                let digest = part.finalize()
+                hashes.append(SSHConnection.hex(digest))
+                if ranges.count == 1 && skipped == 0 { return Hashes(ranges: hashes, whole: hashes[0]) }
             }
-            done.signal()
+            return Hashes(ranges: hashes, whole: SSHConnection.hex(whole.finalize()))
         }
-        thread.start()
-    }
-
-    /// Waits for the hashes. `outcome` is written once, before `signal`, and read only after `wait`.
-    func result() throws -> Hashes {
-        done.wait()
-        done.signal()
-        return try outcome.get()
     }
 }
 
