@@ -7,21 +7,38 @@ public enum DialogResponse: Hashable, Sendable {
     case cancelled
 }
 
-/// A modal question over the current screen ("Continue with specified CPUs?", "Quit without saving?").
+/// A modal question over the current screen ("Continue with specified CPUs?", "Quit without saving?"), or,
+/// with a `field`, a one-line answer to type (a password: the field in secret mode never reaches a frame).
 public struct Dialog: Hashable, Sendable {
     public var title: String
     public var message: String
     public var buttons: [String]
     public private(set) var selected: Int
+    /// The text to type, when the dialog asks for one. Keys edit it; Tab moves between the buttons.
+    public private(set) var field: TextField?
 
-    public init(title: String, message: String, buttons: [String] = ["Yes", "No"], selected: Int = 0) {
+    public init(title: String, message: String, buttons: [String] = ["Yes", "No"], selected: Int = 0, field: TextField? = nil) {
         self.title = title
         self.message = message
         self.buttons = buttons
         self.selected = buttons.isEmpty ? 0 : min(max(0, selected), buttons.count - 1)
+        self.field = field
     }
 
     public mutating func handle(_ key: Key) -> DialogResponse {
+        if var typed = field {
+            // Letters are text here, not button shortcuts; arrows move the cursor.
+            switch key {
+            case .tab, .down: selected = (selected + 1) % max(1, buttons.count)
+            case .backTab, .up: selected = (selected + max(1, buttons.count) - 1) % max(1, buttons.count)
+            case .enter: return buttons.isEmpty ? .cancelled : .chose(selected)
+            case .escape: return .cancelled
+            default:
+                _ = typed.handle(key)
+                field = typed
+            }
+            return .none
+        }
         switch key {
         case .left, .backTab, .up: selected = max(0, selected - 1)
         case .right, .tab, .down: selected = min(buttons.count - 1, selected + 1)
@@ -41,14 +58,20 @@ public struct Dialog: Hashable, Sendable {
         guard maxInner >= 10 else { return }
         let lines = TextLayout.wrap(message, width: maxInner - 2)
         let buttonRow = buttons.map { "< \($0) >" }.joined(separator: "  ")
-        let contentWidth = max(lines.map(CellWidth.of).max() ?? 0, CellWidth.of(buttonRow), CellWidth.of(title) + 4)
+        // A field wants room to type: at least 30 columns when the terminal has them.
+        let fieldWidth = field == nil ? 0 : min(maxInner - 2, 30)
+        let contentWidth = max(lines.map(CellWidth.of).max() ?? 0, CellWidth.of(buttonRow), CellWidth.of(title) + 4, fieldWidth)
         let width = min(maxInner, contentWidth + 2) + 2
-        let height = min(area.height, lines.count + 5)
+        let fieldRows = field == nil ? 0 : 2
+        let height = min(area.height, lines.count + 5 + fieldRows)
         let rect = area.centered(width: width, height: height)
         frame.box(rect, style: .dialog, title: title)
-        // Border, blank, message, blank, buttons, border.
-        for (i, line) in lines.enumerated() where rect.row + 2 + i < rect.bottom - 3 {
+        // Border, blank, message, [blank, field,] blank, buttons, border.
+        for (i, line) in lines.enumerated() where rect.row + 2 + i < rect.bottom - 3 - fieldRows {
             frame.put(line, row: rect.row + 2 + i, column: rect.column + 2, style: .dialog, maxWidth: rect.width - 4)
+        }
+        if let field {
+            frame.cursor = field.render(into: &frame, row: rect.bottom - 4, column: rect.column + 2, width: rect.width - 4, focused: true)
         }
         var column = rect.column + (rect.width - CellWidth.of(buttonRow)) / 2
         for (i, button) in buttons.enumerated() {

@@ -192,3 +192,30 @@ import Testing
         #expect(hub.handle(.character("x")) == .ignored)
     }
 }
+
+@Suite struct DialogFieldTests {
+    @Test func lettersTypeIntoTheFieldInsteadOfChoosingButtons() {
+        var dialog = Dialog(title: "Login", message: "Password:", buttons: ["OK", "Cancel"], field: TextField(isSecret: true))
+        for c in "cancel" { #expect(dialog.handle(.character(c)) == .none) }
+        #expect(dialog.field?.text == "cancel")
+        #expect(dialog.handle(.tab) == .none)
+        #expect(dialog.selected == 1)
+        #expect(dialog.handle(.backTab) == .none)
+        #expect(dialog.handle(.enter) == .chose(0))
+        #expect(dialog.handle(.escape) == .cancelled)
+    }
+
+    @Test func aSecretFieldShowsStarsAndPutsTheCursorInIt() {
+        var dialog = Dialog(title: "Login", message: "Password for root@h1:", buttons: ["OK", "Cancel"], field: TextField(isSecret: true))
+        for c in "hunter2" { _ = dialog.handle(.character(c)) }
+        var frame = Frame(size: Size(columns: 80, rows: 24))
+        dialog.render(into: &frame, area: frame.bounds)
+        let text = frame.lines.joined(separator: "\n")
+        #expect(text.contains("*******"))
+        #expect(!text.contains("hunter2"))
+        #expect(text.contains("< OK >"))
+        let cursor = frame.cursor
+        #expect(cursor != nil)
+        if let cursor { #expect(frame.lines[cursor.row].contains("*******")) }
+    }
+}

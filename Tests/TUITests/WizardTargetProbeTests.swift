@@ -172,6 +172,57 @@ final class WizardTargetProbeTests {
         #expect(try String(contentsOfFile: empty, encoding: .utf8).contains(cluster.hosts[0].address))
     }
 
+    /// Answers TARGET HOST with `key` as the identity file.
+    func answerTarget(_ backend: MemoryBackend, key: String) {
+        let host = cluster.hosts[0]
+        backend.type([.enter])
+        backend.type(host.address)
+        backend.type([.enter, .enter, .control("u")])
+        backend.type("\(host.port)")
+        backend.type([.enter])
+        backend.type(key)
+        backend.type([.enter])
+    }
+
+    @Test func aProtectedKeysPassphraseIsAskedInADialogShownAsStarsAndUsed() throws {
+        let passphrase = "tui-s3cret-phrase"
+        let key = try cluster.makeClientKey(name: "tui-locked", passphrase: passphrase)
+        try cluster.authorize(keyAt: key)
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
+        _ = runner.run(stopWhenIdle: true)
+        answerTarget(backend, key: key)
+        settle(runner) { $0.probe.pendingCredential != nil && $0.overlay != nil }
+        #expect(runner.state.probe.pendingCredential == .keyPassphrase(path: key))
+        backend.type(passphrase)
+        _ = runner.run(stopWhenIdle: true)
+        let text = screen(backend)
+        #expect(text.contains("Login to the target host"), "\(text)")
+        #expect(text.contains(String(repeating: "*", count: passphrase.count)), "\(text)")
+        #expect(!text.contains(passphrase), "the passphrase never reaches a frame")
+        #expect(backend.lastFrame?.cursor != nil, "the cursor sits in the field")
+        backend.type([.enter])
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == true, "\(runner.state.notice?.text ?? "")")
+        #expect(runner.state.overlay == nil)
+        #expect(!screen(backend).contains(passphrase))
+    }
+
+    @Test func cancellingThePassphraseDialogFallsBackToTheSeedAndSaysWhy() throws {
+        let key = try cluster.makeClientKey(name: "tui-cancelled", passphrase: "never-typed")
+        try cluster.authorize(keyAt: key)
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
+        _ = runner.run(stopWhenIdle: true)
+        answerTarget(backend, key: key)
+        settle(runner) { $0.probe.pendingCredential != nil && $0.overlay != nil }
+        backend.type("wrong")
+        backend.type([.escape])
+        settle(runner) { !$0.probe.running }
+        #expect(runner.state.session?.factsProbed == false)
+        #expect(runner.state.probe.pendingCredential == nil)
+        #expect(runner.state.notice?.kind == .error)
+        #expect(runner.state.notice?.text.contains(key) == true, "the reason names the key: \(runner.state.notice?.text ?? "")")
+    }
+
     @Test func anUnreachableHostSaysWhyAndTheWizardGoesOn() throws {
         let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
         _ = runner.run(stopWhenIdle: true)

@@ -29,6 +29,8 @@ public final class TargetHostProber: Sendable {
     private let connection = Mutex<SSHConnection?>(nil)
     private let hostKeyAnswer = Mutex<Bool?>(nil)
     private let hostKeyAnswered = DispatchSemaphore(value: 0)
+    private let credentialAnswer = Mutex<Secret?>(nil)
+    private let credentialAnswered = DispatchSemaphore(value: 0)
 
     public init(knownHosts: String?, acceptNew: Bool) {
         self.knownHosts = knownHosts
@@ -41,8 +43,10 @@ public final class TargetHostProber: Sendable {
     }
 
     /// Connects and probes; blocks, so call it off the UI thread. `askHostKey` tells the UI loop about an
-    /// unknown key; the probe then waits for `answerHostKey`.
-    public func probe(_ session: FlowSession, askHostKey: @escaping @Sendable (UnknownHostKey) -> Void) -> TargetProbeResult {
+    /// unknown key; the probe then waits for `answerHostKey`. `askCredential` likewise asks for a password
+    /// (when no key was accepted) and waits for `answerCredential`.
+    public func probe(_ session: FlowSession, askHostKey: @escaping @Sendable (UnknownHostKey) -> Void,
+                      askCredential: @escaping @Sendable (CredentialRequest) -> Void) -> TargetProbeResult {
         let seed = session.flow.seedFacts.description
         var options = ConnectOptions()
         options.knownHostsPath = knownHosts
@@ -56,8 +60,16 @@ public final class TargetHostProber: Sendable {
                 return hostKeyAnswer.withLock { $0 } ?? false
             }
         }
-        // No password prompts: curses owns the terminal. Keys come from the agent, sshIdentity or ~/.ssh.
-        options.credentials = nil
+        // Curses owns the terminal, so a password is asked in a dialog; keys (agent, sshIdentity, ~/.ssh) come first.
+        options.credentials = { [self] request in
+            credentialAnswer.withLock { $0 = nil }
+            askCredential(request)
+            credentialAnswered.wait()
+            return credentialAnswer.withLock { answer in
+                defer { answer = nil }
+                return answer
+            }
+        }
         guard let access = HostAccess(answers: session.answers, options: options) else {
             return TargetProbeResult(target: "", facts: nil, cpu: nil, checker: nil,
                                      notice: Notice("No target host: questions that depend on the host use the \(seed)."),
@@ -98,6 +110,12 @@ public final class TargetHostProber: Sendable {
     public func answerHostKey(_ accept: Bool) {
         hostKeyAnswer.withLock { $0 = accept }
         hostKeyAnswered.signal()
+    }
+
+    /// The operator's password or passphrase for the waiting probe; nil when they cancelled.
+    public func answerCredential(_ secret: Secret?) {
+        credentialAnswer.withLock { $0 = secret }
+        credentialAnswered.signal()
     }
 
     /// Closes the connection of the last probe.

@@ -18,6 +18,9 @@ public struct TargetProbeStatus: Sendable {
     /// A host key the probe is waiting on; the dialog opens as soon as no other one is open.
     public var pendingHostKey: UnknownHostKey?
     public var hostKeyShown = false
+    /// A password (or keyboard-interactive answer, or key passphrase) the probe is waiting on.
+    public var pendingCredential: CredentialRequest?
+    public var credentialShown = false
 
     public init(absence: String) { self.absence = absence }
 }
@@ -28,5 +31,7 @@ public enum WizardMessage: Sendable {
     case notice(Notice)
     /// The probe met a host key known_hosts does not hold and waits for the operator.
     case hostKey(UnknownHostKey)
+    /// The probe needs a password or passphrase and waits for the operator (the answer never enters the state).
+    case credential(CredentialRequest)
     case probed(TargetProbeResult)
 }

@@ -21,6 +21,12 @@ extension WizardApp {
             s.overlay = .dialog(Dialog(title: "Unknown host key", message: message, buttons: ["Accept", "Refuse"], selected: 1),
                                 purpose: .hostKey)
         }
+        if let request = s.probe.pendingCredential, !s.probe.credentialShown, s.overlay == nil {
+            s.probe.credentialShown = true
+            s.overlay = .dialog(Dialog(title: "Login to the target host", message: Self.credentialMessage(request),
+                                       buttons: ["OK", "Cancel"], selected: 0, field: TextField(isSecret: true)),
+                                purpose: .credential)
+        }
         guard let session = s.session else { return }
         if session.offline {
             s.probe.absence = Self.offlineAbsence
@@ -46,15 +52,37 @@ extension WizardApp {
     func startProbe(_ session: FlowSession, post: @escaping @Sendable (WizardMessage) -> Void) {
         guard let prober else { return }
         Thread.detachNewThread {
-            let result = prober.probe(session, askHostKey: { post(.hostKey($0)) })
+            let result = prober.probe(session, askHostKey: { post(.hostKey($0)) }, askCredential: { post(.credential($0)) })
             post(.probed(result))
         }
+    }
+
+    /// What the login dialog says; the typed text is shown as `*`s only.
+    static func credentialMessage(_ request: CredentialRequest) -> String {
+        switch request {
+        case let .password(user, host):
+            return "No key was accepted for \(user)@\(host). Its password (used for this session only, never saved):"
+        case let .keyboardInteractive(user, host, prompt, _):
+            return "\(user)@\(host) asks: \(prompt.trimmingCharacters(in: .whitespaces))"
+        case let .keyPassphrase(path):
+            return "The key \(path) is protected. Its passphrase (used for this session only):"
+        }
+    }
+
+    /// Hands the operator's answer (nil: cancelled) to the probe waiting for it.
+    func answerCredential(_ s: inout WizardState, _ text: String?, _ effects: inout [AppEffect<Effect>]) {
+        s.probe.pendingCredential = nil
+        effects.append(.custom(.answerCredential(text.map(Secret.init))))
     }
 
     func probed(_ s: inout WizardState, _ result: TargetProbeResult) {
         s.probe.running = false
         s.probe.pendingHostKey = nil
-        if case .dialog(_, .hostKey)? = s.overlay { s.overlay = nil }
+        s.probe.pendingCredential = nil
+        switch s.overlay {
+        case .dialog(_, .hostKey)?, .dialog(_, .credential)?: s.overlay = nil
+        default: break
+        }
         // The operator named another host meanwhile: `targetHost` starts its probe; this result is stale.
         guard var session = s.session, TargetHostProber.target(of: session.answers) == result.target else { return }
         if let facts = result.facts {

@@ -1,4 +1,5 @@
 import OtopiKit
+import SSHKit
 import WizardCore
 
 /// The full-screen wizard over a `FlowSession`: a hub of sections, one screen per question generated from
@@ -15,6 +16,8 @@ public struct WizardApp: TUIApp {
         case probe(FlowSession)
         /// The operator's decision on an unknown host key, handed to the waiting probe.
         case answerHostKey(Bool)
+        /// The operator's password or passphrase (nil: none given), handed to the waiting probe.
+        case answerCredential(Secret?)
     }
 
     public let checker: any HostChecker
@@ -58,6 +61,7 @@ public struct WizardApp: TUIApp {
         case .save(let session, let complete): post(.notice(save(session, complete)))
         case .probe(let session): startProbe(session, post: post)
         case .answerHostKey(let accept): prober?.answerHostKey(accept)
+        case .answerCredential(let secret): prober?.answerCredential(secret)
         }
     }
 
@@ -75,6 +79,9 @@ public struct WizardApp: TUIApp {
         case .message(.hostKey(let key)):
             s.probe.pendingHostKey = key
             s.probe.hostKeyShown = false
+        case .message(.credential(let request)):
+            s.probe.pendingCredential = request
+            s.probe.credentialShown = false
         case .message(.probed(let result)):
             probed(&s, result)
         case .signal:
@@ -93,9 +100,13 @@ public struct WizardApp: TUIApp {
             let response = overlay.handle(key)
             s.overlay = response == .open ? overlay : nil
             switch response {
+            case .chose(0, .credential):
+                // The typed secret goes straight to the waiting probe; the state keeps no copy.
+                if case .dialog(let dialog, _) = overlay { answerCredential(&s, dialog.field?.text, &effects) }
             case .chose(let button, let purpose): dialogChosen(&s, purpose, button: button, &effects)
             case .cancelled(.followUp(let key)): answerFollowUp(&s, key: key, yes: false, &effects)
             case .cancelled(.hostKey): dialogChosen(&s, .hostKey, button: 1, &effects)
+            case .cancelled(.credential): answerCredential(&s, nil, &effects)
             default: break
             }
             return
@@ -305,6 +316,8 @@ public struct WizardApp: TUIApp {
         case .hostKey:
             s.probe.pendingHostKey = nil
             effects.append(.custom(.answerHostKey(button == 0)))
+        case .credential:
+            answerCredential(&s, nil, &effects)
         case .confirmWrite:
             guard button == 0, var session = s.session else { return }
             let confirm = session.flow.preview.confirm

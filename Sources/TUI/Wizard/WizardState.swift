@@ -25,6 +25,7 @@ public enum WizardDialogPurpose: Hashable, Sendable {
     case aborted
     /// An unknown host key of the target host: Accept records it in known_hosts.
     case hostKey
+    case credential
 }
 
 /// The whole state of the full-screen wizard: a flow session plus what the screens need.
