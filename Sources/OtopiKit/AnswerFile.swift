@@ -149,7 +149,7 @@ extension AnswerFile {
         var currentEntry: Int? = nil       // index into sections[current].entries
         var continuation: [String] = []    // pending continuation lines of currentEntry
         var indentLevel = 0
-        var keysSeen = Set<String>()       // "section\u{0}key"
+        var keysSeen: [Int: [String: Int]] = [:]  // section index → key → its line (names may hold any character)
         var sectionIndex: [String: Int] = [:]  // name → index into sections; a linear search is quadratic in headers
 
         func flush() {
@@ -214,14 +214,12 @@ extension AnswerFile {
                 currentEntry = nil
                 continue
             }
-            let id = sections[s].name + "\u{0}" + key
-            if keysSeen.contains(id) {
-                let first = sections[s].entries.first { $0.key == key }!.line
+            if let first = keysSeen[s]?[key] {
                 problem(lineNumber, "duplicate key \(key) in [\(sections[s].name)] (first at line \(first)); otopi refuses the file")
                 currentEntry = nil
                 continue
             }
-            keysSeen.insert(id)
+            keysSeen[s, default: [:]][key] = lineNumber
             sections[s].entries.append(Entry(key: key, rawValue: value, value: nil, line: lineNumber))
             currentEntry = sections[s].entries.count - 1
         }

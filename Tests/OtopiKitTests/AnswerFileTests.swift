@@ -91,6 +91,14 @@ import Testing
         #expect(p == ["a.conf:4: duplicate key A in [environment:default] (first at line 2); otopi refuses the file"])
     }
 
+    /// Found by the fuzzer: section and key names may contain NUL, and `[a]` + key `b\0c` must not be taken for
+    /// `[a\0b]` + key `c` (the parser used to join them with NUL and then trap looking for the first line).
+    @Test func namesWithNULDoNotCollide() throws {
+        let file = try parse("[a\u{0}b]\nc=1\n[a]\nb\u{0}c=2\n")
+        #expect(file.sections.map(\.name) == ["a\u{0}b", "a"])
+        #expect(file.sections[1].entries.map(\.key) == ["b\u{0}c"])
+    }
+
     @Test func duplicateSection() {
         let p = problems("[environment:default]\nA=str:1\n[environment:default]\nB=str:2\n")
         #expect(p.count == 1)
