@@ -223,6 +223,58 @@ final class WizardTargetProbeTests {
         #expect(runner.state.notice?.text.contains(key) == true, "the reason names the key: \(runner.state.notice?.text ?? "")")
     }
 
+    /// Probes the lab host, then opens the FQDN question (checks: resolves, dns) from the hub.
+    func probedAtFQDN() throws -> (AppRunner<WizardApp>, MemoryBackend) {
+        let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
+        _ = runner.run(stopWhenIdle: true)
+        answerTarget(backend)
+        settle(runner) { $0.probe.target != nil && !$0.probe.running }
+        backend.type([.escape, .enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
+        return (runner, backend)
+    }
+
+    @Test func hostChecksRunOffTheUIThreadAndTheirOutcomeDecides() throws {
+        let (runner, backend) = try probedAtFQDN()
+        // The host is held still so the check cannot finish before the loop has shown that it waits.
+        cluster.hosts[0].pause()
+        defer { cluster.hosts[0].resume() }
+        backend.type([.control("u")])
+        backend.type("no-such-host.invalid")
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        // The loop came back while the host said nothing: the question waits, saying what is checked.
+        let pending = try #require(runner.state.pendingChecks, "the check runs on a worker")
+        #expect(pending.requests.map(\.check) == ["resolves", "dns"])
+        #expect(screen(backend).contains("Checking on the target host: no-such-host.invalid resolves"), "\(screen(backend))")
+        cluster.hosts[0].resume()
+        settle(runner) { $0.pendingChecks == nil }
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"), "a name that does not resolve is refused")
+        #expect(runner.state.messages.contains { $0.level == .error }, "\(runner.state.messages)")
+        #expect(runner.state.session?.answers["OVESETUP_CONFIG/fqdn"] == nil)
+    }
+
+    @Test func aSilentHostDoesNotFreezeTheScreenAndEscStopsWaiting() throws {
+        let (runner, backend) = try probedAtFQDN()
+        let host = cluster.hosts[0]
+        host.pause()
+        defer { host.resume() }
+        backend.type([.control("u")])
+        backend.type("engine.lab.example")
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.pendingChecks != nil)
+        // Keys are still handled while the host says nothing: Esc gives the question back at once.
+        backend.type([.escape])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.pendingChecks == nil)
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
+        #expect(runner.state.field.text == "engine.lab.example", "the typed answer is kept")
+        #expect(runner.state.notice?.text.contains("Stopped waiting") == true)
+        #expect(runner.state.session?.answers["OVESETUP_CONFIG/fqdn"] == nil, "nothing was accepted unchecked")
+    }
+
     @Test func anUnreachableHostSaysWhyAndTheWizardGoesOn() throws {
         let (runner, backend) = try runner(knownHosts: cluster.knownHostsPath)
         _ = runner.run(stopWhenIdle: true)

@@ -34,4 +34,6 @@ public enum WizardMessage: Sendable {
     /// The probe needs a password or passphrase and waits for the operator (the answer never enters the state).
     case credential(CredentialRequest)
     case probed(TargetProbeResult)
+    /// The host checks of the pending answer `id` ran.
+    case checked(id: Int, PrecomputedChecker)
 }

@@ -1,3 +1,4 @@
+import Foundation
 import OtopiKit
 import SSHKit
 import WizardCore
@@ -18,6 +19,8 @@ public struct WizardApp: TUIApp {
         case answerHostKey(Bool)
         /// The operator's password or passphrase (nil: none given), handed to the waiting probe.
         case answerCredential(Secret?)
+        /// Run an answer's host checks on a worker thread; the outcome comes back as `.checked`.
+        case runChecks(PendingHostChecks, checker: any HostChecker, answers: Answers)
     }
 
     public let checker: any HostChecker
@@ -62,6 +65,10 @@ public struct WizardApp: TUIApp {
         case .probe(let session): startProbe(session, post: post)
         case .answerHostKey(let accept): prober?.answerHostKey(accept)
         case .answerCredential(let secret): prober?.answerCredential(secret)
+        case .runChecks(let pending, let checker, let answers):
+            Thread.detachNewThread {
+                post(.checked(id: pending.id, PrecomputedChecker(running: pending.requests, with: checker, answers: answers)))
+            }
         }
     }
 
@@ -84,6 +91,13 @@ public struct WizardApp: TUIApp {
             s.probe.credentialShown = false
         case .message(.probed(let result)):
             probed(&s, result)
+        case .message(.checked(let id, let outcomes)):
+            // A stale outcome (the operator stopped waiting, or moved on) is dropped.
+            if let pending = s.pendingChecks, pending.id == id, s.screen == .question(pending.key) {
+                s.pendingChecks = nil
+                s.notice = nil
+                submit(&s, pending.key, pending.text, &effects, outcomes: outcomes)
+            }
         case .signal:
             // Accepted answers are already saved; save once more so a hang-up loses nothing.
             if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
@@ -111,19 +125,24 @@ public struct WizardApp: TUIApp {
             }
             return
         }
+        if let pending = s.pendingChecks, case .question(pending.key) = s.screen {
+            // The answer is being checked on the host: only Esc (stop waiting) and the global keys count.
+            if key == .escape {
+                s.pendingChecks = nil
+                s.notice = Notice("Stopped waiting for the check on the host; the answer was not accepted. Enter tries again.")
+                return
+            }
+            if let action = GlobalKeys.action(for: key, textFieldFocused: true), action != .help {
+                globalAction(&s, action, &effects)
+            } else {
+                s.notice = Self.checkingNotice(pending)
+            }
+            return
+        }
         let textFocused: Bool
         if case .question = s.screen { textFocused = s.choice.options.isEmpty } else { textFocused = false }
         if let action = GlobalKeys.action(for: key, textFieldFocused: textFocused) {
-            switch action {
-            case .help: s.overlay = .help(title: Self.title(s), text: Self.help(s))
-            case .save:
-                if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
-                else { s.notice = Notice("Choose a flow first; there is nothing to save yet.") }
-            case .quit:
-                s.overlay = .quitConfirmation(purpose: .quit, detail: "Quit the wizard? Every accepted answer is already saved"
-                    + (s.session == nil ? "." : "; start again with the same --answers file to continue."))
-            case .redraw: effects.append(.redrawAll)
-            }
+            globalAction(&s, action, &effects)
             return
         }
         switch s.screen {
@@ -253,9 +272,48 @@ public struct WizardApp: TUIApp {
         Self.open(&s, key: active[i + step].key)
     }
 
-    func submit(_ s: inout WizardState, _ qKey: String, _ text: String, _ effects: inout [AppEffect<Effect>]) {
+    func globalAction(_ s: inout WizardState, _ action: GlobalAction, _ effects: inout [AppEffect<Effect>]) {
+        switch action {
+        case .help: s.overlay = .help(title: Self.title(s), text: Self.help(s))
+        case .save:
+            if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
+            else { s.notice = Notice("Choose a flow first; there is nothing to save yet.") }
+        case .quit:
+            s.overlay = .quitConfirmation(purpose: .quit, detail: "Quit the wizard? Every accepted answer is already saved"
+                + (s.session == nil ? "." : "; start again with the same --answers file to continue."))
+        case .redraw: effects.append(.redrawAll)
+        }
+    }
+
+    static func checkingNotice(_ pending: PendingHostChecks) -> Notice {
+        Notice("Checking on the target host: \(pending.what)… Esc stops waiting.")
+    }
+
+    /// Submits typed text to the exchange. Host checks never run on this thread: without `outcomes`, a dry run on
+    /// a copy of the exchange lists the checks the answer needs; they run on a worker and the submission is
+    /// repeated with their outcomes when `.checked` arrives.
+    func submit(_ s: inout WizardState, _ qKey: String, _ text: String, _ effects: inout [AppEffect<Effect>],
+                outcomes: PrecomputedChecker? = nil) {
         guard var session = s.session, var exchange = s.exchange else { return }
-        let step = exchange.submit(text, checker: s.probe.checker ?? checker, answers: session.answers)
+        let live = s.probe.checker ?? checker
+        if outcomes == nil, !(live is OfflineChecker) {
+            var dryRun = exchange
+            let recorder = HostCheckRecorder()
+            _ = dryRun.submit(text, checker: recorder, answers: session.answers)
+            let requests = recorder.requests
+            if !requests.isEmpty {
+                s.checkSerial += 1
+                let hidden = exchange.prompt.hidden
+                let what = requests.map { HostCheckDescriptions.describe($0.check, value: hidden ? "********" : $0.value) }
+                    .joined(separator: ", ")
+                let pending = PendingHostChecks(id: s.checkSerial, key: qKey, text: text, requests: requests, what: what)
+                s.pendingChecks = pending
+                s.notice = Self.checkingNotice(pending)
+                effects.append(.custom(.runChecks(pending, checker: live, answers: session.answers)))
+                return
+            }
+        }
+        let step = exchange.submit(text, checker: outcomes ?? live, answers: session.answers)
         s.exchange = exchange
         switch step {
         case .ask(let messages):

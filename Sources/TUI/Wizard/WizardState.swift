@@ -28,6 +28,17 @@ public enum WizardDialogPurpose: Hashable, Sendable {
     case credential
 }
 
+/// An answer waiting for its host checks. The typed text (a password, for the database check) stays in memory
+/// only; `what` never contains a hidden answer.
+public struct PendingHostChecks: Sendable {
+    public var id: Int
+    public var key: String
+    public var text: String
+    public var requests: [HostCheckRequest]
+    /// What is being checked, for the notice ("host gs1.example.com resolves").
+    public var what: String
+}
+
 /// The whole state of the full-screen wizard: a flow session plus what the screens need.
 public struct WizardState: Sendable {
     public var flows: [Flow]
@@ -53,6 +64,10 @@ public struct WizardState: Sendable {
     /// The target host: probe status, its CPU, the checker that runs there.
     public var probe = TargetProbeStatus(absence: "No host CPU is known yet: the target host is probed once its section is answered.")
     public var cpuCheck = CPUCheckScreen(hosts: [], level: "3.4")
+    /// An answer whose host checks are running on a worker thread; the question waits for them.
+    public var pendingChecks: PendingHostChecks?
+    /// Numbers the check runs, so an outcome that arrives after the operator stopped waiting is dropped.
+    public var checkSerial = 0
 
     public init(flows: [Flow], session: FlowSession?) {
         self.flows = flows
