@@ -48,8 +48,8 @@ final class WizardTargetProbeTests {
         Issue.record("the wizard did not settle; notice: \(runner.state.notice?.text ?? "none")", sourceLocation: sourceLocation)
     }
 
-    /// Opens the TARGET HOST section and answers it with the lab host.
-    func answerTarget(_ backend: MemoryBackend) {
+    /// Opens the TARGET HOST section and answers it with the lab host and `key` (default: the cluster's key).
+    func answerTarget(_ backend: MemoryBackend, key: String? = nil) {
         let host = cluster.hosts[0]
         backend.type([.enter])
         backend.type(host.address)
@@ -57,7 +57,7 @@ final class WizardTargetProbeTests {
         backend.type([.control("u")])
         backend.type("\(host.port)")
         backend.type([.enter])
-        backend.type(cluster.clientKey)
+        backend.type(key ?? cluster.clientKey)
         backend.type([.enter])
     }
 
@@ -170,18 +170,6 @@ final class WizardTargetProbeTests {
         settle(runner) { !$0.probe.running }
         #expect(runner.state.session?.factsProbed == true)
         #expect(try String(contentsOfFile: empty, encoding: .utf8).contains(cluster.hosts[0].address))
-    }
-
-    /// Answers TARGET HOST with `key` as the identity file.
-    func answerTarget(_ backend: MemoryBackend, key: String) {
-        let host = cluster.hosts[0]
-        backend.type([.enter])
-        backend.type(host.address)
-        backend.type([.enter, .enter, .control("u")])
-        backend.type("\(host.port)")
-        backend.type([.enter])
-        backend.type(key)
-        backend.type([.enter])
     }
 
     @Test func aProtectedKeysPassphraseIsAskedInADialogShownAsStarsAndUsed() throws {
