@@ -248,13 +248,18 @@ public final class SSHConnection: @unchecked Sendable {
                     return
                 }
             }
-            if methods.contains("password"), let password = ask(.password(user: user, host: name)) {
-                tried.append("password")
-                let rc = password.withCString { shim_userauth_password(session, user, $0) }
-                options.credentialsChecked?(.password(user: user, host: name), rc == 0)
-                if rc == 0 {
-                    authenticatedWith = "password"
-                    return
+            if methods.contains("password") {
+                if let password = ask(.password(user: user, host: name)) {
+                    tried.append("password")
+                    let rc = password.withCString { shim_userauth_password(session, user, $0) }
+                    options.credentialsChecked?(.password(user: user, host: name), rc == 0)
+                    if rc == 0 {
+                        authenticatedWith = "password"
+                        return
+                    }
+                } else {
+                    // End of input at the prompt: said as such, not as "no method was available".
+                    tried.append("password: none given")
                 }
             }
         }

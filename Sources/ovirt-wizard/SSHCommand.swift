@@ -20,9 +20,13 @@ extension ConnectOptions {
         } else if TerminalPrompt.available {
             hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
         }
-        if TerminalPrompt.available { credentials = TerminalPrompt.askSecret }
+        if TerminalPrompt.available { useCredentials(operatorCredentials) }
     }
 }
+
+/// What the operator typed in this run, shared by every connection: a host's password is asked once, and
+/// connections opened at the same time take turns at the terminal.
+let operatorCredentials = CredentialCache(asking: TerminalPrompt.askSecret)
 
 /// Exit code for connection, authentication and host-key failures (as OpenSSH's ssh).
 let sshFailureExitCode: Int32 = 255
@@ -333,8 +337,13 @@ enum TerminalPrompt {
         return ask(prompt, echo: echo).map(Secret.init)
     }
 
+    /// One question on the terminal at a time (host keys and passwords of hosts connected in parallel).
+    private static let terminalLock = NSLock()
+
     /// Writes `prompt` to /dev/tty and reads one line, with echo off when asked.
     static func ask(_ prompt: String, echo: Bool) -> String? {
+        terminalLock.lock()
+        defer { terminalLock.unlock() }
         let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
