@@ -79,6 +79,31 @@ struct SSHPasswordInTerminalTests {
         #expect(file(err) == "ovirt-wizard: \(account.name)@\(host.address): authentication failed (tried password: none given)\n")
     }
 
+    @Test func ctrlCAtThePromptLeavesTheTerminalEchoing() throws {
+        let binary = BuiltProducts.directory.appendingPathComponent("ovirt-wizard").path
+        let home = cluster.root + "/operator-home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        // After the program, a shell that survives the Ctrl-C (a trap) prints the terminal's echo flag.
+        let script = cluster.root + "/ctrl-c.sh"
+        try """
+            trap 'echo INTERRUPTED' INT
+            \(binary) ssh run \(account.name)@\(host.target) --known-hosts \(cluster.knownHostsPath) \\
+                --ssh-config \(cluster.root)/none -- id -un >\(out) 2>\(err)
+            echo CODE=$?
+            stty -a | tr ' ' '\\n' | grep -xE -- '-?echo' | sed 's/^/ECHO=/'
+
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let tmux = try TmuxSession(command: "/bin/sh \(script)", width: 120, height: 30,
+                                   environment: ["HOME": home, "SSH_AUTH_SOCK": ""])
+        try tmux.waitFor("'s password: ")
+        try tmux.type("half-typed")
+        try tmux.send("C-c")
+        let screen = try tmux.waitFor("ECHO=", timeout: 20)
+        #expect(screen.contains("CODE=130"), "\(screen)")
+        #expect(screen.contains("ECHO=echo"), "echo is back on after Ctrl-C at the password prompt:\n\(screen)")
+        #expect(!screen.contains("half-typed"))
+    }
+
     // MARK: - apply: the password is asked once, before the run, and kept out of the journal and logs
 
     /// A plan with two commands for the account's host; `apply` runs it in the pane (panes, or `--plain`).
