@@ -42,9 +42,11 @@ public final class LabAccount: @unchecked Sendable {
                                                  "-c", Self.commentPrefix + "\(getpid())", name])
         do {
             let input = scratch + "/chpasswd-\(name)"
-            FileManager.default.createFile(atPath: input, contents: Data("\(name):\(password)\n".utf8),
-                                           attributes: [.posixPermissions: 0o600])
             defer { unlink(input) }
+            guard FileManager.default.createFile(atPath: input, contents: Data("\(name):\(password)\n".utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw LabProcess.Failure(description: "cannot write \(input)")
+            }
             try LabProcess.run("/usr/sbin/chpasswd", [], stdin: input)
         } catch {
             delete()
