@@ -104,6 +104,32 @@ struct SSHPasswordInTerminalTests {
         #expect(!screen.contains("half-typed"))
     }
 
+    @Test func sshPutWithExtraStreamsAsksOnce() throws {
+        // 64 MiB and more opens helper connections (--streams): they reuse the typed password instead of asking.
+        let local = cluster.root + "/big.bin"
+        FileManager.default.createFile(atPath: local, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: local))
+        try handle.truncate(atOffset: 65 << 20)
+        try handle.close()
+        let binary = BuiltProducts.directory.appendingPathComponent("ovirt-wizard").path
+        let home = cluster.root + "/operator-home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let command = "\(binary) ssh put \(account.name)@\(host.target) \(local) \(account.home)/big.bin --streams 3 "
+            + "--known-hosts \(cluster.knownHostsPath) --ssh-config \(cluster.root)/none >\(out) 2>\(err)"
+        let tmux = try TmuxSession(command: command, width: 120, height: 30, environment: ["HOME": home, "SSH_AUTH_SOCK": ""])
+        try tmux.waitFor("'s password: ")
+        try tmux.type(account.password)
+        try tmux.send("Enter")
+        let end = try tmux.waitForExit(timeout: 120)
+        let pane = try tmux.capture(history: 100)
+        #expect(end.code == 0, "\(pane)\n\(file(err))")
+        #expect(pane.components(separatedBy: "'s password: ").count == 2, "asked exactly once:\n\(pane)")
+        #expect(file(out).contains("verified sha256"))
+        let logins = host.log.components(separatedBy: "Accepted password for \(account.name)").count - 1
+        #expect(logins == 3, "the main connection and two helpers logged in with the one typed password")
+        #expect(!pane.contains(account.password) && !file(out).contains(account.password) && !file(err).contains(account.password))
+    }
+
     // MARK: - apply: the password is asked once, before the run, and kept out of the journal and logs
 
     /// A plan with two commands for the account's host; `apply` runs it in the pane (panes, or `--plain`).
