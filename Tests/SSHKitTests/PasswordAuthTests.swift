@@ -181,4 +181,22 @@ struct LabAccountLifecycleTests {
         #expect(getpwnam(account.name) == nil)
         #expect(!FileManager.default.fileExists(atPath: account.home))
     }
+
+    @Test func anAccountLeftByADeadTestProcessIsSweptByTheNextCluster() throws {
+        // A pid that no longer runs: a finished child's.
+        let done = Process()
+        done.executableURL = URL(fileURLWithPath: "/bin/true")
+        try done.run()
+        done.waitUntilExit()
+        let stale = "ovwpwstale" + String(UInt32.random(in: 100...999))
+        let add = Process()
+        add.executableURL = URL(fileURLWithPath: "/usr/sbin/useradd")
+        add.arguments = ["-M", "-s", "/bin/sh", "-c", "ovirt-wizard lab account pid=\(done.processIdentifier)", stale]
+        try add.run()
+        add.waitUntilExit()
+        try #require(getpwnam(stale) != nil)
+        let cluster = try LabCluster.start(hosts: 1, authentication: .password)
+        defer { cluster.stop() }
+        #expect(getpwnam(stale) == nil)
+    }
 }
