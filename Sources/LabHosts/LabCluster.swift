@@ -13,14 +13,22 @@ public final class LabCluster: @unchecked Sendable {
     /// The authorized_keys file every host reads.
     public let authorizedKeysPath: String
     public private(set) var hosts: [LabHost] = []
+    /// The throwaway account that password and keyboard-interactive logins use; nil for a keys-only cluster.
+    public private(set) var account: LabAccount?
     private var agents: [LabAgent] = []
     private let lock = NSLock()
 
-    /// Starts `count` hosts with the given host key types (`ed25519`, `ecdsa`, `rsa`).
-    public static func start(hosts count: Int = 1, hostKeyTypes: [String] = ["ed25519", "ecdsa"]) throws -> LabCluster {
+    /// Starts `count` hosts with the given host key types (`ed25519`, `ecdsa`, `rsa`). With password or
+    /// keyboard-interactive `authentication`, a throwaway account is created first (root only, see
+    /// `LabAccount.unavailableReason`) and deleted again by `stop()`.
+    public static func start(hosts count: Int = 1, hostKeyTypes: [String] = ["ed25519", "ecdsa"],
+                             authentication: LabAuthentication = .keysOnly) throws -> LabCluster {
         let cluster = try LabCluster()
         do {
-            for index in 0..<count { try cluster.addHost(index: index, keyTypes: hostKeyTypes) }
+            if authentication.needsAccount { cluster.account = try LabAccount(scratch: cluster.root) }
+            for index in 0..<count {
+                try cluster.addHost(index: index, keyTypes: hostKeyTypes, authentication: authentication)
+            }
             try cluster.writeKnownHosts()
         } catch {
             cluster.stop()
@@ -46,11 +54,11 @@ public final class LabCluster: @unchecked Sendable {
 
     deinit { stop() }
 
-    private func addHost(index: Int, keyTypes: [String]) throws {
+    private func addHost(index: Int, keyTypes: [String], authentication: LabAuthentication) throws {
         // Spread clusters started by different processes over 127.0.0.10-249.
         let address = "127.0.0.\(10 + (Int(getpid()) + index * 7 + hosts.count) % 240)"
         let host = try LabHost(index: index, address: address, clusterRoot: root,
-                               authorizedKeys: authorizedKeysPath, keyTypes: keyTypes)
+                               authorizedKeys: authorizedKeysPath, keyTypes: keyTypes, authentication: authentication)
         hosts.append(host)
     }
 
@@ -91,10 +99,11 @@ public final class LabCluster: @unchecked Sendable {
         return agent
     }
 
-    /// Stops every host and agent and removes the directory.
+    /// Stops every host and agent, deletes the account (after its sessions ended) and removes the directory.
     public func stop() {
         for host in hosts { host.stop() }
         for agent in lock.withLock({ agents }) { agent.stop() }
+        account?.delete()
         try? FileManager.default.removeItem(atPath: root)
     }
 }

@@ -23,7 +23,8 @@ public final class LabHost: @unchecked Sendable {
     /// The sshd log so far (useful in failure messages).
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    init(index: Int, address: String, clusterRoot: String, authorizedKeys: String, keyTypes: [String]) throws {
+    init(index: Int, address: String, clusterRoot: String, authorizedKeys: String, keyTypes: [String],
+         authentication: LabAuthentication = .keysOnly) throws {
         self.index = index
         self.address = address
         directory = clusterRoot + "/host\(index)"
@@ -40,11 +41,9 @@ public final class LabHost: @unchecked Sendable {
             ListenAddress \(address):\(port)
             \(hostKeyPaths.map { "HostKey \($0)" }.joined(separator: "\n"))
             PidFile none
-            AuthorizedKeysFile \(authorizedKeys)
+            AuthorizedKeysFile \(authorizedKeys)\(authentication.needsAccount ? " .ssh/authorized_keys" : "")
             StrictModes no
-            UsePAM no
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
+            \(authentication.sshdSettings)
             PubkeyAuthentication yes
             PermitRootLogin prohibit-password
             UseDNS no

@@ -6,12 +6,14 @@ enum LabProcess {
         let description: String
     }
 
-    /// Runs `tool` with `arguments` and waits; throws with its output when it fails.
+    /// Runs `tool` with `arguments` and waits; throws with its output when it fails. `stdin` names a file to read
+    /// standard input from (default /dev/null).
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil,
+                    stdin: String = "/dev/null") throws -> String {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("labrun-\(UUID().uuidString)").path
         defer { unlink(log) }
-        let child = try spawn(tool, arguments, environment: environment, log: log)
+        let child = try spawn(tool, arguments, environment: environment, stdin: stdin, log: log)
         let status = child.wait()
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         guard status == 0 else {
@@ -21,15 +23,15 @@ enum LabProcess {
         return output
     }
 
-    /// Starts a process with stdin from /dev/null and stdout/stderr appended to `log`. posix_spawn, not
+    /// Starts a process with stdin from `stdin` and stdout/stderr appended to `log`. posix_spawn, not
     /// Foundation.Process: Process's exit monitor blocks in waitpid on a long-running daemon and then never
     /// reports any other child's exit.
     static func spawn(_ tool: String, _ arguments: [String], environment: [String: String]? = nil,
-                      log: String) throws -> LabChild {
+                      stdin: String = "/dev/null", log: String) throws -> LabChild {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let env = ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 }.map { "\($0)=\($1)" }

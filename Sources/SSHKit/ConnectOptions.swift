@@ -26,6 +26,9 @@ public struct ConnectOptions: Sendable {
     /// Asks the operator for a password, keyboard-interactive answer or key passphrase. `nil` when no terminal
     /// can ask; those methods are then skipped.
     public var credentials: (@Sendable (CredentialRequest) -> Secret?)?
+    /// Told, after each answer from `credentials` was tried, whether the server accepted it (a passphrase
+    /// counts as accepted once it decrypts the key).
+    public var credentialsChecked: (@Sendable (CredentialRequest, _ accepted: Bool) -> Void)?
     /// Seconds between keepalives sent from the I/O loops (0 disables them).
     public var keepaliveInterval = 30
     /// Keepalives that may go unanswered before the connection counts as lost (like ServerAliveCountMax):

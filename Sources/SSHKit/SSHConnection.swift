@@ -224,6 +224,7 @@ public final class SSHConnection: @unchecked Sendable {
                 if rc == LIBSSH2_ERROR_FILE, let ask = options.credentials,
                    let passphrase = ask(.keyPassphrase(path: path)) {
                     rc = passphrase.withCString { shim_userauth_publickey_fromfile(session, user, nil, path, $0) }
+                    options.credentialsChecked?(.keyPassphrase(path: path), rc != LIBSSH2_ERROR_FILE)
                 }
                 if rc == 0 {
                     authenticatedWith = "publickey (\(path))"
@@ -242,17 +243,23 @@ public final class SSHConnection: @unchecked Sendable {
         if let ask = options.credentials {
             if methods.contains("keyboard-interactive") {
                 tried.append("keyboard-interactive")
-                if tryKeyboardInteractive(user: user, ask: ask) {
+                if tryKeyboardInteractive(user: user, ask: ask, checked: options.credentialsChecked) {
                     authenticatedWith = "keyboard-interactive"
                     return
                 }
             }
-            if methods.contains("password"), let password = ask(.password(user: user, host: name)) {
-                tried.append("password")
-                let rc = password.withCString { shim_userauth_password(session, user, $0) }
-                if rc == 0 {
-                    authenticatedWith = "password"
-                    return
+            if methods.contains("password") {
+                if let password = ask(.password(user: user, host: name)) {
+                    tried.append("password")
+                    let rc = password.withCString { shim_userauth_password(session, user, $0) }
+                    options.credentialsChecked?(.password(user: user, host: name), rc == 0)
+                    if rc == 0 {
+                        authenticatedWith = "password"
+                        return
+                    }
+                } else {
+                    // End of input at the prompt: said as such, not as "no method was available".
+                    tried.append("password: none given")
                 }
             }
         }
@@ -260,6 +267,9 @@ public final class SSHConnection: @unchecked Sendable {
         if rsaRefused {
             hint = "an RSA key was refused: this libssh2 (\(LIBSSH2_VERSION)) signs only with ssh-rsa (SHA-1), which "
                 + "OpenSSH 8.8 and later reject; use an ed25519 or ECDSA key (ssh-keygen -t ed25519)"
+        } else if options.credentials == nil && (methods.contains("password") || methods.contains("keyboard-interactive")) {
+            hint = "the server also accepts a password, but none could be asked for here (only on a terminal, and "
+                + "not inside the full-screen wizard); log in with a key (-i or ssh-agent) or run in a terminal"
         } else if tried.isEmpty {
             hint = "no agent key and no identity file to offer (server accepts: \(methods.joined(separator: ","))); "
                 + "give a key with -i"
@@ -298,7 +308,8 @@ public final class SSHConnection: @unchecked Sendable {
         return .failure(count: count, rsa: rsa)
     }
 
-    private func tryKeyboardInteractive(user: String, ask: @escaping @Sendable (CredentialRequest) -> Secret?) -> Bool {
+    private func tryKeyboardInteractive(user: String, ask: @escaping @Sendable (CredentialRequest) -> Secret?,
+                                        checked: (@Sendable (CredentialRequest, Bool) -> Void)?) -> Bool {
         let context = KeyboardInteractiveContext(user: user, host: name, ask: ask)
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }
@@ -313,14 +324,17 @@ public final class SSHConnection: @unchecked Sendable {
                     String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
                                                          count: Int(prompt.length)), as: UTF8.self)
                 } ?? ""
-                let answer = context.ask(.keyboardInteractive(user: context.user, host: context.host,
-                                                              prompt: text, echo: prompt.echo != 0))
+                let request = CredentialRequest.keyboardInteractive(user: context.user, host: context.host,
+                                                                    prompt: text, echo: prompt.echo != 0)
+                context.asked.append(request)
+                let answer = context.ask(request)
                 // libssh2 frees each response with free(); strdup gives it memory it owns.
                 let copy = answer.map { $0.withCString { strdup($0) } } ?? strdup("")
                 responses[index].text = copy
                 responses[index].length = copy.map { UInt32(strlen($0)) } ?? 0
             }
         }
+        for request in context.asked { checked?(request, rc == 0) }
         return rc == 0
     }
 
@@ -442,6 +456,8 @@ private final class KeyboardInteractiveContext {
     let user: String
     let host: String
     let ask: @Sendable (CredentialRequest) -> Secret?
+    /// The prompts the server sent, in order, so their answers can be reported accepted or rejected.
+    var asked: [CredentialRequest] = []
     init(user: String, host: String, ask: @escaping @Sendable (CredentialRequest) -> Secret?) {
         self.user = user
         self.host = host

@@ -12,7 +12,7 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
 }
 
 /// What the authenticator asks the operator for, when a terminal can ask.
-public enum CredentialRequest: Sendable, Equatable {
+public enum CredentialRequest: Sendable, Hashable {
     case password(user: String, host: String)
     /// One keyboard-interactive prompt as the server sent it (`echo` says whether the answer may be shown).
     case keyboardInteractive(user: String, host: String, prompt: String, echo: Bool)

@@ -90,13 +90,24 @@ struct ApplyCommand: ParsableCommand {
                 printError("ovirt-wizard: \(problem); using plain progress lines")
                 usePanes = false
             }
+            if usePanes && planFile != nil {
+                // Generic plans are not probed: connect once now, so that host keys and passwords are asked
+                // before the screen takes the terminal.
+                let failures = DeploymentArguments.checkAccess(plan.hosts.map { ($0.name, $0.access) })
+                if !failures.isEmpty {
+                    for f in failures { printError("ovirt-wizard: \(f)") }
+                    throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
+                }
+            }
             if usePanes {
                 // Host keys were accepted while probing, before the screen started; during the run nothing may
-                // write to the terminal behind curses' back: a changed key is refused, no password is asked.
+                // write to the terminal behind curses' back: a changed key is refused, no password is asked
+                // (one typed while probing is used again).
                 var quiet = plan
                 for i in quiet.hosts.indices {
                     quiet.hosts[i].access.options.hostKeyPolicy = .strict
                     quiet.hosts[i].access.options.credentials = nil
+                    if TerminalPrompt.available { quiet.hosts[i].access.options.useCredentials(operatorCredentials, mayAsk: false) }
                 }
                 return try finish(source, plan: plan, code: try DeployPanesRunner.run(plan: quiet, files: files, options: options))
             }

@@ -63,7 +63,19 @@ struct DeploymentArguments: ParsableArguments {
     }
 
     static func probePlatforms(_ hosts: [(name: String, access: HostAccess)]) -> (platforms: [String: HostPlatform], failures: [String]) {
-        let results = ProbeResults()
+        onEveryHost(hosts) { try HostPlatform.probe($0) }
+    }
+
+    /// Connects to every host at once and closes again: unknown host keys and passwords are settled before a
+    /// full screen takes the terminal (a typed password is kept for the run). The failures, one line each.
+    static func checkAccess(_ hosts: [(name: String, access: HostAccess)]) -> [String] {
+        onEveryHost(hosts) { _ in () }.failures
+    }
+
+    /// Runs `body` on a fresh connection to every host, all at once; the connections are closed.
+    static func onEveryHost<T: Sendable>(_ hosts: [(name: String, access: HostAccess)],
+                                         _ body: @escaping @Sendable (SSHConnection) throws -> T) -> (platforms: [String: T], failures: [String]) {
+        let results = ProbeResults<T>()
         let group = DispatchGroup()
         for (name, access) in hosts {
             group.enter()
@@ -71,7 +83,7 @@ struct DeploymentArguments: ParsableArguments {
                 do {
                     let connection = try access.connect()
                     defer { connection.close() }
-                    results.set(name, .success(try HostPlatform.probe(connection)))
+                    results.set(name, .success(try body(connection)))
                 } catch {
                     results.set(name, .failure(error))
                 }
@@ -80,22 +92,22 @@ struct DeploymentArguments: ParsableArguments {
             thread.start()
         }
         group.wait()
-        var platforms: [String: HostPlatform] = [:]
+        var values: [String: T] = [:]
         var failures: [String] = []
         for (name, _) in hosts {
             switch results.get(name) {
-            case .success(let platform)?: platforms[name] = platform
+            case .success(let value)?: values[name] = value
             case .failure(let error)?: failures.append("\(name): \((error as? SSHError)?.description ?? "\(error)")")
             case nil: failures.append("\(name): not probed")
             }
         }
-        return (platforms, failures)
+        return (values, failures)
     }
 }
 
-final class ProbeResults: @unchecked Sendable {
+final class ProbeResults<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [String: Result<HostPlatform, Error>] = [:]
-    func set(_ host: String, _ value: Result<HostPlatform, Error>) { lock.withLock { values[host] = value } }
-    func get(_ host: String) -> Result<HostPlatform, Error>? { lock.withLock { values[host] } }
+    private var values: [String: Result<T, Error>] = [:]
+    func set(_ host: String, _ value: Result<T, Error>) { lock.withLock { values[host] = value } }
+    func get(_ host: String) -> Result<T, Error>? { lock.withLock { values[host] } }
 }

@@ -59,6 +59,8 @@ enum GlusterDeployment {
         var access = host.access
         access.options.hostKeyPolicy = .strict
         access.options.credentials = nil
+        // A password typed for this host earlier in the run is used again; nothing new is asked here.
+        if TerminalPrompt.available { access.options.useCredentials(operatorCredentials, mayAsk: false) }
         let connection: SSHConnection
         do {
             connection = try access.connect()

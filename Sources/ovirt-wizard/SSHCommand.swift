@@ -20,9 +20,13 @@ extension ConnectOptions {
         } else if TerminalPrompt.available {
             hostKeyPolicy = .ask(TerminalPrompt.confirmHostKey)
         }
-        if TerminalPrompt.available { credentials = TerminalPrompt.askSecret }
+        if TerminalPrompt.available { useCredentials(operatorCredentials) }
     }
 }
+
+/// What the operator typed in this run, shared by every connection: a host's password is asked once, and
+/// connections opened at the same time take turns at the terminal.
+let operatorCredentials = CredentialCache(asking: TerminalPrompt.askSecret)
 
 /// Exit code for connection, authentication and host-key failures (as OpenSSH's ssh).
 let sshFailureExitCode: Int32 = 255
@@ -327,20 +331,33 @@ enum TerminalPrompt {
         case let .password(user, host): prompt = "\(user)@\(host)'s password: "
         case let .keyPassphrase(path): prompt = "Enter passphrase for key '\(path)': "
         case let .keyboardInteractive(_, host, text, wantsEcho):
-            prompt = "(\(host)) " + text
+            // The server wrote this text: no control characters reach the terminal (escape sequences).
+            prompt = "(\(host)) " + String(String.UnicodeScalarView(text.unicodeScalars.filter {
+                !($0.properties.generalCategory == .control)
+            }))
             echo = wantsEcho
         }
         return ask(prompt, echo: echo).map(Secret.init)
     }
 
+    /// One question on the terminal at a time (host keys and passwords of hosts connected in parallel).
+    private static let terminalLock = NSLock()
+
     /// Writes `prompt` to /dev/tty and reads one line, with echo off when asked.
     static func ask(_ prompt: String, echo: Bool) -> String? {
+        terminalLock.lock()
+        defer { terminalLock.unlock() }
         let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var saved = termios()
         let restore = !echo && tcgetattr(fd, &saved) == 0
+        var previous: [Int32: sighandler_t?] = [:]
         if restore {
+            // Ctrl-C (or a hangup) while echo is off must not leave the operator's terminal silent.
+            echoRestoreState = saved
+            echoRestoreFD = fd
+            for signal in echoRestoreSignals { previous[signal] = Glibc.signal(signal, restoreEchoAndDie) }
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(fd, TCSANOW, &quiet)
@@ -349,6 +366,8 @@ enum TerminalPrompt {
             if restore {
                 tcsetattr(fd, TCSANOW, &saved)
                 _ = write(fd, "\n", 1)
+                echoRestoreFD = -1
+                for (signal, handler) in previous { Glibc.signal(signal, handler) }
             }
         }
         _ = prompt.withCString { write(fd, $0, strlen($0)) }
@@ -360,4 +379,19 @@ enum TerminalPrompt {
         }
         return nil
     }
+}
+
+/// The terminal state to put back when a signal ends the program while a secret is typed with echo off.
+nonisolated(unsafe) private var echoRestoreFD: Int32 = -1
+nonisolated(unsafe) private var echoRestoreState = termios()
+private let echoRestoreSignals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+/// Signal handler (async-signal-safe calls only): echo back on, then die of the same signal as before.
+private func restoreEchoAndDie(_ signal: Int32) {
+    if echoRestoreFD >= 0 {
+        tcsetattr(echoRestoreFD, TCSANOW, &echoRestoreState)
+        _ = write(echoRestoreFD, "\n", 1)
+    }
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
 }
