@@ -268,8 +268,8 @@ public final class SSHConnection: @unchecked Sendable {
             hint = "an RSA key was refused: this libssh2 (\(LIBSSH2_VERSION)) signs only with ssh-rsa (SHA-1), which "
                 + "OpenSSH 8.8 and later reject; use an ed25519 or ECDSA key (ssh-keygen -t ed25519)"
         } else if options.credentials == nil && (methods.contains("password") || methods.contains("keyboard-interactive")) {
-            hint = "the server also accepts a password, but none could be asked for here (only on a terminal, and "
-                + "not inside the full-screen wizard); log in with a key (-i or ssh-agent) or run in a terminal"
+            hint = "the server also accepts a password, but none could be asked for here (no terminal to ask on); "
+                + "log in with a key (-i or ssh-agent) or run on a terminal"
         } else if tried.isEmpty {
             hint = "no agent key and no identity file to offer (server accepts: \(methods.joined(separator: ","))); "
                 + "give a key with -i"
