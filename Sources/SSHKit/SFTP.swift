@@ -360,8 +360,7 @@ extension SSHConnection {
         let command = RemoteCommand.script(
             "if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r < \"$1\"; else sha256sum -- \"$1\"; fi",
             arguments: [path])
-        let result = try runLocked(commandLine: command.commandLine,
-                                   options: ExecOptions(timeout: 3600), trackProcess: true) { stream, bytes in
+        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 3600)) { stream, bytes in
             if stream == .stdout { out += bytes } else { err += bytes }
         }
         let text = String(decoding: out, as: UTF8.self)
@@ -378,8 +377,9 @@ extension SSHConnection {
     /// Runs a short command and fails with its stderr unless it succeeds.
     func checkedLocked(_ command: RemoteCommand, doing what: String) throws {
         var err: [UInt8] = []
-        let result = try runLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 120),
-                                   trackProcess: true) { stream, bytes in if stream == .stderr { err += bytes } }
+        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 120)) { stream, bytes in
+            if stream == .stderr { err += bytes }
+        }
         guard result.succeeded else {
             let reason = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw SSHError.channelFailed(host: name, detail: "\(what) failed (\(result)): \(reason)")
