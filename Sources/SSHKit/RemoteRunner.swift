@@ -22,8 +22,9 @@ enum RunnerInput {
 /// Used under the connection's lock only.
 final class RemoteRunner {
     /// `$t`: the token (read from stdin, never in an argv or the environment, so `ps` or `env` cannot print
-    /// it); `$n $l $s`: request id, length of the command text, length of its stdin. The command text ends with
-    /// `sentinel`, so a request cut short (link lost) is refused instead of running a truncated command. After
+    /// it); `$n $k $s`: request id, lines of the command text, length of its stdin. The text is read with the
+    /// `read` builtin (no process per command; on a pipe it reads byte by byte, never past the line). Its last
+    /// line is `sentinel`, so a request cut short (link lost) is refused instead of running a truncated command. After
     /// a command, the rest of its stdin is drained so the stream stays in frame. Commands run in the background
     /// of a non-interactive shell, which POSIX says ignores SIGINT/SIGQUIT for them; the wizard stops them with
     /// TERM and KILL.
@@ -31,10 +32,13 @@ final class RemoteRunner {
         IFS= read -r t || exit 96
         for p in setsid head cat; do command -v "$p" >/dev/null 2>&1 || { echo "$p is missing on the host" >&2; exit 97; }; done
         printf '%sR 0 %s\\n' "$t" "$$"
-        while IFS=' ' read -r n l s; do
-          case "$n,$l,$s" in *[!0-9,]*|,*|*,,*|*,) printf '%sX 0 98\\n' "$t"; exit 98;; esac
-          c=$(head -c "$l")
-          case "$c" in *"\(sentinel)") c=${c%"\(sentinel)"};; *) printf '%sX %s 99\\n' "$t" "$n"; exit 99;; esac
+        while IFS=' ' read -r n k s; do
+          case "$n,$k,$s" in *[!0-9,]*|,*|*,,*|*,) printf '%sX 0 98\\n' "$t"; exit 98;; esac
+          c=
+          while [ "$k" -gt 1 ]; do IFS= read -r x || exit 99; c="$c$x
+        "; k=$((k - 1)); done
+          IFS= read -r x || exit 99
+          [ "$x" = "\(sentinel)" ] || { printf '%sX %s 99\\n' "$t" "$n"; exit 99; }
           if [ "$s" = 0 ]; then
             (exec setsid /bin/sh -c "$c" </dev/null) & p=$!
             printf '%sP %s %s\\n' "$t" "$n" "$p" >&2
@@ -184,8 +188,9 @@ final class RemoteRunner {
              onData: (ExecStream, [UInt8]) -> Void, onInputSent: (Int64) -> Void = { _ in }) throws -> ExecResult {
         let id = nextID
         nextID += 1
-        let text = Array((commandLine + "\n" + Self.sentinel).utf8)
-        var request = Array("\(id) \(text.count) \(input.count)\n".utf8) + text
+        let text = Array((commandLine + "\n" + Self.sentinel + "\n").utf8)
+        let lines = text.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        var request = Array("\(id) \(lines) \(input.count)\n".utf8) + text
         if case .bytes(let bytes) = input { request += bytes }
         var requestOffset = 0
         var inputSent: Int64 = 0

@@ -149,9 +149,12 @@ struct RunnerTests {
         let home = try connection.capture(RemoteCommand("pwd")).stdout
         #expect(try connection.capture(.script("cd /tmp && export RUNNER_LEAK=yes && RUNNER_VAR=x && pwd")).stdout == "/tmp\n")
         #expect(try connection.capture(.script("pwd; echo \"${RUNNER_LEAK-unset} ${RUNNER_VAR-unset}\"")).stdout == home + "unset unset\n")
-        // Each command is its own session and process group, not the runner's.
-        let ids = try connection.capture(.script("echo $$; ps -o sid= -o pgid= -p $$")).stdout.split(whereSeparator: \.isWhitespace)
-        #expect(ids.count == 3 && ids[0] == ids[1] && ids[1] == ids[2], "\(ids)")
+        // Each command runs in a session and process group of its own, not the runner's.
+        let runnerPID = try #require(connection.runner?.pid)
+        let ids = try connection.capture(.script("ps -o sid= -o pgid= -p $$")).stdout.split(whereSeparator: \.isWhitespace)
+        #expect(ids.count == 2 && ids[0] == ids[1] && ids[0] != "\(runnerPID)", "\(ids)")
+        let runnerSession = try String(contentsOfFile: "/proc/\(runnerPID)/stat", encoding: .utf8).split(separator: " ")[5]
+        #expect(ids.first.map(String.init) != String(runnerSession))
     }
 
     @Test func fiveMegabytesStreamInPieces() throws {
