@@ -323,7 +323,7 @@ final class HostRun {
         }
         defer { if let temporary { unlink(temporary) } }
         do {
-            let expected = try upload.sha256 ?? SSHConnection.localSHA256(local)
+            let expected = try upload.sha256 ?? runner.localHashes.sha256(local)
             if let remote = try? connection.remoteSHA256(upload.remotePath), remote == expected {
                 log?.line("\(upload.remotePath) is already on the host (sha256 \(expected)): not uploaded again")
                 return .success([:], detail: "already on the host (sha256 matches)")
@@ -331,7 +331,9 @@ final class HostRun {
             var lastShown = -1
             let sink = runner.sink
             let host = self.host
-            let result = try connection.upload(local, to: upload.remotePath, options: UploadOptions(mode: upload.mode, resume: true)) { progress in
+            var options = UploadOptions(mode: upload.mode, resume: true)
+            options.knownSHA256 = expected
+            let result = try connection.upload(local, to: upload.remotePath, options: options) { progress in
                 runner.noteActivity(host)
                 let percent = progress.totalBytes > 0 ? Int(progress.bytesDone * 100 / progress.totalBytes) : 100
                 if percent != lastShown {
@@ -390,7 +392,7 @@ final class HostRun {
             return out.result.succeeded
         case .remoteHashMatches:
             guard case .upload(let upload) = step.action,
-                  let expected = try? (upload.sha256 ?? SSHConnection.localSHA256({ if case .localFile(let p) = upload.source { return p }; return "" }())),
+                  let expected = try? (upload.sha256 ?? runner.localHashes.sha256({ if case .localFile(let p) = upload.source { return p }; return "" }())),
                   let remote = try? connection.remoteSHA256(upload.remotePath) else { return false }
             return remote == expected
         case .marker(let path):

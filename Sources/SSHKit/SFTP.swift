@@ -36,6 +36,10 @@ public struct UploadOptions: Sendable {
     var corruptByteForTesting: Int64?
     /// Stream method: bytes per exec channel (default `SSHConnection.pieceBytes`); tests use small pieces.
     var pieceBytes: Int64?
+    /// The local file's SHA-256 (lower-case hex) when the caller has it already (several hosts get the same file):
+    /// the stream method then checks the host's hash against it instead of hashing the file again, when the file
+    /// goes as one piece from its start.
+    public var knownSHA256: String?
 
     public init(mode: Int32 = 0o644, owner: String? = nil, resume: Bool = false, verify: Bool = true) {
         self.mode = mode

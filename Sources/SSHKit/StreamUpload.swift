@@ -57,7 +57,10 @@ extension SSHConnection {
         let firstIndex = perConnection.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         // The local hashes are computed on their own thread while the bytes are sent (SHA instructions make this
         // cheap next to the encryption).
-        let localHashes = options.verify ? LocalRangeHashes.start(path: localPath, ranges: ranges, wholeFile: total) : nil
+        // A whole file sent as one range needs no local hashing when the caller knows its hash: the host's hash of
+        // what landed on its disk is compared with that (a file changed since it was hashed fails the check).
+        let known = options.knownSHA256.flatMap { ranges.count == 1 && offset == 0 ? LocalRangeHashes.Hashes(ranges: [$0], whole: $0) : nil }
+        let localHashes = options.verify && known == nil ? LocalRangeHashes.start(path: localPath, ranges: ranges, wholeFile: total) : nil
         let corrupt = options.corruptByteForTesting ?? -1
 
         let shared = ParallelUploadState()
@@ -113,12 +116,12 @@ extension SSHConnection {
         while group.wait(timeout: .now() + 0.1) == .timedOut {
             progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
         }
-        let local = localHashes.map { job in Result { try job.result() } }
+        let local = known.map { Result.success($0) } ?? localHashes.map { job in Result { try job.result() } }
         if let error = shared.firstError { throw error }
         progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
 
         var wholeHash: String?
-        if let local {
+        if options.verify, let local {
             let hashes = try local.get()
             for (index, range) in ranges.enumerated() where !range.isEmpty {
                 let remote = remoteHashes.get(index) ?? "(none)"

@@ -321,6 +321,26 @@ struct RunnerTests {
         #expect(connection.runnerStarts == 1)
     }
 
+    /// A hash the caller already has replaces local hashing; the host's hash must still match it, so a stale one
+    /// (the file changed after it was hashed) fails the upload instead of passing it.
+    @Test func uploadWithAKnownHash() throws {
+        let connection = try runnerConnection()
+        let local = cluster.root + "/runner-known.bin"
+        try writeRandomFile(local, size: 200_000, seed: 8)
+        let remote = host.workDirectory + "/runner-known.bin"
+        var options = UploadOptions()
+        options.knownSHA256 = try SSHConnection.localSHA256(local)
+        #expect(try connection.upload(local, to: remote, options: options).sha256 == options.knownSHA256)
+        options.knownSHA256 = String(repeating: "0", count: 64)
+        #expect {
+            try connection.upload(local, to: remote + ".2", options: options)
+        } throws: { error in
+            guard case let SSHError.integrityMismatch(_, _, localHash, _) = error else { return false }
+            return localHash == String(repeating: "0", count: 64)
+        }
+        #expect(!FileManager.default.fileExists(atPath: remote + ".2"))
+    }
+
     @Test func uploadIntoAMissingDirectoryFailsClearly() throws {
         let connection = try runnerConnection()
         let local = cluster.root + "/runner-small.bin"
