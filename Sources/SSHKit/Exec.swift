@@ -117,7 +117,7 @@ extension SSHConnection {
     /// needs no PTY, open stdin or channel of its own; otherwise on an exec channel of its own.
     func commandLocked(commandLine: String, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
         if options.pty == nil && !options.keepStdinOpen && !options.ownChannel,
-           let runner = try currentRunner(deadline: Deadline(seconds: options.timeout ?? 30)) {
+           let runner = try currentRunner(deadline: Deadline(seconds: max(options.timeout ?? 30, 30))) {
             return try runner.run(self, commandLine: commandLine, input: .bytes(options.stdin), timeout: options.timeout,
                                   control: options.control, onData: onData)
         }

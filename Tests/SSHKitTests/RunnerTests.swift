@@ -115,6 +115,17 @@ struct RunnerTests {
         #expect(!result.result.succeeded)
     }
 
+    /// Over an exec channel of its own a command gets SIGINT's default action; through the runner too (the lab
+    /// host's coreutils restores it).
+    @Test func sigintKeepsItsDefaultAction() throws {
+        let connection = try runnerConnection()
+        let result = try connection.capture(.script("kill -INT $$; echo survived"))
+        #expect(result.stdout == "")
+        #expect(result.result.exitSignal == "INT")
+        let withStdin = try connection.capture(.script("kill -INT $$; echo survived"), options: ExecOptions(stdin: Array("x".utf8)))
+        #expect(withStdin.result.exitSignal == "INT")
+    }
+
     @Test func stdoutAndStderrStaySeparate() throws {
         let connection = try runnerConnection()
         var lines: [(ExecStream, String)] = []
