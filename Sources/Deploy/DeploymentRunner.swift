@@ -26,6 +26,8 @@ public final class DeploymentRunner: @unchecked Sendable {
     let cancelled = Atomic<Bool>(false)
     let controls = Mutex<[String: ExecControl]>([:])
     let journalError = Mutex<Journal.Failure?>(nil)
+    /// Hashes of uploaded local files, shared by the hosts.
+    let localHashes = LocalFileHashes()
 
     struct HostActivity {
         var stepStarted: Date

@@ -12,6 +12,9 @@ final class HostRun {
     /// Paths each step learned (`logFile`, `answerFile`, …), from this run or the journal.
     var outputs: [String: [String: String]] = [:]
     var verifying: Bool
+    /// Runners the current connection had started when last looked at (a new one is noted in the host log).
+    var runnerStarts = 0
+    var runnerProblemLogged = false
 
     init(runner: DeploymentRunner, plan: HostPlan) {
         self.runner = runner
@@ -156,6 +159,9 @@ final class HostRun {
         if let connection, connection.isUsable { return connection }
         connection?.close()
         let fresh = try plan.access.connect()
+        // Commands without a PTY or prompts share one shell on the host: its login shell starts once, not per step.
+        fresh.usesRunner = true
+        runnerStarts = 0
         connection = fresh
         let detail = "\(fresh.target.user)@\(fresh.target.hostName):\(fresh.target.port), \(fresh.authenticatedWith)"
         log?.line("connected: \(detail)")
@@ -170,6 +176,7 @@ final class HostRun {
         } catch {
             return .failure(exitCode: nil, reason: "cannot connect: \(error)", lastLines: [])
         }
+        defer { noteRunner(connection) }
         switch step.action {
         case let .run(command, otopi, interactive):
             return runCommand(command, step: step, on: connection, otopi: otopi, interactive: interactive)
@@ -177,6 +184,20 @@ final class HostRun {
             return runUpload(upload, step: step, on: connection)
         case .fetchResults(let fromStep):
             return fetch(fromStep: fromStep, on: connection)
+        }
+    }
+
+    /// Notes in the host log when a command runner was started (again) or cannot be used on the host.
+    func noteRunner(_ connection: SSHConnection) {
+        let starts = connection.runnerStarts
+        if starts > runnerStarts {
+            log?.line(starts == 1 ? "command runner started on the host (one shell for the commands of this connection)"
+                                  : "command runner started again on the host (\(starts) so far on this connection)")
+            runnerStarts = starts
+        }
+        if !runnerProblemLogged, let problem = connection.runnerProblem {
+            log?.line("\(problem); each command gets a channel of its own")
+            runnerProblemLogged = true
         }
     }
 
@@ -218,7 +239,9 @@ final class HostRun {
             sink(.output(host: host, line: line))
         }
 
-        let options = ExecOptions(timeout: step.timeout, stdin: step.stdin.map { Array($0.utf8) } ?? [], keepStdinOpen: interactive, control: control)
+        // otopi's tools run for long and relay prompts: they keep an exec channel of their own.
+        let options = ExecOptions(timeout: step.timeout, stdin: step.stdin.map { Array($0.utf8) } ?? [], keepStdinOpen: interactive,
+                                  control: control, ownChannel: otopi || interactive)
         let result: ExecResult
         do {
             result = try connection.execute(command, options: options) { stream, bytes in
@@ -300,7 +323,7 @@ final class HostRun {
         }
         defer { if let temporary { unlink(temporary) } }
         do {
-            let expected = try upload.sha256 ?? SSHConnection.localSHA256(local)
+            let expected = try upload.sha256 ?? runner.localHashes.sha256(local)
             if let remote = try? connection.remoteSHA256(upload.remotePath), remote == expected {
                 log?.line("\(upload.remotePath) is already on the host (sha256 \(expected)): not uploaded again")
                 return .success([:], detail: "already on the host (sha256 matches)")
@@ -308,7 +331,9 @@ final class HostRun {
             var lastShown = -1
             let sink = runner.sink
             let host = self.host
-            let result = try connection.upload(local, to: upload.remotePath, options: UploadOptions(mode: upload.mode, resume: true)) { progress in
+            var options = UploadOptions(mode: upload.mode, resume: true)
+            options.knownSHA256 = expected
+            let result = try connection.upload(local, to: upload.remotePath, options: options) { progress in
                 runner.noteActivity(host)
                 let percent = progress.totalBytes > 0 ? Int(progress.bytesDone * 100 / progress.totalBytes) : 100
                 if percent != lastShown {
@@ -367,7 +392,7 @@ final class HostRun {
             return out.result.succeeded
         case .remoteHashMatches:
             guard case .upload(let upload) = step.action,
-                  let expected = try? (upload.sha256 ?? SSHConnection.localSHA256({ if case .localFile(let p) = upload.source { return p }; return "" }())),
+                  let expected = try? (upload.sha256 ?? runner.localHashes.sha256({ if case .localFile(let p) = upload.source { return p }; return "" }())),
                   let remote = try? connection.remoteSHA256(upload.remotePath) else { return false }
             return remote == expected
         case .marker(let path):

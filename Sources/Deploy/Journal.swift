@@ -66,10 +66,21 @@ public struct JournalRecord: Codable, Sendable, Equatable {
 
 /// The append-only journal of a deployment: one JSON line per event, each written with one `write` and
 /// fsync'd before the step goes on, so a SIGKILL or power loss leaves every line written so far.
+/// Hosts append from their own threads; one fsync covers every line written before it (group commit), so
+/// parallel hosts do not queue behind each other's syncs.
 public final class Journal: @unchecked Sendable {
     public let path: String
     private let fd: Int32
+    /// Orders writes (and truncations) of lines.
     private let lock = NSLock()
+    /// One fsync at a time; guards `syncedEnd`.
+    private let syncLock = NSLock()
+    /// The file size known to be on disk.
+    private var syncedEnd: off_t = 0
+    /// Bumped (under `lock`) when unsynced lines were cut off after a failed fsync: lines written before that
+    /// are gone and their appends fail.
+    private var truncations = 0
+    private var lastSyncFailure = ""
 
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var path: String
@@ -86,6 +97,7 @@ public final class Journal: @unchecked Sendable {
         if fstat(fd, &info) == 0, info.st_size > 0, let last = Self.lastByte(path), last != UInt8(ascii: "\n") {
             _ = "\n".withCString { write(fd, $0, 1) }
         }
+        if fstat(fd, &info) == 0 { syncedEnd = info.st_size }
     }
 
     deinit { close(fd) }
@@ -95,7 +107,7 @@ public final class Journal: @unchecked Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(record)
         data.append(UInt8(ascii: "\n"))
-        try lock.withLock {
+        let (end, generation) = try lock.withLock { () throws -> (off_t, Int) in
             var info = stat()
             let before = fstat(fd, &info) == 0 ? info.st_size : -1
             let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -105,12 +117,27 @@ public final class Journal: @unchecked Sendable {
                 if before >= 0 { _ = ftruncate(fd, before) }
                 throw Failure(path: path, reason: "cannot append to the journal: \(reason)")
             }
+            return (before + off_t(data.count), truncations)
+        }
+        try syncLock.withLock {
+            if lock.withLock({ truncations }) != generation {
+                throw Failure(path: path, reason: "cannot sync the journal to disk: \(lastSyncFailure)")
+            }
+            if end <= syncedEnd { return }   // another append's fsync already covered this line
+            var info = stat()
+            let target = lock.withLock { fstat(fd, &info) == 0 ? info.st_size : end }
             guard fsync(fd) == 0 else {
                 let reason = String(cString: strerror(errno))
-                // Not on disk for sure, so not recorded: take it back rather than leave a line that may vanish.
-                if before >= 0 { _ = ftruncate(fd, before) }
+                // Not on disk for sure, so not recorded: take back every line since the last good sync (their
+                // appends fail too) rather than leave lines that may vanish.
+                lock.withLock {
+                    _ = ftruncate(fd, syncedEnd)
+                    truncations += 1
+                    lastSyncFailure = reason
+                }
                 throw Failure(path: path, reason: "cannot sync the journal to disk: \(reason)")
             }
+            syncedEnd = max(syncedEnd, target)
         }
     }
 

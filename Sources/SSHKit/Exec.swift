@@ -29,14 +29,17 @@ public struct ExecOptions: Sendable {
     public var keepStdinOpen = false
     /// Lets another thread write to stdin, close it, or cancel the command.
     public var control: ExecControl?
+    /// Run on an exec channel of its own even when the connection uses a runner (long tools such as otopi's).
+    public var ownChannel = false
 
     public init(pty: PTYRequest? = nil, timeout: Double? = nil, stdin: [UInt8] = [], keepStdinOpen: Bool = false,
-                control: ExecControl? = nil) {
+                control: ExecControl? = nil, ownChannel: Bool = false) {
         self.pty = pty
         self.timeout = timeout
         self.stdin = stdin
         self.keepStdinOpen = keepStdinOpen
         self.control = control
+        self.ownChannel = ownChannel
     }
 }
 
@@ -107,7 +110,41 @@ extension SSHConnection {
         lock.lock()
         defer { lock.unlock() }
         try ensureUsable()
-        return try runLocked(commandLine: command.commandLine, options: options, trackProcess: true, onData: onData)
+        return try commandLocked(commandLine: command.commandLine, options: options, onData: onData)
+    }
+
+    /// Runs a command, caller holding `lock`: through the runner when the connection uses one and the command
+    /// needs no PTY, open stdin or channel of its own; otherwise on an exec channel of its own.
+    func commandLocked(commandLine: String, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
+        if options.pty == nil && !options.keepStdinOpen && !options.ownChannel,
+           let runner = try currentRunner(deadline: Deadline(seconds: max(options.timeout ?? 30, 30))) {
+            return try runner.run(self, commandLine: commandLine, input: .bytes(options.stdin), timeout: options.timeout,
+                                  control: options.control, onData: onData)
+        }
+        return try runLocked(commandLine: commandLine, options: options, trackProcess: true, onData: onData)
+    }
+
+    /// The live runner, started when there is none or the last one ended; nil when the connection does not use
+    /// one or the host cannot run it. Caller holds `lock`.
+    func currentRunner(deadline: Deadline) throws -> RemoteRunner? {
+        guard runnerEnabled else { return nil }
+        if let runner {
+            if try runner.isAlive(self) { return runner }
+            runner.release(self)
+            self.runner = nil
+        }
+        guard runnerUnavailable == nil else { return nil }
+        do {
+            let fresh = try RemoteRunner.start(on: self, deadline: deadline)
+            runner = fresh
+            runnerStartCount += 1
+            return fresh
+        } catch let error as SSHError {
+            throw error
+        } catch {
+            runnerUnavailable = "\(error)"
+            return nil
+        }
     }
 
     /// Runs `command`, handing each complete line (without its newline) to `onLine` as it arrives.
@@ -263,7 +300,7 @@ extension SSHConnection {
 
     /// Sends `signal` to the remote process group over a second channel of the same session. False when the
     /// host did not answer in time; the connection is then marked unusable.
-    private func signalProcessGroup(_ pid: Int32, signal: String) -> Bool {
+    func signalProcessGroup(_ pid: Int32, signal: String) -> Bool {
         let command = RemoteCommand(["kill", "-\(signal)", "--", "-\(pid)"]).commandLine
         do {
             _ = try runLocked(commandLine: command + " 2>/dev/null", options: ExecOptions(timeout: 5), trackProcess: false) { _, _ in }

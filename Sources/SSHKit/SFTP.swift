@@ -36,6 +36,10 @@ public struct UploadOptions: Sendable {
     var corruptByteForTesting: Int64?
     /// Stream method: bytes per exec channel (default `SSHConnection.pieceBytes`); tests use small pieces.
     var pieceBytes: Int64?
+    /// The local file's SHA-256 (lower-case hex) when the caller has it already (several hosts get the same file):
+    /// the stream method then checks the host's hash against it instead of hashing the file again, when the file
+    /// goes as one piece from its start.
+    public var knownSHA256: String?
 
     public init(mode: Int32 = 0o644, owner: String? = nil, resume: Bool = false, verify: Bool = true) {
         self.mode = mode
@@ -360,8 +364,7 @@ extension SSHConnection {
         let command = RemoteCommand.script(
             "if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r < \"$1\"; else sha256sum -- \"$1\"; fi",
             arguments: [path])
-        let result = try runLocked(commandLine: command.commandLine,
-                                   options: ExecOptions(timeout: 3600), trackProcess: true) { stream, bytes in
+        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 3600)) { stream, bytes in
             if stream == .stdout { out += bytes } else { err += bytes }
         }
         let text = String(decoding: out, as: UTF8.self)
@@ -378,8 +381,9 @@ extension SSHConnection {
     /// Runs a short command and fails with its stderr unless it succeeds.
     func checkedLocked(_ command: RemoteCommand, doing what: String) throws {
         var err: [UInt8] = []
-        let result = try runLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 120),
-                                   trackProcess: true) { stream, bytes in if stream == .stderr { err += bytes } }
+        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 120)) { stream, bytes in
+            if stream == .stderr { err += bytes }
+        }
         guard result.succeeded else {
             let reason = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw SSHError.channelFailed(host: name, detail: "\(what) failed (\(result)): \(reason)")

@@ -26,6 +26,13 @@ public final class SSHConnection: @unchecked Sendable {
     var broken: SSHError?
     let keepaliveInterval: Int
     let keepaliveCountMax: Int
+    /// Whether commands without a PTY, open stdin or a channel of their own go through `runner` (see RemoteRunner).
+    var runnerEnabled = false
+    /// The long-lived command runner on this connection, started with the first command that uses it.
+    var runner: RemoteRunner?
+    /// Why the host cannot run the runner; its commands then use their own exec channels.
+    var runnerUnavailable: String?
+    var runnerStartCount = 0
     /// When the current stretch of waiting on the host began (see `checkSilence`).
     private var waitingSince = ContinuousClock.now
     private var lastPoll: ContinuousClock.Instant?
@@ -62,6 +69,20 @@ public final class SSHConnection: @unchecked Sendable {
         defer { lock.unlock() }
         teardown()
     }
+
+    /// Runs commands that need no PTY, no open stdin and no channel of their own through one long-lived shell on the
+    /// host (RemoteRunner), so that the login shell starts once per connection instead of once per command.
+    /// Off by default. When the host cannot run it, commands silently use their own exec channels.
+    public var usesRunner: Bool {
+        get { lock.withLock { runnerEnabled } }
+        set { lock.withLock { runnerEnabled = newValue } }
+    }
+
+    /// How many runners this connection has started (a runner that broke is replaced by a new one).
+    public var runnerStarts: Int { lock.withLock { runnerStartCount } }
+
+    /// Why the runner could not be used on this host, if it could not.
+    public var runnerProblem: String? { lock.withLock { runnerUnavailable } }
 
     /// False once the link was found dead or the connection was closed.
     public var isUsable: Bool {
@@ -432,6 +453,8 @@ public final class SSHConnection: @unchecked Sendable {
     }
 
     private func teardown() {
+        // libssh2_session_free frees the runner's channel with the others.
+        runner = nil
         if let session {
             // Best effort and bounded: a dead or frozen peer must not hang the close.
             libssh2_session_set_blocking(session, 1)

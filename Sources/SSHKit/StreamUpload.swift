@@ -57,7 +57,10 @@ extension SSHConnection {
         let firstIndex = perConnection.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         // The local hashes are computed on their own thread while the bytes are sent (SHA instructions make this
         // cheap next to the encryption).
-        let localHashes = options.verify ? LocalRangeHashes.start(path: localPath, ranges: ranges, wholeFile: total) : nil
+        // A whole file sent as one range needs no local hashing when the caller knows its hash: the host's hash of
+        // what landed on its disk is compared with that (a file changed since it was hashed fails the check).
+        let known = options.knownSHA256.flatMap { ranges.count == 1 && offset == 0 ? LocalRangeHashes.Hashes(ranges: [$0], whole: $0) : nil }
+        let localHashes = options.verify && known == nil ? LocalRangeHashes.start(path: localPath, ranges: ranges, wholeFile: total) : nil
         let corrupt = options.corruptByteForTesting ?? -1
 
         let shared = ParallelUploadState()
@@ -90,10 +93,21 @@ extension SSHConnection {
         }
         progress(TransferProgress(bytesDone: offset, totalBytes: total))
         do {
-            let hashes = try streamPieces(fd: fd, localPath: localPath, part: part, pieces: perConnection[0],
+            let hashes: [String?]
+            // A small file goes through the connection's runner, if it has one: no channel and no login shell of its own.
+            if helpers.isEmpty, remaining > 0, remaining < Self.runnerUploadLimit,
+               let runner = try currentRunner(deadline: Deadline(seconds: max(options.stallTimeout, 30))) {
+                hashes = try streamPiecesThroughRunner(runner, fd: fd, localPath: localPath, part: part, pieces: perConnection[0],
+                                                       verify: options.verify, corrupt: corrupt, stallTimeout: options.stallTimeout,
+                                                       shared: shared) {
+                    progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+                }
+            } else {
+                hashes = try streamPieces(fd: fd, localPath: localPath, part: part, pieces: perConnection[0],
                                           verify: options.verify, corrupt: corrupt, stallTimeout: options.stallTimeout,
                                           shared: shared) {
-                progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+                    progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
+                }
             }
             for (index, hash) in hashes.enumerated() { remoteHashes.set(index, hash) }
         } catch {
@@ -102,12 +116,12 @@ extension SSHConnection {
         while group.wait(timeout: .now() + 0.1) == .timedOut {
             progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
         }
-        let local = localHashes.map { job in Result { try job.result() } }
+        let local = known.map { Result.success($0) } ?? localHashes.map { job in Result { try job.result() } }
         if let error = shared.firstError { throw error }
         progress(TransferProgress(bytesDone: offset + shared.sent, totalBytes: total))
 
         var wholeHash: String?
-        if let local {
+        if options.verify, let local {
             let hashes = try local.get()
             for (index, range) in ranges.enumerated() where !range.isEmpty {
                 let remote = remoteHashes.get(index) ?? "(none)"
@@ -126,6 +140,39 @@ extension SSHConnection {
                                                arguments: [part, String(total), String(options.mode, radix: 8), remotePath]),
                           doing: "move \(part) into place")
         return TransferResult(bytes: total, resumedFrom: offset, sha256: wholeHash, verified: options.verify)
+    }
+
+    /// Uploads smaller than this go through the connection's runner (when it uses one) as one command whose stdin is
+    /// the file; larger ones keep their own channels (and helper connections), which stream in parallel.
+    static let runnerUploadLimit: Int64 = 64 << 20
+
+    /// As `streamPieces`, each piece sent as the stdin of the range script run by `runner`. Caller holds the lock.
+    func streamPiecesThroughRunner(_ runner: RemoteRunner, fd: Int32, localPath: String, part: String, pieces: [Range<Int64>],
+                                   verify: Bool, corrupt: Int64, stallTimeout: Double, shared: ParallelUploadState,
+                                   onProgress: () -> Void) throws -> [String?] {
+        var hashes = [String?](repeating: nil, count: pieces.count)
+        for (index, range) in pieces.enumerated() where !range.isEmpty {
+            let command = RemoteCommand.script(Self.rangeScript, arguments: [
+                part, String(range.lowerBound), String(range.count), verify ? "1" : "0", String(range.contains(corrupt) ? corrupt : -1),
+            ])
+            var out: [UInt8] = []
+            var err: [UInt8] = []
+            var sent: Int64 = 0
+            // No stall detection inside the runner: a bound that allows 1 MB/s, and the keepalive limit for a frozen host.
+            let timeout = max(stallTimeout, 30) + Double(range.count) / 1_000_000
+            let result = try runner.run(self, commandLine: command.commandLine, input: .file(fd: fd, path: localPath, range: range),
+                                        timeout: timeout, control: nil, onData: { stream, bytes in
+                                            // Only a hash line or a short message is expected: keep at most 4 KiB of each.
+                                            if stream == .stdout { out += bytes.prefix(max(0, 4096 - out.count)) } else { err += bytes.prefix(max(0, 4096 - err.count)) }
+                                        }, onInputSent: { total in
+                                            shared.add(Int(total - sent))
+                                            sent = total
+                                            onProgress()
+                                        })
+            hashes[index] = try RangeChannel.outcome(host: name, part: part, range: range, status: result.shellStatus, endedEarly: false,
+                                                     out: out, err: err, verify: verify)
+        }
+        return hashes
     }
 
     /// The largest piece one exec channel carries; the host's hash of the last piece is the only one not overlapped
@@ -155,8 +202,8 @@ extension SSHConnection {
     /// The size of a remote file, or nil when it does not exist. Caller holds the lock.
     func remoteFileSize(_ path: String) throws -> Int64? {
         var out: [UInt8] = []
-        let result = try runLocked(commandLine: RemoteCommand.script("stat -c %s -- \"$1\" 2>/dev/null", arguments: [path]).commandLine,
-                                   options: ExecOptions(timeout: 60), trackProcess: true) { stream, bytes in
+        let result = try commandLocked(commandLine: RemoteCommand.script("stat -c %s -- \"$1\" 2>/dev/null", arguments: [path]).commandLine,
+                                       options: ExecOptions(timeout: 60)) { stream, bytes in
             if stream == .stdout { out += bytes }
         }
         guard result.succeeded else { return nil }
@@ -411,21 +458,28 @@ final class RangeChannel {
 
     /// The host's hash of the piece (nil without `verify`), or the failure the command reported.
     func outcome(_ connection: SSHConnection, part: String, verify: Bool) throws -> String? {
+        try Self.outcome(host: connection.name, part: part, range: range, status: status, endedEarly: endedEarly, out: out, err: err,
+                         verify: verify)
+    }
+
+    /// The hash the range script printed, or the failure it reported (exit status and stderr).
+    static func outcome(host: String, part: String, range: Range<Int64>, status: Int32, endedEarly: Bool, out: [UInt8], err: [UInt8],
+                        verify: Bool) throws -> String? {
         let message = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard status == 0 && !endedEarly else {
             if status == 3, let reason = message.components(separatedBy: ": ").last, message.hasPrefix("dd: failed to open") {
                 // "dd: failed to open 'F': No such file or directory" -> "cannot create: no such file or directory"
-                throw SSHError.sftpFailed(host: connection.name, path: part,
+                throw SSHError.sftpFailed(host: host, path: part,
                                           detail: "cannot create: \(reason.prefix(1).lowercased() + reason.dropFirst())")
             }
-            throw SSHError.sftpFailed(host: connection.name, path: part,
+            throw SSHError.sftpFailed(host: host, path: part,
                                       detail: "writing bytes \(range.lowerBound)..<\(range.upperBound) failed (exit status \(status))"
                                           + (message.isEmpty ? "" : ": \(message)"))
         }
         guard verify else { return nil }
         let first = String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
         guard first.count == 64, first.allSatisfy(\.isHexDigit) else {
-            throw SSHError.sftpFailed(host: connection.name, path: part,
+            throw SSHError.sftpFailed(host: host, path: part,
                                       detail: "hashing on the host failed: \(message.isEmpty ? "no hash printed" : message)")
         }
         return first.lowercased()

@@ -57,6 +57,55 @@ struct PlanFileTests {
         #expect(r.stdout.contains("[h1] finished"))
     }
 
+    /// Every step of a host goes through one runner shell: sshd sees one exec request for the whole plan.
+    @Test func stepsShareOneRunnerShellPerHost() throws {
+        let lab = try LabDeployment(hosts: 1)
+        let (plan, _) = try writePlan(lab)
+        let host = lab.cluster.hosts[0]
+        let before = host.log.components(separatedBy: "request exec").count
+        let r = try apply(lab, plan)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let execs = host.log.components(separatedBy: "request exec").count - before
+        #expect(execs == 1, "sshd saw \(execs) exec requests")
+        let log = try String(contentsOfFile: plan + ".deploy/logs/h0.log", encoding: .utf8)
+        #expect(log.contains("command runner started on the host"))
+        #expect(try String(contentsOfFile: lab.cluster.root + "/fed-h0.txt", encoding: .utf8) == "line one\nline two\n")
+    }
+
+    /// A runner shell killed while a step runs fails that step with a clear reason and does not run it again;
+    /// the resumed run works on a fresh runner.
+    @Test func runnerKilledDuringAStepFailsItClearly() throws {
+        let lab = try LabDeployment(hosts: 1)
+        let marker = lab.cluster.root + "/runner-may-live"
+        let hosts = lab.cluster.hosts.map { h -> [String: Any] in
+            ["name": "h\(h.index)", "target": h.target, "identity": lab.cluster.clientKey, "knownHosts": lab.cluster.knownHostsPath]
+        }
+        let steps: [[String: Any]] = [
+            ["id": "hello", "run": ["echo", "hello"]],
+            // Kills the runner shell among its ancestors until the marker exists, and counts its runs.
+            ["id": "killer", "run": ["sh", "-c", """
+                echo run >> \(lab.cluster.root)/killer-runs; test -e \(marker) && exit 0
+                p=$PPID; while [ "$p" -gt 1 ]; do
+                  if tr '\\0' ' ' < /proc/$p/cmdline | grep -q "ovirt-wizard-runne[r]"; then kill -KILL "$p"; sleep 2; exit 0; fi
+                  p=$(ps -o ppid= -p "$p" | tr -d ' ')
+                done; exit 3
+                """]],
+            ["id": "last", "run": ["echo", "last"]],
+        ]
+        let plan = lab.directory + "/plan.json"
+        try JSONSerialization.data(withJSONObject: ["hosts": hosts, "steps": steps]).write(to: URL(fileURLWithPath: plan))
+        let first = try apply(lab, plan)
+        #expect(first.status == 1)
+        #expect(first.stdout.contains("the command runner failed while the command ran"), "\(first.stdout)")
+        #expect(first.stdout.contains("it is not run again"), "\(first.stdout)")
+        #expect(try String(contentsOfFile: lab.cluster.root + "/killer-runs", encoding: .utf8) == "run\n")
+
+        _ = FileManager.default.createFile(atPath: marker, contents: Data())
+        let resumed = try apply(lab, plan, ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(try String(contentsOfFile: lab.cluster.root + "/killer-runs", encoding: .utf8) == "run\nrun\n")
+    }
+
     @Test func failureStopsTheHostAndResumeContinuesThere() throws {
         let lab = try LabDeployment(hosts: 1)
         let marker = lab.cluster.root + "/open-the-gate"

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OtopiKit
 import SSHKit
 import Testing
@@ -153,6 +154,28 @@ import Testing
         #expect(state.entry(host: "h", step: "a") == .init(status: .done, digest: "d1", outputs: ["logFile": "/var/log/x.log"]))
         #expect(state.entry(host: "h", step: "b") == nil)
         #expect(state.interrupted["h"] == ["b"])
+    }
+
+    /// Hosts append from their own threads and share fsyncs (group commit): every record lands whole, once.
+    @Test func concurrentAppendsAllLandWhole() throws {
+        let dir = try temporary()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = try Journal(path: dir + "/j.jsonl")
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for index in 0..<50 {
+                do {
+                    try journal.append(JournalRecord(kind: .stepStarted, host: "h\(thread)", step: "s\(index)", index: index, digest: "d"))
+                } catch {
+                    failures.withLock { $0 += 1 }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        let (records, warnings) = Journal.read(path: dir + "/j.jsonl")
+        #expect(warnings.isEmpty)
+        #expect(records.count == 400)
+        #expect(Set(records.map { "\($0.host!)/\($0.step!)" }).count == 400)
     }
 
     @Test func lockStopsASecondHolder() throws {
