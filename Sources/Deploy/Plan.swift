@@ -42,14 +42,43 @@ public struct HostPlan: Sendable {
 /// Secret values to hide in output; its printed form shows none of them.
 public struct SecretMasker: Sendable, CustomStringConvertible {
     private let values: [String]
+    /// Each value's bytes when it is all ASCII (nil otherwise), for the fast search in `mayContain`.
+    private let asciiValues: [[UInt8]?]
     public init(_ values: [String]) {
         // Longest first, so that a secret containing another is masked whole; very short values would mask noise.
         self.values = Array(Set(values.filter { $0.count >= 3 })).sorted { $0.count > $1.count }
+        asciiValues = self.values.map { value in value.utf8.allSatisfy { $0 < 0x80 } ? Array(value.utf8) : nil }
     }
     public func mask(_ line: String) -> String {
         var out = line
-        for value in values where out.contains(value) { out = out.replacingOccurrences(of: value, with: "********") }
+        for (value, ascii) in zip(values, asciiValues) where Self.mayContain(out, value, ascii: ascii) {
+            out = out.replacingOccurrences(of: value, with: "********")
+        }
         return out
+    }
+
+    /// Foundation's `contains` (which also matches canonically equivalent text) costs microseconds a line and
+    /// capped a host's output near 35 MB/s (Benchmarks/pane.sh). An ASCII secret in an ASCII line can only match
+    /// byte for byte, so a byte search decides there; any other pair still goes through Foundation.
+    static func mayContain(_ line: String, _ value: String, ascii: [UInt8]?) -> Bool {
+        if let ascii {
+            let decided: Bool?? = line.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return ascii.withUnsafeBufferPointer { needle in Self.occurs(needle, in: bytes) }
+            }
+            if let found = decided ?? nil { return found }
+        }
+        return line.contains(value)
+    }
+
+    /// Whether `needle` occurs in `haystack`, byte for byte (Glibc's `memmem` is not visible from Swift).
+    static func occurs(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let n = needle.baseAddress, let h = haystack.baseAddress, needle.count <= haystack.count else { return needle.isEmpty }
+        let first = n.pointee
+        for i in 0...(haystack.count - needle.count) where h[i] == first {
+            if memcmp(h + i, n, needle.count) == 0 { return true }
+        }
+        return false
     }
     public var description: String { "SecretMasker(\(values.count) values)" }
 }
