@@ -21,7 +21,7 @@ import Deploy
         "é before s3cret-pw after", "pässwört in German", "pa\u{0308}sswo\u{0308}rt decomposed",
         "密码密码 in Chinese", "\u{FFFD}\u{FFFD}( s3cret-pw after invalid UTF-8",
         "\u{212A}-long-secret-\u{212A} with Kelvin signs", "K-long-secret-K plain", "s3cret-p", "ab ab ab",
-        "db-pw-123db-pw-123", "s3cret-pw\r",
+        "db-pw-123db-pw-123", "s3cret-pw\r", "sss3cret-pw", "ends with s3cret-pw", "s3cret-pX s3cret-pw",
     ]
 
     @Test func masksExactlyWhatFoundationsSearchMasks() {
