@@ -110,3 +110,27 @@ import TUI
         #expect(s.logHasEarlierLines)
     }
 }
+
+/// A host pane's tail stays bounded however long a step prints, and shows the newest lines.
+@Suite struct DeployPaneTailTests {
+    @Test func aPaneShowsTheNewestLinesAndKeepsABoundedTail() {
+        let host = DeployPanesScrollbackTests.host
+        let app = DeployPanesApp(logPath: { "/logs/\($0).log" }, cancel: {})
+        var s = DeployPanesApp.State(hosts: [host], now: DeployPanesScrollbackTests.now)
+        (s, _) = app.update(s, .message(.events([.hostStarted(host: host, tool: .generic, steps: 1),
+                                                 .stepStarted(host: host, index: 1, total: 1, step: "s", title: "Stream", action: "yes")],
+                                                now: DeployPanesScrollbackTests.now)))
+        let limit = DeploymentProgress.tailLimit
+        for batch in 0..<25 {
+            DeployPanesScrollbackTests.stream(app, &s, from: batch * 97 + 1, count: 97)
+            let tail = s.progress.host(host)!.tail
+            #expect(tail.count <= 2 * limit)
+            #expect(tail.count >= min(limit, (batch + 1) * 97))
+            #expect(tail.last == "line \((batch + 1) * 97)")
+        }
+        #expect(s.progress.host(host)!.lineCount == 25 * 97)
+        let frame = DeployPanesView.render(s, size: Size(columns: 200, rows: 60), logPath: { "/logs/\($0).log" })
+        #expect(frame.lines[57].contains("line 2425"))
+        #expect(frame.lines[56].contains("line 2424"))
+    }
+}
