@@ -112,28 +112,49 @@ ssh -F "$WORK/no-ssh-config" -i "$WORK/client_key" -o UserKnownHostsFile="$WORK/
   -o BatchMode=yes -p "$port" "$user@$addr" "yes $LINE | head -c $BYTES" > /dev/null
 ssh_s=$(echo "$(date +%s.%N) - $t0" | bc -l)
 
-tm new-session -d -s e2e -x 200 -y 60 \
-  "cd $WORK && env HOME=$WORK TERM=tmux-256color LANG=C.UTF-8 /usr/bin/time -f '%e %U %S' -o $WORK/time $WIZARD apply --plan $WORK/plan.json --ssh-config $WORK/no-ssh-config; echo EXIT=\$? > $WORK/e2e.exit; sleep 600"
-for _ in $(seq 1 3000); do
-  tm capture-pane -p -t e2e 2>/dev/null | grep -qF "q quit" && break
-  [ -s "$WORK/e2e.exit" ] && break
-  sleep 0.1
-done
-tm capture-pane -p -t e2e > "$WORK/e2e.screen" 2>/dev/null || true
-tm send-keys -t e2e q
-for _ in $(seq 1 600); do [ -s "$WORK/time" ] && break; sleep 0.1; done
-tm kill-server 2>/dev/null || true
-journal=$WORK/plan.json.deploy/journal.jsonl
-step_s=$(grep '"step":"stream"' "$journal" 2>/dev/null | grep '"status":"done"' | sed 's/.*"seconds":\([0-9.e-]*\).*/\1/' | tail -n 1)
-if [ -z "$step_s" ] || [ ! -s "$WORK/time" ]; then
-  echo "end to end: the wizard did not finish the step; screen:"; cat "$WORK/e2e.screen"; exit 1
-fi
-read -r _ wiz_user wiz_sys < <(tail -n 1 "$WORK/time")
-wiz_cpu=$(echo "$wiz_user + $wiz_sys" | bc -l)
+# $1 = 1 to open the host's full log (Enter) while the step streams. Prints: step seconds, CPU s, user, sys, RSS MB.
+run_e2e() {
+  rm -rf "$WORK/plan.json.deploy" "$WORK/time" "$WORK/e2e.exit"
+  tm new-session -d -s e2e -x 200 -y 60 \
+    "cd $WORK && env HOME=$WORK TERM=tmux-256color LANG=C.UTF-8 /usr/bin/time -f '%e %U %S %M' -o $WORK/time $WIZARD apply --plan $WORK/plan.json --ssh-config $WORK/no-ssh-config; echo EXIT=\$? > $WORK/e2e.exit; sleep 600"
+  local journal=$WORK/plan.json.deploy/journal.jsonl
+  if [ "$1" = 1 ]; then
+    for _ in $(seq 1 300); do tm capture-pane -p -t e2e 2>/dev/null | grep -qF "step 1/1" && break; sleep 0.1; done
+    tm send-keys -t e2e Enter
+  fi
+  for _ in $(seq 1 3000); do
+    grep '"step":"stream"' "$journal" 2>/dev/null | grep -q '"status":"done"' && break
+    [ -s "$WORK/e2e.exit" ] && break
+    sleep 0.1
+  done
+  sleep 0.5
+  tm capture-pane -p -t e2e > "$WORK/e2e.screen" 2>/dev/null || true
+  # q until it exits: with the log open the first closes it; the panes quit once every host has finished.
+  for _ in $(seq 1 120); do
+    [ -s "$WORK/time" ] && break
+    tm send-keys -t e2e q
+    sleep 0.5
+  done
+  tm kill-server 2>/dev/null || true
+  local step_s
+  step_s=$(grep '"step":"stream"' "$journal" 2>/dev/null | grep '"status":"done"' | sed 's/.*"seconds":\([0-9.e-]*\).*/\1/' | tail -n 1)
+  if [ -z "$step_s" ] || [ ! -s "$WORK/time" ]; then
+    echo "end to end: the wizard did not finish the step; screen:" >&2; cat "$WORK/e2e.screen" >&2; exit 1
+  fi
+  read -r _ u s m < <(tail -n 1 "$WORK/time")
+  echo "$step_s $(echo "$u + $s" | bc -l) $u $s $((m / 1024))"
+}
+e2e_row() { # LABEL STEP_S CPU USER SYS RSS
+  printf '  %-40s %8.2f s %8.1f MB/s  x%.2f of ssh; wizard CPU %.2f s (user %s + sys %s), max RSS %d MB\n' "$1" \
+    "$2" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$(echo "$2 / $ssh_s" | bc -l)" "$3" "$4" "$5" "$6"
+}
+read -r p_s p_cpu p_u p_sys p_rss < <(run_e2e 0)
 log_lines=$(wc -l < "$WORK/plan.json.deploy/logs/h1.log")
+read -r l_s l_cpu l_u l_sys l_rss < <(run_e2e 1)
+[ -n "$p_s" ] && [ -n "$l_s" ] || { echo "pane.sh: an end-to-end run failed (see above)" >&2; exit 1; }
 echo
 echo "end to end, one loopback sshd, a step printing $BYTES bytes of 101-byte lines ($(ssh -V 2>&1))"
 printf '  %-40s %8.2f s %8.1f MB/s\n' "ssh host 'yes | head -c' > /dev/null" "$ssh_s" "$(echo "$BYTES / 1000000 / $ssh_s" | bc -l)"
-printf '  %-40s %8.2f s %8.1f MB/s  x%.2f of ssh; wizard CPU %.2f s (user %s + sys %s)\n' "apply --plan (panes, tmux 200x60)" \
-  "$step_s" "$(echo "$BYTES / 1000000 / $step_s" | bc -l)" "$(echo "$step_s / $ssh_s" | bc -l)" "$wiz_cpu" "$wiz_user" "$wiz_sys"
+e2e_row "apply --plan (panes, tmux 200x60)" "$p_s" "$p_cpu" "$p_u" "$p_sys" "$p_rss"
+e2e_row "  the same, host's full log open" "$l_s" "$l_cpu" "$l_u" "$l_sys" "$l_rss"
 echo "  host log: $log_lines lines; load at end $(cut -d' ' -f1-3 /proc/loadavg)"
