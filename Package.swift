@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "TUI", dependencies: ["CNcursesw", "WizardCore", "OtopiKit", "Deploy", "SSHKit"]),
         // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
         .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
+        // Streams installer-like output through the deploy panes for Benchmarks/pane.sh; not a product, no tests use it.
+        .executableTarget(name: "pane-bench", dependencies: ["TUI", "Deploy"]),
         .systemLibrary(name: "CLibssh2", path: "Sources/CLibssh2",
                        pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .target(name: "SSHKit", dependencies: [

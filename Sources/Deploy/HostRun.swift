@@ -412,10 +412,13 @@ final class PromptState: Sendable {
 }
 
 /// Splits a byte stream into lines and keeps the trailing partial line visible (a prompt waits there).
-struct PartialLineSplitter {
-    private(set) var partial: [UInt8] = []
+/// Public so that `pane-bench` feeds the panes through the same splitting as a host's output.
+public struct PartialLineSplitter {
+    public private(set) var partial: [UInt8] = []
 
-    mutating func feed(_ bytes: [UInt8], emit: (String) -> Void) {
+    public init() {}
+
+    public mutating func feed(_ bytes: [UInt8], emit: (String) -> Void) {
         var start = 0
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
             partial += bytes[start..<index]
@@ -430,7 +433,7 @@ struct PartialLineSplitter {
 
     mutating func takePartial() { partial.removeAll(keepingCapacity: true) }
 
-    mutating func finish(emit: (String) -> Void) {
+    public mutating func finish(emit: (String) -> Void) {
         if !partial.isEmpty { emit(Self.text(partial)) }
         partial = []
     }

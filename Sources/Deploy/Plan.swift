@@ -42,15 +42,52 @@ public struct HostPlan: Sendable {
 /// Secret values to hide in output; its printed form shows none of them.
 public struct SecretMasker: Sendable, CustomStringConvertible {
     private let values: [String]
+    /// Each value's bytes when it is all ASCII (nil otherwise), for the byte search in `occurs`.
+    private let asciiValues: [[UInt8]?]
     public init(_ values: [String]) {
         // Longest first, so that a secret containing another is masked whole; very short values would mask noise.
         self.values = Array(Set(values.filter { $0.count >= 3 })).sorted { $0.count > $1.count }
+        asciiValues = self.values.map { value in value.utf8.allSatisfy { $0 < 0x80 } ? Array(value.utf8) : nil }
     }
     public func mask(_ line: String) -> String {
+        guard !values.isEmpty else { return line }
         var out = line
-        for value in values where out.contains(value) { out = out.replacingOccurrences(of: value, with: "********") }
+        // The mask is ASCII, so an ASCII line stays ASCII after a replacement.
+        let asciiLine = Self.isASCII(out)
+        for (value, ascii) in zip(values, asciiValues) {
+            let found: Bool
+            if asciiLine, let ascii { found = Self.occurs(ascii, in: out) } else { found = out.contains(value) }
+            if found { out = out.replacingOccurrences(of: value, with: "********") }
+        }
         return out
     }
+
+    // Foundation's `contains` (which also matches canonically equivalent text) costs microseconds a line and
+    // capped a host's output near 9-35 MB/s (Benchmarks/pane.sh). An ASCII secret in an ASCII line can only match
+    // byte for byte, so a byte search decides there; any other pair still goes through Foundation.
+
+    static func isASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Whether `needle` occurs in `text`'s UTF-8, byte for byte (Glibc's `memmem` is not visible from Swift).
+    static func occurs(_ needle: [UInt8], in text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                guard let n = needle.baseAddress, let h = haystack.baseAddress, needle.count <= haystack.count else { return needle.isEmpty }
+                let end = h + (haystack.count - needle.count + 1)   // the last possible start, plus one
+                var p = h
+                while p < end, let hit = memchr(p, Int32(n.pointee), end - p) {
+                    let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(candidate, n, needle.count) == 0 { return true }
+                    p = candidate + 1
+                }
+                return false
+            }
+        }
+    }
+
     public var description: String { "SecretMasker(\(values.count) values)" }
 }
 

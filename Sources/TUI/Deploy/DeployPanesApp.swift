@@ -13,7 +13,11 @@ public struct DeployPanesApp: TUIApp {
         public var focus = 0
         /// The host whose whole log is open full-screen.
         public var logHost: String?
+        /// The newest lines of that log, at most `DeployPanesApp.logLineLimit`: a step may print gigabytes,
+        /// and the whole output is in the host's log file anyway.
         public var logLines: [String] = []
+        /// Whether the log has lines before `logLines` that are only in the file.
+        public var logHasEarlierLines = false
         /// First shown line of the log; nil follows the end.
         public var logTop: Int?
         public var dialogs: [PendingDialog] = []
@@ -41,7 +45,8 @@ public struct DeployPanesApp: TUIApp {
         case events([RunEvent], now: Date)
         case dialog(PendingDialog)
         case finished
-        case logLoaded(host: String, lines: [String])
+        /// The last lines of a host's log file; `earlier` when the file has more than were read.
+        case logLoaded(host: String, lines: [String], earlier: Bool)
     }
 
     public enum Effect {
@@ -51,9 +56,12 @@ public struct DeployPanesApp: TUIApp {
 
     let logPath: @Sendable (String) -> String
     let cancel: @Sendable () -> Void
+    /// How many lines of a host's log the full-screen view keeps in memory (the newest ones).
+    public let logLineLimit: Int
 
-    public init(logPath: @escaping @Sendable (String) -> String, cancel: @escaping @Sendable () -> Void) {
+    public init(logPath: @escaping @Sendable (String) -> String, logLineLimit: Int = 10_000, cancel: @escaping @Sendable () -> Void) {
         self.logPath = logPath
+        self.logLineLimit = max(1, logLineLimit)
         self.cancel = cancel
     }
 
@@ -74,6 +82,7 @@ public struct DeployPanesApp: TUIApp {
                     s.progress.apply(e, at: now)
                     if case let .output(host, line) = e, host == s.logHost { s.logLines.append(line) }
                 }
+                trimLog(&s)
             case .dialog(let dialog):
                 s.dialogs.append(dialog)
             case .finished:
@@ -81,8 +90,10 @@ public struct DeployPanesApp: TUIApp {
                 s.dialogs.removeAll()
                 // Stopped with Ctrl-C: leave once every host has ended its commands.
                 if s.stopping { return (s, [.quit(exitCode: 130)]) }
-            case let .logLoaded(host, lines) where host == s.logHost:
+            case let .logLoaded(host, lines, earlier) where host == s.logHost:
                 s.logLines = lines
+                s.logHasEarlierLines = earlier
+                trimLog(&s)
             case .logLoaded:
                 break
             }
@@ -109,7 +120,7 @@ public struct DeployPanesApp: TUIApp {
             let maxTop = max(0, s.logLines.count - page)
             let top = s.logTop ?? maxTop
             switch key {
-            case .escape, .character("q"), .enter: s.logHost = nil; s.logLines = []; s.logTop = nil
+            case .escape, .character("q"), .enter: s.logHost = nil; s.logLines = []; s.logTop = nil; s.logHasEarlierLines = false
             case .up: s.logTop = max(0, top - 1)
             case .down: s.logTop = top + 1 >= maxTop ? nil : top + 1
             case .pageUp: s.logTop = max(0, top - page)
@@ -131,6 +142,7 @@ public struct DeployPanesApp: TUIApp {
             s.logHost = host
             s.logTop = nil
             s.logLines = []
+            s.logHasEarlierLines = false
             return (s, [.custom(.loadLog(host: host))])
         case .character("q") where s.finished: return (s, [.quit(exitCode: 0)])
         default:
@@ -196,13 +208,22 @@ public struct DeployPanesApp: TUIApp {
             cancel()
         case .loadLog(let host):
             let path = logPath(host)
+            let limit = logLineLimit
             DispatchQueue.global().async {
-                let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-                var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                if lines.last == "" { lines.removeLast() }
-                post(.logLoaded(host: host, lines: lines))
+                let tail = LogFileTail.read(path: path, lines: limit)
+                post(.logLoaded(host: host, lines: tail.lines, earlier: tail.earlier))
             }
         }
+    }
+
+    /// Drops the oldest in-memory log lines beyond the limit, once per batch (not per line); a log scrolled
+    /// back keeps showing the same lines while they are still in memory.
+    func trimLog(_ s: inout State) {
+        let excess = s.logLines.count - logLineLimit
+        guard excess > 0 else { return }
+        s.logLines.removeFirst(excess)
+        s.logHasEarlierLines = true
+        if let top = s.logTop { s.logTop = max(0, top - excess) }
     }
 }
 

@@ -149,7 +149,8 @@ public enum DeployPanesView {
         for i in 0..<page where top + i < total {
             frame.put(state.logLines[top + i].replacingOccurrences(of: "\t", with: "    "), row: 1 + i, column: 0, maxWidth: size.columns)
         }
-        let position = total == 0 ? "empty" : "lines \(top + 1)-\(min(total, top + page)) of \(total)" + (state.logTop == nil ? " (following)" : "")
+        var position = total == 0 ? "empty" : "lines \(top + 1)-\(min(total, top + page)) of \(total)" + (state.logTop == nil ? " (following)" : "")
+        if state.logHasEarlierLines { position += "; only the newest \(total) lines are kept here, the whole log is in the file" }
         frame.put(" " + position, row: size.rows - 2, column: 0, style: .muted, maxWidth: size.columns)
         keys("↑↓ PgUp PgDn Home End scroll  r reload  Esc back to the panes", into: &frame, size: size)
     }
