@@ -11,6 +11,8 @@ ROOT=$PWD
 WIZARD=${WIZARD:-$ROOT/.build-release/release/ovirt-wizard}
 VENV=$ROOT/Benchmarks/.venv
 RUNS=${RUNS:-5}
+# TOOLS="wizard floor" skips the peers (for quick before/after comparisons of the wizard alone).
+TOOLS=${TOOLS:-wizard ansible pssh floor}
 SIZES=("${@:-1 4 16}"); SIZES=(${SIZES[*]})
 [ -x "$WIZARD" ] || { echo "fanout.sh: no wizard binary at $WIZARD (build it, or set WIZARD=)" >&2; exit 2; }
 [ -x "$VENV/bin/ansible-playbook" ] || { echo "fanout.sh: no $VENV/bin/ansible-playbook: python3 -m venv $VENV && $VENV/bin/pip install ansible-core parallel-ssh" >&2; exit 2; }
@@ -132,7 +134,7 @@ RESULTS=$WORK/results.txt; : > "$RESULTS"
 for n in "${SIZES[@]}"; do
   make_inputs "$n"
   for r in $(seq 1 "$RUNS"); do
-    for tool in wizard ansible pssh floor; do
+    for tool in $TOOLS; do
       rm -rf "$WORK/remote"; mkdir -p "$WORK/remote"
       t=$(run_$tool "$n")
       echo "$n $tool $r $t $(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
@@ -150,6 +152,8 @@ for n, tool, _, t, l in rows:
 ns = sorted({k[0] for k in med})
 tools = ["wizard", "ansible", "pssh", "floor"]
 m = {k: statistics.median(v) for k, v in med.items()}
+for n in ns:  # tools left out with TOOLS= show as nan
+    for t in tools: m.setdefault((n, t), float("nan"))
 print("\nmedians (s)")
 print("| N | ovirt-wizard | ansible-playbook | parallel-ssh | floor | ansible/wizard | pssh/wizard | wizard/floor | load (median) |")
 print("|---|---|---|---|---|---|---|---|---|")

@@ -61,12 +61,31 @@ done
 head -c $((SIZE_MIB << 20)) /dev/urandom > "$work/payload.bin"
 user=$(id -un)
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+tck=$(getconf CLK_TCK)
+# CPU seconds of the loopback sshd and every session process it has reaped (fields utime+stime+cutime+cstime).
+server_cpu() { awk -v t="$tck" '{print ($14+$15+$16+$17)/t}' "/proc/$sshd_pid/stat"; }
+# Runs a client command; appends its wall seconds to $1, and its CPU seconds (with its children: scp's ssh) and the
+# server's to $1.cpu as "client server". The server's session processes count once sshd has reaped them.
+seconds() {
+  local out=$1 t0 t1 s0 s1 c; shift
+  s0=$(server_cpu); t0=$(date +%s.%N)
+  c=$( ("$@" >/dev/null; awk -v t="$tck" '{print ($16+$17)/t}' "/proc/$BASHPID/stat") )
+  t1=$(date +%s.%N)
+  for _ in $(seq 50); do [ -z "$(pgrep -P "$sshd_pid")" ] && break; sleep 0.02; done
+  s1=$(server_cpu)
+  echo "$t1 - $t0" | bc -l >> "$out"
+  echo "$c $(echo "$s1 - $s0" | bc -l)" >> "$out.cpu"
+}
 put()      { "$BIN" ssh put "$user@$addr:$1" "$work/payload.bin" "$work/remote/put.bin" -i "$work/client_key" \
                --known-hosts "$work/known_hosts" --ssh-config /dev/null "${@:2}"; }
 scp_put()  { scp -q -F /dev/null -i "$work/client_key" -o UserKnownHostsFile="$work/known_hosts" \
                -o StrictHostKeyChecking=yes -o BatchMode=yes -P "$1" "$work/payload.bin" "$user@$addr:$work/remote/scp.bin"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# "client + server = total" from a file of "client server" lines (medians of each column and of their sums).
+cpu_medians() {
+  printf '%.2f + %.2f = %.2f' "$(cut -d' ' -f1 "$1" | median)" "$(cut -d' ' -f2 "$1" | median)" \
+    "$(awk '{print $1 + $2}' "$1" | median)"
+}
 
 # Each variant: a label and the extra arguments of `ssh put`. VARIANTS=short keeps only the default put.
 variants=(
@@ -79,14 +98,14 @@ variants=(
 
 bench() {   # $1 = port, $2 = label
   local p=$1 label=$2 i v k
-  : > "$work/t.scp"
-  for k in "${!variants[@]}"; do : > "$work/t.$k"; done
+  : > "$work/t.scp"; : > "$work/t.scp.cpu"
+  for k in "${!variants[@]}"; do : > "$work/t.$k"; : > "$work/t.$k.cpu"; done
   for i in $(seq "$RUNS"); do
-    sync; seconds scp_put "$p" >> "$work/t.scp"
+    sync; seconds "$work/t.scp" scp_put "$p"
     for k in "${!variants[@]}"; do
       v=${variants[$k]#*|}
       # shellcheck disable=SC2086
-      sync; seconds put "$p" $v >> "$work/t.$k"
+      sync; seconds "$work/t.$k" put "$p" $v
       cmp -s "$work/payload.bin" "$work/remote/put.bin" || { echo "sftp.sh: ${variants[$k]%%|*}: uploaded file differs" >&2; exit 1; }
       rm -f "$work/remote/put.bin"
     done
@@ -95,15 +114,26 @@ bench() {   # $1 = port, $2 = label
   done
   local s t
   s=$(median < "$work/t.scp")
-  printf '%s, %d MiB, %d runs interleaved (median seconds, MB/s, speed vs scp); load before: %s\n' \
+  printf '%s, %d MiB, %d runs interleaved (median seconds, MB/s, speed vs scp; median CPU s of client + sshd side); load before: %s\n' \
     "$label" "$SIZE_MIB" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
-  printf '  %-40s %7.3f s %8.1f MB/s\n' "scp" "$s" "$(echo "$SIZE_MIB*1.048576/$s" | bc -l)"
+  printf '  %-40s %7.3f s %8.1f MB/s         CPU %s\n' "scp" "$s" "$(echo "$SIZE_MIB*1.048576/$s" | bc -l)" "$(cpu_medians "$work/t.scp.cpu")"
   for k in "${!variants[@]}"; do
     t=$(median < "$work/t.$k")
-    printf '  %-40s %7.3f s %8.1f MB/s  x%.2f   (runs: %s)\n' "${variants[$k]%%|*}" "$t" \
-      "$(echo "$SIZE_MIB*1.048576/$t" | bc -l)" "$(echo "$s/$t" | bc -l)" "$(tr '\n' ' ' < "$work/t.$k" | xargs printf '%.2f ')"
+    printf '  %-40s %7.3f s %8.1f MB/s  x%.2f  CPU %s  (runs: %s)\n' "${variants[$k]%%|*}" "$t" \
+      "$(echo "$SIZE_MIB*1.048576/$t" | bc -l)" "$(echo "$s/$t" | bc -l)" "$(cpu_medians "$work/t.$k.cpu")" \
+      "$(tr '\n' ' ' < "$work/t.$k" | xargs printf '%.2f ')"
   done
   printf '  scp runs: %s\n' "$(xargs printf '%.2f ' < "$work/t.scp")"
+  if [ "$p" = "$port" ]; then
+    # On loopback both ends share this machine's cores: no schedule can beat the CPU each upload needs / cores.
+    local cores c
+    cores=$(nproc)
+    for k in "${!variants[@]}"; do
+      c=$(awk '{print $1 + $2}' "$work/t.$k.cpu" | median)
+      printf '  CPU bound, %-31s %5.2f s CPU / %d cores = %.3f s at best: at most x%.2f of scp\n' \
+        "${variants[$k]%%|*}:" "$c" "$cores" "$(echo "$c/$cores" | bc -l)" "$(echo "$s*$cores/$c" | bc -l)"
+    done
+  fi
 }
 
 echo "OpenSSH: $(ssh -V 2>&1); cores: $(nproc); $(uptime)"

@@ -25,13 +25,12 @@ final class RemoteRunner {
     /// it); `$n $k $s`: request id, lines of the command text, length of its stdin. The text is read with the
     /// `read` builtin (no process per command; on a pipe it reads byte by byte, never past the line). Its last
     /// line is `sentinel`, so a request cut short (link lost) is refused instead of running a truncated command. After
-    /// a command, the rest of its stdin is drained so the stream stays in frame. Commands run in the background
-    /// of a non-interactive shell (so that `$!` names them), which ignores SIGINT/SIGQUIT for them; where the
-    /// host's `env` can (coreutils 8.31+) they get the default actions back, as over an exec channel of their own.
+    /// a command, the rest of its stdin is drained so the stream stays in frame. Commands run in the foreground
+    /// (a background job of a non-interactive shell would ignore SIGINT/SIGQUIT); the subshell reads its own PID
+    /// from /proc/self/stat and reports it before it becomes the command's session leader (setsid keeps the PID).
     static let script = """
         IFS= read -r t || exit 96
         for p in setsid head cat; do command -v "$p" >/dev/null 2>&1 || { echo "$p is missing on the host" >&2; exit 97; }; done
-        d=; env --default-signal=INT,QUIT true 2>/dev/null && d='env --default-signal=INT,QUIT'
         printf '%sR 0 %s\\n' "$t" "$$"
         while IFS=' ' read -r n k s; do
           case "$n,$k,$s" in *[!0-9,]*|,*|*,,*|*,) printf '%sX 0 98\\n' "$t"; exit 98;; esac
@@ -41,12 +40,11 @@ final class RemoteRunner {
           IFS= read -r x || exit 99
           [ "$x" = "\(sentinel)" ] || { printf '%sX %s 99\\n' "$t" "$n"; exit 99; }
           if [ "$s" = 0 ]; then
-            (exec setsid $d /bin/sh -c "$c" </dev/null) & p=$!
-            printf '%sP %s %s\\n' "$t" "$n" "$p" >&2
-            wait "$p"; r=$?
+            (read -r p x </proc/self/stat; printf '%sP %s %s\\n' "$t" "$n" "$p" >&2; exec setsid /bin/sh -c "$c") </dev/null
+            r=$?
           else
-            head -c "$s" | { exec 4<&0; (exec setsid $d /bin/sh -c "$c" <&4 4<&-) & p=$!; exec 4<&-
-              printf '%sP %s %s\\n' "$t" "$n" "$p" >&2; wait "$p"; r=$?; cat >/dev/null; exit "$r"; }
+            head -c "$s" | { (read -r p x </proc/self/stat; printf '%sP %s %s\\n' "$t" "$n" "$p" >&2; exec setsid /bin/sh -c "$c")
+              r=$?; cat >/dev/null; exit "$r"; }
             r=$?
           fi
           printf '%sE %s %s\\n' "$t" "$n" "$r" >&2
