@@ -23,15 +23,6 @@ final class WizardPasswordLoginTests {
         return (AppRunner(app: app, state: WizardApp.initialState(flows: [session.flow], session: session), backend: backend), backend)
     }
 
-    func settle(_ runner: AppRunner<WizardApp>, _ done: (WizardState) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            _ = runner.run(stopWhenIdle: true)
-            if done(runner.state) { return }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        Issue.record("the wizard did not settle; notice: \(runner.state.notice?.text ?? "none")", sourceLocation: sourceLocation)
-    }
 
     /// TARGET HOST answered with the account, no identity file (so no key the host accepts).
     func answerTarget(_ backend: MemoryBackend) throws {

@@ -37,16 +37,6 @@ final class WizardTargetProbeTests {
         return (AppRunner(app: app, state: WizardApp.initialState(flows: [started.flow], session: started), backend: backend), backend)
     }
 
-    /// Runs the loop until `done` holds (the probe runs on another thread).
-    func settle(_ runner: AppRunner<WizardApp>, _ done: (WizardState) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            _ = runner.run(stopWhenIdle: true)
-            if done(runner.state) { return }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        Issue.record("the wizard did not settle; notice: \(runner.state.notice?.text ?? "none")", sourceLocation: sourceLocation)
-    }
 
     /// Opens the TARGET HOST section and answers it with the lab host and `key` (default: the cluster's key).
     func answerTarget(_ backend: MemoryBackend, key: String? = nil) {
