@@ -196,6 +196,17 @@ final class RemoteRunner {
         let chunk = 1 << 20
         var fileBuffer: [UInt8] = []
         var fileOffset = 0
+        /// Writes what the channel takes of `bytes[offset...]`: the count, or nil when it takes nothing now.
+        func writeSome(_ bytes: [UInt8], from offset: Int, doing what: String) throws -> Int? {
+            let n = bytes.withUnsafeBufferPointer { p in
+                p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
+                    shim_channel_write(channel, $0 + offset, p.count - offset)
+                }
+            }
+            if n == Int(LIBSSH2_ERROR_EAGAIN) { return nil }
+            if n < 0 { throw connection.failure(Int32(n), doing: what) }
+            return n
+        }
         let deadline = Deadline(seconds: timeout)
         var commandPID: Int32?
         var status: Int64?
@@ -235,13 +246,7 @@ final class RemoteRunner {
                 // The request line and command text, then stdin: always sent whole, even after a timeout, so the
                 // runner's `head` gets every byte it waits for and the stream stays in frame.
                 while requestOffset < request.count {
-                    let n = request.withUnsafeBufferPointer { p in
-                        p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
-                            shim_channel_write(channel, $0 + requestOffset, p.count - requestOffset)
-                        }
-                    }
-                    if n == Int(LIBSSH2_ERROR_EAGAIN) { break }
-                    if n < 0 { throw connection.failure(Int32(n), doing: "sending a command to the runner") }
+                    guard let n = try writeSome(request, from: requestOffset, doing: "sending a command to the runner") else { break }
                     requestOffset += n
                     progressed = true
                 }
@@ -249,20 +254,15 @@ final class RemoteRunner {
                     while inputSent < Int64(range.count) {
                         if fileOffset == fileBuffer.count {
                             let want = Int(min(Int64(chunk), Int64(range.count) - inputSent))
-                            fileBuffer = [UInt8](repeating: 0, count: want)
+                            // One buffer for the whole input: resized, not allocated afresh for every chunk.
+                            if fileBuffer.count != want { fileBuffer = [UInt8](repeating: 0, count: want) }
                             let got = fileBuffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(range.lowerBound + inputSent)) }
                             if got < 0 { throw SSHError.localFile(path: path, detail: "read failed: \(String(cString: strerror(errno)))") }
                             if got == 0 { throw SSHError.localFile(path: path, detail: "became shorter during the upload (at byte \(range.lowerBound + inputSent))") }
-                            fileBuffer.removeLast(want - got)
+                            if got < want { fileBuffer.removeLast(want - got) }
                             fileOffset = 0
                         }
-                        let n = fileBuffer.withUnsafeBufferPointer { p in
-                            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
-                                shim_channel_write(channel, $0 + fileOffset, p.count - fileOffset)
-                            }
-                        }
-                        if n == Int(LIBSSH2_ERROR_EAGAIN) { break }
-                        if n < 0 { throw connection.failure(Int32(n), doing: "sending a command's input to the runner") }
+                        guard let n = try writeSome(fileBuffer, from: fileOffset, doing: "sending a command's input to the runner") else { break }
                         fileOffset += n
                         inputSent += Int64(n)
                         progressed = true
