@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
@@ -46,7 +45,6 @@ let package = Package(
         .executableTarget(name: "ovirt-wizard", dependencies: [
             "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),

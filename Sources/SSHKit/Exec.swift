@@ -208,16 +208,8 @@ extension SSHConnection {
             var progressed = false
             // Drain both streams: an unread stderr still consumes the channel window and can stall the command.
             for stream in [ExecStream.stdout, .stderr] {
-                while true {
-                    let n = buffer.withUnsafeMutableBufferPointer { p in
-                        stream == .stdout ? shim_channel_read(channel, p.baseAddress, p.count)
-                            : shim_channel_read_stderr(channel, p.baseAddress, p.count)
-                    }
-                    if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { break }
-                    if n < 0 { throw failure(Int32(n), doing: "reading command output") }
+                if try drain(channel, stream, into: &buffer, doing: "reading command output", { marker.filter(stream, $0, emit: onData) }) {
                     progressed = true
-                    let bytes = buffer[0..<n].map { UInt8(bitPattern: $0) }
-                    marker.filter(stream, bytes, emit: onData)
                 }
             }
             if let control = options.control {

@@ -124,17 +124,9 @@ final class RemoteRunner {
     /// Reads what is waiting on one stream and hands the parsed events on. True when bytes arrived.
     private func read(_ connection: SSHConnection, _ stream: ExecStream, onRead: (Int) -> Void,
                       onEvent: (RunnerFrameParser.Event) throws -> Void) throws -> Bool {
-        var progressed = false
         var buffer = [CChar](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = buffer.withUnsafeMutableBufferPointer { p in
-                stream == .stdout ? shim_channel_read(channel, p.baseAddress, p.count) : shim_channel_read_stderr(channel, p.baseAddress, p.count)
-            }
-            if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { return progressed }
-            if n < 0 { throw connection.failure(Int32(n), doing: "reading from the command runner") }
-            progressed = true
-            onRead(n)
-            let bytes = buffer[0..<n].map { UInt8(bitPattern: $0) }
+        return try connection.drain(channel, stream, into: &buffer, doing: "reading from the command runner") { bytes in
+            onRead(bytes.count)
             var events: [RunnerFrameParser.Event] = []
             do {
                 if stream == .stdout { try out.feed(bytes) { events.append($0) } } else { try err.feed(bytes) { events.append($0) } }

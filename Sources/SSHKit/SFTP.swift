@@ -93,14 +93,10 @@ extension SSHConnection {
     func uploadSFTPLocked(_ localPath: String, to remotePath: String, options: UploadOptions,
                           parallel: [SSHConnection], progress: (TransferProgress) -> Void) throws -> TransferResult {
 
-        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SSHError.localFile(path: localPath, detail: "cannot open: \(String(cString: strerror(errno)))") }
+        let source = try LocalSourceFile.open(localPath)
+        let fd = source.fd
         defer { Glibc.close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw SSHError.localFile(path: localPath, detail: "not a regular file")
-        }
-        let total = Int64(info.st_size)
+        let total = source.size
         let sftp = try sftpSession()
         let part = Self.partialPath(for: remotePath)
 

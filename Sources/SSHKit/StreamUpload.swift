@@ -32,14 +32,10 @@ extension SSHConnection {
     /// The stream upload. Caller holds the lock.
     func uploadStreamLocked(_ localPath: String, to remotePath: String, options: UploadOptions,
                             parallel: [SSHConnection], progress: (TransferProgress) -> Void) throws -> TransferResult {
-        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SSHError.localFile(path: localPath, detail: "cannot open: \(String(cString: strerror(errno)))") }
+        let source = try LocalSourceFile.open(localPath)
+        let fd = source.fd
         defer { Glibc.close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw SSHError.localFile(path: localPath, detail: "not a regular file")
-        }
-        let total = Int64(info.st_size)
+        let total = source.size
         let part = Self.partialPath(for: remotePath)
 
         var offset: Int64 = 0
@@ -412,18 +408,10 @@ final class RangeChannel {
         var progressed = false
         var buffer = [CChar](repeating: 0, count: 4096)
         for stream in [ExecStream.stdout, .stderr] {
-            while true {
-                let n = buffer.withUnsafeMutableBufferPointer { p in
-                    stream == .stdout ? shim_channel_read(channel, p.baseAddress, p.count)
-                        : shim_channel_read_stderr(channel, p.baseAddress, p.count)
-                }
-                if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { break }
-                if n < 0 { throw connection.failure(Int32(n), doing: "reading from an upload channel") }
-                progressed = true
-                let bytes = buffer[0..<n].map { UInt8(bitPattern: $0) }
+            if try connection.drain(channel, stream, into: &buffer, doing: "reading from an upload channel", { bytes in
                 // Only a hash line or a short message is expected: keep at most 4 KiB of each.
                 if stream == .stdout { out += bytes.prefix(max(0, 4096 - out.count)) } else { err += bytes.prefix(max(0, 4096 - err.count)) }
-            }
+            }) { progressed = true }
         }
         return progressed
     }

@@ -37,6 +37,14 @@ public enum TextLayout {
         return clipped + String(repeating: " ", count: max(0, width - CellWidth.of(clipped)))
     }
 
+    /// `text` indented by `indent` columns: one line as it is when it fits in `width` (aligned columns keep their
+    /// spacing), otherwise wrapped at spaces into the columns left after the indent (at least 8).
+    public static func indentedLines(_ text: String, width: Int, indent: Int) -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        if CellWidth.of(text) + indent <= width { return [pad + text] }
+        return wrap(text, width: max(8, width - indent)).map { pad + $0 }
+    }
+
     /// Word-wraps `text` into lines of at most `width` columns. Explicit newlines start new lines; words
     /// longer than a line (or runs of CJK text without spaces) are broken between characters.
     public static func wrap(_ text: String, width: Int) -> [String] {

@@ -69,10 +69,7 @@ public struct CPUCheckScreen: Sendable {
     public func lines(width: Int) -> [Line] {
         var out: [Line] = []
         func add(_ text: String, _ style: Style = .normal, indent: Int = 0) {
-            let pad = String(repeating: " ", count: indent)
-            // Lines that fit keep their spacing (aligned columns); longer ones wrap at spaces.
-            if CellWidth.of(text) + indent <= width { out.append(Line(pad + text, style)); return }
-            for line in TextLayout.wrap(text, width: max(8, width - indent)) { out.append(Line(pad + line, style)) }
+            out += TextLayout.indentedLines(text, width: width, indent: indent).map { Line($0, style) }
         }
         add("Cluster compatibility level \(level) (←/→ change it)", .bold)
         guard !hosts.isEmpty else {

@@ -56,9 +56,7 @@ public struct GlusterVolumeScreen: Sendable {
     public func lines(width: Int) -> [Line] {
         var out: [Line] = []
         func add(_ text: String, _ style: Style = .normal, indent: Int = 0) {
-            let pad = String(repeating: " ", count: indent)
-            if CellWidth.of(text) + indent <= width { out.append(Line(pad + text, style)); return }
-            for line in TextLayout.wrap(text, width: max(8, width - indent)) { out.append(Line(pad + line, style)) }
+            out += TextLayout.indentedLines(text, width: width, indent: indent).map { Line($0, style) }
         }
         let info = report.info
         let health = report.health
