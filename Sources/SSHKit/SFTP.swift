@@ -1,6 +1,7 @@
 import CLibssh2
 import Crypto
 import Foundation
+import Synchronization
 
 /// How far a transfer has come.
 public struct TransferProgress: Sendable, Equatable {
@@ -471,14 +472,12 @@ final class BackgroundJob<Value>: @unchecked Sendable {
 }
 
 /// Progress and the first failure shared by the connections of one parallel upload.
-final class ParallelUploadState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bytes: Int64 = 0
-    private var error: Error?
+final class ParallelUploadState: Sendable {
+    private let state = Mutex<(bytes: Int64, error: Error?)>((0, nil))
 
-    func add(_ n: Int) { lock.withLock { bytes += Int64(n) } }
-    var sent: Int64 { lock.withLock { bytes } }
-    func fail(_ error: Error) { lock.withLock { if self.error == nil { self.error = error } } }
-    var failed: Bool { lock.withLock { error != nil } }
-    var firstError: Error? { lock.withLock { error } }
+    func add(_ n: Int) { state.withLock { $0.bytes += Int64(n) } }
+    var sent: Int64 { state.withLock { $0.bytes } }
+    func fail(_ error: Error) { state.withLock { if $0.error == nil { $0.error = error } } }
+    var failed: Bool { state.withLock { $0.error != nil } }
+    var firstError: Error? { state.withLock { $0.error } }
 }

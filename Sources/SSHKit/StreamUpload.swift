@@ -1,6 +1,7 @@
 import CLibssh2
 import Crypto
 import Foundation
+import Synchronization
 
 /// Uploads over exec channels: each connection streams one byte range of the file into `dd` on the host (as
 /// `scp` streams into its remote end), and the host hashes that range from its disk as soon as it is written,
@@ -367,12 +368,11 @@ enum LocalRangeHashes {
 }
 
 /// The hashes the host printed for each range, filled in by the connections' threads.
-final class RemoteRangeHashes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var hashes: [String?]
-    init(count: Int) { hashes = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ hash: String?) { lock.withLock { hashes[index] = hash } }
-    func get(_ index: Int) -> String? { lock.withLock { hashes[index] } }
+final class RemoteRangeHashes: Sendable {
+    private let hashes: Mutex<[String?]>
+    init(count: Int) { hashes = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ index: Int, _ hash: String?) { hashes.withLock { $0[index] = hash } }
+    func get(_ index: Int) -> String? { hashes.withLock { $0[index] } }
 }
 
 /// One exec channel running the range script for one piece, used by one thread.

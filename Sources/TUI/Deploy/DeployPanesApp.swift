@@ -228,7 +228,7 @@ public struct DeployPanesApp: TUIApp {
 }
 
 /// The operator behind the panes: each question becomes a dialog; the host's thread waits for the reply.
-public final class PanesOperator: RunOperator, @unchecked Sendable {
+public final class PanesOperator: RunOperator, Sendable {
     let post: @Sendable (DeployPanesApp.Message) -> Void
 
     public init(post: @escaping @Sendable (DeployPanesApp.Message) -> Void) { self.post = post }
