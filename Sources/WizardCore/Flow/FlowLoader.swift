@@ -78,6 +78,9 @@ public enum FlowLoader {
             preview: try decodePreview(y.required("preview"))
         )
         try checkUnique(flow, y)
+        for q in flow.questions where q.key.hasPrefix(AnswerFileContract.wizardNamespace) && !flow.isWizardOnly(q.key) {
+            throw y.error("\(q.key) is one of the wizard's own keys: put it in a `wizard: true` section or mark it `wizard_only: true`")
+        }
         return flow
     }
 
@@ -118,7 +121,7 @@ public enum FlowLoader {
         "key", "label", "kind", "type", "prompt", "notes", "before", "after", "values", "values_within",
         "value_labels", "value_line", "case_sensitive", "labels", "default", "allow_empty", "when", "validators",
         "checks", "error_prefix", "empty_error", "confirm", "weak", "minimum", "store", "invert", "effects",
-        "abort_on", "help",
+        "abort_on", "help", "wizard_only",
     ]
 
     static func decodeQuestion(_ y: Y) throws -> Question {
@@ -156,7 +159,7 @@ public enum FlowLoader {
                 store = .map(try s.stringMapping())
             }
         }
-        let question = Question(
+        var question = Question(
             key: key,
             label: try y.optional("label")?.string() ?? key,
             kind: kind,
@@ -203,6 +206,7 @@ public enum FlowLoader {
             abortOn: try y.optional("abort_on")?.stringMapping() ?? [:],
             help: try y.optional("help")?.string()
         )
+        question.wizardOnly = try y.optional("wizard_only")?.bool() ?? false
         for v in question.validators where !Validators.names.contains(v.name) {
             throw y.error("unknown validator '\(v.name)' (known: \(Validators.names.sorted().joined(separator: ", ")))")
         }
