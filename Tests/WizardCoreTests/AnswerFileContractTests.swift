@@ -35,8 +35,9 @@ import Testing
                                 ("OVIRT_WIZARD/sshPort=str:ssh", "OVIRT_WIZARD/sshPort=ssh is not a port number (1-65535)"),
                                 ("OVIRT_WIZARD/sshPort=int:0", "OVIRT_WIZARD/sshPort=0 is not a port number (1-65535)"),
                                 ("OVIRT_WIZARD/host=bool:True", "OVIRT_WIZARD/host=bool:True is not a text (use str:)")] {
+            let environment = try Self.environment(line + "\n")
             do {
-                _ = try TargetLogin(environment: Self.environment(line + "\n"))
+                _ = try TargetLogin(environment: environment)
                 Issue.record("\(line) must be refused")
             } catch {
                 #expect(error.description == message)

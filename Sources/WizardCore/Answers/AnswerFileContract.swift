@@ -64,7 +64,12 @@ public enum AnswerFileContract {
         guard let item = environment[flowKey], !item.value.isNone else { return nil }
         let id = item.value.displayText
         let version = environment[flowVersionKey].flatMap { $0.value.isNone ? nil : $0.value.displayText }
-        let flow = version.map { v in catalog.flows.first { $0.id == id && $0.version == v } } ?? catalog.flow(named: id)
+        let flow: Flow?
+        if let version {
+            flow = catalog.flows.first { $0.id == id && $0.version == version }
+        } else {
+            flow = catalog.flow(named: id)
+        }
         guard let flow else {
             let known = catalog.flows.map { "\($0.id) \($0.version)" }.joined(separator: ", ")
             throw UnknownFlow(flow: id, version: version, directory: catalog.directory, known: known)

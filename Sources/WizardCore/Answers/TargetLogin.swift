@@ -32,12 +32,12 @@ public struct TargetLogin: Sendable, Equatable {
     }
 
     /// From the wizard's answers (a session).
-    public init(answers: Answers) throws {
+    public init(answers: Answers) throws(Problem) {
         try self.init { answers[$0]?.value }
     }
 
     /// From a loaded answer file.
-    public init(environment: OtopiEnvironment) throws {
+    public init(environment: OtopiEnvironment) throws(Problem) {
         try self.init { environment[$0]?.value }
     }
 
@@ -48,8 +48,8 @@ public struct TargetLogin: Sendable, Equatable {
         return login
     }
 
-    private init(value: (String) -> OtopiValue?) throws {
-        func text(_ key: String) throws -> String? {
+    private init(value: (String) -> OtopiValue?) throws(Problem) {
+        func text(_ key: String) throws(Problem) -> String? {
             switch value(key) {
             case nil, .none?: return nil
             case .string(let s)?: return s.isEmpty ? nil : s
