@@ -64,7 +64,7 @@ public enum FlowLoader {
         for (name, value) in try seed.mapping() where name != "description" {
             facts[name] = try decodeFact(value)
         }
-        let sections = try y.required("sections").sequence().map(decodeSection)
+        let sections = try y.required("sections").sequence().map { try decodeSection(resolveUse($0)) }
         let flow = Flow(
             id: try y.required("flow").string(),
             title: try y.required("title").string(),
@@ -102,6 +102,49 @@ public enum FlowLoader {
             if let i = Int(text) { return .int(i) }
         }
         return .string(text)
+    }
+
+    /// `- use: NAME` takes the section from `_NAME.yaml` beside the flow file (the target-host login, shared by
+    /// every flow). The flow gives the section's `title` and `help`, per question (matched by `key`) only the
+    /// fields that differ, and `without` leaves questions out (gluster names its hosts elsewhere).
+    static func resolveUse(_ y: Y) throws -> Y {
+        guard let use = y.optional("use") else { return y }
+        try y.allow(["use", "title", "help", "questions", "without"])
+        let name = try use.string()
+        let path = URL(fileURLWithPath: y.file).deletingLastPathComponent().appendingPathComponent("_\(name).yaml").path
+        let shared: Y
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            guard let root = try Yams.compose(yaml: text) else { throw use.error("\(path) is empty") }
+            shared = Y(root, "", path)
+        } catch let error as FlowFileError {
+            throw error
+        } catch {
+            throw use.error("cannot read the shared section \(path): \(error)")
+        }
+        try shared.allow(["section"])
+        guard case .mapping(var section) = try shared.required("section").node else {
+            throw shared.error("section: expected a mapping")
+        }
+        for field in ["title", "help"] {
+            if let value = y.optional(field) { section[field] = value.node }
+        }
+        let left = Set(try y.optional("without")?.strings() ?? [])
+        var questions: [Node] = []
+        for question in try Y(.mapping(section), "", path).required("questions").sequence() {
+            if !left.contains(try question.required("key").string()) { questions.append(question.node) }
+        }
+        for override in try y.optional("questions")?.sequence() ?? [] {
+            let key = try override.required("key").string()
+            guard let index = try questions.firstIndex(where: { try Y($0, "", path).required("key").string() == key }),
+                  case .mapping(var merged) = questions[index] else {
+                throw override.error("\(key) is not a question of \(path)")
+            }
+            for (field, value) in try override.mapping() { merged[field] = value.node }
+            questions[index] = .mapping(merged)
+        }
+        section["questions"] = .sequence(Node.Sequence(questions))
+        return Y(.mapping(section), y.path, y.file)
     }
 
     static func decodeSection(_ y: Y) throws -> FlowSection {
