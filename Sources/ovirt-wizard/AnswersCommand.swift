@@ -70,7 +70,7 @@ struct AnswersCommand: ParsableCommand {
                 let environment = OtopiEnvironment(files: try loadAnswerFiles(files))
                 // The flow the files name decides which keys are secret; files naming none are judged by key names.
                 let flow = (try? screens.catalog()).flatMap { try? AnswerFileContract.flow(of: environment, in: $0) }
-                let isSecret = { (key: String) in flow?.isSecret(key) ?? Secrets.looksSecret(key) }
+                let isSecret = { (key: String) in AnswerFileContract.isSecret(key, flow: flow) }
                 let keys = environment.items.keys.sorted(by: AnswerFileWriter.codePointOrder)
                 if json {
                     var values: [String: Any] = [:]

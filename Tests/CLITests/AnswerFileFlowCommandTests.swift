@@ -40,4 +40,17 @@ import Testing
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(path): names the flow 'engine-setup-9', which is not in "), "\(r.stderr)")
     }
+
+    @Test func plainWritesTheFlowAndItsVersion() throws {
+        for (flow, version) in [("engine-setup", "3.4"), ("hosted-engine", "3.4")] {
+            let dir = try Wizard.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let r = try Wizard.run(["plain", "--flow", flow, "--offline", "--random-seed", "7"],
+                                   stdin: try Wizard.fixture("\(flow)-3.4.answers"), in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            let lines = try String(contentsOf: dir.appendingPathComponent("answers.conf"), encoding: .utf8).split(separator: "\n")
+            #expect(lines.contains("OVIRT_WIZARD/flow=str:\(flow)"))
+            #expect(lines.contains("OVIRT_WIZARD/flowVersion=str:\(version)"))
+        }
+    }
 }

@@ -20,6 +20,11 @@ public enum AnswerFileContract {
         return values
     }
 
+    /// Whether `key` holds a secret: `flow` decides; without one (a file naming none), the key's name does.
+    public static func isSecret(_ key: String, flow: Flow?) -> Bool {
+        flow?.isSecret(key) ?? Secrets.looksSecret(key)
+    }
+
     /// The local answer file; an incomplete one says so in its first lines. `masked` replaces secrets (to show it).
     public static func renderLocal(_ session: FlowSession, complete: Bool,
                                    masked: Bool = false) throws(AnswerFileWriter.Unrepresentable) -> String {
@@ -118,7 +123,5 @@ public struct AnswerFileKind: Sendable {
         flow?.isWizardOnly(key) ?? key.hasPrefix(AnswerFileContract.wizardNamespace)
     }
 
-    public func isSecret(_ key: String) -> Bool {
-        flow?.isSecret(key) ?? Secrets.looksSecret(key)
-    }
+    public func isSecret(_ key: String) -> Bool { AnswerFileContract.isSecret(key, flow: flow) }
 }
