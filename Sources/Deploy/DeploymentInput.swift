@@ -7,6 +7,8 @@ import WizardCore
 public struct DeploymentInput: Sendable {
     public var path: String
     public var environment: OtopiEnvironment
+    /// The flow the file names (or, for an older file, the tool its keys suggest).
+    public var kind: AnswerFileKind
     public var tool: DeployTool
     /// The `OVIRT_WIZARD/host` answer.
     public var hostName: String
@@ -19,70 +21,61 @@ public struct DeploymentInput: Sendable {
     }
 
     /// Reads an answer file and works out its tool and host. `options` carries known_hosts and the host-key policy.
-    public init(path: String, options: ConnectOptions) throws {
-        let file: AnswerFile
-        do {
-            file = try AnswerFile.load(path: path)
-        } catch {
-            throw Problem(path: path, message: error.problems.map(\.description).joined(separator: "; "))
-        }
-        try self.init(path: path, environment: OtopiEnvironment(files: [file]), options: options)
+    public init(path: String, flows: FlowCatalog, options: ConnectOptions) throws {
+        try self.init(DeploymentAnswerFile.load(path: path, flows: flows), options: options)
     }
 
-    public init(path: String, environment: OtopiEnvironment, options: ConnectOptions) throws {
-        self.path = path
-        self.environment = environment
-        let keys = environment.items.keys
-        let engine = keys.contains { $0.hasPrefix("OVESETUP_") || $0.hasPrefix("OSETUP_") }
-        let hosted = keys.contains { $0.hasPrefix("OVEHOSTED_") }
-        switch (engine, hosted) {
-        case (true, false): tool = .engineSetup
-        case (false, true): tool = .hostedEngine
-        case (true, true):
-            throw Problem(path: path, message: "holds both engine-setup (OVESETUP_) and hosted-engine (OVEHOSTED_) keys; use one file per tool")
-        case (false, false):
-            throw Problem(path: path, message: "holds no engine-setup (OVESETUP_) or hosted-engine (OVEHOSTED_) keys")
+    public init(path: String, environment: OtopiEnvironment, flows: FlowCatalog, options: ConnectOptions) throws {
+        try self.init(DeploymentAnswerFile(path: path, environment: environment, flows: flows), options: options)
+    }
+
+    public init(_ file: DeploymentAnswerFile, options: ConnectOptions) throws {
+        path = file.path
+        environment = file.environment
+        kind = file.kind
+        switch kind.tool {
+        case DeployTool.engineSetup.rawValue: tool = .engineSetup
+        case DeployTool.hostedEngine.rawValue: tool = .hostedEngine
+        case DeployTool.gluster.rawValue:
+            throw Problem(path: path, message: "is a gluster flow answer file, which describes every Gluster host: give it alone, without other --answers files")
+        default:
+            let use = kind.flow.map { "; use it with: \($0.usage(answerFile: file.path))" } ?? ""
+            throw Problem(path: path, message: "is an answer file of the \(kind.flow?.id ?? kind.tool) flow, which plan and apply do not run\(use)")
         }
-        func text(_ key: String) -> String? {
-            guard let value = environment[key]?.value else { return nil }
-            switch value {
-            case .string(let s): return s.isEmpty ? nil : s
-            case .int(let i): return String(i)
-            default: return nil
-            }
+        let login: TargetLogin
+        do {
+            login = try TargetLogin(environment: environment)
+        } catch {
+            throw Problem(path: path, message: error.description)
         }
-        guard let host = text("OVIRT_WIZARD/host") else {
-            throw Problem(path: path, message: "OVIRT_WIZARD/host is missing: the file does not say which host to run \(tool.rawValue) on (answer the wizard's target-host questions)")
+        guard let host = login.host, let access = HostAccess(login, options: options) else {
+            throw Problem(path: path, message: "\(TargetLogin.hostKey) is missing: the file does not say which host to run \(tool.rawValue) on (answer the wizard's target-host questions)")
         }
         hostName = host
-        var port: Int?
-        if let p = text("OVIRT_WIZARD/sshPort") {
-            guard let n = Int(p), (1...65535).contains(n) else {
-                throw Problem(path: path, message: "OVIRT_WIZARD/sshPort=\(p) is not a port number (1-65535)")
-            }
-            port = n
-        }
-        var connect = options
-        if let identity = text("OVIRT_WIZARD/sshIdentity") { connect.identityFiles = [identity] }
-        access = HostAccess(target: SSHTarget(user: text("OVIRT_WIZARD/sshUser"), host: host, port: port), options: connect)
+        self.access = access
     }
 
     public func string(_ key: String) -> String? { environment[key]?.value.stringValue }
     public func bool(_ key: String) -> Bool? { environment[key]?.value.boolValue }
 
-    /// The keys the tool reads, with their sections: everything except the wizard's own `OVIRT_WIZARD/` keys.
-    public var toolSections: [EnvironmentSection: [String: OtopiValue]] {
+    /// Every key of the file, with its section (the wizard-only ones are dropped by `AnswerFileContract.renderForHost`).
+    public var sections: [EnvironmentSection: [String: OtopiValue]] {
         var sections: [EnvironmentSection: [String: OtopiValue]] = [:]
-        for (key, item) in environment.items where !key.hasPrefix("OVIRT_WIZARD/") {
+        for (key, item) in environment.items {
             sections[item.origin.section, default: [:]][key] = item.value
         }
         return sections
     }
 
+    /// What this host receives: the file without the wizard's own keys, and its masked copy.
+    public func hostAnswerFile() throws -> HostAnswerFile {
+        try AnswerFileContract.renderForHost(kind, sections: sections, source: path, host: hostName)
+    }
+
     /// Values of keys that hold secrets (non-empty strings), for masking command output.
     public var secretValues: [String] {
         environment.items.compactMap { key, item in
-            guard Secrets.looksSecret(key), let s = item.value.stringValue, !s.isEmpty else { return nil }
+            guard kind.isSecret(key), let s = item.value.stringValue, !s.isEmpty else { return nil }
             return s
         }
     }

@@ -114,29 +114,16 @@ public struct DeploymentPlanner: Sendable {
                                   skipNote: "the VM boots from this ISO", waitsFor: [], timeout: nil))
         }
 
-        var sections = input.toolSections
-        if tool == .hostedEngine {
-            // Run over SSH without screen, hosted-engine would stop to ask "Do you want to continue anyway?".
-            sections[.default, default: [:]]["OVEHOSTED_CORE/screenProceed"] = .bool(true)
-        }
-        let text: String
-        let shown: String
+        let answers: HostAnswerFile
         do {
-            let comment = ["Uploaded by ovirt-wizard from \(input.path) for \(tool.rawValue) on \(input.hostName)"]
-            text = try AnswerFileWriter.render(sections, comments: comment)
-            var masked = sections
-            for (section, values) in masked {
-                for (key, value) in values where Secrets.looksSecret(key) && !value.isNone {
-                    masked[section]![key] = .string(Secrets.mask)
-                }
-            }
-            shown = try AnswerFileWriter.render(masked, comments: comment)
+            answers = try input.hostAnswerFile()
         } catch {
             throw Problem(description: "\(input.path): cannot write the answer file for \(tool.rawValue): \(error)")
         }
+        let text = answers.text
         let remoteAnswers = "\(dir)/\(tool.rawValue)-answers.conf"
         let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-        steps.append(PlanStep(id: "upload-answers", title: "Upload the answer file", action: .upload(Upload(source: .generated(text: text, shown: shown), remotePath: remoteAnswers, mode: 0o600, sha256: hash)),
+        steps.append(PlanStep(id: "upload-answers", title: "Upload the answer file", action: .upload(Upload(source: .generated(text: text, shown: answers.masked), remotePath: remoteAnswers, mode: 0o600, sha256: hash)),
                               changesHost: true, probe: .remoteHashMatches, skipIsSafe: false,
                               skipNote: "\(tool.rawValue) reads its answers from it", waitsFor: [], timeout: 600))
 

@@ -12,9 +12,8 @@ public struct GlusterDeploymentInput: Sendable {
     /// How to reach each host of the plan, by the name the plan uses.
     public var access: [String: HostAccess]
 
-    /// True when the environment holds the gluster flow's keys (`GLUSTER/…`).
-    public static func isGluster(_ environment: OtopiEnvironment) -> Bool {
-        environment.items.keys.contains { $0.hasPrefix("GLUSTER/") }
+    public init(_ file: DeploymentAnswerFile, options: ConnectOptions) throws {
+        try self.init(path: file.path, environment: file.environment, options: options)
     }
 
     public init(path: String, environment: OtopiEnvironment, options: ConnectOptions) throws {
@@ -29,24 +28,15 @@ public struct GlusterDeploymentInput: Sendable {
         } catch {
             throw DeploymentInput.Problem(path: path, message: error.description)
         }
-        func text(_ key: String) -> String? {
-            guard let value = environment[key]?.value, !value.isNone else { return nil }
-            let t = value.displayText
-            return t.isEmpty ? nil : t
+        let login: TargetLogin
+        do {
+            login = try TargetLogin(environment: environment)
+        } catch {
+            throw DeploymentInput.Problem(path: path, message: error.description)
         }
-        var port: Int?
-        if let p = text("OVIRT_WIZARD/sshPort") {
-            guard let n = Int(p), (1...65535).contains(n) else {
-                throw DeploymentInput.Problem(path: path, message: "OVIRT_WIZARD/sshPort=\(p) is not a port number (1-65535)")
-            }
-            port = n
-        }
-        var connect = options
-        if let identity = text("OVIRT_WIZARD/sshIdentity") { connect.identityFiles = [identity] }
-        let user = text("OVIRT_WIZARD/sshUser")
         var access: [String: HostAccess] = [:]
         for host in plan.hostSetup.map(\.host) {
-            access[host] = HostAccess(target: SSHTarget(user: user, host: host, port: port), options: connect)
+            access[host] = HostAccess(login.reaching(host), options: options)
         }
         self.access = access
     }

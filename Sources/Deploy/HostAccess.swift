@@ -2,8 +2,7 @@ import OtopiKit
 import SSHKit
 import WizardCore
 
-/// How to reach the target host named by the wizard's own answers (`OVIRT_WIZARD/host`, `sshUser`, `sshPort`,
-/// `sshIdentity`).
+/// How to reach a target host: its SSH target and the connection options.
 public struct HostAccess: Sendable {
     public var target: SSHTarget
     public var options: ConnectOptions
@@ -13,16 +12,13 @@ public struct HostAccess: Sendable {
         self.options = options
     }
 
-    /// Nil when the answers name no host.
-    public init?(answers: Answers, options base: ConnectOptions) {
-        guard let host = answers["OVIRT_WIZARD/host"]?.value.stringValue, !host.isEmpty else { return nil }
-        let user = answers["OVIRT_WIZARD/sshUser"]?.value.stringValue
-        let port = answers["OVIRT_WIZARD/sshPort"]?.value.intValue
+    /// The wizard's login (`TargetLogin`, the one parser of the `OVIRT_WIZARD/` login keys) with the connection
+    /// options; its identity file is tried first. Nil when the login names no host.
+    public init?(_ login: TargetLogin, options base: ConnectOptions) {
+        guard let host = login.host else { return nil }
         var options = base
-        if let identity = answers["OVIRT_WIZARD/sshIdentity"]?.value.stringValue, !identity.isEmpty {
-            options.identityFiles = [identity]
-        }
-        self.init(target: SSHTarget(user: user?.isEmpty == false ? user : nil, host: host, port: port), options: options)
+        if let identity = login.identity { options.identityFiles = [identity] }
+        self.init(target: SSHTarget(user: login.user, host: host, port: login.port), options: options)
     }
 
     public func connect() throws -> SSHConnection {

@@ -27,6 +27,9 @@ struct AnswersCommand: ParsableCommand {
                 let flow = try screens.flow(named: flow)
                 let answerFile = try loadAnswerFiles([file])
                 let environment = OtopiEnvironment(files: answerFile)
+                if let named = environment[AnswerFileContract.flowKey]?.value.displayText, named != flow.id {
+                    printError("warning: \(file) names the flow '\(named)'; checked against \(flow.id) \(flow.version) as asked")
+                }
                 let targetKeys = Set(flow.sections.filter(\.isWizard).flatMap(\.questions).map(\.key))
                 let namesTarget = environment.items.keys.contains(where: targetKeys.contains)
                 var session = FlowSession(flow: flow, offline: !namesTarget, randomSeed: 0)
@@ -60,10 +63,14 @@ struct AnswersCommand: ParsableCommand {
 
         @Flag(help: "Print JSON.") var json = false
         @Argument(help: "Answer files, in the order the tool would read them.") var files: [String]
+        @OptionGroup var screens: ScreensOptions
 
         func run() throws {
             try runReportingErrors {
                 let environment = OtopiEnvironment(files: try loadAnswerFiles(files))
+                // The flow the files name decides which keys are secret; files naming none are judged by key names.
+                let flow = (try? screens.catalog()).flatMap { try? AnswerFileContract.flow(of: environment, in: $0) }
+                let isSecret = { (key: String) in AnswerFileContract.isSecret(key, flow: flow) }
                 let keys = environment.items.keys.sorted(by: AnswerFileWriter.codePointOrder)
                 if json {
                     var values: [String: Any] = [:]
@@ -71,7 +78,7 @@ struct AnswersCommand: ParsableCommand {
                         let item = environment[key]!
                         values[key] = [
                             "type": item.value.typeName,
-                            "value": jsonValue(item.value, secret: Secrets.looksSecret(key)),
+                            "value": jsonValue(item.value, secret: isSecret(key)),
                             "file": item.origin.path, "line": item.origin.line,
                             "section": item.origin.section.sectionName,
                         ] as [String: Any]
@@ -83,7 +90,7 @@ struct AnswersCommand: ParsableCommand {
                     let width = min(keys.map(\.count).max() ?? 0, 56)
                     for key in keys {
                         let item = environment[key]!
-                        let secret = Secrets.looksSecret(key) && !item.value.isNone
+                        let secret = isSecret(key) && !item.value.isNone
                         let text = secret ? Secrets.mask : item.value.displayText.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 12))
                         print("\(key.padding(width))  \(item.value.typeName.padding(9)) \(text)    (\(item.origin))")
                     }

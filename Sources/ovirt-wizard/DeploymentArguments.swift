@@ -3,6 +3,7 @@ import Deploy
 import Foundation
 import OtopiKit
 import SSHKit
+import WizardCore
 
 /// What `plan` and `apply` share: the answer files, where files go on the hosts, how to connect.
 struct DeploymentArguments: ParsableArguments {
@@ -14,36 +15,38 @@ struct DeploymentArguments: ParsableArguments {
 
     @OptionGroup var connection: SSHConnectionArguments
 
-    /// The answer files as either the tools' files (one per host) or one file of the gluster flow.
+    @OptionGroup var screens: ScreensOptions
+
+    /// The answer files, each read once, as either the tools' files (one per host) or one file of the gluster
+    /// flow. The flow each file names comes from Screens/; a file naming none is read by its key prefixes.
     func source() throws -> DeploymentSource {
         guard !answers.isEmpty else { throw CLIError(message: "no answer file: give --answers FILE (one per host)", code: 2) }
-        var glusterFiles: [(String, OtopiEnvironment)] = []
-        for path in answers {
-            let full = URL(fileURLWithPath: path).standardizedFileURL.path
-            // Files that cannot be read are reported by inputs(), which names every problem.
-            guard let file = try? AnswerFile.load(path: full) else { continue }
-            let environment = OtopiEnvironment(files: [file])
-            if GlusterDeploymentInput.isGluster(environment) { glusterFiles.append((full, environment)) }
-        }
-        guard let (path, environment) = glusterFiles.first else { return .tools(try inputs()) }
-        guard answers.count == 1 else {
-            throw CLIError(message: "\(path) is a gluster flow answer file, which describes every Gluster host: give it alone, without other --answers files", code: 2)
-        }
-        do {
-            return .gluster(try GlusterDeploymentInput(path: path, environment: environment, options: connection.connectOptions()))
-        } catch {
-            throw CLIError(message: "\(error)", code: 2)
-        }
-    }
-
-    func inputs() throws -> [DeploymentInput] {
-        guard !answers.isEmpty else { throw CLIError(message: "no answer file: give --answers FILE (one per host)", code: 2) }
-        var inputs: [DeploymentInput] = []
+        let flows = (try? screens.catalog()) ?? FlowCatalog(directory: "Screens/ (no such folder found)", flows: [])
+        var files: [DeploymentAnswerFile] = []
         var problems: [String] = []
-        let options = connection.connectOptions()
         for path in answers {
             do {
-                inputs.append(try DeploymentInput(path: URL(fileURLWithPath: path).standardizedFileURL.path, options: options))
+                files.append(try DeploymentAnswerFile.load(path: URL(fileURLWithPath: path).standardizedFileURL.path, flows: flows))
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        for warning in files.compactMap(\.warning) { printError(warning) }
+        if let gluster = files.first(where: \.isGluster) {
+            guard answers.count == 1 else {
+                throw CLIError(message: "\(gluster.path) is a gluster flow answer file, which describes every Gluster host: give it alone, without other --answers files", code: 2)
+            }
+            do {
+                return .gluster(try GlusterDeploymentInput(gluster, options: connection.connectOptions()))
+            } catch {
+                throw CLIError(message: "\(error)", code: 2)
+            }
+        }
+        var inputs: [DeploymentInput] = []
+        let options = connection.connectOptions()
+        for file in files {
+            do {
+                inputs.append(try DeploymentInput(file, options: options))
             } catch {
                 problems.append("\(error)")
             }
@@ -52,7 +55,7 @@ struct DeploymentArguments: ParsableArguments {
             for p in problems.dropLast() { printError(p) }
             throw CLIError(message: problems.last!, code: 2, bare: true)
         }
-        return inputs
+        return .tools(inputs)
     }
 
     var files: DeploymentFiles { DeploymentFiles(answerFile: answers[0]) }

@@ -164,11 +164,11 @@ struct ExportDomainCreateCommand: ParsableCommand {
             request = try domain.request()
         } else {
             let environment = OtopiEnvironment(files: try loadAnswerFiles(answerFiles))
-            var loginAnswers = Answers()
-            for (key, item) in environment.items where key.hasPrefix("OVIRT_WIZARD/") {
-                loginAnswers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line))
+            do {
+                access = HostAccess(try TargetLogin(environment: environment), options: connection.connectOptions())
+            } catch {
+                throw ValidationError("\(answerFiles.joined(separator: ", ")): \(error)")
             }
-            access = HostAccess(answers: loginAnswers, options: connection.connectOptions())
             do {
                 let answers = try ExportDomainFlowAnswers(environment: environment)
                 request = answers.request

@@ -71,16 +71,10 @@ struct PlainCommand: ParsableCommand {
     }
 }
 
-/// Writes a session's answers; an incomplete file says so in its first lines.
+/// Writes a session's answers (`AnswerFileContract.renderLocal`); an incomplete file says so in its first lines.
 func write(_ session: FlowSession, to path: String, complete: Bool) throws {
-    let flow = session.flow
-    var comments = ["ovirt-wizard answers for \(flow.tool) (oVirt \(flow.version)): \(flow.usage(answerFile: "FILE"))"]
-    if !complete {
-        comments.append("INCOMPLETE: not every question is answered; continue with ovirt-wizard plain --flow \(flow.id) --answers FILE")
-    }
     do {
-        let text = try AnswerFileWriter.render(session.answerFileValues(), comments: comments)
-        try AtomicFile.write(text, to: path)
+        try AtomicFile.write(try AnswerFileContract.renderLocal(session, complete: complete), to: path)
     } catch let error as AnswerFileWriter.Unrepresentable {
         throw CLIError(message: "cannot write \(path): \(error)", code: 1)
     } catch {

@@ -25,7 +25,14 @@ final class TargetHost: @unchecked Sendable {
 
     func probe(_ session: FlowSession) -> PlainDialog.TargetProbe {
         let seed = session.flow.seedFacts.description
-        guard let access = HostAccess(answers: session.answers, options: options()) else {
+        let login: TargetLogin
+        do {
+            login = try TargetLogin(answers: session.answers)
+        } catch {
+            return .init(facts: nil, checker: OfflineChecker(reason: "\(error)"),
+                         messages: [DialogMessage(.warning, "\(error): the questions that depend on the host use the \(seed)")])
+        }
+        guard let access = HostAccess(login, options: options()) else {
             return .init(facts: nil, checker: OfflineChecker(reason: "no target host given"),
                          messages: [DialogMessage(.warning, "No target host: the questions that depend on the host use the \(seed)")])
         }

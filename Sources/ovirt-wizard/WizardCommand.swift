@@ -66,7 +66,7 @@ struct WizardCommand: ParsableCommand {
                 },
                 prober: prober)
             var finished = false
-            let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session),
+            let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session, answerFile: path),
                                            environment: environment) { runner in
                 finished = runner.state.finished
             }
@@ -74,7 +74,7 @@ struct WizardCommand: ParsableCommand {
             if finished && code == 0 {
                 print("Answer file written to \(path)")
                 if let usage = flow.flatMap({ catalog.flow(named: $0)?.usage(answerFile: path) }) { print("Use it with: \(usage)") }
-                return try offerApply(answerFile: path)
+                return try offerApply(answerFile: path, flows: catalog)
             } else if FileManager.default.fileExists(atPath: path) {
                 print("Answers so far are saved in \(path); continue with: ovirt-wizard --answers \(path)" + (flow.map { " --flow \($0)" } ?? ""))
             }

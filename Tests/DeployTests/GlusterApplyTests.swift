@@ -40,6 +40,8 @@ struct GlusterApplyTests {
             let text = """
                 # ovirt-wizard answers for the gluster flow
                 [environment:default]
+                OVIRT_WIZARD/flow=str:gluster
+                OVIRT_WIZARD/flowVersion=str:3.4
                 OVIRT_WIZARD/sshUser=str:root
                 OVIRT_WIZARD/sshIdentity=str:\(lab.cluster.clientKey)
                 GLUSTER/hosts=str:\(hosts.joined(separator: " "))

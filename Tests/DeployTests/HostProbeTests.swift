@@ -23,7 +23,7 @@ struct HostProbeTests {
     let cluster: LabCluster
     init() throws { cluster = try LabCluster.start(hosts: 1) }
 
-    func access() -> HostAccess {
+    func access() throws -> HostAccess {
         let host = cluster.hosts[0]
         var answers = Answers()
         answers["OVIRT_WIZARD/host"] = Answer(.string(host.address), .operator)
@@ -32,7 +32,7 @@ struct HostProbeTests {
         answers["OVIRT_WIZARD/sshIdentity"] = Answer(.string(cluster.clientKey), .operator)
         var options = labOptions(cluster)
         options.identityFiles = []
-        return HostAccess(answers: answers, options: options)!
+        return try #require(HostAccess(try TargetLogin(answers: answers), options: options))
     }
 
     @Test func factsComeFromTheHost() throws {

@@ -3,6 +3,7 @@ import LabHosts
 import OtopiKit
 import SSHKit
 import Synchronization
+import WizardCore
 @testable import Deploy
 
 /// A lab of real sshd hosts with the fixture commands (engine-setup, hosted-engine, yum, dnf, rpm) in their
@@ -11,6 +12,9 @@ final class LabDeployment: @unchecked Sendable {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
     static let adminPassword = "Adm1n-s3cret-pw"
     static let hostedPassword = "He-adm1n-pw-42"
+    /// The flows of the repository's Screens/, which name the tool of each answer file.
+    static let flows = FlowCatalog.load(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Screens").path)
 
     let cluster: LabCluster
     let directory: String
@@ -80,6 +84,8 @@ final class LabDeployment: @unchecked Sendable {
         let text = """
             # ovirt-wizard answers for engine-setup (oVirt 3.4): engine-setup --config-append=FILE
             [environment:default]
+            OVIRT_WIZARD/flow=str:engine-setup
+            OVIRT_WIZARD/flowVersion=str:3.4
             OSETUP_RPMDISTRO/enableUpgrade=bool:False
             OVESETUP_APACHE/configureRootRedirection=bool:True
             OVESETUP_APACHE/configureSsl=bool:True
@@ -114,6 +120,8 @@ final class LabDeployment: @unchecked Sendable {
         let text = """
             # ovirt-wizard answers for hosted-engine (oVirt 3.4): hosted-engine --config-append=FILE
             [environment:default]
+            OVIRT_WIZARD/flow=str:hosted-engine
+            OVIRT_WIZARD/flowVersion=str:3.4
             OVEHOSTED_CORE/confirmSettings=bool:True
             OVEHOSTED_CORE/deployProceed=bool:True
             OVEHOSTED_ENGINE/adminPassword=str:\(Self.hostedPassword)
@@ -147,7 +155,7 @@ final class LabDeployment: @unchecked Sendable {
     }
 
     func inputs(_ paths: [String]? = nil) throws -> [DeploymentInput] {
-        try (paths ?? answerFiles).map { try DeploymentInput(path: $0, options: options) }
+        try (paths ?? answerFiles).map { try DeploymentInput(path: $0, flows: Self.flows, options: options) }
     }
 
     func plan(_ paths: [String]? = nil) throws -> DeploymentPlan {

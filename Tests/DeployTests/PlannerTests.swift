@@ -8,7 +8,8 @@ import Testing
 @Suite struct PlannerTests {
     static func input(_ text: String, path: String = "/jump/a.conf") throws -> DeploymentInput {
         let file = try AnswerFile.parse(text: text, path: path)
-        return try DeploymentInput(path: path, environment: OtopiEnvironment(files: [file]), options: ConnectOptions())
+        return try DeploymentInput(path: path, environment: OtopiEnvironment(files: [file]), flows: LabDeployment.flows,
+                                   options: ConnectOptions())
     }
 
     static let engine = """

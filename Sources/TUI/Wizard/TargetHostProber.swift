@@ -39,7 +39,7 @@ public final class TargetHostProber: Sendable {
 
     /// The target the answers name, as the operator would write it; nil when no host is given.
     public static func target(of answers: Answers) -> String? {
-        HostAccess(answers: answers, options: ConnectOptions()).map { "\($0.target)" }
+        (try? TargetLogin(answers: answers)).flatMap { HostAccess($0, options: ConnectOptions()) }.map { "\($0.target)" }
     }
 
     /// Connects and probes; blocks, so call it off the UI thread. `askHostKey` tells the UI loop about an
@@ -70,7 +70,15 @@ public final class TargetHostProber: Sendable {
                 return answer
             }
         }
-        guard let access = HostAccess(answers: session.answers, options: options) else {
+        let login: TargetLogin
+        do {
+            login = try TargetLogin(answers: session.answers)
+        } catch {
+            return TargetProbeResult(target: "", facts: nil, cpu: nil, checker: nil,
+                                     notice: Notice("\(error): questions that depend on the host use the \(seed).", kind: .error),
+                                     cpuAbsence: "The target host's login is not valid: \(error)")
+        }
+        guard let access = HostAccess(login, options: options) else {
             return TargetProbeResult(target: "", facts: nil, cpu: nil, checker: nil,
                                      notice: Notice("No target host: questions that depend on the host use the \(seed)."),
                                      cpuAbsence: "No target host is answered yet.")

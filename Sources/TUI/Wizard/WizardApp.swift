@@ -41,8 +41,9 @@ public struct WizardApp: TUIApp {
 
     /// The state to start with: the flow list, or the flow's first question needing an answer when
     /// answers were loaded (resume), else its hub.
-    public static func initialState(flows: [Flow], session: FlowSession?) -> WizardState {
+    public static func initialState(flows: [Flow], session: FlowSession?, answerFile: String = "answers.conf") -> WizardState {
         var state = WizardState(flows: flows, session: session)
+        state.answerFile = answerFile
         if session != nil { WizardApp.enterFlow(&state) }
         return state
     }
@@ -435,12 +436,23 @@ public struct WizardApp: TUIApp {
         s.screen = .preview
     }
 
-    /// The answer file as it would be written now, secrets replaced by the mask.
+    /// What the target host will receive, secrets masked: the same `AnswerFileContract.renderForHost` the
+    /// upload uses. Flows read back by an `ovirt-wizard` command (gluster, export-domain) show their local file.
     static func answerLines(_ s: WizardState) -> [String] {
         guard let session = s.session else { return [] }
-        var values = session.answerFileValues()
-        for key in values.keys where session.isSecret(key) { values[key] = .string(Secrets.mask) }
-        let text = (try? AnswerFileWriter.render(values)) ?? "the answers cannot be written as an otopi file yet"
+        let text: String
+        do {
+            if session.flow.isSentToHost {
+                let host = (try? TargetLogin(answers: session.answers))?.host ?? "(no target host yet)"
+                text = try AnswerFileContract.renderForHost(AnswerFileKind(flow: session.flow),
+                                                            sections: [.default: AnswerFileContract.localValues(session)],
+                                                            source: s.answerFile, host: host).masked
+            } else {
+                text = try AnswerFileContract.renderLocal(session, complete: session.missingQuestions.isEmpty, masked: true)
+            }
+        } catch {
+            text = "the answers cannot be written as an otopi file yet: \(error)"
+        }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
@@ -466,7 +478,7 @@ public struct WizardApp: TUIApp {
             let section = session.flow.section(of: q)
             return [q.help, section?.help, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
         case .preview: return "Every value and where it came from. n/p jump to values that need an answer, Enter changes the selected one, a shows the answer-file lines, c confirms and writes the file."
-        case .answerLines: return "The exact lines of the answer file (secrets masked here). Esc or a goes back."
+        case .answerLines: return "The exact lines the target host receives (secrets masked here). Esc or a goes back."
         case .cpuCheck: return CPUCheckScreen.help
         }
     }

@@ -10,7 +10,8 @@ public enum WizardScreen: Sendable, Equatable {
     /// One question, by otopi key.
     case question(String)
     case preview
-    /// The answer-file lines the target host will receive (secrets masked).
+    /// The answer-file lines the target host will receive (secrets masked), from the function the upload uses
+    /// (`AnswerFileContract.renderForHost`).
     case answerLines
     /// The CPU check: the target host's CPU against the cluster CPU models.
     case cpuCheck
@@ -44,6 +45,8 @@ public struct WizardState: Sendable {
     public var flows: [Flow]
     public var flowList: HubList
     public var session: FlowSession?
+    /// Where the answers are saved: the uploaded file's header names it.
+    public var answerFile = "answers.conf"
     public var screen: WizardScreen
     public var hub = HubList(items: [])
     public var preview = PreviewList(rows: [])

@@ -314,11 +314,8 @@ public struct FlowSession: Sendable {
         return out
     }
 
-    /// Whether a key holds a secret (a hidden question's answer, or any key named like a password).
-    public func isSecret(_ key: String) -> Bool {
-        if flow.question(forKey: key)?.isHidden == true { return true }
-        return Secrets.looksSecret(key)
-    }
+    /// Whether a key holds a secret (the flow decides: a hidden question's answer).
+    public func isSecret(_ key: String) -> Bool { flow.isSecret(key) }
 
     /// Questions that apply and still need an answer (for `answers check`, the hub and the preview).
     public var missingQuestions: [Question] { activeQuestions.filter { !answers.isAnswered($0.key) } }

@@ -25,6 +25,10 @@ public struct Flow: Sendable {
         sections.flatMap(\.questions) + [preview.confirm]
     }
 
+    /// Whether the tool reads the answer file on the target host (`TOOL --config-append`), so the host receives
+    /// it; flows with their own `use` are read back by an `ovirt-wizard` command instead.
+    public var isSentToHost: Bool { use == nil }
+
     /// The command line that uses an answer file at `path`.
     public func usage(answerFile path: String) -> String {
         (use ?? "\(tool) --config-append=@FILE@").replacingOccurrences(of: "@FILE@", with: path)
@@ -36,6 +40,21 @@ public struct Flow: Sendable {
 
     public func section(of question: Question) -> FlowSection? {
         sections.first { $0.questions.contains { $0.key == question.key } }
+    }
+
+    /// Keys only the wizard reads, never sent to the tool: the answers of its own sections, questions marked
+    /// `wizard_only`, and the file's identity (`OVIRT_WIZARD/flow`, `flowVersion`).
+    public func isWizardOnly(_ key: String) -> Bool {
+        if AnswerFileContract.identityKeys.contains(key) { return true }
+        if sections.contains(where: { $0.isWizard && $0.questions.contains { $0.key == key } }) { return true }
+        return question(forKey: key)?.wizardOnly == true
+    }
+
+    /// Whether a key holds a secret: the answer of a hidden (password) question. Keys the flow does not ask
+    /// about are judged by their name, so an unexpected password in a file is still masked.
+    public func isSecret(_ key: String) -> Bool {
+        if let question = question(forKey: key) { return question.isHidden }
+        return Secrets.looksSecret(key)
     }
 }
 
@@ -104,6 +123,9 @@ public struct Question: Sendable {
     /// Answers that end the dialog, with otopi's message (keyed by the stored value's text).
     public var abortOn: [String: String]
     public var help: String?
+    /// The tool never reads this answer; the wizard keeps it for itself (not in the file sent to the host).
+    /// Questions of a `wizard` section are wizard-only anyway.
+    public var wizardOnly = false
 
     public var isWizardKey: Bool { key.hasPrefix("OVIRT_WIZARD/") }
 }

@@ -7,9 +7,16 @@ public struct FlowCatalog: Sendable {
     /// Files that failed to load, with the reason (a broken file does not hide the others).
     public var problems: [FlowFileError]
 
+    public init(directory: String, flows: [Flow], problems: [FlowFileError] = []) {
+        self.directory = directory
+        self.flows = flows
+        self.problems = problems
+    }
+
+    /// Every flow file of `directory`; `_NAME.yaml` files are sections shared by flows (`- use: NAME`), not flows.
     public static func load(directory: String) -> FlowCatalog {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("_") }.sorted()
         var flows: [Flow] = []
         var problems: [FlowFileError] = []
         for name in names {

@@ -64,7 +64,7 @@ public enum FlowLoader {
         for (name, value) in try seed.mapping() where name != "description" {
             facts[name] = try decodeFact(value)
         }
-        let sections = try y.required("sections").sequence().map(decodeSection)
+        let sections = try y.required("sections").sequence().map { try decodeSection(resolveUse($0)) }
         let flow = Flow(
             id: try y.required("flow").string(),
             title: try y.required("title").string(),
@@ -78,6 +78,9 @@ public enum FlowLoader {
             preview: try decodePreview(y.required("preview"))
         )
         try checkUnique(flow, y)
+        for q in flow.questions where q.key.hasPrefix(AnswerFileContract.wizardNamespace) && !flow.isWizardOnly(q.key) {
+            throw y.error("\(q.key) is one of the wizard's own keys: put it in a `wizard: true` section or mark it `wizard_only: true`")
+        }
         return flow
     }
 
@@ -101,6 +104,49 @@ public enum FlowLoader {
         return .string(text)
     }
 
+    /// `- use: NAME` takes the section from `_NAME.yaml` beside the flow file (the target-host login, shared by
+    /// every flow). The flow gives the section's `title` and `help`, per question (matched by `key`) only the
+    /// fields that differ, and `without` leaves questions out (gluster names its hosts elsewhere).
+    static func resolveUse(_ y: Y) throws -> Y {
+        guard let use = y.optional("use") else { return y }
+        try y.allow(["use", "title", "help", "questions", "without"])
+        let name = try use.string()
+        let path = URL(fileURLWithPath: y.file).deletingLastPathComponent().appendingPathComponent("_\(name).yaml").path
+        let shared: Y
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            guard let root = try Yams.compose(yaml: text) else { throw use.error("\(path) is empty") }
+            shared = Y(root, "", path)
+        } catch let error as FlowFileError {
+            throw error
+        } catch {
+            throw use.error("cannot read the shared section \(path): \(error)")
+        }
+        try shared.allow(["section"])
+        guard case .mapping(var section) = try shared.required("section").node else {
+            throw shared.error("section: expected a mapping")
+        }
+        for field in ["title", "help"] {
+            if let value = y.optional(field) { section[field] = value.node }
+        }
+        let left = Set(try y.optional("without")?.strings() ?? [])
+        var questions: [Node] = []
+        for question in try Y(.mapping(section), "", path).required("questions").sequence() {
+            if !left.contains(try question.required("key").string()) { questions.append(question.node) }
+        }
+        for override in try y.optional("questions")?.sequence() ?? [] {
+            let key = try override.required("key").string()
+            guard let index = try questions.firstIndex(where: { try Y($0, "", path).required("key").string() == key }),
+                  case .mapping(var merged) = questions[index] else {
+                throw override.error("\(key) is not a question of \(path)")
+            }
+            for (field, value) in try override.mapping() { merged[field] = value.node }
+            questions[index] = .mapping(merged)
+        }
+        section["questions"] = .sequence(Node.Sequence(questions))
+        return Y(.mapping(section), y.path, y.file)
+    }
+
     static func decodeSection(_ y: Y) throws -> FlowSection {
         try y.allow(["id", "title", "wizard", "notes", "help", "when", "questions"])
         return FlowSection(
@@ -118,7 +164,7 @@ public enum FlowLoader {
         "key", "label", "kind", "type", "prompt", "notes", "before", "after", "values", "values_within",
         "value_labels", "value_line", "case_sensitive", "labels", "default", "allow_empty", "when", "validators",
         "checks", "error_prefix", "empty_error", "confirm", "weak", "minimum", "store", "invert", "effects",
-        "abort_on", "help",
+        "abort_on", "help", "wizard_only",
     ]
 
     static func decodeQuestion(_ y: Y) throws -> Question {
@@ -156,7 +202,7 @@ public enum FlowLoader {
                 store = .map(try s.stringMapping())
             }
         }
-        let question = Question(
+        var question = Question(
             key: key,
             label: try y.optional("label")?.string() ?? key,
             kind: kind,
@@ -203,6 +249,7 @@ public enum FlowLoader {
             abortOn: try y.optional("abort_on")?.stringMapping() ?? [:],
             help: try y.optional("help")?.string()
         )
+        question.wizardOnly = try y.optional("wizard_only")?.bool() ?? false
         for v in question.validators where !Validators.names.contains(v.name) {
             throw y.error("unknown validator '\(v.name)' (known: \(Validators.names.sorted().joined(separator: ", ")))")
         }

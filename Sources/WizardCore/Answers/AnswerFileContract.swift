@@ -1,0 +1,127 @@
+import OtopiKit
+
+/// The answer file is the one contract between the wizard and everything that runs later: it names its flow,
+/// and this type renders it both for the operator's disk and for each host that receives it.
+public enum AnswerFileContract {
+    /// The flow that wrote the file (`engine-setup`), so that a reader takes the tool, the wizard-only keys and
+    /// the secrets from that flow instead of guessing them from key names.
+    public static let flowKey = "OVIRT_WIZARD/flow"
+    /// The flow's version (`3.4`).
+    public static let flowVersionKey = "OVIRT_WIZARD/flowVersion"
+    public static let identityKeys: Set<String> = [flowKey, flowVersionKey]
+    /// Where the wizard's own keys live (otopi ignores them); a flow must mark every question here wizard-only.
+    public static let wizardNamespace = "OVIRT_WIZARD/"
+
+    /// What the wizard writes to the local file: every answer, and the flow's identity.
+    public static func localValues(_ session: FlowSession) -> [String: OtopiValue] {
+        var values = session.answerFileValues()
+        values[flowKey] = .string(session.flow.id)
+        values[flowVersionKey] = .string(session.flow.version)
+        return values
+    }
+
+    /// Whether `key` holds a secret: `flow` decides; without one (a file naming none), the key's name does.
+    public static func isSecret(_ key: String, flow: Flow?) -> Bool {
+        flow?.isSecret(key) ?? Secrets.looksSecret(key)
+    }
+
+    /// The local answer file; an incomplete one says so in its first lines. `masked` replaces secrets (to show it).
+    public static func renderLocal(_ session: FlowSession, complete: Bool,
+                                   masked: Bool = false) throws(AnswerFileWriter.Unrepresentable) -> String {
+        let flow = session.flow
+        var comments = ["ovirt-wizard answers for \(flow.tool) (oVirt \(flow.version)): \(flow.usage(answerFile: "FILE"))"]
+        if !complete {
+            comments.append("INCOMPLETE: not every question is answered; continue with ovirt-wizard plain --flow \(flow.id) --answers FILE")
+        }
+        var values = localValues(session)
+        if masked {
+            for (key, value) in values where session.flow.isSecret(key) && !value.isNone { values[key] = .string(Secrets.mask) }
+        }
+        return try AnswerFileWriter.render(values, comments: comments)
+    }
+
+    /// The file a host receives for `kind`'s tool, and the same file with its secrets masked (for plans, logs and
+    /// the wizard's answer-lines screen). The wizard-only keys are dropped; hosted-engine gets `screenProceed`.
+    public static func renderForHost(_ kind: AnswerFileKind, sections: [EnvironmentSection: [String: OtopiValue]],
+                                     source: String, host: String) throws(AnswerFileWriter.Unrepresentable) -> HostAnswerFile {
+        var sent: [EnvironmentSection: [String: OtopiValue]] = [:]
+        for (section, values) in sections {
+            for (key, value) in values where !kind.isWizardOnly(key) { sent[section, default: [:]][key] = value }
+        }
+        if kind.tool == "hosted-engine" {
+            // Run over SSH without screen, hosted-engine would stop to ask "Do you want to continue anyway?".
+            sent[.default, default: [:]]["OVEHOSTED_CORE/screenProceed"] = .bool(true)
+        }
+        var masked = sent
+        for (section, values) in sent {
+            for (key, value) in values where kind.isSecret(key) && !value.isNone {
+                masked[section, default: [:]][key] = .string(Secrets.mask)
+            }
+        }
+        let comments = ["Uploaded by ovirt-wizard from \(source) for \(kind.tool) on \(host)"]
+        return HostAnswerFile(text: try AnswerFileWriter.render(sent, comments: comments),
+                              masked: try AnswerFileWriter.render(masked, comments: comments))
+    }
+
+    /// The flow an answer file names, looked up in `catalog`; nil when the file names none (written before the
+    /// wizard recorded it).
+    public static func flow(of environment: OtopiEnvironment, in catalog: FlowCatalog) throws(UnknownFlow) -> Flow? {
+        guard let item = environment[flowKey], !item.value.isNone else { return nil }
+        let id = item.value.displayText
+        let version = environment[flowVersionKey].flatMap { $0.value.isNone ? nil : $0.value.displayText }
+        let flow: Flow?
+        if let version {
+            flow = catalog.flows.first { $0.id == id && $0.version == version }
+        } else {
+            flow = catalog.flow(named: id)
+        }
+        guard let flow else {
+            let known = catalog.flows.map { "\($0.id) \($0.version)" }.joined(separator: ", ")
+            throw UnknownFlow(flow: id, version: version, directory: catalog.directory, known: known)
+        }
+        return flow
+    }
+
+    public struct UnknownFlow: Error, Sendable, CustomStringConvertible {
+        public var flow: String
+        public var version: String?
+        public var directory: String
+        public var known: String
+        public var description: String {
+            "names the flow '\(flow)'\(version.map { " version \($0)" } ?? ""), which is not in \(directory)"
+                + (known.isEmpty ? "" : " (known: \(known))")
+        }
+    }
+}
+
+/// What one host receives: the uploaded text, and the same text with its secrets masked.
+public struct HostAnswerFile: Sendable, Equatable {
+    public var text: String
+    public var masked: String
+}
+
+/// What an answer file is for: the flow it names or, for a file written before files named their flow, the tool
+/// guessed from its keys. The wizard-only keys and the secrets come from the flow; only a file without one falls
+/// back on key names.
+public struct AnswerFileKind: Sendable {
+    public var tool: String
+    /// Nil for a file that names no flow.
+    public var flow: Flow?
+
+    public init(flow: Flow) {
+        tool = flow.tool
+        self.flow = flow
+    }
+
+    /// A file without `OVIRT_WIZARD/flow`, whose tool was guessed from its keys.
+    public init(guessedTool tool: String) {
+        self.tool = tool
+        flow = nil
+    }
+
+    public func isWizardOnly(_ key: String) -> Bool {
+        flow?.isWizardOnly(key) ?? key.hasPrefix(AnswerFileContract.wizardNamespace)
+    }
+
+    public func isSecret(_ key: String) -> Bool { AnswerFileContract.isSecret(key, flow: flow) }
+}
