@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HostOps
 import OtopiKit
 import SSHKit
 import WizardCore
@@ -61,6 +62,7 @@ public struct DeploymentPlanner: Sendable {
         case .gluster:
             // DeploymentInput never reads a gluster file; GlusterDeploymentPlanner plans those.
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
         case .generic: break
         case .engineSetup:
             guard let fqdn = input.string("OVESETUP_CONFIG/fqdn"), !fqdn.isEmpty else {
@@ -146,6 +148,7 @@ public struct DeploymentPlanner: Sendable {
         switch tool {
         case .gluster:
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
         case .generic: throw Problem(description: "\(input.path): no tool to run")
         case .engineSetup:
             let offline = input.bool("OVIRT_WIZARD/offline") ?? (input.bool("OSETUP_RPMDISTRO/enableUpgrade") != true)

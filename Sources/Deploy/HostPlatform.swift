@@ -1,3 +1,4 @@
+import HostOps
 import SSHKit
 
 /// The operating system of a host as far as the plan cares: which RPM distribution and version, and so which

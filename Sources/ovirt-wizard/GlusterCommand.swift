@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HostOps
 import OtopiKit
 import SSHKit
 import WizardCore
@@ -177,7 +178,7 @@ enum GlusterPlanText {
         line("Host setup (\(request.serviceManager.rawValue)):")
         for setup in plan.hostSetup {
             line("  [\(setup.host)]")
-            for operation in setup.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
+            for operation in setup.operations { line("      \(operation.summary)") }
         }
         if !plan.preparations.isEmpty {
             line()
@@ -185,13 +186,13 @@ enum GlusterPlanText {
             for preparation in plan.preparations {
                 let state = confirmed.contains(preparation.confirmationToken) ? "confirmed" : "NOT CONFIRMED"
                 line("  [\(preparation.host)] \(preparation.device) → \(preparation.partition) at \(preparation.mountPoint)  [\(state)]")
-                for operation in preparation.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
+                for operation in preparation.operations { line("      \(operation.summary)") }
             }
         }
         line()
         line("Commands:")
         for command in plan.commands {
-            line("  [\(command.host)] \(command.commandLine(quotedBy: ShellQuote.quote))")
+            line("  [\(command.host)] \(command.operation.summary)")
             line("      # \(command.purpose)")
         }
         return out

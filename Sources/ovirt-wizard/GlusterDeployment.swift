@@ -1,5 +1,6 @@
 import Deploy
 import Foundation
+import HostOps
 import SSHKit
 import WizardCore
 
@@ -35,8 +36,8 @@ enum GlusterDeployment {
         var out = [""]
         let first = input.hosts[0]
         out.append("After every host finished, read back on \(first) (parsed; findings make apply exit 1):")
-        for step in GlusterDeploymentPlanner.readBackSteps(input.plan) {
-            out.append("  \(step.argv.map(ShellQuote.quote).joined(separator: " "))")
+        for step in input.plan.readBackSteps {
+            out.append("  \(step.operation.summary)")
         }
         if !input.plan.warnings.isEmpty {
             out.append("")
@@ -70,9 +71,9 @@ enum GlusterDeployment {
         }
         defer { connection.close() }
         var texts: [GlusterPlanStep.ReadBack: (String, String)] = [:]
-        for step in GlusterDeploymentPlanner.readBackSteps(input.plan) {
+        for step in input.plan.readBackSteps {
             guard let kind = step.readBack else { continue }
-            let command = RemoteCommand(step.argv)
+            let command = step.operation.commands[0]
             let source = "\(first): \(command.commandLine)"
             do {
                 let output = try connection.capture(command, options: ExecOptions(timeout: 120))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import Foundation
+import HostOps
 import SSHKit
 
 /// `ovirt-wizard plan`: the dry run. Prints every step `apply` will run, per host, in order.
@@ -40,7 +41,7 @@ struct PlanCommand: ParsableCommand {
             if json {
                 var object = PlanPrinter.json(plan, files: deployment.files)
                 if let gluster {
-                    object["readBack"] = GlusterDeploymentPlanner.readBackSteps(gluster.plan).map { ["host": $0.host, "argv": $0.argv] }
+                    object["readBack"] = gluster.plan.readBackSteps.map { ["host": $0.host, "argv": $0.operation.commands[0].argv] }
                     object["requiredConfirmations"] = gluster.plan.requiredConfirmations
                     object["confirmationProblem"] = gluster.confirmationProblem
                 }
@@ -110,6 +111,19 @@ enum PlanPrinter {
                     item["upload"] = u
                 case .fetchResults(let from):
                     item["fetchResultsOf"] = from
+                case .operation(let operation):
+                    let commands = operation.commands
+                    // One command reads as the `run` step it is; more as their list.
+                    if commands.count == 1 {
+                        item["argv"] = commands[0].argv
+                        item["command"] = commands[0].commandLine
+                        item["otopi"] = false
+                        item["interactive"] = false
+                    } else {
+                        item["commands"] = commands.map(\.argv)
+                    }
+                    item["operation"] = operation.summary
+                    if !operation.input.isEmpty { item["inputBytes"] = operation.input.count }
                 }
                 return item
              }]

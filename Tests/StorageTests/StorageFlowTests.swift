@@ -1,3 +1,4 @@
+import HostOps
 import Foundation
 import OtopiKit
 import SSHKit
@@ -90,7 +91,7 @@ import Testing
         #expect(plan.glusterTypeName == "Distributed-Striped-Replicate" && plan.numberOfBricks == "2 x 2 x 2 = 8")
         #expect(!plan.reordered)
         for set in plan.redundancySets { #expect(Set(set.map(\.host)).count == set.count, "\(set)") }
-        #expect(plan.commands.contains { $0.argv.suffix(2) == ["gs4.example.com:/gluster_brick1", "force"] })
+        #expect(plan.commands.contains { $0.verb.words.suffix(2) == ["gs4.example.com:/gluster_brick1", "force"] })
         #expect(plan.hostSetup[0].operations.first == .appendLineIfAbsent(path: "/etc/hosts", line: "192.168.10.101\tgs1.example.com"))
     }
 
@@ -124,10 +125,12 @@ import Testing
             #expect((step.phase == .brickPreparation) == (step.requiredConfirmation != nil), "\(step)")
             if let token = step.requiredConfirmation { #expect(token == "\(step.host):/dev/sdb") }
         }
-        #expect(steps.contains { $0.phase == .brickPreparation && $0.host == "b" && $0.argv == ["mkfs.xfs", "-f", "-i", "size=512", "/dev/sdb1"] })
+        #expect(steps.contains { $0.phase == .brickPreparation && $0.host == "b" && $0.operation == .run(argv: ["mkfs.xfs", "-f", "-i", "size=512", "/dev/sdb1"]) })
         // The /etc/hosts line goes through a script with the values as positional parameters.
         let hostsLine = try #require(steps.first)
-        #expect(hostsLine.argv.first == "sh" && hostsLine.argv.suffix(2) == ["10.0.0.1\ta", "/etc/hosts"])
+        #expect(hostsLine.operation == .appendLineIfAbsent(path: "/etc/hosts", line: "10.0.0.1\ta"))
+        let argv = hostsLine.operation.commands[0].argv
+        #expect(argv.first == "sh" && argv.suffix(2) == ["10.0.0.1\ta", "/etc/hosts"])
         let reads = steps.filter { !$0.changesHost }
         #expect(reads.map(\.readBack) == [.peerStatus, .volumeInfo, .volumeStatus])
         #expect(steps.filter { $0.readBack != nil }.allSatisfy { !$0.changesHost })
