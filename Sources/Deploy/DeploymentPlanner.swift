@@ -93,13 +93,12 @@ public struct DeploymentPlanner: Sendable {
                                   skipNote: "hosted-engine stops when the engine FQDN does not resolve", waitsFor: [], timeout: 60))
         }
 
-        let repoCommand = pm == "yum" ? RemoteCommand(["yum", "localinstall", "-y", Self.releaseRPM])
-                                      : RemoteCommand([pm, "install", "-y", Self.releaseRPM])
+        let repoCommand = pm.installFile(Self.releaseRPM)
         let repoProbe = RemoteCommand.script(#"rpm -q ovirt-release >/dev/null 2>&1 || rpm -q ovirt-release34 >/dev/null 2>&1"#)
         steps.append(PlanStep(id: "add-repository", title: "Add the oVirt release repository", action: .run(repoCommand, otopi: false, interactive: false),
                               changesHost: true, probe: .command(repoProbe), skipIsSafe: true,
                               skipNote: "safe when the oVirt repositories were added by hand (/etc/yum.repos.d)", waitsFor: [], timeout: 1800))
-        let install = RemoteCommand([pm, "install", "-y", tool.package])
+        let install = pm.install([tool.package])
         steps.append(PlanStep(id: "install-packages", title: "Install \(tool.package)", action: .run(install, otopi: false, interactive: false),
                               changesHost: true, probe: .command(RemoteCommand(["rpm", "-q", tool.package])), skipIsSafe: false,
                               skipNote: "\(tool.rawValue) comes with this package", waitsFor: [], timeout: 3600))

@@ -11,6 +11,14 @@ public enum PackageManager: String, CaseIterable, Sendable {
         RemoteCommand([rawValue, "install", "-y"] + packages)
     }
 
+    /// Installs a package from a local or remote .rpm file (yum's `localinstall`; dnf's `install` takes files).
+    public func installFile(_ rpm: String) -> RemoteCommand {
+        switch self {
+        case .yum: return RemoteCommand(["yum", "localinstall", "-y", rpm])
+        case .dnf: return RemoteCommand(["dnf", "install", "-y", rpm])
+        }
+    }
+
     /// Exits 0 when every package is installed (rpm is there whichever manager installs).
     public static func installedProbe(_ packages: [String]) -> RemoteCommand {
         RemoteCommand(["rpm", "-q"] + packages)

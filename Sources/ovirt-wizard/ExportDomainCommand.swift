@@ -237,6 +237,17 @@ struct ExportDomainCreateCommand: ParsableCommand {
                 throw fail(error)
             }
         }
+        var options = DeploymentRunner.Options()
+        options.resume = resume
+        let files = DeploymentFiles(answerFile: answerFiles.first ?? "export-domain-\(layout.sdUUID)")
+        let execution = PlanExecution(files: files, options: options, plain: plain, verbose: verbose)
+        let plan = ExportDomainPlanner().plan(layout, exportRoot: directory, host: label, access: access,
+                                              answerFile: answerFiles.first ?? "(options)")
+        // An earlier run's journal is named before the preflight, which would refuse the domain it began.
+        try runReportingErrors {
+            try execution.checkJournal()
+            return 0
+        }
         let before = try checks()
         do {
             try before.preflight(resuming: resume)
@@ -246,12 +257,6 @@ struct ExportDomainCreateCommand: ParsableCommand {
             StorageCommandOutput.error("error: \(error.description)")
             throw ExitCode(1)
         }
-        var options = DeploymentRunner.Options()
-        options.resume = resume
-        let files = DeploymentFiles(answerFile: answerFiles.first ?? "export-domain-\(layout.sdUUID)")
-        let execution = PlanExecution(files: files, options: options, plain: plain, verbose: verbose)
-        let plan = ExportDomainPlanner().plan(layout, exportRoot: directory, host: label, access: access,
-                                              answerFile: answerFiles.first ?? "(options)")
         try runReportingErrors {
             let lock = try execution.begin()
             defer { lock.release() }

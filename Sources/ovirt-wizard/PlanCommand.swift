@@ -121,8 +121,8 @@ enum PlanPrinter {
                         item["interactive"] = false
                     } else {
                         item["commands"] = commands.map(\.argv)
+                        item["operation"] = operation.summary
                     }
-                    item["operation"] = operation.summary
                     if !operation.input.isEmpty { item["inputBytes"] = operation.input.count }
                 }
                 return item

@@ -27,13 +27,22 @@ struct PlanExecution {
         } catch {
             throw CLIError(message: "\(error)", code: 2)
         }
+        do {
+            try checkJournal()
+        } catch {
+            lock.release()
+            throw error
+        }
+        return lock
+    }
+
+    /// Refuses a journal of an earlier run unless resuming (also before anything else is done: no folder is made).
+    func checkJournal() throws {
         let (records, warnings) = Journal.read(path: files.journal)
         for warning in warnings { printError("ovirt-wizard: warning: \(warning)") }
         if !options.resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
-            lock.release()
             throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
         }
-        return lock
     }
 
     /// Runs the plan; the exit code of the run. `connectFirst`: hosts not reached yet (no probe) are connected

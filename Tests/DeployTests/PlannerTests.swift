@@ -89,7 +89,7 @@ import Testing
         #expect(run.argv == ["hosted-engine", "--deploy", "--config-append=/var/lib/ovirt-wizard/gs2.lofyer.org/hosted-engine-answers.conf"])
         // The storage is served by gs1, another host of this deployment: the deploy waits for it.
         #expect(host.steps[8].waitsFor == [StepReference(host: "gs1.lofyer.org", step: nil)])
-        #expect(plan.host(named: "gs1.lofyer.org")?.platform.packageManager == "yum")
+        #expect(plan.host(named: "gs1.lofyer.org")?.platform.packageManager == .yum)
     }
 
     @Test func digestChangesWithTheStep() throws {
@@ -114,9 +114,9 @@ import Testing
     }
 
     @Test func platformParsing() {
-        #expect(HostPlatform.parse("rhel=6\nfedora=\nname=CentOS release 6.5 (Final)\n", host: "h").packageManager == "yum")
-        #expect(HostPlatform.parse("rhel=8\nfedora=\nname=x\n", host: "h").packageManager == "dnf")
-        #expect(HostPlatform.parse("rhel=\nfedora=20\nname=x\n", host: "h").packageManager == "yum")
+        #expect(HostPlatform.parse("rhel=6\nfedora=\nname=CentOS release 6.5 (Final)\n", host: "h").packageManager == .yum)
+        #expect(HostPlatform.parse("rhel=8\nfedora=\nname=x\n", host: "h").packageManager == .dnf)
+        #expect(HostPlatform.parse("rhel=\nfedora=20\nname=x\n", host: "h").packageManager == .yum)
         let debian = HostPlatform.parse("rhel=\nfedora=\nname=Debian GNU/Linux 12 (bookworm)\n", host: "h")
         #expect(debian.family == .unknown)
         #expect(debian.source == "probed on h: Debian GNU/Linux 12 (bookworm)")
