@@ -12,9 +12,18 @@ public struct GlusterDeploymentPlanner: Sendable {
 
     public init(remoteBase: String = "/var/lib/ovirt-wizard") { self.remoteBase = remoteBase }
 
-    public func plan(_ input: GlusterDeploymentInput) throws -> DeploymentPlan {
-        let glusterSteps = input.plan.steps.filter { $0.readBack != .volumeInfo && $0.readBack != .volumeStatus }
-        let hosts = input.hosts
+    public func plan(_ input: GlusterDeploymentInput) -> DeploymentPlan {
+        plan(input.plan, access: input.access, answerFile: input.path, confirmed: input.answers.confirmations,
+             confirmationSource: GlusterFlowAnswers.destroyDevicesKey, problemPrefix: "\(input.path): \(GlusterFlowAnswers.destroyDevicesKey): ")
+    }
+
+    /// `confirmed`: the disks the operator confirmed (where: `confirmationSource`); `problemPrefix` starts the
+    /// message when they do not match the disks the volume's plan wipes.
+    public func plan(_ volume: GlusterVolumePlan, access: [String: HostAccess], answerFile: String, confirmed: Set<String>,
+                     confirmationSource: String, problemPrefix: String) -> DeploymentPlan {
+        let glusterSteps = volume.steps.filter { $0.readBack != .volumeInfo && $0.readBack != .volumeStatus }
+        var hosts: [String] = []
+        for setup in volume.hostSetup where !hosts.contains(setup.host) { hosts.append(setup.host) }
         var steps: [String: [PlanStep]] = [:]
         var counters: [String: Int] = [:]
         /// The last step of each host before the volume phase (for the waits).
@@ -74,10 +83,23 @@ public struct GlusterDeploymentPlanner: Sendable {
                 waitsFor: waits, timeout: g.operation.timeout))
         }
 
-        return DeploymentPlan(hosts: hosts.map { host in
-            HostPlan(name: host, tool: .gluster, access: input.access[host]!, answerFile: input.path,
-                     remoteDirectory: remoteBase + "/" + host, platform: .assumed("the Gluster plan uses yum and \(input.plan.request.serviceManager.rawValue)"),
+        var plan = DeploymentPlan(hosts: hosts.map { host in
+            HostPlan(name: host, tool: .gluster, access: access[host] ?? HostAccess(target: SSHTarget(host: host), options: ConnectOptions()),
+                     answerFile: answerFile, remoteDirectory: remoteBase + "/" + host,
+                     platform: .assumed("the Gluster plan uses yum and \(volume.request.serviceManager.rawValue)"),
                      steps: steps[host] ?? [], secretValues: [])
         })
+        plan.finalChecks = volume.readBackSteps.map { FinalCheck(host: $0.host, operation: $0.operation, purpose: $0.purpose) }
+        plan.warnings = volume.warnings
+        plan.confirmations = volume.preparations.map {
+            Confirmation(host: $0.host, token: $0.confirmationToken, effect: "\($0.device) → \($0.partition) at \($0.mountPoint)",
+                         confirmed: confirmed.contains($0.confirmationToken), source: confirmationSource)
+        }
+        do {
+            _ = try volume.runnableSteps(confirmed: confirmed)
+        } catch {
+            plan.confirmationProblem = problemPrefix + error.description
+        }
+        return plan
     }
 }

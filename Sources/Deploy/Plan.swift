@@ -6,10 +6,50 @@ import SSHKit
 /// Everything one `apply` does: one ordered list of steps per host. `plan` prints exactly this; `apply` runs it.
 public struct DeploymentPlan: Sendable {
     public var hosts: [HostPlan]
+    /// What the operator must have confirmed by name before apply may run (the disks a Gluster plan wipes).
+    public var confirmations: [Confirmation] = []
+    /// Why apply refuses to run as the confirmations stand (a disk not confirmed, a confirmation naming nothing).
+    public var confirmationProblem: String?
+    /// Read-only checks run on a host once every host finished (a Gluster volume's info and status).
+    public var finalChecks: [FinalCheck] = []
+    /// The planner's warnings, shown with the plan.
+    public var warnings: [String] = []
 
     public init(hosts: [HostPlan]) { self.hosts = hosts }
 
     public func host(named name: String) -> HostPlan? { hosts.first { $0.name == name } }
+}
+
+/// Something destructive the operator confirms by name (`HOST:DEVICE` for a disk a Gluster plan wipes).
+public struct Confirmation: Sendable, Equatable {
+    public var host: String
+    public var token: String
+    /// What happens to it (`/dev/sdb → /dev/sdb1 at /gluster_brick0`).
+    public var effect: String
+    public var confirmed: Bool
+    /// Where the operator confirms it (`GLUSTER/destroyDevices`).
+    public var source: String
+
+    public init(host: String, token: String, effect: String, confirmed: Bool, source: String) {
+        self.host = host
+        self.token = token
+        self.effect = effect
+        self.confirmed = confirmed
+        self.source = source
+    }
+}
+
+/// A read-only operation run after every host finished, whose output the caller parses and reports.
+public struct FinalCheck: Sendable, Equatable {
+    public var host: String
+    public var operation: HostOperation
+    public var purpose: String
+
+    public init(host: String, operation: HostOperation, purpose: String) {
+        self.host = host
+        self.operation = operation
+        self.purpose = purpose
+    }
 }
 
 /// The steps for one host, in order.

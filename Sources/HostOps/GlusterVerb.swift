@@ -1,6 +1,6 @@
 /// The `gluster` CLI commands a volume plan runs. Changes run with `--mode=script` (a prompt would hang the
 /// runner); the reads are the plain commands an operator types.
-public enum GlusterVerb: Sendable, Equatable {
+public enum GlusterVerb: Sendable, Hashable {
     /// Adds `host` to the trusted pool.
     case peerProbe(host: String)
     /// Every peer must be 'Peer in Cluster (Connected)'.

@@ -5,7 +5,7 @@ import Foundation
 /// afterwards whether its effect is in place, whether it changes the host and how it reads in a plan, so that
 /// nothing downstream recovers a step's meaning from its argv.
 /// Paths are absolute; modes are permission bits (e.g. `0o660`); uid/gid are numeric.
-public enum HostOperation: Sendable, Equatable {
+public enum HostOperation: Sendable, Hashable {
     /// Create the directory if it is missing, then set exactly this mode and owner.
     case createDirectory(path: String, mode: UInt32, uid: UInt32, gid: UInt32)
     /// `mkdir -p`: the directory and its parents, mode and owner as the host makes them.

@@ -234,6 +234,15 @@ import Testing
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("Capacity: 20 GB usable of 40 GB raw"))
         #expect(plan.stdout.contains("volume create gluster-vol1 stripe 2 replica 2 gs1.example.com:/gluster_brick0 gs2.example.com:/gluster_brick0"))
+        // One printer: `plan --answers` lists the same steps, read-back, warnings and disks, line for line.
+        let dry = try StorageCLI.run(["plan", "--answers", file, "--no-probe"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        func steps(_ text: String) -> [String] {
+            text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  ") && !$0.hasPrefix("  connect:") }
+        }
+        let planned = steps(dry.stdout)
+        #expect(planned.count > 20 && planned.contains { $0.hasPrefix("  gluster volume status gluster-vol1") })
+        #expect(Array(steps(plan.stdout).suffix(planned.count)) == planned)
         let mixed = try StorageCLI.run(["gluster", "plan", "--answers", file, "--type", "replicate"])
         #expect(mixed.status != 0 && mixed.stderr.contains("not both"))
     }
