@@ -145,7 +145,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
     @Flag(help: "Create it in a local directory even when the answers name an NFS server to log in to.")
     var local = false
 
-    @Flag(name: .customLong("dry-run"), help: "Print the operations instead of applying them.")
+    @Flag(name: .customLong("dry-run"), help: "Print the plan (over SSH: its steps as `plan` prints them) instead of applying it.")
     var dryRun = false
 
     @Flag(name: .customLong("no-chown"), help: "Local only: do not change owners to 36:36 (then run chown -R 36:36 yourself).")
@@ -197,20 +197,12 @@ struct ExportDomainCreateCommand: ParsableCommand {
 
     func run() throws {
         let (layout, directory, access) = try resolve()
+        if let (access, label) = try remote(access) {
+            try createRemotely(layout, directory, access: access, label: label)
+            return
+        }
         if dryRun {
             for operation in layout.operations(exportRoot: directory) { print(operation.summary) }
-            return
-        }
-        if let host {
-            let target: SSHTarget
-            do { target = try SSHTarget(parsing: host) } catch { throw fail(error) }
-            try createRemotely(layout, directory, access: HostAccess(target: target, options: connection.connectOptions()), label: host)
-            return
-        }
-        if var access, !local {
-            // -i given on the command line wins over the key named in the answers.
-            if !connection.identity.isEmpty { access.options.identityFiles = connection.identity }
-            try createRemotely(layout, directory, access: access, label: access.target.description)
             return
         }
         if resume { throw ValidationError("--resume is for a domain made over SSH; a local one is made in one go") }
@@ -227,8 +219,21 @@ struct ExportDomainCreateCommand: ParsableCommand {
         if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(directory))") }
     }
 
+    /// The NFS server to log in to and how it is named in messages; nil: the domain is made locally.
+    func remote(_ answered: HostAccess?) throws -> (HostAccess, String)? {
+        if let host {
+            let target: SSHTarget
+            do { target = try SSHTarget(parsing: host) } catch { throw fail(error) }
+            return (HostAccess(target: target, options: connection.connectOptions()), host)
+        }
+        guard var access = answered, !local else { return nil }
+        // -i given on the command line wins over the key named in the answers.
+        if !connection.identity.isEmpty { access.options.identityFiles = connection.identity }
+        return (access, access.target.description)
+    }
+
     /// The preflight on the server, the plan through the deployment runner (journal, resume, panes), then the
-    /// read-back.
+    /// read-back. A dry run prints the plan as `plan` does and contacts nothing.
     func createRemotely(_ layout: ExportDomainLayout, _ directory: String, access: HostAccess, label: String) throws {
         func checks() throws -> ExportDomainReadBack {
             do {
@@ -242,7 +247,11 @@ struct ExportDomainCreateCommand: ParsableCommand {
         let files = DeploymentFiles(answerFile: answerFiles.first ?? "export-domain-\(layout.sdUUID)")
         let execution = PlanExecution(files: files, options: options, plain: plain, verbose: verbose)
         let plan = ExportDomainPlanner().plan(layout, exportRoot: directory, host: label, access: access,
-                                              answerFile: answerFiles.first ?? "(options)")
+                                              answerFile: answerFiles.first ?? "the command line")
+        if dryRun {
+            for line in PlanPrinter.text(plan, files: files) { print(line) }
+            return
+        }
         // An earlier run's journal is named before the preflight, which would refuse the domain it began.
         try runReportingErrors {
             try execution.checkJournal()

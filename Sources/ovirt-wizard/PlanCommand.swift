@@ -71,6 +71,9 @@ enum PlanPrinter {
                 out.append("  \(i + 1). \(step.title) [\(step.id); \(marks.joined(separator: "; "))]")
                 out.append("     run:    \(step.shownAction)")
                 out.append("     verify: \(step.shownProbe)")
+                if case .operation(let operation) = step.action, !operation.input.isEmpty {
+                    out.append("     input:  \(operation.input.count) bytes to the first command (\(operation.summary))")
+                }
                 if !step.waitsFor.isEmpty { out.append("     after:  \(step.waitsFor.map(\.description).joined(separator: ", "))") }
                 if case .upload(let upload) = step.action, case .generated(_, let shown) = upload.source {
                     out.append("     content (passwords masked):")

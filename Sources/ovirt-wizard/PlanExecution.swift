@@ -28,7 +28,7 @@ struct PlanExecution {
             throw CLIError(message: "\(error)", code: 2)
         }
         do {
-            try checkJournal()
+            try checkJournal(warn: true)
         } catch {
             lock.release()
             throw error
@@ -37,9 +37,10 @@ struct PlanExecution {
     }
 
     /// Refuses a journal of an earlier run unless resuming (also before anything else is done: no folder is made).
-    func checkJournal() throws {
+    /// `warn`: print what is wrong with the journal's lines (once a run, by `begin`).
+    func checkJournal(warn: Bool = false) throws {
         let (records, warnings) = Journal.read(path: files.journal)
-        for warning in warnings { printError("ovirt-wizard: warning: \(warning)") }
+        if warn { for warning in warnings { printError("ovirt-wizard: warning: \(warning)") } }
         if !options.resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
             throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
         }
