@@ -4,6 +4,7 @@ import PackageDescription
 // Module graph (imports only point down), see DESIGN.md:
 //   ovirt-wizard → TUI → Deploy → SSHKit → CLibssh2
 //                   TUI → WizardCore → OtopiKit
+//   WizardCore, SSHKit, Deploy → HostOps (typed host operations and the one shell quoting; Foundation only)
 let package = Package(
     name: "ovirt-wizard",
     platforms: [.macOS(.v13)],
@@ -19,40 +20,42 @@ let package = Package(
         .target(name: "OtopiKit"),
         // ncursesw without pkgConfig: SwiftPM would drop its -D flags anyway (the shim defines NCURSES_WIDECHAR).
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
-        .target(name: "TUI", dependencies: ["CNcursesw", "WizardCore", "OtopiKit", "Deploy", "SSHKit"]),
+        .target(name: "TUI", dependencies: ["CNcursesw", "WizardCore", "OtopiKit", "Deploy", "SSHKit", "HostOps"]),
         // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
         .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
         // Streams installer-like output through the deploy panes for Benchmarks/pane.sh; not a product, no tests use it.
         .executableTarget(name: "pane-bench", dependencies: ["TUI", "Deploy"]),
         .systemLibrary(name: "CLibssh2", path: "Sources/CLibssh2",
                        pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        // What is done on a host, as data, and the one place that builds remote command lines.
+        .target(name: "HostOps"),
         .target(name: "SSHKit", dependencies: [
-            "CLibssh2",
+            "CLibssh2", "HostOps",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Real OpenSSH sshd processes on loopback for tests and benchmarks; not linked into the product.
         .target(name: "LabHosts"),
         .target(name: "WizardCore", dependencies: [
-            "OtopiKit",
+            "OtopiKit", "HostOps",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Plans, the runner, the journal and host probes: what happens on the hosts.
         .target(name: "Deploy", dependencies: [
-            "WizardCore", "OtopiKit", "SSHKit",
+            "WizardCore", "OtopiKit", "SSHKit", "HostOps",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy",
+            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy", "HostOps",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
         .testTarget(name: "WizardCoreTests", dependencies: ["WizardCore", "OtopiKit"]),
         .testTarget(name: "CLITests", dependencies: ["ovirt-wizard", "LabHosts"]),
-        .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
+        .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "HostOps", "Deploy", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit", "LabHosts"], exclude: ["Golden"]),
-        .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "LabHosts", "ovirt-wizard"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit", "OtopiKit", "TUI", "ovirt-wizard"],
+        .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "HostOps", "LabHosts", "ovirt-wizard"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit", "HostOps", "OtopiKit", "TUI", "ovirt-wizard"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

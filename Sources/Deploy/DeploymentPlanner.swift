@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HostOps
 import OtopiKit
 import SSHKit
 import WizardCore
@@ -61,6 +62,7 @@ public struct DeploymentPlanner: Sendable {
         case .gluster:
             // DeploymentInput never reads a gluster file; GlusterDeploymentPlanner plans those.
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
         case .generic: break
         case .engineSetup:
             guard let fqdn = input.string("OVESETUP_CONFIG/fqdn"), !fqdn.isEmpty else {
@@ -91,13 +93,12 @@ public struct DeploymentPlanner: Sendable {
                                   skipNote: "hosted-engine stops when the engine FQDN does not resolve", waitsFor: [], timeout: 60))
         }
 
-        let repoCommand = pm == "yum" ? RemoteCommand(["yum", "localinstall", "-y", Self.releaseRPM])
-                                      : RemoteCommand([pm, "install", "-y", Self.releaseRPM])
+        let repoCommand = pm.installFile(Self.releaseRPM)
         let repoProbe = RemoteCommand.script(#"rpm -q ovirt-release >/dev/null 2>&1 || rpm -q ovirt-release34 >/dev/null 2>&1"#)
         steps.append(PlanStep(id: "add-repository", title: "Add the oVirt release repository", action: .run(repoCommand, otopi: false, interactive: false),
                               changesHost: true, probe: .command(repoProbe), skipIsSafe: true,
                               skipNote: "safe when the oVirt repositories were added by hand (/etc/yum.repos.d)", waitsFor: [], timeout: 1800))
-        let install = RemoteCommand([pm, "install", "-y", tool.package])
+        let install = pm.install([tool.package])
         steps.append(PlanStep(id: "install-packages", title: "Install \(tool.package)", action: .run(install, otopi: false, interactive: false),
                               changesHost: true, probe: .command(RemoteCommand(["rpm", "-q", tool.package])), skipIsSafe: false,
                               skipNote: "\(tool.rawValue) comes with this package", waitsFor: [], timeout: 3600))
@@ -133,6 +134,7 @@ public struct DeploymentPlanner: Sendable {
         switch tool {
         case .gluster:
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
         case .generic: throw Problem(description: "\(input.path): no tool to run")
         case .engineSetup:
             let offline = input.bool("OVIRT_WIZARD/offline") ?? (input.bool("OSETUP_RPMDISTRO/enableUpgrade") != true)

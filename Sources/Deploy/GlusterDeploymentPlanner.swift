@@ -1,4 +1,5 @@
 import Foundation
+import HostOps
 import SSHKit
 import WizardCore
 
@@ -11,18 +12,18 @@ public struct GlusterDeploymentPlanner: Sendable {
 
     public init(remoteBase: String = "/var/lib/ovirt-wizard") { self.remoteBase = remoteBase }
 
-    /// The read-back steps of the plan (run by `apply` at the end, shown by `plan`).
-    public static func readBackSteps(_ plan: GlusterVolumePlan) -> [GlusterPlanStep] {
-        plan.steps.filter { $0.readBack == .volumeInfo || $0.readBack == .volumeStatus }
+    public func plan(_ input: GlusterDeploymentInput) -> DeploymentPlan {
+        plan(input.plan, access: input.access, answerFile: input.path, confirmed: input.answers.confirmations,
+             confirmationSource: GlusterFlowAnswers.destroyDevicesKey, problemPrefix: "\(input.path): \(GlusterFlowAnswers.destroyDevicesKey): ")
     }
 
-    public func plan(_ input: GlusterDeploymentInput) throws -> DeploymentPlan {
-        let glusterSteps = input.plan.steps.filter { $0.readBack != .volumeInfo && $0.readBack != .volumeStatus }
-        if let step = glusterSteps.first(where: { !$0.stdin.isEmpty }) {
-            // No step of today's Gluster plans writes files; the runner's commands have no stdin bytes.
-            throw DeploymentPlanner.Problem(description: "\(input.path): the step '\(step.purpose)' needs standard input, which apply cannot send yet")
-        }
-        let hosts = input.hosts
+    /// `confirmed`: the disks the operator confirmed (where: `confirmationSource`); `problemPrefix` starts the
+    /// message when they do not match the disks the volume's plan wipes.
+    public func plan(_ volume: GlusterVolumePlan, access: [String: HostAccess], answerFile: String, confirmed: Set<String>,
+                     confirmationSource: String, problemPrefix: String) -> DeploymentPlan {
+        let glusterSteps = volume.steps.filter { $0.readBack != .volumeInfo && $0.readBack != .volumeStatus }
+        var hosts: [String] = []
+        for setup in volume.hostSetup where !hosts.contains(setup.host) { hosts.append(setup.host) }
         var steps: [String: [PlanStep]] = [:]
         var counters: [String: Int] = [:]
         /// The last step of each host before the volume phase (for the waits).
@@ -50,8 +51,7 @@ public struct GlusterDeploymentPlanner: Sendable {
             case .brickPreparation: phaseName = "bricks"
             case .volume: phaseName = "volume"
             }
-            let word = Self.idWord(g.argv)
-            let id = "\(phaseName)-\(counters[hostKey]!)-\(word)"
+            let id = "\(phaseName)-\(counters[hostKey]!)-\(g.operation.stepWord)"
             var waits: [StepReference] = []
             switch g.phase {
             case .hostSetup:
@@ -71,69 +71,35 @@ public struct GlusterDeploymentPlanner: Sendable {
                 }
                 previousVolume = (hostKey, id)
             }
-            let command = RemoteCommand(g.argv)
+            // Without a probe (parted, mkfs.xfs: never run twice by accident) the wizard's marker stands for it.
             let marker = "\(remoteBase)/\(hostKey)/done/\(id)"
-            let probe = Self.probe(for: g, volume: input.plan.request.volumeName).map(Probe.command) ?? .marker(path: marker)
+            let probe = g.operation.probe.map(Probe.command) ?? .marker(path: marker)
             var title = "\(g.phase.rawValue): \(g.purpose)"
             if let token = g.requiredConfirmation { title += " (destroys the data on \(token))" }
             steps[hostKey]!.append(PlanStep(
-                id: id, title: title, action: .run(command, otopi: false, interactive: false),
+                id: id, title: title, action: .operation(g.operation),
                 changesHost: g.changesHost, probe: probe, skipIsSafe: false,
                 skipNote: "later steps of the Gluster plan assume this one succeeded",
-                waitsFor: waits, timeout: g.argv.first == "yum" ? 3600 : 600))
+                waitsFor: waits, timeout: g.operation.timeout))
         }
 
-        return DeploymentPlan(hosts: hosts.map { host in
-            HostPlan(name: host, tool: .gluster, access: input.access[host]!, answerFile: input.path,
-                     remoteDirectory: remoteBase + "/" + host, platform: .assumed("the Gluster plan uses yum and \(input.plan.request.serviceManager.rawValue)"),
+        var plan = DeploymentPlan(hosts: hosts.map { host in
+            HostPlan(name: host, tool: .gluster, access: access[host] ?? HostAccess(target: SSHTarget(host: host), options: ConnectOptions()),
+                     answerFile: answerFile, remoteDirectory: remoteBase + "/" + host,
+                     platform: .assumed("the Gluster plan uses yum and \(volume.request.serviceManager.rawValue)"),
                      steps: steps[host] ?? [], secretValues: [])
         })
-    }
-
-    /// A short word for a step id: the program and its subcommand (`yum`, `peer-probe`, `mkfs.xfs`).
-    static func idWord(_ argv: [String]) -> String {
-        if argv.first == "gluster" {
-            let words = argv.dropFirst().filter { !$0.hasPrefix("--") }
-            return words.prefix(2).joined(separator: "-")
+        plan.finalChecks = volume.readBackSteps.map { FinalCheck(host: $0.host, operation: $0.operation, purpose: $0.purpose) }
+        plan.warnings = volume.warnings
+        plan.confirmations = volume.preparations.map {
+            Confirmation(host: $0.host, token: $0.confirmationToken, effect: "\($0.device) → \($0.partition) at \($0.mountPoint)",
+                         confirmed: confirmed.contains($0.confirmationToken), source: confirmationSource)
         }
-        if argv.first == "sh", argv.count > 2, argv[2].contains("grep -qxF") { return "add-line" }
-        return argv.first ?? "step"
-    }
-
-    /// A cheap read-only command that exits 0 when the step's effect is in place; nil when there is none (the
-    /// wizard's marker then stands for it, e.g. for parted and mkfs.xfs, which must never run twice by accident).
-    static func probe(for step: GlusterPlanStep, volume: String) -> RemoteCommand? {
-        let argv = step.argv
-        guard let program = argv.first else { return nil }
-        if !step.changesHost { return RemoteCommand(argv) }
-        let words = program == "gluster" ? Array(argv.dropFirst().filter { !$0.hasPrefix("--") }) : []
-        switch program {
-        case "sh" where argv.count == 6 && argv[2].contains("grep -qxF"):
-            // appendLineIfAbsent: sh -c SCRIPT sh LINE PATH
-            return RemoteCommand(["grep", "-qxF", "-e", argv[4], "--", argv[5]])
-        case "yum" where argv.count > 3 && argv[1] == "install":
-            return RemoteCommand(["rpm", "-q"] + argv.dropFirst(2).filter { !$0.hasPrefix("-") })
-        case "systemctl" where argv.count == 4 && argv[1] == "enable":
-            return .script(#"systemctl is-enabled -q "$1" && systemctl is-active -q "$1""#, arguments: [argv[3]])
-        case "service" where argv.count == 3 && argv[2] == "start":
-            return RemoteCommand(["service", argv[1], "status"])
-        case "mkdir" where argv.count >= 3 && argv[1] == "-p":
-            return RemoteCommand(["test", "-d", argv[argv.count - 1]])
-        case "mount" where argv.count == 2:
-            return RemoteCommand(["mountpoint", "-q", argv[1]])
-        case "gluster":
-            switch Array(words.prefix(2)) {
-            case ["peer", "probe"] where words.count == 3:
-                return .script(#"gluster peer status | grep -qixF "Hostname: $1""#, arguments: [words[2]])
-            case ["volume", "create"]:
-                return RemoteCommand(["gluster", "volume", "info", volume])
-            case ["volume", "start"]:
-                return .script(#"gluster volume info "$1" | grep -qx "Status: Started""#, arguments: [volume])
-            case ["volume", "set"] where words.count == 5:
-                return .script(#"gluster volume info "$1" | grep -qxF "$2: $3""#, arguments: [words[2], words[3], words[4]])
-            default: return nil
-            }
-        default: return nil
+        do {
+            _ = try volume.runnableSteps(confirmed: confirmed)
+        } catch {
+            plan.confirmationProblem = problemPrefix + error.description
         }
+        return plan
     }
 }

@@ -1,3 +1,4 @@
+import HostOps
 import SSHKit
 
 /// The operating system of a host as far as the plan cares: which RPM distribution and version, and so which
@@ -26,11 +27,11 @@ public struct HostPlatform: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// dnf from Fedora 22 and EL 8 on; yum before.
-    public var packageManager: String {
+    public var packageManager: PackageManager {
         switch family {
-        case .fedora: return (majorVersion ?? 0) >= 22 ? "dnf" : "yum"
-        case .enterpriseLinux: return (majorVersion ?? 0) >= 8 ? "dnf" : "yum"
-        case .unknown: return "yum"
+        case .fedora: return (majorVersion ?? 0) >= 22 ? .dnf : .yum
+        case .enterpriseLinux: return (majorVersion ?? 0) >= 8 ? .dnf : .yum
+        case .unknown: return .yum
         }
     }
 
@@ -41,7 +42,7 @@ public struct HostPlatform: Sendable, Equatable, CustomStringConvertible {
         case .fedora: name = "Fedora \(majorVersion.map(String.init) ?? "?")"
         case .unknown: name = "unknown"
         }
-        return "\(name), \(packageManager) (\(source))"
+        return "\(name), \(packageManager.rawValue) (\(source))"
     }
 
     /// Read-only: RPM's own distribution macros (CentOS 6 has no /etc/os-release), then os-release for the message.

@@ -1,4 +1,5 @@
 import Foundation
+import HostOps
 import OtopiKit
 import SSHKit
 import Synchronization
@@ -184,6 +185,18 @@ final class HostRun {
             return runUpload(upload, step: step, on: connection)
         case .fetchResults(let fromStep):
             return fetch(fromStep: fromStep, on: connection)
+        case .operation(let operation):
+            var last = StepResult.success([:], detail: nil)
+            let commands = operation.commands
+            for (index, command) in commands.enumerated() {
+                var part = step
+                part.stdin = index == 0 && !operation.input.isEmpty ? operation.input : nil
+                // The wizard's marker (if the step has one) is written after the last command only.
+                if index < commands.count - 1 { part.probe = .rerun }
+                last = runCommand(command, step: part, on: connection, otopi: false, interactive: false)
+                if case .failure = last { return last }
+            }
+            return last
         }
     }
 
@@ -240,7 +253,7 @@ final class HostRun {
         }
 
         // otopi's tools run for long and relay prompts: they keep an exec channel of their own.
-        let options = ExecOptions(timeout: step.timeout, stdin: step.stdin.map { Array($0.utf8) } ?? [], keepStdinOpen: interactive,
+        let options = ExecOptions(timeout: step.timeout, stdin: step.stdin ?? [], keepStdinOpen: interactive,
                                   control: control, ownChannel: otopi || interactive)
         let result: ExecResult
         do {

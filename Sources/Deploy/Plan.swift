@@ -1,14 +1,55 @@
 import Crypto
 import Foundation
+import HostOps
 import SSHKit
 
 /// Everything one `apply` does: one ordered list of steps per host. `plan` prints exactly this; `apply` runs it.
 public struct DeploymentPlan: Sendable {
     public var hosts: [HostPlan]
+    /// What the operator must have confirmed by name before apply may run (the disks a Gluster plan wipes).
+    public var confirmations: [Confirmation] = []
+    /// Why apply refuses to run as the confirmations stand (a disk not confirmed, a confirmation naming nothing).
+    public var confirmationProblem: String?
+    /// Read-only checks run on a host once every host finished (a Gluster volume's info and status).
+    public var finalChecks: [FinalCheck] = []
+    /// The planner's warnings, shown with the plan.
+    public var warnings: [String] = []
 
     public init(hosts: [HostPlan]) { self.hosts = hosts }
 
     public func host(named name: String) -> HostPlan? { hosts.first { $0.name == name } }
+}
+
+/// Something destructive the operator confirms by name (`HOST:DEVICE` for a disk a Gluster plan wipes).
+public struct Confirmation: Sendable, Equatable {
+    public var host: String
+    public var token: String
+    /// What happens to it (`/dev/sdb → /dev/sdb1 at /gluster_brick0`).
+    public var effect: String
+    public var confirmed: Bool
+    /// Where the operator confirms it (`GLUSTER/destroyDevices`).
+    public var source: String
+
+    public init(host: String, token: String, effect: String, confirmed: Bool, source: String) {
+        self.host = host
+        self.token = token
+        self.effect = effect
+        self.confirmed = confirmed
+        self.source = source
+    }
+}
+
+/// A read-only operation run after every host finished, whose output the caller parses and reports.
+public struct FinalCheck: Sendable, Equatable {
+    public var host: String
+    public var operation: HostOperation
+    public var purpose: String
+
+    public init(host: String, operation: HostOperation, purpose: String) {
+        self.host = host
+        self.operation = operation
+        self.purpose = purpose
+    }
 }
 
 /// The steps for one host, in order.
@@ -98,6 +139,8 @@ public enum DeployTool: String, Sendable, Codable {
     case gluster = "gluster"
     /// A plan read with `apply --plan`: commands and uploads, no oVirt tool.
     case generic = "plan"
+    /// An export storage domain's directories and files (`Screens/export-domain.yaml`, `export-domain create`).
+    case exportDomain = "export-domain"
 
     /// The package that brings the tool.
     public var package: String {
@@ -105,7 +148,7 @@ public enum DeployTool: String, Sendable, Codable {
         case .engineSetup: return "ovirt-engine"
         case .hostedEngine: return "ovirt-hosted-engine-setup"
         case .gluster: return "glusterfs-server"
-        case .generic: return "(none)"
+        case .generic, .exportDomain: return "(none)"
         }
     }
 }
@@ -130,16 +173,23 @@ public struct PlanStep: Sendable {
     public var waitsFor: [StepReference]
     /// Seconds after which the command is stopped; nil for the tools, which may run for an hour.
     public var timeout: Double?
-    /// Text written to a `run` command's standard input (then EOF); nil: stdin is closed at once.
-    public var stdin: String? = nil
+    /// Bytes written to a `run` command's standard input (then EOF); nil: stdin is closed at once.
+    public var stdin: [UInt8]? = nil
 
     /// What the step is, as one string: the journal keeps it so a resume only trusts a step that has not changed.
     public var digest: String {
         var text = "\(id)\n\(action.fingerprint)\n\(probe.fingerprint)"
-        if let stdin { text += "\nstdin " + stdin }
+        if let stdin {
+            // Text as it is (the digests of text steps stay what they were); other bytes by their hash.
+            if let shown = String(bytes: stdin, encoding: .utf8) { text += "\nstdin " + shown } else { text += "\nstdin sha256 " + sha256Hex(stdin) }
+        }
         text += "\n" + waitsFor.map(\.description).joined(separator: ",")
         return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
 }
 
 public struct StepReference: Sendable, Equatable, CustomStringConvertible {
@@ -161,10 +211,19 @@ public enum StepAction: Sendable {
     case upload(Upload)
     /// Files the tool reported (its generated answer file, its log) copied back beside the local answer file.
     case fetchResults(fromStep: String)
+    /// A typed host operation: its commands in order, the first fed the operation's input bytes.
+    case operation(HostOperation)
 
     public var fingerprint: String {
         switch self {
         case let .run(command, otopi, interactive): return "run \(command.commandLine) otopi=\(otopi) interactive=\(interactive)"
+        case .operation(let operation):
+            let commands = operation.commands
+            // One command without input reads as the `run` it replaces, so plans keep their digests.
+            if commands.count == 1 && operation.input.isEmpty { return StepAction.run(commands[0], otopi: false, interactive: false).fingerprint }
+            var text = "operation " + commands.map(\.commandLine).joined(separator: "\n")
+            if !operation.input.isEmpty { text += "\ninput sha256 " + sha256Hex(operation.input) }
+            return text
         case .upload(let upload):
             // The masked text, never a hash of the real one: a digest of content with a password in it could be
             // used to test password guesses. A changed password is still caught on resume by the hash probe.
@@ -230,6 +289,7 @@ extension PlanStep {
     public var shownAction: String {
         switch action {
         case .run(let command, _, _): return command.commandLine
+        case .operation(let operation): return operation.commands.map(\.commandLine).joined(separator: " && ")
         case .upload(let upload):
             let what: String
             switch upload.source {

@@ -1,4 +1,5 @@
 import Foundation
+import HostOps
 import SSHKit
 
 /// A generic plan read from JSON: hosts and one ordered list of steps that every host runs. It becomes the same
@@ -134,7 +135,7 @@ public struct PlanFile: Sendable {
         }
         var step = PlanStep(id: entry.id, title: entry.title ?? entry.id, action: action, changesHost: changes, probe: probe,
                             skipIsSafe: false, skipNote: "a step of a generic plan", waitsFor: [], timeout: entry.timeout)
-        step.stdin = entry.stdin
+        step.stdin = entry.stdin.map { Array($0.utf8) }
         return step
     }
 

@@ -1,3 +1,4 @@
+import HostOps
 import SSHKit
 import WizardCore
 

@@ -1,5 +1,6 @@
 import CLibssh2
 import Foundation
+import HostOps
 import Synchronization
 
 public enum ExecStream: Sendable, Equatable {

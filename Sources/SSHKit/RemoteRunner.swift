@@ -1,5 +1,6 @@
 import CLibssh2
 import Foundation
+import HostOps
 
 /// What a runner command reads on its stdin: bytes in memory, or a range of a local file (a small upload).
 enum RunnerInput {

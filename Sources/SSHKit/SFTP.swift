@@ -1,6 +1,7 @@
 import CLibssh2
 import Crypto
 import Foundation
+import HostOps
 import Synchronization
 
 /// How far a transfer has come.

@@ -1,3 +1,4 @@
+import HostOps
 /// Everything that can go wrong talking to a host. Each case prints as one line that names the host (and file,
 /// where there is one) and, where possible, what the operator can do next. No case ever carries a secret.
 public enum SSHError: Error, CustomStringConvertible, Sendable {

@@ -1,6 +1,7 @@
 import CLibssh2
 import Crypto
 import Foundation
+import HostOps
 import Synchronization
 
 /// Uploads over exec channels: each connection streams one byte range of the file into `dd` on the host (as

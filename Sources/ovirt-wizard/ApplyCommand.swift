@@ -44,26 +44,14 @@ struct ApplyCommand: ParsableCommand {
             if case .gluster(let input)? = source, let problem = input.confirmationProblem {
                 throw CLIError(message: "\(problem); nothing was changed", code: 2)
             }
-            let files = planFile.map { DeploymentFiles(answerFile: $0) } ?? deployment.files
-            do {
-                try files.create()
-            } catch {
-                throw CLIError(message: "cannot create \(files.directory): \(error)", code: 2)
-            }
-            let lock: DeploymentLock
-            do {
-                lock = try DeploymentLock(path: files.lock)
-            } catch let busy as DeploymentLock.Busy {
-                throw CLIError(message: busy.description, code: 3)
-            } catch {
-                throw CLIError(message: "\(error)", code: 2)
-            }
+            var options = DeploymentRunner.Options()
+            options.resume = resume
+            options.maxConcurrentHosts = max(1, jobs)
+            options.heartbeatInterval = max(1, heartbeat)
+            let execution = PlanExecution(files: planFile.map { DeploymentFiles(answerFile: $0) } ?? deployment.files,
+                                          options: options, plain: plain, verbose: verbose)
+            let lock = try execution.begin()
             defer { lock.release() }
-            let (records, warnings) = Journal.read(path: files.journal)
-            for warning in warnings { printError("ovirt-wizard: warning: \(warning)") }
-            if !resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
-                throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
-            }
             let plan: DeploymentPlan
             if let planFile {
                 do {
@@ -81,37 +69,8 @@ struct ApplyCommand: ParsableCommand {
             } else {
                 throw CLIError(message: "no answer file: give --answers FILE (one per host) or --plan FILE", code: 2)
             }
-            var options = DeploymentRunner.Options()
-            options.resume = resume
-            options.maxConcurrentHosts = max(1, jobs)
-            options.heartbeatInterval = max(1, heartbeat)
-            var usePanes = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
-            if usePanes, let problem = TerminalCheck.currentProblem(environment: ProcessInfo.processInfo.environment) {
-                printError("ovirt-wizard: \(problem); using plain progress lines")
-                usePanes = false
-            }
-            if usePanes && planFile != nil {
-                // Generic plans are not probed: connect once now, so that host keys and passwords are asked
-                // before the screen takes the terminal.
-                let failures = DeploymentArguments.checkAccess(plan.hosts.map { ($0.name, $0.access) })
-                if !failures.isEmpty {
-                    for f in failures { printError("ovirt-wizard: \(f)") }
-                    throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
-                }
-            }
-            if usePanes {
-                // Host keys were accepted while probing, before the screen started; during the run nothing may
-                // write to the terminal behind curses' back: a changed key is refused, no password is asked
-                // (one typed while probing is used again).
-                var quiet = plan
-                for i in quiet.hosts.indices {
-                    quiet.hosts[i].access.options.hostKeyPolicy = .strict
-                    quiet.hosts[i].access.options.credentials = nil
-                    if TerminalPrompt.available { quiet.hosts[i].access.options.useCredentials(operatorCredentials, mayAsk: false) }
-                }
-                return try finish(source, plan: plan, code: try DeployPanesRunner.run(plan: quiet, files: files, options: options))
-            }
-            return try finish(source, plan: plan, code: try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose))
+            // Generic plans are not probed: their hosts are connected once before the panes start.
+            return try finish(source, plan: plan, code: try execution.run(plan, connectFirst: planFile != nil))
         }
     }
 }

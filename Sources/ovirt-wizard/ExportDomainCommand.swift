@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import Foundation
+import HostOps
 import OtopiKit
 import SSHKit
 import WizardCore
@@ -116,8 +117,11 @@ struct ExportDomainCreateCommand: ParsableCommand {
         abstract: "Create an export domain's directories and files, over SSH on the NFS server or in a local directory.",
         discussion: """
             With --host the domain is made over SSH (host keys checked against known_hosts; the login must be root \
-            there to set the owner 36:36), then read back and verified: modes, owners, sizes, bytes and the \
-            metadata checksum. Without --host it is made over SSH on the NFS server named in --answers FILE \
+            there to set the owner 36:36) by the same runner as apply: one step per directory and file, a journal \
+            in FILE.deploy/ beside the first answer file (export-domain-UUID.deploy/ in the current directory \
+            without --answers), the deploy panes (or --plain lines); --resume continues an interrupted run, trusting \
+            only the steps whose effect is verified on the server. Then everything is read back and verified: modes, \
+            owners, sizes, bytes and the metadata checksum. Without --host it is made over SSH on the NFS server named in --answers FILE \
             (OVIRT_WIZARD/host, with its SSH user, port and key), and when the file names none (a flow answered \
             with --offline), in a local directory (run on the NFS server itself). The values come from \
             --answers FILE (written by: ovirt-wizard plain --flow export-domain) or from \
@@ -141,11 +145,15 @@ struct ExportDomainCreateCommand: ParsableCommand {
     @Flag(help: "Create it in a local directory even when the answers name an NFS server to log in to.")
     var local = false
 
-    @Flag(name: .customLong("dry-run"), help: "Print the operations instead of applying them.")
+    @Flag(name: .customLong("dry-run"), help: "Print the plan (over SSH: its steps as `plan` prints them) instead of applying it.")
     var dryRun = false
 
     @Flag(name: .customLong("no-chown"), help: "Local only: do not change owners to 36:36 (then run chown -R 36:36 yourself).")
     var noChown = false
+
+    @Flag(help: "Over SSH: continue the run recorded in the journal.") var resume = false
+    @Flag(help: "Over SSH: host-prefixed progress lines instead of the full-screen panes.") var plain = false
+    @Flag(help: "With --plain, also print every output line of the server.") var verbose = false
 
     func validate() throws {
         if local && host != nil { throw ValidationError("give either --host or --local, not both") }
@@ -189,25 +197,15 @@ struct ExportDomainCreateCommand: ParsableCommand {
 
     func run() throws {
         let (layout, directory, access) = try resolve()
-        let operations = layout.operations(exportRoot: directory)
+        if let (access, label) = try remote(access) {
+            try createRemotely(layout, directory, access: access, label: label)
+            return
+        }
         if dryRun {
-            for operation in operations { print(operation.summary(quotedBy: ShellQuote.quote)) }
+            for operation in layout.operations(exportRoot: directory) { print(operation.summary) }
             return
         }
-        if let host {
-            let ssh = try connection.connect(host)
-            try createRemotely(layout, directory, ssh: ssh, label: host)
-            return
-        }
-        if let access, !local {
-            // -i given on the command line wins over the key named in the answers.
-            var access = access
-            if !connection.identity.isEmpty { access.options.identityFiles = connection.identity }
-            let ssh: SSHConnection
-            do { ssh = try access.connect() } catch { throw fail(error) }
-            try createRemotely(layout, directory, ssh: ssh, label: access.target.description)
-            return
-        }
+        if resume { throw ValidationError("--resume is for a domain made over SSH; a local one is made in one go") }
         if !noChown && geteuid() != 0 {
             throw ValidationError("owner 36:36 (vdsm:kvm) can only be set as root; run as root, or pass --no-chown and run chown -R 36:36 \(directory) afterwards")
         }
@@ -221,17 +219,72 @@ struct ExportDomainCreateCommand: ParsableCommand {
         if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(directory))") }
     }
 
-    func createRemotely(_ layout: ExportDomainLayout, _ directory: String, ssh: SSHConnection, label host: String) throws {
-        defer { ssh.close() }
-        var creator = RemoteExportDomain(ssh: ssh, hostLabel: host, layout: layout, exportRoot: directory)
-        creator.onStep = { print("[\(host)] \($0)") }
+    /// The NFS server to log in to and how it is named in messages; nil: the domain is made locally.
+    func remote(_ answered: HostAccess?) throws -> (HostAccess, String)? {
+        if let host {
+            let target: SSHTarget
+            do { target = try SSHTarget(parsing: host) } catch { throw fail(error) }
+            return (HostAccess(target: target, options: connection.connectOptions()), host)
+        }
+        guard var access = answered, !local else { return nil }
+        // -i given on the command line wins over the key named in the answers.
+        if !connection.identity.isEmpty { access.options.identityFiles = connection.identity }
+        return (access, access.target.description)
+    }
+
+    /// The preflight on the server, the plan through the deployment runner (journal, resume, panes), then the
+    /// read-back. A dry run prints the plan as `plan` does and contacts nothing.
+    func createRemotely(_ layout: ExportDomainLayout, _ directory: String, access: HostAccess, label: String) throws {
+        func checks() throws -> ExportDomainReadBack {
+            do {
+                return ExportDomainReadBack(connection: try access.connect(), hostLabel: label, layout: layout, exportRoot: directory)
+            } catch {
+                throw fail(error)
+            }
+        }
+        var options = DeploymentRunner.Options()
+        options.resume = resume
+        let files = DeploymentFiles(answerFile: answerFiles.first ?? "export-domain-\(layout.sdUUID)")
+        let execution = PlanExecution(files: files, options: options, plain: plain, verbose: verbose)
+        let plan = ExportDomainPlanner().plan(layout, exportRoot: directory, host: label, access: access,
+                                              answerFile: answerFiles.first ?? "the command line")
+        if dryRun {
+            for line in PlanPrinter.text(plan, files: files) { print(line) }
+            return
+        }
+        // An earlier run's journal is named before the preflight, which would refuse the domain it began.
+        try runReportingErrors {
+            try execution.checkJournal()
+            return 0
+        }
+        let before = try checks()
         do {
-            try creator.create()
-        } catch let failure as RemoteExportDomain.Failure {
-            StorageCommandOutput.error("error: \(failure.description)")
+            try before.preflight(resuming: resume)
+            before.connection.close()
+        } catch {
+            before.connection.close()
+            StorageCommandOutput.error("error: \(error.description)")
             throw ExitCode(1)
         }
-        print("created export domain \(layout.sdUUID) in \(host):\(directory) and verified it (metadata _SHA_CKSUM=\(layout.metadata.checksum))")
+        try runReportingErrors {
+            let lock = try execution.begin()
+            defer { lock.release() }
+            let code = try execution.run(plan, connectFirst: false)
+            guard code == 0 else {
+                printError("ovirt-wizard: the domain on \(label) is incomplete; continue it with the same command and --resume")
+                return code
+            }
+            let after = try checks()
+            defer { after.connection.close() }
+            do {
+                try after.verify { print("[\(label)] \($0)") }
+            } catch {
+                StorageCommandOutput.error("error: \(error)")
+                return 1
+            }
+            print("created export domain \(layout.sdUUID) in \(label):\(directory) and verified it (metadata _SHA_CKSUM=\(layout.metadata.checksum))")
+            return 0
+        }
     }
 }
 

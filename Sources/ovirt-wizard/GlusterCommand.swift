@@ -1,5 +1,7 @@
 import ArgumentParser
+import Deploy
 import Foundation
+import HostOps
 import OtopiKit
 import SSHKit
 import WizardCore
@@ -123,8 +125,12 @@ struct GlusterPlanCommand: ParsableCommand {
         try report(plan, confirmations: confirmations, source: "--confirm-destroy")
     }
 
+    /// The volume's layout and capacity, then its steps through the printer of `plan` (nothing is run here).
     func report(_ plan: GlusterVolumePlan, confirmations: Set<String>, source: String) throws {
-        print(GlusterPlanText.render(plan, confirmed: confirmations), terminator: "")
+        print(GlusterLayoutText.render(plan))
+        let steps = GlusterDeploymentPlanner().plan(plan, access: [:], answerFile: answerFiles.first ?? "the command line",
+                                                    confirmed: confirmations, confirmationSource: source, problemPrefix: "")
+        for line in PlanPrinter.text(steps, files: nil) { print(line) }
         // A confirmation that matches nothing is a typo the operator must see.
         let unknown = confirmations.subtracting(plan.requiredConfirmations).sorted()
         if !unknown.isEmpty {
@@ -134,9 +140,9 @@ struct GlusterPlanCommand: ParsableCommand {
     }
 }
 
-/// The plan as the operator reads it.
-enum GlusterPlanText {
-    static func render(_ plan: GlusterVolumePlan, confirmed: Set<String>) -> String {
+/// A volume plan's layout and capacity as the operator reads them (its steps are printed by `PlanPrinter`).
+enum GlusterLayoutText {
+    static func render(_ plan: GlusterVolumePlan) -> String {
         var out = ""
         func line(_ text: String = "") { out += text + "\n" }
         let request = plan.request
@@ -167,32 +173,6 @@ enum GlusterPlanText {
             line("Capacity: \(capacity.usable) usable of \(capacity.raw) raw (\(capacity.explanation))")
         } else {
             line("Capacity: unknown (give --brick-size)")
-        }
-        if !plan.warnings.isEmpty {
-            line()
-            line("Warnings:")
-            for warning in plan.warnings { line("  - \(warning)") }
-        }
-        line()
-        line("Host setup (\(request.serviceManager.rawValue)):")
-        for setup in plan.hostSetup {
-            line("  [\(setup.host)]")
-            for operation in setup.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
-        }
-        if !plan.preparations.isEmpty {
-            line()
-            line("Brick preparation (DESTROYS ALL DATA on each disk; confirm each with --confirm-destroy HOST:DEVICE):")
-            for preparation in plan.preparations {
-                let state = confirmed.contains(preparation.confirmationToken) ? "confirmed" : "NOT CONFIRMED"
-                line("  [\(preparation.host)] \(preparation.device) → \(preparation.partition) at \(preparation.mountPoint)  [\(state)]")
-                for operation in preparation.operations { line("      \(operation.summary(quotedBy: ShellQuote.quote))") }
-            }
-        }
-        line()
-        line("Commands:")
-        for command in plan.commands {
-            line("  [\(command.host)] \(command.commandLine(quotedBy: ShellQuote.quote))")
-            line("      # \(command.purpose)")
         }
         return out
     }

@@ -1,5 +1,6 @@
 import Deploy
 import Foundation
+import HostOps
 import SSHKit
 import WizardCore
 
@@ -20,7 +21,7 @@ enum DeploymentSource {
         do {
             switch self {
             case .tools(let inputs): return try DeploymentPlanner(remoteBase: remoteBase).plan(inputs, platforms: platforms)
-            case .gluster(let input): return try GlusterDeploymentPlanner(remoteBase: remoteBase).plan(input)
+            case .gluster(let input): return GlusterDeploymentPlanner(remoteBase: remoteBase).plan(input)
             }
         } catch {
             throw CLIError(message: "\(error)", code: 2)
@@ -28,32 +29,12 @@ enum DeploymentSource {
     }
 }
 
-/// The Gluster parts of `plan` and `apply`: the confirmations, the read-back and its health report.
+/// The Gluster part of `apply`: the plan's final checks (the volume read back) and its health report.
 enum GlusterDeployment {
-    /// Lines `plan` prints after the steps.
-    static func planTrailer(_ input: GlusterDeploymentInput) -> [String] {
-        var out = [""]
-        let first = input.hosts[0]
-        out.append("After every host finished, read back on \(first) (parsed; findings make apply exit 1):")
-        for step in GlusterDeploymentPlanner.readBackSteps(input.plan) {
-            out.append("  \(step.argv.map(ShellQuote.quote).joined(separator: " "))")
-        }
-        if !input.plan.warnings.isEmpty {
-            out.append("")
-            out.append("Warnings of the Gluster plan:")
-            out += input.plan.warnings.map { "  - \($0)" }
-        }
-        let tokens = input.plan.requiredConfirmations
-        if !tokens.isEmpty {
-            out.append("")
-            out.append("Disks wiped by brick preparation (\(GlusterFlowAnswers.destroyDevicesKey) must name exactly these): \(tokens.joined(separator: " "))")
-        }
-        return out
-    }
-
-    /// Runs `gluster volume info` and `volume status` on the first host, prints the report; 0 healthy, 1 not.
+    /// Runs the plan's final checks (`gluster volume info` and `volume status` on the first host), prints the
+    /// report; 0 healthy, 1 not.
     static func readBack(_ input: GlusterDeploymentInput, plan: DeploymentPlan) -> Int32 {
-        let first = input.hosts[0]
+        guard let first = plan.finalChecks.first?.host else { return 1 }
         guard let host = plan.host(named: first) else { return 1 }
         let volume = input.plan.request.volumeName
         var access = host.access
@@ -69,10 +50,10 @@ enum GlusterDeployment {
             return 1
         }
         defer { connection.close() }
-        var texts: [GlusterPlanStep.ReadBack: (String, String)] = [:]
-        for step in GlusterDeploymentPlanner.readBackSteps(input.plan) {
-            guard let kind = step.readBack else { continue }
-            let command = RemoteCommand(step.argv)
+        var texts: [GlusterVerb: (String, String)] = [:]
+        for check in plan.finalChecks {
+            guard case .gluster(let verb) = check.operation else { continue }
+            let command = check.operation.commands[0]
             let source = "\(first): \(command.commandLine)"
             do {
                 let output = try connection.capture(command, options: ExecOptions(timeout: 120))
@@ -82,13 +63,13 @@ enum GlusterDeployment {
                     printError("ovirt-wizard: read-back: \(source) failed (\(output.result)): \(reason)")
                     return 1
                 }
-                texts[kind] = (output.stdout, source)
+                texts[verb] = (output.stdout, source)
             } catch {
                 printError("ovirt-wizard: read-back: \(source): \((error as? SSHError)?.description ?? "\(error)")")
                 return 1
             }
         }
-        guard let info = texts[.volumeInfo], let status = texts[.volumeStatus] else {
+        guard let info = texts[.volumeInfo(volume: volume)], let status = texts[.volumeStatus(volume: volume)] else {
             printError("ovirt-wizard: the Gluster plan has no volume info/status read-back")
             return 1
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HostOps
 import SSHKit
 import TUI
 import WizardCore

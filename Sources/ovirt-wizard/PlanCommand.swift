@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import Foundation
+import HostOps
 import SSHKit
 
 /// `ovirt-wizard plan`: the dry run. Prints every step `apply` will run, per host, in order.
@@ -35,24 +36,16 @@ struct PlanCommand: ParsableCommand {
                 platforms = probed.platforms
             }
             let plan = try source.plan(remoteBase: deployment.remoteDir, platforms: platforms)
-            var gluster: GlusterDeploymentInput?
-            if case .gluster(let input) = source { gluster = input }
             if json {
-                var object = PlanPrinter.json(plan, files: deployment.files)
-                if let gluster {
-                    object["readBack"] = GlusterDeploymentPlanner.readBackSteps(gluster.plan).map { ["host": $0.host, "argv": $0.argv] }
-                    object["requiredConfirmations"] = gluster.plan.requiredConfirmations
-                    object["confirmationProblem"] = gluster.confirmationProblem
-                }
+                let object = PlanPrinter.json(plan, files: deployment.files)
                 let data = try JSONSerialization.data(withJSONObject: object,
                                                       options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 for line in PlanPrinter.text(plan, files: deployment.files) { print(line) }
-                if let gluster { for line in GlusterDeployment.planTrailer(gluster) { print(line) } }
             }
             // The dry run still shows every step; apply would refuse these disks.
-            if let problem = gluster?.confirmationProblem {
+            if let problem = plan.confirmationProblem {
                 throw CLIError(message: "\(problem); apply refuses to run until it matches", code: 2)
             }
             return 0
@@ -60,10 +53,13 @@ struct PlanCommand: ParsableCommand {
     }
 }
 
-/// The plan as text and as JSON, both with secrets masked.
+/// The plan as text and as JSON, both with secrets masked: the one dry run of `plan`, `gluster plan` and
+/// `export-domain create --dry-run`.
 enum PlanPrinter {
-    static func text(_ plan: DeploymentPlan, files: DeploymentFiles) -> [String] {
-        var out = ["Plan for \(plan.hosts.count) host\(plan.hosts.count == 1 ? "" : "s"); journal and logs in \(files.directory)"]
+    /// `files`: where apply keeps the journal and logs (nil when nothing names them yet).
+    static func text(_ plan: DeploymentPlan, files: DeploymentFiles?) -> [String] {
+        let count = "Plan for \(plan.hosts.count) host\(plan.hosts.count == 1 ? "" : "s")"
+        var out = [files.map { "\(count); journal and logs in \($0.directory)" } ?? count]
         for host in plan.hosts {
             out.append("")
             out.append("\(host.name): \(host.tool.rawValue) from \(host.answerFile)")
@@ -75,6 +71,9 @@ enum PlanPrinter {
                 out.append("  \(i + 1). \(step.title) [\(step.id); \(marks.joined(separator: "; "))]")
                 out.append("     run:    \(step.shownAction)")
                 out.append("     verify: \(step.shownProbe)")
+                if case .operation(let operation) = step.action, !operation.input.isEmpty {
+                    out.append("     input:  \(operation.input.count) bytes to the first command (\(operation.summary))")
+                }
                 if !step.waitsFor.isEmpty { out.append("     after:  \(step.waitsFor.map(\.description).joined(separator: ", "))") }
                 if case .upload(let upload) = step.action, case .generated(_, let shown) = upload.source {
                     out.append("     content (passwords masked):")
@@ -82,10 +81,40 @@ enum PlanPrinter {
                 }
             }
         }
+        return out + trailer(plan)
+    }
+
+    /// The final checks, the warnings and the confirmations, after the steps.
+    static func trailer(_ plan: DeploymentPlan) -> [String] {
+        var out: [String] = []
+        let kind = plan.hosts.first?.tool == .gluster ? "Gluster " : ""
+        var checkHosts: [String] = []
+        for check in plan.finalChecks where !checkHosts.contains(check.host) { checkHosts.append(check.host) }
+        for host in checkHosts {
+            out += ["", "After every host finished, read back on \(host) (parsed; findings make apply exit 1):"]
+            out += plan.finalChecks.filter { $0.host == host }.map { "  \($0.operation.summary)" }
+        }
+        if !plan.warnings.isEmpty {
+            out += ["", "Warnings of the \(kind)plan:"] + plan.warnings.map { "  - \($0)" }
+        }
+        if let source = plan.confirmations.first?.source {
+            out += ["", "Disks wiped by brick preparation (\(source) must name exactly these; DESTROYS ALL DATA on each):"]
+            out += plan.confirmations.map { "  [\($0.host)] \($0.effect)  [\($0.confirmed ? "confirmed" : "NOT CONFIRMED")]" }
+        }
         return out
     }
 
     static func json(_ plan: DeploymentPlan, files: DeploymentFiles) -> [String: Any] {
+        var object = hostsJSON(plan, files: files)
+        if !plan.finalChecks.isEmpty || !plan.confirmations.isEmpty {
+            object["readBack"] = plan.finalChecks.map { ["host": $0.host, "argv": $0.operation.commands[0].argv] }
+            object["requiredConfirmations"] = plan.confirmations.map(\.token)
+            object["confirmationProblem"] = plan.confirmationProblem
+        }
+        return object
+    }
+
+    static func hostsJSON(_ plan: DeploymentPlan, files: DeploymentFiles) -> [String: Any] {
         ["deploymentDirectory": files.directory, "journal": files.journal,
          "hosts": plan.hosts.map { host -> [String: Any] in
             ["name": host.name, "tool": host.tool.rawValue, "answerFile": host.answerFile, "target": host.access.target.description,
@@ -110,6 +139,19 @@ enum PlanPrinter {
                     item["upload"] = u
                 case .fetchResults(let from):
                     item["fetchResultsOf"] = from
+                case .operation(let operation):
+                    let commands = operation.commands
+                    // One command reads as the `run` step it is; more as their list.
+                    if commands.count == 1 {
+                        item["argv"] = commands[0].argv
+                        item["command"] = commands[0].commandLine
+                        item["otopi"] = false
+                        item["interactive"] = false
+                    } else {
+                        item["commands"] = commands.map(\.argv)
+                        item["operation"] = operation.summary
+                    }
+                    if !operation.input.isEmpty { item["inputBytes"] = operation.input.count }
                 }
                 return item
              }]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HostOps
 import SSHKit
 
 /// `ovirt-wizard ssh run|put`: the SSH layer on its own, for checking access to a host and for benchmarks.

@@ -115,8 +115,13 @@ import Testing
         #expect(result.stdout.contains("Capacity: 20 GB usable of 40 GB raw"))
         #expect(result.stdout.contains("replica set 1 (host1:/brick1 host1:/brick2) entirely on host1"))
         #expect(result.stdout.contains("removed stripe volumes in version 6"))
-        #expect(result.stdout.contains("  [host1] gluster --mode=script volume create gluster-vol1 stripe 2 replica 2 host1:/brick1 host2:/brick1 host3:/brick1 host4:/brick1 host1:/brick2 host2:/brick2 host3:/brick2 host4:/brick2 force\n"))
-        #expect(result.stdout.contains("  [host1] gluster --mode=script volume set gluster-vol1 storage.owner-gid 36\n"))
+        // The steps, through the printer of `ovirt-wizard plan`: the volume commands run on host1.
+        #expect(result.stdout.contains("\nhost1: gluster from the command line\n"))
+        #expect(result.stdout.contains("     run:    gluster --mode=script volume create gluster-vol1 stripe 2 replica 2 host1:/brick1 host2:/brick1 host3:/brick1 host4:/brick1 host1:/brick2 host2:/brick2 host3:/brick2 host4:/brick2 force\n"))
+        #expect(result.stdout.contains("     run:    gluster --mode=script volume set gluster-vol1 storage.owner-gid 36\n"))
+        let host1 = try #require(result.stdout.range(of: "\nhost1: ")), host2 = try #require(result.stdout.range(of: "\nhost2: "))
+        let volumeCreate = try #require(result.stdout.range(of: "volume create gluster-vol1"))
+        #expect(host1.upperBound < volumeCreate.lowerBound && volumeCreate.lowerBound < host2.lowerBound)
     }
 
     @Test func glusterPlanShowsDiskConfirmations() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import HostOps
 import Synchronization
 import OtopiKit
 import SSHKit
@@ -90,7 +91,7 @@ import Testing
         #expect(run.argv == ["hosted-engine", "--deploy", "--config-append=/var/lib/ovirt-wizard/gs2.lofyer.org/hosted-engine-answers.conf"])
         // The storage is served by gs1, another host of this deployment: the deploy waits for it.
         #expect(host.steps[8].waitsFor == [StepReference(host: "gs1.lofyer.org", step: nil)])
-        #expect(plan.host(named: "gs1.lofyer.org")?.platform.packageManager == "yum")
+        #expect(plan.host(named: "gs1.lofyer.org")?.platform.packageManager == .yum)
     }
 
     @Test func digestChangesWithTheStep() throws {
@@ -98,6 +99,25 @@ import Testing
         let b = try DeploymentPlanner(remoteBase: "/srv/ovw").plan([Self.input(Self.engine)], platforms: [:]).hosts[0]
         #expect(a.steps[0].digest == b.steps[0].digest)
         #expect(a.steps[8].digest != b.steps[8].digest)
+    }
+
+    /// Digests recorded by journals before stdin became bytes and steps became typed operations: a text stdin
+    /// and an operation of one command keep them (the values are SHA-256 of the old digest text, fixed here).
+    @Test func digestsOfTextStdinAndOneCommandOperationsAreUnchanged() throws {
+        var feed = PlanStep(id: "feed", title: "feed", action: .run(RemoteCommand(["cat"]), otopi: false, interactive: false),
+                            changesHost: true, probe: .rerun, skipIsSafe: false, skipNote: "", waitsFor: [], timeout: nil)
+        feed.stdin = Array("hello\n".utf8)
+        #expect(feed.digest == "b673065d859b20a4")
+        let mkdir = PlanStep(id: "domain", title: "mkdir", action: .operation(.makeDirectories(path: "/e")),
+                             changesHost: true, probe: .rerun, skipIsSafe: false, skipNote: "", waitsFor: [], timeout: nil)
+        #expect(mkdir.digest == PlanStep(id: "domain", title: "mkdir", action: .run(RemoteCommand(["mkdir", "-p", "/e"]), otopi: false, interactive: false),
+                                         changesHost: true, probe: .rerun, skipIsSafe: false, skipNote: "", waitsFor: [], timeout: nil).digest)
+        // Bytes that are not text still make a digest, and different bytes a different one.
+        var binary = feed
+        binary.stdin = [0xff, 0x00, 0xfe]
+        var other = feed
+        other.stdin = [0xff, 0x00, 0xfd]
+        #expect(binary.digest != other.digest && binary.digest != feed.digest)
     }
 
     @Test func unusableFilesSayWhy() throws {
@@ -115,9 +135,9 @@ import Testing
     }
 
     @Test func platformParsing() {
-        #expect(HostPlatform.parse("rhel=6\nfedora=\nname=CentOS release 6.5 (Final)\n", host: "h").packageManager == "yum")
-        #expect(HostPlatform.parse("rhel=8\nfedora=\nname=x\n", host: "h").packageManager == "dnf")
-        #expect(HostPlatform.parse("rhel=\nfedora=20\nname=x\n", host: "h").packageManager == "yum")
+        #expect(HostPlatform.parse("rhel=6\nfedora=\nname=CentOS release 6.5 (Final)\n", host: "h").packageManager == .yum)
+        #expect(HostPlatform.parse("rhel=8\nfedora=\nname=x\n", host: "h").packageManager == .dnf)
+        #expect(HostPlatform.parse("rhel=\nfedora=20\nname=x\n", host: "h").packageManager == .yum)
         let debian = HostPlatform.parse("rhel=\nfedora=\nname=Debian GNU/Linux 12 (bookworm)\n", host: "h")
         #expect(debian.family == .unknown)
         #expect(debian.source == "probed on h: Debian GNU/Linux 12 (bookworm)")

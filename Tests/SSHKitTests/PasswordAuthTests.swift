@@ -1,4 +1,5 @@
 import Foundation
+import HostOps
 import LabHosts
 import Testing
 @testable import SSHKit

@@ -1,4 +1,6 @@
+import Deploy
 import Foundation
+import HostOps
 import Testing
 import SSHKit
 @testable import WizardCore
@@ -27,7 +29,7 @@ import SSHKit
             case .directory: size = "dir"
             case .file(let contents): size = "\(contents.count)"
             }
-            return "\(entry.relativePath.dropFirst(Self.uuid.count)) \(octal(entry.mode)) \(size) \(entry.uid):\(entry.gid)"
+            return "\(entry.relativePath.dropFirst(Self.uuid.count)) \(HostOperation.octal(entry.mode)) \(size) \(entry.uid):\(entry.gid)"
         }
         #expect(table == [
             " 0755 dir 36:36",
@@ -50,7 +52,7 @@ import SSHKit
         #expect(operations.first == .createDirectory(path: "/exports", mode: 0o755, uid: 36, gid: 36))
         #expect(operations.count == 12)
         #expect(operations.last == .createDirectory(path: "/exports/\(Self.uuid)/master/tasks", mode: 0o755, uid: 36, gid: 36))
-        #expect(operations[1].summary(quotedBy: ShellQuote.quote) == "mkdir /exports/\(Self.uuid)  (mode 0755, owner 36:36)")
+        #expect(operations[1].summary == "mkdir /exports/\(Self.uuid)  (mode 0755, owner 36:36)")
     }
 
     @Test func sdUUIDMustMatchTheDirectory() throws {
@@ -72,7 +74,7 @@ import SSHKit
             let path = root.path + "/" + entry.relativePath
             var info = stat()
             #expect(stat(path, &info) == 0, "\(path) missing")
-            #expect(UInt32(info.st_mode) & 0o7777 == entry.mode, "\(entry.relativePath) mode \(octal(UInt32(info.st_mode) & 0o7777))")
+            #expect(UInt32(info.st_mode) & 0o7777 == entry.mode, "\(entry.relativePath) mode \(HostOperation.octal(UInt32(info.st_mode) & 0o7777))")
             switch entry.kind {
             case .directory:
                 #expect(info.st_mode & S_IFMT == S_IFDIR)
@@ -116,7 +118,7 @@ import SSHKit
         let root = try TemporaryDirectory()
         let fstab = root.path + "/fstab"
         try Data("/dev/sda1 / xfs defaults 0 0".utf8).write(to: URL(fileURLWithPath: fstab))
-        let op = StorageOperation.appendLineIfAbsent(path: fstab, line: "/dev/sdb1\t/gluster_brick0\txfs\tdefaults\t0 0")
+        let op = HostOperation.appendLineIfAbsent(path: fstab, line: "/dev/sdb1\t/gluster_brick0\txfs\tdefaults\t0 0")
         try LocalStorageWriter(ownership: .skip).apply([op, op])
         #expect(try String(contentsOfFile: fstab, encoding: .utf8) == "/dev/sda1 / xfs defaults 0 0\n/dev/sdb1\t/gluster_brick0\txfs\tdefaults\t0 0\n")
     }

@@ -1,3 +1,4 @@
+import Deploy
 import Foundation
 import LabHosts
 import Testing

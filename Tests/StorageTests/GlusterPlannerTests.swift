@@ -1,3 +1,4 @@
+import HostOps
 import Testing
 import SSHKit
 @testable import WizardCore
@@ -64,7 +65,7 @@ import SSHKit
 
     @Test func seedCommandsAreExact() throws {
         let plan = try GlusterVolumePlanner.plan(Self.seedRequest(Self.seedFirstOrder))
-        #expect(plan.commands.map { "\($0.host)$ \($0.commandLine(quotedBy: ShellQuote.quote))" } == [
+        #expect(plan.commands.map { "\($0.host)$ \($0.operation.summary)" } == [
             "host1$ gluster --mode=script peer probe host2",
             "host1$ gluster --mode=script peer probe host3",
             "host1$ gluster --mode=script peer probe host4",
@@ -77,7 +78,7 @@ import SSHKit
             "host1$ gluster volume info gluster-vol1",
             "host1$ gluster volume status gluster-vol1",
         ])
-        #expect(plan.commands.filter { $0.kind == .check }.count == 3)
+        #expect(plan.commands.filter { !$0.operation.changesHost }.count == 3)
     }
 
     @Test func noForceWarnsAboutTopLevelBrickDirectories() throws {
@@ -85,7 +86,7 @@ import SSHKit
         request.force = false
         let plan = try GlusterVolumePlanner.plan(request)
         #expect(plan.warnings.contains { $0.contains("unless 'force' is given") })
-        #expect(!plan.commands.contains { $0.argv.last == "force" })
+        #expect(!plan.commands.contains { $0.verb.words.last == "force" })
     }
 
     // MARK: never a layout that one host failure can destroy
@@ -239,14 +240,14 @@ import SSHKit
         let disperse = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .disperse, bricks: six, disperseCount: 6, redundancyCount: 2))
         #expect(disperse.numberOfBricks == "1 x (4 + 2) = 6")
         #expect(disperse.glusterTypeName == "Disperse")
-        #expect(disperse.commands.first { $0.argv.contains("create") }?.argv.suffix(10).prefix(4) == ["disperse", "6", "redundancy", "2"])
+        #expect(disperse.commands.first { $0.verb.words.contains("create") }?.verb.words.suffix(10).prefix(4) == ["disperse", "6", "redundancy", "2"])
         let dd = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .disperse, bricks: six, disperseCount: 3, redundancyCount: 1))
         #expect(dd.numberOfBricks == "2 x (2 + 1) = 6")
         #expect(dd.glusterTypeName == "Distributed-Disperse")
         let dr = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .distributedReplicate, bricks: six, replicaCount: 3, transport: .rdma))
         #expect(dr.numberOfBricks == "2 x 3 = 6")
         #expect(dr.glusterTypeName == "Distributed-Replicate")
-        #expect(dr.commands.first { $0.argv.contains("create") }!.argv.contains("transport"))
+        #expect(dr.commands.first { $0.verb.words.contains("create") }!.verb.words.contains("transport"))
         let d = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .distribute, bricks: six))
         #expect(d.numberOfBricks == "6")
         #expect(d.warnings.contains { $0.contains("losing any host loses the files") })
@@ -289,7 +290,7 @@ import SSHKit
         #expect(plan.bricks.map(\.description) == ["gs1:/gluster_brick0/gluster-vol1", "gs2:/gluster_brick0/gluster-vol1",
                                                    "gs1:/gluster_brick1/gluster-vol1", "gs2:/data/b1/gluster-vol1"])
         let first = plan.preparations[0]
-        #expect(first.operations.map { $0.summary(quotedBy: ShellQuote.quote) } == [
+        #expect(first.operations.map { $0.summary } == [
             "parted -s -a optimal /dev/sdb mklabel gpt mkpart primary xfs 0% 100%",
             "udevadm settle",
             "mkfs.xfs -f -i size=512 /dev/sdb1",
@@ -352,14 +353,14 @@ import SSHKit
                                                        addresses: addresses, serviceManager: .sysvinit))
         #expect(plan.hostSetup.map(\.host) == ["gs1.example.com", "gs2.example.com", "gs3.example.com", "gs4.example.com"])
         // The seed's `echo -e "192.168.10.101\tgs1.example.com\n…" >> /etc/hosts`, on every host, once.
-        #expect(plan.hostSetup[2].operations.map { $0.summary(quotedBy: ShellQuote.quote) } == [
+        #expect(plan.hostSetup[2].operations.map { $0.summary } == [
             "append to /etc/hosts unless present: 192.168.10.101\\tgs1.example.com",
             "append to /etc/hosts unless present: 192.168.10.102\\tgs2.example.com",
             "append to /etc/hosts unless present: 192.168.10.103\\tgs3.example.com",
             "append to /etc/hosts unless present: 192.168.10.104\\tgs4.example.com",
             "yum install -y glusterfs glusterfs-fuse glusterfs-server xfsprogs",
-            "chkconfig glusterd on",
-            "service glusterd start",
+            // One operation: glusterd enabled at boot and started.
+            "chkconfig glusterd on && service glusterd start",
         ])
         #expect(!plan.warnings.contains { $0.contains("--address") })
     }
@@ -367,7 +368,7 @@ import SSHKit
     @Test func systemdAndNoAddresses() throws {
         let plan = try GlusterVolumePlanner.plan(.init(volumeName: "v", type: .replicate,
                                                        bricks: GlusterPlannerTests.bricks("a:/b/v", "b:/b/v", "c:/b/v"), replicaCount: 3))
-        #expect(plan.hostSetup[0].operations.map { $0.summary(quotedBy: ShellQuote.quote) } == [
+        #expect(plan.hostSetup[0].operations.map { $0.summary } == [
             "yum install -y glusterfs glusterfs-fuse glusterfs-server xfsprogs", "systemctl enable --now glusterd",
         ])
         #expect(plan.warnings.contains { $0.contains("no --address given") })

@@ -1,3 +1,4 @@
+import HostOps
 import Foundation
 import OtopiKit
 import SSHKit
@@ -90,7 +91,7 @@ import Testing
         #expect(plan.glusterTypeName == "Distributed-Striped-Replicate" && plan.numberOfBricks == "2 x 2 x 2 = 8")
         #expect(!plan.reordered)
         for set in plan.redundancySets { #expect(Set(set.map(\.host)).count == set.count, "\(set)") }
-        #expect(plan.commands.contains { $0.argv.suffix(2) == ["gs4.example.com:/gluster_brick1", "force"] })
+        #expect(plan.commands.contains { $0.verb.words.suffix(2) == ["gs4.example.com:/gluster_brick1", "force"] })
         #expect(plan.hostSetup[0].operations.first == .appendLineIfAbsent(path: "/etc/hosts", line: "192.168.10.101\tgs1.example.com"))
     }
 
@@ -124,10 +125,12 @@ import Testing
             #expect((step.phase == .brickPreparation) == (step.requiredConfirmation != nil), "\(step)")
             if let token = step.requiredConfirmation { #expect(token == "\(step.host):/dev/sdb") }
         }
-        #expect(steps.contains { $0.phase == .brickPreparation && $0.host == "b" && $0.argv == ["mkfs.xfs", "-f", "-i", "size=512", "/dev/sdb1"] })
+        #expect(steps.contains { $0.phase == .brickPreparation && $0.host == "b" && $0.operation == .run(argv: ["mkfs.xfs", "-f", "-i", "size=512", "/dev/sdb1"]) })
         // The /etc/hosts line goes through a script with the values as positional parameters.
         let hostsLine = try #require(steps.first)
-        #expect(hostsLine.argv.first == "sh" && hostsLine.argv.suffix(2) == ["10.0.0.1\ta", "/etc/hosts"])
+        #expect(hostsLine.operation == .appendLineIfAbsent(path: "/etc/hosts", line: "10.0.0.1\ta"))
+        let argv = hostsLine.operation.commands[0].argv
+        #expect(argv.first == "sh" && argv.suffix(2) == ["10.0.0.1\ta", "/etc/hosts"])
         let reads = steps.filter { !$0.changesHost }
         #expect(reads.map(\.readBack) == [.peerStatus, .volumeInfo, .volumeStatus])
         #expect(steps.filter { $0.readBack != nil }.allSatisfy { !$0.changesHost })
@@ -231,6 +234,15 @@ import Testing
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("Capacity: 20 GB usable of 40 GB raw"))
         #expect(plan.stdout.contains("volume create gluster-vol1 stripe 2 replica 2 gs1.example.com:/gluster_brick0 gs2.example.com:/gluster_brick0"))
+        // One printer: `plan --answers` lists the same steps, read-back, warnings and disks, line for line.
+        let dry = try StorageCLI.run(["plan", "--answers", file, "--no-probe"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        func steps(_ text: String) -> [String] {
+            text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  ") && !$0.hasPrefix("  connect:") }
+        }
+        let planned = steps(dry.stdout)
+        #expect(planned.count > 20 && planned.contains { $0.hasPrefix("  gluster volume status gluster-vol1") })
+        #expect(Array(steps(plan.stdout).suffix(planned.count)) == planned)
         let mixed = try StorageCLI.run(["gluster", "plan", "--answers", file, "--type", "replicate"])
         #expect(mixed.status != 0 && mixed.stderr.contains("not both"))
     }

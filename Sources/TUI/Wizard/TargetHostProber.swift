@@ -1,5 +1,6 @@
 import Deploy
 import Foundation
+import HostOps
 import SSHKit
 import Synchronization
 import WizardCore

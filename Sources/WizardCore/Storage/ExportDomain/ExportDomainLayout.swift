@@ -1,3 +1,5 @@
+import HostOps
+
 /// Everything an export domain made by hand consists of, relative to the NFS export directory,
 /// with vdsm 4.14's modes (`FileStorageDomain._prepareMetadata`, `createMasterTree`) and owner
 /// 36:36 (`vdsm` user, `kvm` group) on every entry:
@@ -66,10 +68,10 @@ public struct ExportDomainLayout: Sendable, Equatable {
 
     /// The operations that create this domain under `exportRoot` (an absolute path on the NFS
     /// server): the export directory itself made 36:36 0755, then every entry in order.
-    public func operations(exportRoot: String) -> [StorageOperation] {
+    public func operations(exportRoot: String) -> [HostOperation] {
         let root = exportRoot.count > 1 && exportRoot.hasSuffix("/") ? String(exportRoot.dropLast()) : exportRoot
         let base = root == "/" ? "" : root
-        var operations: [StorageOperation] = [
+        var operations: [HostOperation] = [
             .createDirectory(path: root, mode: Self.exportRootMode, uid: Self.vdsmUID, gid: Self.kvmGID),
         ]
         for entry in entries {

@@ -1,3 +1,5 @@
+import HostOps
+
 /// What is read back from the NFS server after an export domain was created there, and how it is
 /// compared with the layout. The programs are argv arrays a runner starts over SSH; the comparison is pure.
 public enum ExportDomainRemoteCheck {
@@ -17,18 +19,18 @@ public enum ExportDomainRemoteCheck {
     }
 
     /// The paths the operations create, in order.
-    public static func paths(of operations: [StorageOperation]) -> [String] {
+    public static func paths(of operations: [HostOperation]) -> [String] {
         operations.compactMap { operation in
             switch operation {
             case .createDirectory(let path, _, _, _), .writeFile(let path, _, _, _, _): return path
-            case .appendLineIfAbsent, .run: return nil
+            default: return nil
             }
         }
     }
 
     /// Differences between what the operations should have made and what `stat` (run with
     /// `statArgv(paths: paths(of: operations))`) printed; empty when everything matches.
-    public static func problems(operations: [StorageOperation], statOutput: String) -> [String] {
+    public static func problems(operations: [HostOperation], statOutput: String) -> [String] {
         let lines = statOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
         var problems: [String] = []
         var index = 0
@@ -37,7 +39,7 @@ public enum ExportDomainRemoteCheck {
             switch operation {
             case let .createDirectory(path, mode, uid, gid): expected = (path, mode, uid, gid, nil, true)
             case let .writeFile(path, contents, mode, uid, gid): expected = (path, mode, uid, gid, contents.count, false)
-            case .appendLineIfAbsent, .run: continue
+            default: continue
             }
             defer { index += 1 }
             guard index < lines.count else {
@@ -55,7 +57,7 @@ public enum ExportDomainRemoteCheck {
             let isFile = type == "regular file" || type == "regular empty file"
             if expected.isDirectory && !isDirectory { problems.append("\(expected.path): is a \(type), not a directory") }
             if !expected.isDirectory && !isFile { problems.append("\(expected.path): is a \(type), not a regular file") }
-            if mode != expected.mode { problems.append("\(expected.path): mode is \(octal(mode)), expected \(octal(expected.mode))") }
+            if mode != expected.mode { problems.append("\(expected.path): mode is \(HostOperation.octal(mode)), expected \(HostOperation.octal(expected.mode))") }
             if uid != expected.uid || gid != expected.gid {
                 problems.append("\(expected.path): owner is \(uid):\(gid), expected \(expected.uid):\(expected.gid)")
             }

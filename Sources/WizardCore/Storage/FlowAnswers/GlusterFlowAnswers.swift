@@ -1,3 +1,5 @@
+import HostOps
+
 import OtopiKit
 
 /// The answers of `Screens/gluster.yaml` (keys `GLUSTER/…`) turned into a planner request and the

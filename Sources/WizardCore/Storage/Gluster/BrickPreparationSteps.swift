@@ -1,3 +1,5 @@
+import HostOps
+
 /// Partitioning, formatting and mounting the disks behind device bricks.
 extension GlusterVolumePlanner {
     static func makePreparations(_ bricks: [GlusterBrick], fstabFile: String = "/etc/fstab") -> [BrickPreparation] {
@@ -13,9 +15,9 @@ extension GlusterVolumePlanner {
                     // "-i size 512", which mkfs.xfs rejects; the option is "size=512".)
                     .run(argv: ["mkfs.xfs", "-f", "-i", "size=512", partition]),
                     // mkdir -p: a chosen mount point may need parents (e.g. /bricks/engine).
-                    .run(argv: ["mkdir", "-p", mount]),
+                    .makeDirectories(path: mount),
                     .appendLineIfAbsent(path: fstabFile, line: "\(partition)\t\(mount)\txfs\tdefaults\t0 0"),
-                    .run(argv: ["mount", mount]),
+                    .mount(mountPoint: mount),
                     .createDirectory(path: brick.path, mode: 0o755, uid: 0, gid: 0),
                 ])
         }

@@ -1,15 +1,14 @@
-/// How a host starts services: EL6 (the seed's CentOS 6) uses SysV init scripts, EL7+ systemd.
-public enum GlusterServiceManager: String, CaseIterable, Sendable {
-    case systemd
-    case sysvinit
-}
+import HostOps
+
+/// How a Gluster host starts glusterd (HostOps' service vocabulary).
+public typealias GlusterServiceManager = ServiceManager
 
 /// What every gluster server needs before the volume exists: every peer's name in /etc/hosts
 /// (when there is no DNS, as in the seed's section 8), the packages, and glusterd enabled and
 /// running.
 public struct GlusterHostSetup: Sendable, Equatable {
     public var host: String
-    public var operations: [StorageOperation]
+    public var operations: [HostOperation]
 
     /// The seed's package list (section 8).
     public static let packages = ["glusterfs", "glusterfs-fuse", "glusterfs-server", "xfsprogs"]
@@ -30,18 +29,11 @@ public struct GlusterHostSetup: Sendable, Equatable {
         let hostLines = hosts.compactMap { host in
             addresses.first { $0.key.lowercased() == host.lowercased() }.map { "\($0.value)\t\(host)" }
         }
-        let service: [StorageOperation]
-        switch serviceManager {
-        case .systemd:
-            service = [.run(argv: ["systemctl", "enable", "--now", "glusterd"])]
-        case .sysvinit:
-            service = [.run(argv: ["chkconfig", "glusterd", "on"]), .run(argv: ["service", "glusterd", "start"])]
-        }
         return hosts.map { host in
             GlusterHostSetup(host: host, operations:
                 hostLines.map { .appendLineIfAbsent(path: hostsFile, line: $0) }
-                + [.run(argv: ["yum", "install", "-y"] + packages)]
-                + service)
+                // The seed's hosts are EL6/EL7: yum.
+                + [.installPackages(packages, manager: .yum), .enableService("glusterd", manager: serviceManager)])
         }
     }
 

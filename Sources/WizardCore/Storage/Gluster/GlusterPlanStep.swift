@@ -1,4 +1,6 @@
-/// One program a generic runner starts on one host over SSH, taken from a `GlusterVolumePlan`.
+import HostOps
+
+/// One operation a generic runner performs on one host over SSH, taken from a `GlusterVolumePlan`.
 ///
 /// Order: the phases run one after the other (every host finishes `hostSetup` before any brick is
 /// prepared, every brick is prepared before the first `peer probe`); within a phase the steps of one
@@ -26,18 +28,24 @@ public struct GlusterPlanStep: Sendable, Equatable {
 
     public var phase: Phase
     public var host: String
-    /// Never a shell string: SSHKit's `RemoteCommand(argv)` quotes every word.
-    public var argv: [String]
-    /// Bytes for the program's standard input (empty: EOF at once).
-    public var stdin: [UInt8]
-    /// False for read-only steps, which are safe to repeat and to run in a dry run.
-    public var changesHost: Bool
+    public var operation: HostOperation
     /// `HOST:DEVICE` that the operator must have confirmed before this step may run (it destroys the
     /// disk's data); nil for steps that need no confirmation.
     public var requiredConfirmation: String?
     /// Why the step exists, for progress panes and the journal.
     public var purpose: String
-    public var readBack: ReadBack?
+
+    /// False for read-only steps, which are safe to repeat and to run in a dry run.
+    public var changesHost: Bool { operation.changesHost }
+
+    public var readBack: ReadBack? {
+        switch operation {
+        case .gluster(.peerStatus): return .peerStatus
+        case .gluster(.volumeInfo): return .volumeInfo
+        case .gluster(.volumeStatus): return .volumeStatus
+        default: return nil
+        }
+    }
 }
 
 extension GlusterVolumePlan {
@@ -47,29 +55,28 @@ extension GlusterVolumePlan {
         var steps: [GlusterPlanStep] = []
         for setup in hostSetup {
             for operation in setup.operations {
-                steps += Self.steps(of: operation, phase: .hostSetup, host: setup.host, confirmation: nil)
+                steps.append(GlusterPlanStep(phase: .hostSetup, host: setup.host, operation: operation,
+                                             requiredConfirmation: nil, purpose: operation.title))
             }
         }
         for preparation in preparations {
             for operation in preparation.operations {
-                steps += Self.steps(of: operation, phase: .brickPreparation, host: preparation.host,
-                                    confirmation: preparation.confirmationToken,
-                                    purpose: "prepare \(preparation.device) for brick \(preparation.brickDirectory)")
+                steps.append(GlusterPlanStep(
+                    phase: .brickPreparation, host: preparation.host, operation: operation,
+                    requiredConfirmation: preparation.confirmationToken,
+                    purpose: "prepare \(preparation.device) for brick \(preparation.brickDirectory): \(operation.title)"))
             }
         }
         for command in commands {
-            let readBack: GlusterPlanStep.ReadBack?
-            switch Array(command.argv.drop { $0 != "peer" && $0 != "volume" }.prefix(2)) {
-            case ["peer", "status"]: readBack = .peerStatus
-            case ["volume", "info"]: readBack = .volumeInfo
-            case ["volume", "status"]: readBack = .volumeStatus
-            default: readBack = nil
-            }
-            steps.append(GlusterPlanStep(phase: .volume, host: command.host, argv: command.argv, stdin: [],
-                                         changesHost: command.kind == .change, requiredConfirmation: nil,
-                                         purpose: command.purpose, readBack: readBack))
+            steps.append(GlusterPlanStep(phase: .volume, host: command.host, operation: command.operation,
+                                         requiredConfirmation: nil, purpose: command.purpose))
         }
         return steps
+    }
+
+    /// The read-back of the volume (`volume info`, `volume status`): checks run after every host finished.
+    public var readBackSteps: [GlusterPlanStep] {
+        steps.filter { $0.readBack == .volumeInfo || $0.readBack == .volumeStatus }
     }
 
     /// The steps, once every disk the plan wipes is confirmed by name and no confirmation names a disk
@@ -77,21 +84,5 @@ extension GlusterVolumePlan {
     public func runnableSteps(confirmed: Set<String>) throws(GlusterPlanError) -> [GlusterPlanStep] {
         _ = try confirmedPreparations(confirmed: confirmed)
         return steps
-    }
-
-    static func steps(of operation: StorageOperation, phase: GlusterPlanStep.Phase, host: String,
-                      confirmation: String?, purpose: String? = nil) -> [GlusterPlanStep] {
-        let text: String
-        switch operation {
-        case .createDirectory(let path, _, _, _): text = "create \(path)"
-        case .writeFile(let path, _, _, _, _): text = "write \(path)"
-        case .appendLineIfAbsent(let path, let line): text = "add \"\(line.replacingOccurrences(of: "\t", with: " "))\" to \(path)"
-        case .run(let argv): text = argv.prefix(3).joined(separator: " ")
-        }
-        // Every storage operation changes the host (even an idempotent one like the /etc/hosts line).
-        return operation.execSteps.map {
-            GlusterPlanStep(phase: phase, host: host, argv: $0.argv, stdin: $0.stdin, changesHost: true,
-                            requiredConfirmation: confirmation, purpose: purpose.map { "\($0): \(text)" } ?? text, readBack: nil)
-        }
     }
 }

@@ -1,3 +1,6 @@
+import HostOps
+
+import HostOps
 /// A brick as it will appear in `gluster volume create`: `host:path`.
 public struct GlusterBrick: Sendable, Hashable, CustomStringConvertible {
     public var host: String
@@ -63,24 +66,19 @@ public struct GlusterCapacity: Sendable, Equatable {
     public var explanation: String
 }
 
-/// One command run on one host, as an argv (never a hand-built shell string).
+/// One gluster command run on one host.
 public struct GlusterHostCommand: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        /// Changes the cluster.
-        case change
-        /// Reads state back (info, status); safe to repeat.
-        case check
-    }
-
     public var host: String
-    public var argv: [String]
+    public var verb: GlusterVerb
     public var purpose: String
-    public var kind: Kind
 
-    /// The command line for previews, quoted by the caller (`SSHKit.ShellQuote.quote`).
-    public func commandLine(quotedBy quote: (String) -> String) -> String {
-        argv.map(quote).joined(separator: " ")
+    public init(host: String, verb: GlusterVerb, purpose: String) {
+        self.host = host
+        self.verb = verb
+        self.purpose = purpose
     }
+
+    public var operation: HostOperation { .gluster(verb) }
 }
 
 /// Partitioning, formatting and mounting one disk for one brick. Destroys the disk's data.
@@ -90,7 +88,7 @@ public struct BrickPreparation: Sendable, Equatable {
     public var partition: String
     public var mountPoint: String
     public var brickDirectory: String
-    public var operations: [StorageOperation]
+    public var operations: [HostOperation]
 
     /// What the operator types to confirm this disk: `HOST:DEVICE`.
     public var confirmationToken: String { "\(host):\(device)" }

@@ -1,3 +1,5 @@
+import HostOps
+
 /// Turns a `GlusterVolumeRequest` into a `GlusterVolumePlan`.
 ///
 /// Grouping follows glusterd (`glusterd-volgen.c`, `volgen_graph_build_clusters`): consecutive

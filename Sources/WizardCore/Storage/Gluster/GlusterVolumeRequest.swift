@@ -1,3 +1,5 @@
+import HostOps
+
 /// Volume types the planner knows. Stripe types exist only in GlusterFS 3.x–5 (the seed's era);
 /// GlusterFS 6 removed them ("stripe option not supported").
 public enum GlusterVolumeType: String, CaseIterable, Sendable {

@@ -3,9 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HostOps
+import WizardCore
 
-/// Applies `StorageOperation`s to the local file system. The tests use it to materialise an export
-/// domain in a temporary directory; on hosts the same operations are applied over SSH.
+/// Applies `HostOperation`s to the local file system: an export domain made on the NFS server itself (no
+/// SSH), and the tests' domains in temporary directories; on hosts the same operations run over SSH.
 /// Files are created exclusively (an existing file is never overwritten) and synced.
 public struct LocalStorageWriter: Sendable {
     public enum Ownership: Sendable, Equatable {
@@ -26,7 +28,7 @@ public struct LocalStorageWriter: Sendable {
         LocalStorageWriter(ownership: geteuid() == 0 ? .apply : .skip)
     }
 
-    public func apply(_ operations: [StorageOperation]) throws(LocalStorageWriterError) {
+    public func apply(_ operations: [HostOperation]) throws(LocalStorageWriterError) {
         for operation in operations { try apply(operation) }
     }
 
@@ -39,7 +41,7 @@ public struct LocalStorageWriter: Sendable {
         try apply(layout.operations(exportRoot: exportRoot))
     }
 
-    func apply(_ operation: StorageOperation) throws(LocalStorageWriterError) {
+    func apply(_ operation: HostOperation) throws(LocalStorageWriterError) {
         switch operation {
         case let .createDirectory(path, mode, uid, gid):
             if mkdir(path, mode_t(mode)) != 0 {
@@ -50,7 +52,7 @@ public struct LocalStorageWriter: Sendable {
                 }
             }
             // mkdir's mode is reduced by the umask; set it exactly.
-            if chmod(path, mode_t(mode)) != 0 { throw .init(path: path, message: "cannot set mode \(octal(mode)): \(describe(errno))") }
+            if chmod(path, mode_t(mode)) != 0 { throw .init(path: path, message: "cannot set mode \(HostOperation.octal(mode)): \(describe(errno))") }
             try own(path, uid, gid)
         case let .writeFile(path, contents, mode, uid, gid):
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
@@ -66,12 +68,12 @@ public struct LocalStorageWriter: Sendable {
                 written += n
             }
             if fsync(fd) != 0 { throw .init(path: path, message: "cannot sync: \(describe(errno))") }
-            if fchmod(fd, mode_t(mode)) != 0 { throw .init(path: path, message: "cannot set mode \(octal(mode)): \(describe(errno))") }
+            if fchmod(fd, mode_t(mode)) != 0 { throw .init(path: path, message: "cannot set mode \(HostOperation.octal(mode)): \(describe(errno))") }
             try own(path, uid, gid)
         case let .appendLineIfAbsent(path, line):
             try appendLineIfAbsent(path: path, line: line)
-        case .run(let argv):
-            throw .init(path: argv.first ?? "", message: "the local writer does not run programs (argv \(argv)); this step needs the plan runner")
+        case .makeDirectories, .installPackages, .enableService, .mount, .gluster, .run:
+            throw .init(path: operation.commands[0].argv[0], message: "the local writer only creates directories and files and appends lines (\(operation.summary)); this step needs the plan runner")
         }
     }
 
@@ -135,14 +137,19 @@ public struct LocalStorageWriterError: Error, Sendable, Equatable, CustomStringC
     public var path: String
     public var message: String
 
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
     public var description: String { "\(path): \(message)" }
 }
 
 /// The C `write`, which the writer's own methods would otherwise shadow.
-func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(fd, buffer, count)
 }
 
-func describe(_ code: Int32) -> String {
+private func describe(_ code: Int32) -> String {
     String(cString: strerror(code))
 }

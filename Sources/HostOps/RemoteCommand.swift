@@ -1,3 +1,5 @@
+import Foundation
+
 /// POSIX shell quoting. The only place where values become part of a remote shell command line.
 public enum ShellQuote {
     /// Characters that never need quotes in any POSIX shell word.

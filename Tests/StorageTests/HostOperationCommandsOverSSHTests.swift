@@ -1,17 +1,18 @@
 import Foundation
+import HostOps
 import LabHosts
 import SSHKit
 import Testing
 @testable import WizardCore
 
-/// The exec steps of storage operations sent through SSHKit's quoting to a real sshd: the scripts that take
+/// The command lines of host operations sent through the one quoting to a real sshd: the scripts that take
 /// their values as positional parameters must arrive word for word (tabs, quotes, `$(…)` in values).
-@Suite("storage exec steps over SSH", .serialized, .timeLimit(.minutes(2)))
-struct StorageExecStepsOverSSHTests {
-    func run(_ operation: StorageOperation, on ssh: SSHConnection) throws {
-        for step in operation.execSteps {
-            let output = try ssh.capture(RemoteCommand(step.argv), options: ExecOptions(stdin: step.stdin))
-            #expect(output.result.succeeded, "\(step.argv): \(output.stderr)")
+@Suite("host operation commands over SSH", .serialized, .timeLimit(.minutes(2)))
+struct HostOperationCommandsOverSSHTests {
+    func run(_ operation: HostOperation, on ssh: SSHConnection) throws {
+        for (index, command) in operation.commands.enumerated() {
+            let output = try ssh.capture(command, options: ExecOptions(stdin: index == 0 ? operation.input : []))
+            #expect(output.result.succeeded, "\(command): \(output.stderr)")
         }
     }
 
@@ -32,7 +33,7 @@ struct StorageExecStepsOverSSHTests {
         try Data("127.0.0.1\tlocalhost".utf8).write(to: URL(fileURLWithPath: hosts))
         let line = "192.168.10.101\tgs1.example.com"
         let nasty = "10.0.0.9\tit's $(touch \(cluster.root)/pwned) `id` \"q\""
-        for operation: StorageOperation in [.appendLineIfAbsent(path: hosts, line: line), .appendLineIfAbsent(path: hosts, line: line),
+        for operation: HostOperation in [.appendLineIfAbsent(path: hosts, line: line), .appendLineIfAbsent(path: hosts, line: line),
                                             .appendLineIfAbsent(path: hosts, line: nasty)] {
             try run(operation, on: ssh)
         }
@@ -42,8 +43,8 @@ struct StorageExecStepsOverSSHTests {
         // A file is never overwritten: the second write fails and the first content stays.
         let file = cluster.root + "/it's a file"
         try run(.writeFile(path: file, contents: Array("one\n".utf8), mode: 0o640, uid: 36, gid: 36), on: ssh)
-        let again = StorageOperation.writeFile(path: file, contents: Array("two\n".utf8), mode: 0o640, uid: 36, gid: 36).execSteps[0]
-        let refused = try ssh.capture(RemoteCommand(again.argv), options: ExecOptions(stdin: again.stdin))
+        let again = HostOperation.writeFile(path: file, contents: Array("two\n".utf8), mode: 0o640, uid: 36, gid: 36)
+        let refused = try ssh.capture(again.commands[0], options: ExecOptions(stdin: again.input))
         #expect(!refused.result.succeeded)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "one\n")
     }
