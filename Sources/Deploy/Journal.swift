@@ -37,7 +37,8 @@ public struct JournalRecord: Codable, Sendable, Equatable {
     public var exitCode: Int32?
     public var seconds: Double?
     public var detail: String?
-    /// Paths learned while running (`logFile`, `answerFile`, `fetchedAnswerFile`).
+    /// Paths learned while running (`logFile`, `answerFile`, `fetchedAnswerFile`, `noAnswerFile`): `StepOutputs`
+    /// in the journal's form.
     public var outputs: [String: String]?
 
     public init(kind: Kind, host: String? = nil, step: String? = nil, index: Int? = nil, digest: String? = nil,
@@ -171,7 +172,7 @@ public struct JournalState: Sendable {
     public struct Entry: Sendable, Equatable {
         public var status: StepStatus
         public var digest: String?
-        public var outputs: [String: String]
+        public var outputs: StepOutputs
     }
 
     public private(set) var steps: [String: [String: Entry]] = [:]
@@ -187,8 +188,8 @@ public struct JournalState: Sendable {
             case .stepEnded:
                 interrupted[host]?.remove(step)
                 guard let status = record.status else { continue }
-                var outputs = steps[host]?[step]?.outputs ?? [:]
-                outputs.merge(record.outputs ?? [:]) { _, new in new }
+                var outputs = steps[host]?[step]?.outputs ?? StepOutputs()
+                outputs.merge(StepOutputs(journal: record.outputs ?? [:]))
                 steps[host, default: [:]][step] = Entry(status: status, digest: record.digest, outputs: outputs)
             default: break
             }
