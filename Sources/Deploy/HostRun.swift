@@ -10,8 +10,7 @@ final class HostRun {
     let runner: DeploymentRunner
     let plan: HostPlan
     var remote: (any RemoteHost)?
-    /// The journal, then (once open) the host log, then the caller's handler.
-    var sinks: [any RunSink]
+    /// The host's log, once open. Events go to the journal, this log and the caller's handler, in that order.
     var hostLog: HostLogSink?
     /// What each step learned (`logFile`, `answerFile`, …), from this run or the journal.
     var outputs: [String: StepOutputs] = [:]
@@ -23,7 +22,6 @@ final class HostRun {
     init(runner: DeploymentRunner, plan: HostPlan) {
         self.runner = runner
         self.plan = plan
-        sinks = [runner.journal, runner.handler]
         verifying = runner.options.resume
     }
 
@@ -34,15 +32,16 @@ final class HostRun {
     /// the whole run stops, and the event goes no further.
     @discardableResult
     func emit(_ event: RunEvent) -> Bool {
-        for sink in sinks {
-            do {
-                try sink.take(event)
-            } catch {
-                runner.stop(because: error, host: host)
-                hostLog?.take(.logNote(host: host, text: "ovirt-wizard: cannot write the journal \(runner.journal.path); stopping"))
-                return false
-            }
+        // Three known sinks, called directly: every output line passes here (Benchmarks/pane.sh, fanout.sh).
+        do {
+            try runner.journal.take(event)
+        } catch {
+            runner.stop(because: error, host: host)
+            hostLog?.take(.logNote(host: host, text: "ovirt-wizard: cannot write the journal \(runner.journal.path); stopping"))
+            return false
         }
+        hostLog?.take(event)
+        runner.handler.take(event)
         return true
     }
 
@@ -53,7 +52,6 @@ final class HostRun {
         do {
             let log = try HostLogSink(path: runner.files.log(host: host), plan: plan, resume: runner.options.resume)
             hostLog = log
-            sinks.insert(log, at: 1)
         } catch {
             return .notRun("\(error)")
         }

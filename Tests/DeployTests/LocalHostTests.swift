@@ -82,3 +82,42 @@ struct FanoutTests {
         #expect(peak == 3)
     }
 }
+
+@Suite("Runner on the local host", .timeLimit(.minutes(1)))
+struct LocalRunnerTests {
+    /// A real shell and file system under the real runner: a command step with the wizard's marker, an upload,
+    /// then a resume that verifies both by their probes without running them again.
+    @Test func aPlanRunsAndResumesOnThisMachine() throws {
+        let directory = NSTemporaryDirectory() + "local-runner-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let counter = directory + "/runs"
+        let steps = [
+            PlanStep(id: "count", title: "Count runs", action: .run(RemoteCommand.script(#"echo run >> "$1"; echo counted"#, arguments: [counter]),
+                                                                      otopi: false, interactive: false),
+                     changesHost: true, probe: .marker(path: directory + "/count.done"), skipIsSafe: false, skipNote: "", waitsFor: [], timeout: 30),
+            PlanStep(id: "copy", title: "Copy a file", action: .upload(Upload(source: .localFile(counter), remotePath: directory + "/copy",
+                                                                              mode: 0o600, sha256: nil)),
+                     changesHost: true, probe: .remoteHashMatches, skipIsSafe: false, skipNote: "", waitsFor: [], timeout: nil),
+        ]
+        let plan = DeploymentPlan(hosts: [HostPlan(name: "local", tool: .generic, access: HostAccess(target: SSHTarget(host: "local"), options: ConnectOptions()),
+                                                   answerFile: "", remoteDirectory: directory, platform: .assumed("local"), steps: steps, secretValues: [])])
+        let files = DeploymentFiles(answerFile: directory + "/answers.conf")
+        func run(resume: Bool) throws -> [RunEvent] {
+            let events = EventLog()
+            var options = DeploymentRunner.Options()
+            options.resume = resume
+            let runner = try DeploymentRunner(plan: plan, files: files, options: options, runOperator: ScriptedOperator(),
+                                              connector: HostConnector { _ in LocalHost(name: "local") }) { events.append($0) }
+            #expect(runner.run()["local"] == .succeeded)
+            return events.all
+        }
+        let first = try run(resume: false)
+        #expect(first.contains { if case .output(_, "counted", .stdout) = $0 { return true }; return false })
+        #expect(try String(contentsOfFile: directory + "/copy", encoding: .utf8) == "run\n")
+        let again = try run(resume: true)
+        #expect(!again.contains { if case .stepStarted = $0 { return true }; return false })
+        #expect(again.filter { if case .stepVerified = $0 { return true }; return false }.count == 2)
+        #expect(try String(contentsOfFile: counter, encoding: .utf8) == "run\n")
+    }
+}

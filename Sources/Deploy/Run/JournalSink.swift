@@ -10,6 +10,7 @@ final class JournalSink: RunSink, Sendable {
     var path: String { journal.path }
 
     func take(_ event: RunEvent) throws {
+        if case .output = event { return }   // the common case, first
         guard let record = Self.record(for: event) else { return }
         try journal.append(record)
     }
