@@ -80,14 +80,6 @@ final class ScriptedHost: RemoteHost {
         return ExecResult(exitStatus: reply.status)
     }
 
-    func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput {
-        var out: [UInt8] = [], err: [UInt8] = []
-        let result = try execute(command, options: options) { stream, bytes in
-            if stream == .stdout { out += bytes } else { err += bytes }
-        }
-        return CapturedOutput(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), result: result)
-    }
-
     func upload(file local: String, to remote: String, options: UploadOptions,
                 progress: (TransferProgress) -> Void) throws -> TransferResult {
         let hash = try SSHConnection.localSHA256(local)

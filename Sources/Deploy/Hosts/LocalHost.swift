@@ -65,14 +65,6 @@ public final class LocalHost: RemoteHost {
         return status
     }
 
-    public func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput {
-        var out: [UInt8] = [], err: [UInt8] = []
-        let result = try execute(command, options: options) { stream, bytes in
-            if stream == .stdout { out += bytes } else { err += bytes }
-        }
-        return CapturedOutput(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), result: result)
-    }
-
     /// Copies through a partial file renamed into place, so the target holds the whole file or its old content.
     public func upload(file local: String, to remote: String, options: UploadOptions,
                        progress: (TransferProgress) -> Void) throws -> TransferResult {

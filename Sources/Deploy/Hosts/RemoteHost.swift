@@ -28,6 +28,15 @@ public protocol RemoteHost: AnyObject {
 extension RemoteHost {
     public var shellStarts: Int { 0 }
     public var shellProblem: String? { nil }
+
+    /// `execute`, collecting both outputs (SSH has its own).
+    public func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput {
+        var out: [UInt8] = [], err: [UInt8] = []
+        let result = try execute(command, options: options) { stream, bytes in
+            if stream == .stdout { out += bytes } else { err += bytes }
+        }
+        return CapturedOutput(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), result: result)
+    }
 }
 
 extension SSHConnection: RemoteHost {
