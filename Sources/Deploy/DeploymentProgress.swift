@@ -82,12 +82,14 @@ public struct DeploymentProgress: Sendable, Equatable {
             }
         case .connected:
             break
+        case .logNote:
+            break
         case let .note(host, text):
             update(host) { h in
                 h.tail.append("ovirt-wizard: " + text)
                 h.trimTail()
             }
-        case let .stepStarted(host, index, total, _, title, _):
+        case let .stepStarted(host, index, total, _, title, _, _):
             update(host) { h in
                 h.phase = .running
                 h.stepIndex = index
@@ -102,19 +104,19 @@ public struct DeploymentProgress: Sendable, Equatable {
                 h.prompt = nil
                 h.failure = nil
             }
-        case let .stepVerified(host, index, total, _, title):
+        case let .stepVerified(host, index, total, _, title, _, _):
             update(host) { h in
                 h.stepIndex = index
                 h.totalSteps = total
                 h.stepTitle = title
                 h.verified += 1
             }
-        case let .waiting(host, index, _):
+        case let .waiting(host, index, _, _, _):
             update(host) { h in
                 h.phase = .waiting
                 h.stepIndex = index
             }
-        case let .output(host, line):
+        case let .output(host, line, _):
             update(host) { h in
                 h.tail.append(line)
                 h.trimTail()
@@ -146,7 +148,7 @@ public struct DeploymentProgress: Sendable, Equatable {
                 h.phase = .running
                 h.prompt = nil
             }
-        case let .stepFinished(host, _, _, _, status, _, _):
+        case let .stepFinished(host, _, _, _, status, _, _, _):
             update(host) { h in
                 switch status {
                 case .done: h.done += 1

@@ -25,13 +25,13 @@ public enum HostProber {
     }
 }
 
-/// `cat /proc/cpuinfo` over SSH, for `cpu-check HOST`.
+/// `cat /proc/cpuinfo` over SSH, for `cpu-check HOST`. Blocks in libssh2: run it on `forEachHost`'s threads.
 public struct SSHCPUInfoSource: CPUInfoSource {
     public var options: ConnectOptions
 
     public init(options: ConnectOptions) { self.options = options }
 
-    public func cpuinfoText(host: String) async throws -> String {
+    public func cpuinfoText(host: String) throws -> String {
         let connection = try SSHConnection.connect(try SSHTarget(parsing: host), options: options)
         defer { connection.close() }
         let output = try connection.capture(RemoteCommand(CPUProbe.command), options: ExecOptions(timeout: 30))

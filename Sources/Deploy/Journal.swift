@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How a step ended, as the journal records it.
 public enum StepStatus: String, Codable, Sendable {
@@ -37,7 +38,8 @@ public struct JournalRecord: Codable, Sendable, Equatable {
     public var exitCode: Int32?
     public var seconds: Double?
     public var detail: String?
-    /// Paths learned while running (`logFile`, `answerFile`, `fetchedAnswerFile`).
+    /// Paths learned while running (`logFile`, `answerFile`, `fetchedAnswerFile`, `noAnswerFile`): `StepOutputs`
+    /// in the journal's form.
     public var outputs: [String: String]?
 
     public init(kind: Kind, host: String? = nil, step: String? = nil, index: Int? = nil, digest: String? = nil,
@@ -68,19 +70,20 @@ public struct JournalRecord: Codable, Sendable, Equatable {
 /// fsync'd before the step goes on, so a SIGKILL or power loss leaves every line written so far.
 /// Hosts append from their own threads; one fsync covers every line written before it (group commit), so
 /// parallel hosts do not queue behind each other's syncs.
-public final class Journal: @unchecked Sendable {
+public final class Journal: Sendable {
     public let path: String
     private let fd: Int32
     /// Orders writes (and truncations) of lines.
-    private let lock = NSLock()
-    /// One fsync at a time; guards `syncedEnd`.
-    private let syncLock = NSLock()
-    /// The file size known to be on disk.
-    private var syncedEnd: off_t = 0
-    /// Bumped (under `lock`) when unsynced lines were cut off after a failed fsync: lines written before that
-    /// are gone and their appends fail.
-    private var truncations = 0
-    private var lastSyncFailure = ""
+    private let writes = Mutex(WriteState())
+    /// One fsync at a time; the file size known to be on disk.
+    private let synced: Mutex<off_t>
+
+    private struct WriteState {
+        /// Bumped when unsynced lines were cut off after a failed fsync: lines written before that are gone and
+        /// their appends fail.
+        var truncations = 0
+        var lastSyncFailure = ""
+    }
 
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var path: String
@@ -90,14 +93,15 @@ public final class Journal: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(path: path, reason: "cannot open the journal: \(String(cString: strerror(errno)))") }
+        self.fd = fd
         // A line torn by a crash mid-write must not glue onto the next record.
         var info = stat()
         if fstat(fd, &info) == 0, info.st_size > 0, let last = Self.lastByte(path), last != UInt8(ascii: "\n") {
             _ = "\n".withCString { write(fd, $0, 1) }
         }
-        if fstat(fd, &info) == 0 { syncedEnd = info.st_size }
+        synced = Mutex(fstat(fd, &info) == 0 ? info.st_size : 0)
     }
 
     deinit { close(fd) }
@@ -107,7 +111,7 @@ public final class Journal: @unchecked Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(record)
         data.append(UInt8(ascii: "\n"))
-        let (end, generation) = try lock.withLock { () throws -> (off_t, Int) in
+        let (end, generation) = try writes.withLock { state throws(Failure) -> (off_t, Int) in
             var info = stat()
             let before = fstat(fd, &info) == 0 ? info.st_size : -1
             let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -117,23 +121,24 @@ public final class Journal: @unchecked Sendable {
                 if before >= 0 { _ = ftruncate(fd, before) }
                 throw Failure(path: path, reason: "cannot append to the journal: \(reason)")
             }
-            return (before + off_t(data.count), truncations)
+            return (before + off_t(data.count), state.truncations)
         }
-        try syncLock.withLock {
-            if lock.withLock({ truncations }) != generation {
-                throw Failure(path: path, reason: "cannot sync the journal to disk: \(lastSyncFailure)")
+        try synced.withLock { syncedEnd throws(Failure) in
+            let (truncations, lastFailure) = writes.withLock { ($0.truncations, $0.lastSyncFailure) }
+            if truncations != generation {
+                throw Failure(path: path, reason: "cannot sync the journal to disk: \(lastFailure)")
             }
             if end <= syncedEnd { return }   // another append's fsync already covered this line
             var info = stat()
-            let target = lock.withLock { fstat(fd, &info) == 0 ? info.st_size : end }
+            let target = writes.withLock { _ in fstat(fd, &info) == 0 ? info.st_size : end }
             guard fsync(fd) == 0 else {
                 let reason = String(cString: strerror(errno))
                 // Not on disk for sure, so not recorded: take back every line since the last good sync (their
                 // appends fail too) rather than leave lines that may vanish.
-                lock.withLock {
+                writes.withLock { state in
                     _ = ftruncate(fd, syncedEnd)
-                    truncations += 1
-                    lastSyncFailure = reason
+                    state.truncations += 1
+                    state.lastSyncFailure = reason
                 }
                 throw Failure(path: path, reason: "cannot sync the journal to disk: \(reason)")
             }
@@ -171,7 +176,7 @@ public struct JournalState: Sendable {
     public struct Entry: Sendable, Equatable {
         public var status: StepStatus
         public var digest: String?
-        public var outputs: [String: String]
+        public var outputs: StepOutputs
     }
 
     public private(set) var steps: [String: [String: Entry]] = [:]
@@ -187,8 +192,8 @@ public struct JournalState: Sendable {
             case .stepEnded:
                 interrupted[host]?.remove(step)
                 guard let status = record.status else { continue }
-                var outputs = steps[host]?[step]?.outputs ?? [:]
-                outputs.merge(record.outputs ?? [:]) { _, new in new }
+                var outputs = steps[host]?[step]?.outputs ?? StepOutputs()
+                outputs.merge(StepOutputs(journal: record.outputs ?? [:]))
                 steps[host, default: [:]][step] = Entry(status: status, digest: record.digest, outputs: outputs)
             default: break
             }
@@ -200,7 +205,7 @@ public struct JournalState: Sendable {
 
 /// Stops two wizards from acting on the same deployment: an exclusive `flock` on a file holding the PID.
 /// The kernel drops the lock when the process dies, even by SIGKILL, so a stale lock never blocks a resume.
-public final class DeploymentLock: @unchecked Sendable {
+public final class DeploymentLock: Sendable {
     public let path: String
     private let fd: Int32
 

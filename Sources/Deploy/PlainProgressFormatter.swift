@@ -28,14 +28,14 @@ public struct PlainProgressFormatter: Sendable {
             return ["[\(host)] \(tool.rawValue): \(steps) steps"]
         case let .connected(host, detail):
             return ["[\(host)] connected (\(detail))"]
-        case let .stepStarted(host, index, total, _, title, action):
+        case let .stepStarted(host, index, total, _, title, action, _):
             lastTransferDecile[host] = nil
             return ["[\(host)] step \(index)/\(total) \(title): \(action)"]
-        case let .stepVerified(host, index, total, _, title):
+        case let .stepVerified(host, index, total, _, title, _, _):
             return ["[\(host)] step \(index)/\(total) \(title): done before, probe passed, not run again"]
-        case let .waiting(host, index, refs):
+        case let .waiting(host, index, _, _, refs):
             return ["[\(host)] step \(index) waits for \(refs.map(\.description).joined(separator: ", "))"]
-        case let .output(host, line):
+        case let .output(host, line, _):
             return verbose ? ["[\(host)] | \(line)"] : []
         case let .stage(host, ordinal, name):
             return ["[\(host)] \(tools[host]?.rawValue ?? "otopi") stage \(ordinal)/\(OtopiConsoleParser.stagesOnSuccess): \(name)"]
@@ -55,7 +55,7 @@ public struct PlainProgressFormatter: Sendable {
             return out
         case let .promptAnswered(host, answer):
             return ["[\(host)] answered: \(answer.isEmpty ? "(default)" : answer)"]
-        case let .stepFinished(host, index, total, _, status, seconds, detail):
+        case let .stepFinished(host, index, total, _, status, seconds, detail, _):
             let extra = detail.map { " (\($0))" } ?? ""
             switch status {
             case .done: return ["[\(host)] step \(index)/\(total) done in \(formatDuration(seconds))\(extra)"]
@@ -73,6 +73,8 @@ public struct PlainProgressFormatter: Sendable {
             return out
         case let .note(host, text):
             return ["[\(host)] \(text)"]
+        case .logNote:
+            return []
         case let .hostFinished(host, outcome):
             switch outcome {
             case .succeeded: return ["[\(host)] finished"]

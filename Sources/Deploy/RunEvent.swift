@@ -1,26 +1,47 @@
 import Foundation
 import OtopiKit
+import SSHKit
 
-/// What the runner reports while it works; every text is already masked.
+/// What the runner reports while it works; every text is already masked. The host run only emits these: the
+/// journal, the host log and the panes (`RunSink`s) each take what they need from them.
 public enum RunEvent: Sendable {
     case hostStarted(host: String, tool: DeployTool, steps: Int)
     case connected(host: String, detail: String)
-    case stepStarted(host: String, index: Int, total: Int, step: String, title: String, action: String)
+    case stepStarted(host: String, index: Int, total: Int, step: String, title: String, action: String, digest: String)
     /// Recorded done in the journal and its probe passed: not run again.
-    case stepVerified(host: String, index: Int, total: Int, step: String, title: String)
-    case waiting(host: String, index: Int, for: [StepReference])
-    case output(host: String, line: String)
+    case stepVerified(host: String, index: Int, total: Int, step: String, title: String, digest: String, outputs: StepOutputs)
+    case waiting(host: String, index: Int, total: Int, step: String, for: [StepReference])
+    case output(host: String, line: String, stream: ExecStream = .stdout)
     case stage(host: String, ordinal: Int, name: String)
     case otopiLog(host: String, level: OtopiLogLevel, message: String)
     case transfer(host: String, done: Int64, total: Int64)
     case heartbeat(host: String, elapsed: Double, quiet: Double)
     case prompt(host: String, prompt: OtopiPrompt)
     case promptAnswered(host: String, answer: String)
-    case stepFinished(host: String, index: Int, total: Int, step: String, status: StepStatus, seconds: Double, detail: String?)
+    case stepFinished(host: String, index: Int, total: Int, step: String, status: StepStatus, seconds: Double, detail: String?, end: StepEnd)
     case stepFailed(StepFailure)
     case hostFinished(host: String, outcome: HostOutcome)
     /// Something the operator should know (a step interrupted by a crash runs again, say).
     case note(host: String, text: String)
+    /// A line for the host's log only (what was uploaded or fetched, a retry, why a step runs again).
+    case logNote(host: String, text: String)
+}
+
+/// What the journal keeps of a step's end beyond what the panes show.
+public struct StepEnd: Sendable, Equatable {
+    public var digest: String
+    /// The remote exit code, when a command ran to an end.
+    public var exitCode: Int32?
+    public var outputs: StepOutputs
+    /// What the status followed (the failure an operator skipped), for the journal's detail.
+    public var after: String?
+
+    public init(digest: String, exitCode: Int32? = nil, outputs: StepOutputs = StepOutputs(), after: String? = nil) {
+        self.digest = digest
+        self.exitCode = exitCode
+        self.outputs = outputs
+        self.after = after
+    }
 }
 
 /// A step that did not succeed, with what the operator needs to decide.
@@ -37,6 +58,9 @@ public struct StepFailure: Sendable, Equatable {
     public var logPath: String
     public var skipIsSafe: Bool
     public var skipNote: String
+    /// For the journal: what the step was and how long it ran.
+    public var digest = ""
+    public var seconds: Double = 0
 
     public var summary: String {
         "\(host): step \(index)/\(total) \(title) failed" + (exitCode.map { " (exit code \($0))" } ?? "") + ": \(reason)"

@@ -78,6 +78,11 @@ public struct ExecResult: Sendable, Equatable, CustomStringConvertible {
     /// Signal name without `SIG` (e.g. `TERM`) when the command was killed by a signal.
     public var exitSignal: String?
 
+    public init(exitStatus: Int32, exitSignal: String? = nil) {
+        self.exitStatus = exitStatus
+        self.exitSignal = exitSignal
+    }
+
     public var succeeded: Bool { exitStatus == 0 && exitSignal == nil }
 
     /// A shell-style code: the status, or 128 + the signal number when killed by a signal.
@@ -101,6 +106,12 @@ public struct CapturedOutput: Sendable, Equatable {
     public var stdout: String
     public var stderr: String
     public var result: ExecResult
+
+    public init(stdout: String, stderr: String, result: ExecResult) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.result = result
+    }
 }
 
 extension SSHConnection {

@@ -8,6 +8,11 @@ import Synchronization
 public struct TransferProgress: Sendable, Equatable {
     public var bytesDone: Int64
     public var totalBytes: Int64
+
+    public init(bytesDone: Int64, totalBytes: Int64) {
+        self.bytesDone = bytesDone
+        self.totalBytes = totalBytes
+    }
 }
 
 public enum UploadMethod: String, Sendable, CaseIterable {
@@ -66,6 +71,13 @@ public struct TransferResult: Sendable, Equatable {
     public var sha256: String?
     /// True when the remote `sha256sum` was compared and matched.
     public var verified: Bool
+
+    public init(bytes: Int64, resumedFrom: Int64 = 0, sha256: String?, verified: Bool) {
+        self.bytes = bytes
+        self.resumedFrom = resumedFrom
+        self.sha256 = sha256
+        self.verified = verified
+    }
 }
 
 extension SSHConnection {

@@ -9,7 +9,7 @@ let supportedHostKeyTypes = ["ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecds
                              "ssh-ed25519", "ssh-rsa", "ssh-dss"]
 
 /// One authenticated SSH connection to one host. Commands and transfers on it run one at a time (a lock
-/// serializes them); use one connection per host and several hosts in parallel (see `SSHHostPool`).
+/// serializes them); use one connection per host and several hosts in parallel (Deploy's `forEachHost`).
 /// `@unchecked Sendable`: every use of the libssh2 session happens under `lock`.
 public final class SSHConnection: @unchecked Sendable {
     public let target: ResolvedTarget

@@ -82,7 +82,7 @@ struct CPUCheckCommand: ParsableCommand {
         }
         if !hosts.isEmpty {
             let source = SSHCPUInfoSource(options: connection.connectOptions())
-            let results = runBlocking { await CPUProbe.probe(hosts: hosts, using: source) }
+            let results = forEachHost(hosts, limit: DeploymentArguments.probeConcurrency) { CPUProbe.probe(host: $0, using: source) }
             for result in results {
                 switch result {
                 case .success(let report): reports.append(report)
@@ -147,22 +147,6 @@ struct CPUCheckCommand: ParsableCommand {
     private func printError(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
-}
-
-/// Runs async work from a synchronous command and waits for it.
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        box.value = await body()
-        done.signal()
-    }
-    done.wait()
-    return box.value!
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
 }
 
 private struct InputError: Error {

@@ -1,5 +1,6 @@
 import Deploy
 import Foundation
+import Synchronization
 import TUI
 
 /// `apply` on a terminal: the runner on its own threads, the panes on this one; the recap is printed after the
@@ -20,10 +21,11 @@ enum DeployPanesRunner {
             throw CLIError(message: "\(error)", code: 2)
         }
         let done = DispatchSemaphore(value: 0)
-        let outcomes = OutcomeBox()
+        let outcomes = Mutex<[String: HostOutcome]>([:])
         batcher.start(post: post)
         let thread = Thread {
-            outcomes.set(runner.run())
+            let result = runner.run()
+            outcomes.withLock { $0 = result }
             batcher.stop(post: post)
             post(.finished)
             done.signal()
@@ -46,21 +48,14 @@ enum DeployPanesRunner {
             return PlainApply.journalFailureExitCode
         }
         if code != 0 { return code }
-        return outcomes.get().values.allSatisfy(\.succeeded) ? 0 : 1
+        return outcomes.withLock { $0.values.allSatisfy(\.succeeded) } ? 0 : 1
     }
 }
 
-final class PlainOutputRecap: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: DeploymentProgress
-    init(hosts: [String]) { value = DeploymentProgress(hostNames: hosts) }
-    func apply(_ event: RunEvent) { lock.withLock { value.apply(event) } }
-    var progress: DeploymentProgress { lock.withLock { value } }
-}
-
-final class OutcomeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: [String: HostOutcome] = [:]
-    func set(_ v: [String: HostOutcome]) { lock.withLock { value = v } }
-    func get() -> [String: HostOutcome] { lock.withLock { value } }
+/// The progress for the recap printed after the panes, built from the same events.
+final class PlainOutputRecap: Sendable {
+    private let value: Mutex<DeploymentProgress>
+    init(hosts: [String]) { value = Mutex(DeploymentProgress(hostNames: hosts)) }
+    func apply(_ event: RunEvent) { value.withLock { $0.apply(event) } }
+    var progress: DeploymentProgress { value.withLock { $0 } }
 }

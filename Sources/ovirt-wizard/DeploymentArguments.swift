@@ -60,7 +60,7 @@ struct DeploymentArguments: ParsableArguments {
 
     var files: DeploymentFiles { DeploymentFiles(answerFile: answers[0]) }
 
-    /// Connects to every host at once (known_hosts verified), reads its platform; the connections are closed.
+    /// Connects to every host (known_hosts verified), reads its platform; the connections are closed.
     static func probePlatforms(_ inputs: [DeploymentInput]) -> (platforms: [String: HostPlatform], failures: [String]) {
         probePlatforms(inputs.map { ($0.hostName, $0.access) })
     }
@@ -69,48 +69,33 @@ struct DeploymentArguments: ParsableArguments {
         onEveryHost(hosts) { try HostPlatform.probe($0) }
     }
 
-    /// Connects to every host at once and closes again: unknown host keys and passwords are settled before a
+    /// Connects to every host and closes again: unknown host keys and passwords are settled before a
     /// full screen takes the terminal (a typed password is kept for the run). The failures, one line each.
     static func checkAccess(_ hosts: [(name: String, access: HostAccess)]) -> [String] {
         onEveryHost(hosts) { _ in () }.failures
     }
 
-    /// Runs `body` on a fresh connection to every host, all at once; the connections are closed.
+    /// Hosts probed at the same time: enough for a whole cluster at once, bounded for a long host list.
+    static let probeConcurrency = 16
+
+    /// Runs `body` on a fresh connection to every host, `probeConcurrency` at a time; the connections are closed.
     static func onEveryHost<T: Sendable>(_ hosts: [(name: String, access: HostAccess)],
                                          _ body: @escaping @Sendable (SSHConnection) throws -> T) -> (platforms: [String: T], failures: [String]) {
-        let results = ProbeResults<T>()
-        let group = DispatchGroup()
-        for (name, access) in hosts {
-            group.enter()
-            let thread = Thread {
-                do {
-                    let connection = try access.connect()
-                    defer { connection.close() }
-                    results.set(name, .success(try body(connection)))
-                } catch {
-                    results.set(name, .failure(error))
-                }
-                group.leave()
+        let results = forEachHost(hosts.map(\.access), limit: probeConcurrency) { access -> Result<T, Error> in
+            Result {
+                let connection = try access.connect()
+                defer { connection.close() }
+                return try body(connection)
             }
-            thread.start()
         }
-        group.wait()
         var values: [String: T] = [:]
         var failures: [String] = []
-        for (name, _) in hosts {
-            switch results.get(name) {
-            case .success(let value)?: values[name] = value
-            case .failure(let error)?: failures.append("\(name): \((error as? SSHError)?.description ?? "\(error)")")
-            case nil: failures.append("\(name): not probed")
+        for ((name, _), result) in zip(hosts, results) {
+            switch result {
+            case .success(let value): values[name] = value
+            case .failure(let error): failures.append("\(name): \((error as? SSHError)?.description ?? "\(error)")")
             }
         }
         return (values, failures)
     }
-}
-
-final class ProbeResults<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [String: Result<T, Error>] = [:]
-    func set(_ host: String, _ value: Result<T, Error>) { lock.withLock { values[host] = value } }
-    func get(_ host: String) -> Result<T, Error>? { lock.withLock { values[host] } }
 }

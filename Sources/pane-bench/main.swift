@@ -97,7 +97,7 @@ for (i, host) in hosts.enumerated() {
             recap.apply(event)
         }
         emit(.hostStarted(host: host, tool: .generic, steps: 1))
-        emit(.stepStarted(host: host, index: 1, total: 1, step: "stream", title: "Stream \(share / 1_000_000) MB of output", action: "yes | head"))
+        emit(.stepStarted(host: host, index: 1, total: 1, step: "stream", title: "Stream \(share / 1_000_000) MB of output", action: "yes | head", digest: "stream"))
         var splitter = PartialLineSplitter()
         let take: (String) -> Void = { raw in
             emit(.output(host: host, line: masker.mask(raw)))
@@ -112,7 +112,7 @@ for (i, host) in hosts.enumerated() {
             offset = (offset + n) % corpus.block.count
         }
         splitter.finish(emit: take)
-        emit(.stepFinished(host: host, index: 1, total: 1, step: "stream", status: .done, seconds: 0, detail: nil))
+        emit(.stepFinished(host: host, index: 1, total: 1, step: "stream", status: .done, seconds: 0, detail: nil, end: StepEnd(digest: "stream")))
         emit(.hostFinished(host: host, outcome: .succeeded))
         result.bytes = sent
         result.cpuNanos = threadCPU() - t0

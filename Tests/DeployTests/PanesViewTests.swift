@@ -14,9 +14,9 @@ import TUI
         for (i, host) in ["gs1.lofyer.org", "gs2.lofyer.org", "gs3.lofyer.org", "gs4.lofyer.org"].enumerated() {
             events.append(.hostStarted(host: host, tool: i == 2 ? .hostedEngine : .engineSetup, steps: 9))
             if i == 3 {
-                events.append(.stepStarted(host: host, index: 5, total: 9, step: "install-packages", title: "Install ovirt-engine", action: "yum install -y ovirt-engine"))
+                events.append(.stepStarted(host: host, index: 5, total: 9, step: "install-packages", title: "Install ovirt-engine", action: "yum install -y ovirt-engine", digest: "d5"))
             } else {
-                events.append(.stepStarted(host: host, index: 8, total: 9, step: "run-engine-setup", title: "Run engine-setup", action: "engine-setup"))
+                events.append(.stepStarted(host: host, index: 8, total: 9, step: "run-engine-setup", title: "Run engine-setup", action: "engine-setup", digest: "d8"))
             }
         }
         for n in 1...7 { events.append(.stage(host: "gs1.lofyer.org", ordinal: n, name: "Setup validation")) }

@@ -172,7 +172,7 @@ import Testing
         #expect(records.count == 4)
         #expect(warnings.count == 1)
         let state = JournalState(records: records)
-        #expect(state.entry(host: "h", step: "a") == .init(status: .done, digest: "d1", outputs: ["logFile": "/var/log/x.log"]))
+        #expect(state.entry(host: "h", step: "a") == .init(status: .done, digest: "d1", outputs: StepOutputs(logFile: "/var/log/x.log")))
         #expect(state.entry(host: "h", step: "b") == nil)
         #expect(state.interrupted["h"] == ["b"])
     }

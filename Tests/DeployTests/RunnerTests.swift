@@ -63,7 +63,7 @@ struct RunnerTests {
         // No secret in the journal, the logs or the events; the console password only went to the operator.
         var everything = try String(contentsOfFile: lab.files.journal, encoding: .utf8)
         for host in plan.hosts { everything += try String(contentsOfFile: lab.files.log(host: host.name), encoding: .utf8) }
-        for e in events { if case .output(_, let line) = e { everything += line + "\n" } }
+        for e in events { if case .output(_, let line, _) = e { everything += line + "\n" } }
         for secret in [LabDeployment.adminPassword, LabDeployment.hostedPassword, "2067OGHU"] {
             #expect(!everything.contains(secret), "\(secret) leaked")
         }
@@ -126,7 +126,7 @@ struct RunnerTests {
         let (outcomes, events) = try lab.run(plan, runOperator: perStep)
         #expect(outcomes[plan.hosts[0].name] == .succeeded)
         #expect(outcomes[plan.hosts[1].name] == .succeeded)
-        let skipped = events.contains { if case let .stepFinished(h, _, _, s, status, _, _) = $0 { return h == plan.hosts[0].name && s == "add-repository" && status == .skipped }; return false }
+        let skipped = events.contains { if case let .stepFinished(h, _, _, s, status, _, _, _) = $0 { return h == plan.hosts[0].name && s == "add-repository" && status == .skipped }; return false }
         #expect(skipped)
         #expect(lab.runCount(1, "engine-setup") == 2)
         let failure = try #require(helper.failures.first { $0.step == "run-engine-setup" })
@@ -165,7 +165,7 @@ struct RunnerTests {
         #expect(step == "run-hosted-engine")
         #expect(reason == "stage 'Closing up' failed: OS installation aborted by user")
         #expect(helper.prompts.count == 3)
-        let creates = events.filter { if case .output(_, let line) = $0 { return line == "[ INFO  ] Creating VM" }; return false }
+        let creates = events.filter { if case .output(_, let line, _) = $0 { return line == "[ INFO  ] Creating VM" }; return false }
         #expect(creates.count == 2)
         let log = try String(contentsOfFile: lab.files.log(host: plan.hosts[0].name), encoding: .utf8)
         #expect(log.contains("[ ERROR ] Invalid value"))
@@ -244,10 +244,10 @@ struct ResumeTests {
         let (second, events) = try lab.run(plan, resume: true, runOperator: ScriptedOperator(answers: ["1", "1"]))
         #expect(second.values.allSatisfy { $0.succeeded }, "\(second)")
         func verified(_ host: String) -> [String] {
-            events.compactMap { if case let .stepVerified(h, _, _, s, _) = $0, h == host { return s }; return nil }
+            events.compactMap { if case let .stepVerified(h, _, _, s, _, _, _) = $0, h == host { return s }; return nil }
         }
         func started(_ host: String) -> [String] {
-            events.compactMap { if case let .stepStarted(h, _, _, s, _, _) = $0, h == host { return s }; return nil }
+            events.compactMap { if case let .stepStarted(h, _, _, s, _, _, _) = $0, h == host { return s }; return nil }
         }
         #expect(verified(plan.hosts[0].name) == ["check-os", "check-root", "check-fqdn", "add-repository"])
         #expect(started(plan.hosts[0].name) == ["install-packages", "prepare-directory", "upload-answers", "run-engine-setup", "fetch-results"])
@@ -289,8 +289,8 @@ struct DependencyAndFaultTests {
         let order = events.compactMap { e -> String? in
             switch e {
             case let .hostFinished(host, _) where host == plan.hosts[0].name: return "host0 finished"
-            case let .stepStarted(host, _, _, step, _, _) where host == plan.hosts[1].name && step == "run-hosted-engine": return "deploy started"
-            case let .waiting(host, _, _) where host == plan.hosts[1].name: return "waiting"
+            case let .stepStarted(host, _, _, step, _, _, _) where host == plan.hosts[1].name && step == "run-hosted-engine": return "deploy started"
+            case let .waiting(host, _, _, _, _) where host == plan.hosts[1].name: return "waiting"
             default: return nil
             }
         }

@@ -218,55 +218,24 @@ struct ExecTests {
     }
 }
 
-@Suite("Pool across hosts", .timeLimit(.minutes(2)))
-struct PoolTests {
-    @Test func oneConnectionPerHostAndBoundedConcurrency() throws {
-        let cluster = try LabCluster.start(hosts: 3)
-        let pool = SSHHostPool(options: labOptions(cluster), maxConcurrentHosts: 2)
-        defer { pool.closeAll() }
-        let targets = try cluster.hosts.map { try SSHTarget(parsing: $0.target) }
-        let running = Counter()
-        let peak = Counter()
-        let lock = NSLock()
-        let results = pool.forEachHost(targets) { target, connection in
-            let now = lock.withLock { () -> Int in running.add(); return running.value }
-            lock.withLock { if now > peak.value { peak.add(now - peak.value) } }
-            defer { running.add(-1) }
-            var outputs: [String] = []
-            for i in 0..<5 { outputs.append(try connection.capture(RemoteCommand("echo", "\(target.host)-\(i)")).stdout) }
-            usleep(200_000)
-            return outputs
-        }
-        for (index, result) in results.enumerated() {
-            let outputs = try result.get()
-            #expect(outputs.count == 5)
-            #expect(outputs[0] == "\(cluster.hosts[index].address)-0\n")
-        }
-        #expect(peak.value <= 2)
-        #expect(peak.value >= 1)
-        for host in cluster.hosts {
-            #expect(host.log.components(separatedBy: "Accepted publickey").count - 1 == 1)
-        }
-        // The same connection object is handed out again.
-        #expect(try pool.connection(to: targets[0]) === pool.connection(to: targets[0]))
-    }
-}
-
-@Suite("Pool reconnects", .timeLimit(.minutes(2)))
-struct PoolReconnectTests {
+@Suite("Reconnecting after a host restart", .timeLimit(.minutes(2)))
+struct ReconnectTests {
+    /// What the runner relies on to replace a dead connection (`HostRun.connect`): the old one says it is not
+    /// usable, connecting fails while the host is down and works again once it is back.
     @Test func aDeadConnectionIsReplacedAfterTheHostComesBack() throws {
         let cluster = try LabCluster.start(hosts: 1)
-        let pool = SSHHostPool(options: labOptions(cluster))
-        defer { pool.closeAll() }
+        let options = labOptions(cluster)
         let target = try SSHTarget(parsing: cluster.hosts[0].target)
-        let first = try pool.connection(to: target)
+        let first = try SSHConnection.connect(target, options: options)
+        defer { first.close() }
         #expect(try first.capture(RemoteCommand("true")).result.succeeded)
         cluster.hosts[0].kill9()
         #expect(throws: SSHError.self) { try first.capture(RemoteCommand("true")) }
         #expect(!first.isUsable)
-        #expect(throws: SSHError.self) { try pool.connection(to: target) }   // host still down
+        #expect(throws: SSHError.self) { try SSHConnection.connect(target, options: options) }   // host still down
         try cluster.hosts[0].start()
-        let second = try pool.connection(to: target)
+        let second = try SSHConnection.connect(target, options: options)
+        defer { second.close() }
         #expect(second !== first)
         #expect(try second.capture(RemoteCommand("echo", "back")).stdout == "back\n")
     }

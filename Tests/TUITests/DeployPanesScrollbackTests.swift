@@ -118,7 +118,7 @@ import TUI
         let app = DeployPanesApp(logPath: { "/logs/\($0).log" }, cancel: {})
         var s = DeployPanesApp.State(hosts: [host], now: DeployPanesScrollbackTests.now)
         (s, _) = app.update(s, .message(.events([.hostStarted(host: host, tool: .generic, steps: 1),
-                                                 .stepStarted(host: host, index: 1, total: 1, step: "s", title: "Stream", action: "yes")],
+                                                 .stepStarted(host: host, index: 1, total: 1, step: "s", title: "Stream", action: "yes", digest: "s")],
                                                 now: DeployPanesScrollbackTests.now)))
         let limit = DeploymentProgress.tailLimit
         for batch in 0..<25 {

@@ -80,7 +80,7 @@ public struct DeployPanesApp: TUIApp {
                 s.now = now
                 for e in events {
                     s.progress.apply(e, at: now)
-                    if case let .output(host, line) = e, host == s.logHost { s.logLines.append(line) }
+                    if case let .output(host, line, _) = e, host == s.logHost { s.logLines.append(line) }
                 }
                 trimLog(&s)
             case .dialog(let dialog):

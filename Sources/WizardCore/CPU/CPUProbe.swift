@@ -1,7 +1,7 @@
 /// Anything that can run `cat /proc/cpuinfo` on a host and hand back its standard output.
-/// The SSH layer implements it; WizardCore only interprets the text.
+/// The SSH layer implements it; WizardCore only interprets the text. Blocking: callers fan out on threads.
 public protocol CPUInfoSource: Sendable {
-    func cpuinfoText(host: String) async throws -> String
+    func cpuinfoText(host: String) throws -> String
 }
 
 /// Why a host could not be classified.
@@ -26,22 +26,12 @@ public enum CPUProbe {
         }
     }
 
-    /// Reads and classifies every host, concurrently; results keep the order of `hosts`.
-    public static func probe(hosts: [String], using reader: some CPUInfoSource) async -> [Result<HostCPUReport, CPUProbeError>] {
-        await withTaskGroup(of: (Int, Result<HostCPUReport, CPUProbeError>).self) { group in
-            for (index, host) in hosts.enumerated() {
-                group.addTask {
-                    do {
-                        let text = try await reader.cpuinfoText(host: host)
-                        return (index, report(text: text, source: host))
-                    } catch {
-                        return (index, .failure(CPUProbeError(host: host, message: "cat /proc/cpuinfo failed: \(error)")))
-                    }
-                }
-            }
-            var results = [Result<HostCPUReport, CPUProbeError>?](repeating: nil, count: hosts.count)
-            for await (index, result) in group { results[index] = result }
-            return results.compactMap { $0 }
+    /// Reads and classifies one host (callers run several at once with Deploy's `forEachHost`).
+    public static func probe(host: String, using reader: some CPUInfoSource) -> Result<HostCPUReport, CPUProbeError> {
+        do {
+            return report(text: try reader.cpuinfoText(host: host), source: host)
+        } catch {
+            return .failure(CPUProbeError(host: host, message: "cat /proc/cpuinfo failed: \(error)"))
         }
     }
 }

@@ -7,14 +7,14 @@ import Testing
 private struct SavedCPUInfo: CPUInfoSource {
     let directory: URL
 
-    func cpuinfoText(host: String) async throws -> String {
+    func cpuinfoText(host: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(host + ".cpuinfo"), encoding: .utf8)
     }
 }
 
 @Suite("CPU probe entry point")
 struct CPUProbeTests {
-    @Test func probesEveryHostAndKeepsTheirOrder() async throws {
+    @Test func probesEachHost() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cpu-probe-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -25,7 +25,7 @@ struct CPUProbeTests {
         try "Processor\t: ARMv7 Processor rev 4 (v7l)\nFeatures\t: half thumb fastmult vfp edsp neon\n".write(
             to: directory.appendingPathComponent("node4.cpuinfo"), atomically: true, encoding: .utf8)
 
-        let results = await CPUProbe.probe(hosts: ["node1", "node2", "node3", "node4"], using: SavedCPUInfo(directory: directory))
+        let results = ["node1", "node2", "node3", "node4"].map { CPUProbe.probe(host: $0, using: SavedCPUInfo(directory: directory)) }
         #expect(results.count == 4)
         #expect(try results[0].get().best?.vdsmName == "model_Westmere")
         #expect(try results[1].get().best?.vdsmName == "model_Conroe")

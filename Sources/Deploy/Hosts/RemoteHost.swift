@@ -1,0 +1,72 @@
+import HostOps
+import SSHKit
+
+/// A host the runner works on: what a plan's steps and their probes need, nothing more. The SSH connection is
+/// the real one; `LocalHost` runs on this machine; tests script one. Used by one host run at a time.
+public protocol RemoteHost: AnyObject {
+    /// How the host was reached (`root@node1:22, publickey (agent)`), for the host log and the panes.
+    var connectionSummary: String { get }
+    /// False once the link was found dead; the runner then connects again.
+    var isUsable: Bool { get }
+    /// Runs `command`, handing each chunk of output to `onData` as it arrives.
+    func execute(_ command: RemoteCommand, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult
+    /// Runs a short command and returns everything it printed.
+    func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput
+    /// Puts a local file on the host (complete and verified, or not at all).
+    func upload(file local: String, to remote: String, options: UploadOptions,
+                progress: (TransferProgress) -> Void) throws -> TransferResult
+    /// Copies a file from the host to this machine.
+    func download(file remote: String, to local: String) throws
+    /// The SHA-256 of a file on the host, lower-case hex.
+    func sha256(of remote: String) throws -> String
+    /// How many command shells this connection has started so far, and why it cannot keep one, if it cannot
+    /// (see `SSHConnection.usesRunner`); hosts without such a shell report 0 and nil.
+    var shellStarts: Int { get }
+    var shellProblem: String? { get }
+    func close()
+}
+
+extension RemoteHost {
+    public var shellStarts: Int { 0 }
+    public var shellProblem: String? { nil }
+
+    /// `execute`, collecting both outputs (SSH has its own).
+    public func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput {
+        var out: [UInt8] = [], err: [UInt8] = []
+        let result = try execute(command, options: options) { stream, bytes in
+            if stream == .stdout { out += bytes } else { err += bytes }
+        }
+        return CapturedOutput(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), result: result)
+    }
+}
+
+extension SSHConnection: RemoteHost {
+    public var connectionSummary: String { "\(target.user)@\(target.hostName):\(target.port), \(authenticatedWith)" }
+
+    public func upload(file local: String, to remote: String, options: UploadOptions,
+                       progress: (TransferProgress) -> Void) throws -> TransferResult {
+        try upload(local, to: remote, options: options, parallel: [], progress: progress)
+    }
+
+    public func download(file remote: String, to local: String) throws {
+        try download(remote, to: local, options: DownloadOptions(), progress: { _ in })
+    }
+
+    public func sha256(of remote: String) throws -> String { try remoteSHA256(remote) }
+
+    public var shellStarts: Int { runnerStarts }
+    public var shellProblem: String? { runnerProblem }
+}
+
+/// How the runner reaches a plan's host.
+struct HostConnector: Sendable {
+    let open: @Sendable (HostPlan) throws -> any RemoteHost
+
+    /// Over SSH, as the plan's access says. Commands without a PTY or prompts share one shell on the host: its
+    /// login shell starts once, not per step.
+    static let ssh = HostConnector { plan in
+        let connection = try plan.access.connect()
+        connection.usesRunner = true
+        return connection
+    }
+}
