@@ -39,6 +39,8 @@ trap 'rm -rf "$stage"' EXIT
 chmod 0755 "$stage"   # it becomes / in the package
 "$root/Packaging/install.sh" --prefix /usr --destdir "$stage" "${install_args[@]}"
 binary="$stage/usr/bin/ovirt-wizard"
+# As Debian's packages are: without symbols and debug sections (a third of a release binary's size).
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$binary"
 
 # Each library the binary links must come from a Debian package, which the .deb then depends on.
 needed=$(objdump -p "$binary" | awk '$1 == "NEEDED" { print $2 }')

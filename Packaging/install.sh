@@ -65,14 +65,17 @@ if [ -z "$binary" ]; then
   echo "install.sh: building a release binary with the Swift runtime linked statically ($commit)" >&2
   generator_build=(--scratch-path "$root/.build-package" -c release --static-swift-stdlib -Xswiftc -DOVIRT_WIZARD_STAMPED)
   swift build --package-path "$root" "${generator_build[@]}" --product ovirt-wizard >&2
+  # Built while the stamp is there: SwiftPM may look at the program's module again for this product too.
+  swift build --package-path "$root" "${generator_build[@]}" --product generate-manual >&2
   binary="$root/.build-package/release/ovirt-wizard"
   generator="$root/.build-package/release/generate-manual"
   rm -f "$stamp"
+else
+  swift build --package-path "$root" "${generator_build[@]}" --product generate-manual >&2
 fi
 [ -x "$binary" ] || { echo "install.sh: $binary is not an executable" >&2; exit 2; }
 
 echo "install.sh: generating the man page with swift-argument-parser's generate-manual" >&2
-swift build --package-path "$root" "${generator_build[@]}" --product generate-manual >&2
 pages=$(mktemp -d)
 trap 'rm -rf "$pages"; [ -z "${stamp:-}" ] || rm -f "$stamp"' EXIT
 # The page's date is the commit's, so that the same commit gives the same page.
