@@ -18,7 +18,7 @@
 set -euo pipefail
 umask 022
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd -P)
 output=$PWD
 install_args=()
 allow_toolchain=false

@@ -22,7 +22,7 @@
 set -euo pipefail
 umask 022
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd -P)
 prefix=/usr/local
 destdir=""
 binary=""
@@ -51,7 +51,11 @@ generator="$scratch/debug/generate-manual"
 if [ -z "$binary" ]; then
   # The commit goes into a generated source file that git ignores and that is removed after the build.
   stamp="$root/Sources/ovirt-wizard/BuildStamp.swift"
-  commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || true)
+  commit=""
+  # Only the tree's own repository counts (not one it happens to be unpacked inside).
+  if [ "$(git -C "$root" rev-parse --show-toplevel 2>/dev/null)" = "$root" ]; then
+    commit=$(git -C "$root" rev-parse HEAD)
+  fi
   if [ -z "$commit" ]; then
     commit="unknown commit"
   elif [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
