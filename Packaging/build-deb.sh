@@ -66,7 +66,7 @@ if [ ${#foreign[@]} -gt 0 ]; then
   fi
   echo "build-deb.sh: warning: the package needs these toolchain libraries at the same paths: ${foreign[*]}" >&2
 fi
-IFS=$'\n' depends=($(printf '%s\n' "${depends[@]}" | sort)); unset IFS
+mapfile -t depends < <(printf '%s\n' "${depends[@]}" | sort)
 
 version=$("$binary" --version | cut -d' ' -f1)
 architecture=$(dpkg --print-architecture)
