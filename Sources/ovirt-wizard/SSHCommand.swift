@@ -88,7 +88,9 @@ struct SSHRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a command on HOST and exit with its status (255 when the connection fails).",
         discussion: """
-            The words after -- are one argv, each quoted for the remote shell; use `sh -c 'SCRIPT'` for shell syntax.
+            As with OpenSSH's ssh, the words after -- are joined with spaces and the remote shell interprets them:
+            `ssh run HOST -- 'echo a; exit 3'` prints a and exits 3. With --argv each word is quoted instead and
+            reaches the remote program as one argument, whatever it contains.
             Standard input is forwarded when it is not a terminal. Ctrl-C ends the remote process.
             """
     )
@@ -103,6 +105,9 @@ struct SSHRunCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Request a pseudo-terminal (stderr is then merged into stdout).")
     var tty = false
+
+    @Flag(name: .long, help: "Pass the words as an argv, each quoted for the remote shell, instead of as one shell command line.")
+    var argv = false
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments.", valueName: "CMD"))
     var command: [String] = []
@@ -138,17 +143,8 @@ struct SSHRunCommand: ParsableCommand {
 
         let result: ExecResult
         do {
-            result = try ssh.execute(RemoteCommand(command), options: options) { stream, bytes in
-                let fd: Int32 = stream == .stdout ? 1 : 2
-                bytes.withUnsafeBytes { raw in
-                    var offset = 0
-                    while offset < raw.count {
-                        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                        if n <= 0 { break }
-                        offset += n
-                    }
-                }
-            }
+            result = argv ? try ssh.execute(RemoteCommand(command), options: options, onData: Self.copyOutput)
+                : try ssh.execute(TypedCommandLine(words: command), options: options, onData: Self.copyOutput)
         } catch SSHError.cancelled {
             FileHandle.standardError.write(Data("ovirt-wizard: \(host): interrupted; remote command ended\n".utf8))
             throw ExitCode(130)
@@ -159,6 +155,19 @@ struct SSHRunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("ovirt-wizard: \(host): remote command killed by signal \(signal)\n".utf8))
         }
         throw ExitCode(result.shellStatus)
+    }
+
+    /// Writes a chunk of remote output to our stdout or stderr as it is.
+    static func copyOutput(_ stream: ExecStream, _ bytes: [UInt8]) {
+        let fd: Int32 = stream == .stdout ? 1 : 2
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
     }
 }
 

@@ -34,14 +34,69 @@ struct SSHCommandTests {
     var common: [String] { ["-i", cluster.clientKey, "--known-hosts", cluster.knownHostsPath, "--ssh-config", cluster.root + "/none"] }
 
     @Test func runPrintsOutputAndExitsWithTheRemoteStatus() throws {
-        let r = try runWizard(["ssh", "run", host.target] + common + ["--", "sh", "-c", "echo out; echo err >&2; exit 3"])
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--", "echo out; echo err >&2; exit 3"])
         #expect(r.status == 3)
         #expect(r.stdout == "out\n")
         #expect(r.stderr == "err\n")
     }
 
+    /// Real OpenSSH `ssh` against the same sshd, batch mode, the lab's key and known_hosts, no config file.
+    func openSSH(_ words: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh")
+        process.arguments = ["-F", "/dev/null", "-i", cluster.clientKey, "-p", String(host.port),
+                             "-o", "UserKnownHostsFile=\(cluster.knownHostsPath)", "-o", "StrictHostKeyChecking=yes",
+                             "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", host.address] + words
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// The words after -- reach the remote shell as OpenSSH's ssh sends them: joined with spaces, then parsed.
+    @Test(arguments: [
+        ["echo a; exit 3"],
+        ["echo", "a;", "exit", "3"],
+        ["sh", "-c", "echo out; exit 4"],
+        ["echo \"two  spaces\" 'single $HOME' | tr a-z A-Z"],
+        ["test", "-n", "\"$SSH_CONNECTION\"", "&&", "echo", "from ssh"],
+        ["cd /tmp && pwd; echo err >&2; false"],
+        ["printf", "'%s|'", "a b", "c"],
+        ["exit 0"],
+    ])
+    func runTreatsTheWordsAsOpenSSHDoes(_ words: [String]) throws {
+        let ours = try runWizard(["ssh", "run", host.target] + common + ["--"] + words)
+        let theirs = try openSSH(words)
+        #expect(!theirs.stderr.contains("Permission denied"), "OpenSSH could not log in: \(theirs.stderr)")
+        #expect(ours.status == theirs.status)
+        #expect(ours.stdout == theirs.stdout)
+        #expect(ours.stderr == theirs.stderr)
+    }
+
+    @Test func runExitsThreeForAScriptAsOneWordAsOpenSSHDoes() throws {
+        let ours = try runWizard(["ssh", "run", host.target] + common + ["--", "echo a; exit 3"])
+        #expect(ours.status == 3)
+        #expect(ours.stdout == "a\n")
+        #expect(try openSSH(["echo a; exit 3"]).status == 3)
+    }
+
+    @Test func argvQuotesEveryWord() throws {
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--argv", "--", "sh", "-c", "echo out; echo err >&2; exit 3"])
+        #expect(r.status == 3)
+        #expect(r.stdout == "out\n")
+        #expect(r.stderr == "err\n")
+        let words = try runWizard(["ssh", "run", host.target] + common + ["--argv", "--", "printf", "%s|", "a b", "c;d", "$HOME", "'q'"])
+        #expect(words.status == 0)
+        #expect(words.stdout == "a b|c;d|$HOME|'q'|")
+    }
+
     @Test func remoteSignalGives128PlusNumber() throws {
-        let r = try runWizard(["ssh", "run", host.target] + common + ["--", "sh", "-c", "kill -TERM $$"])
+        let r = try runWizard(["ssh", "run", host.target] + common + ["--argv", "--", "sh", "-c", "kill -TERM $$"])
         #expect(r.status == 143)
         #expect(r.stderr.contains("killed by signal TERM"))
     }
