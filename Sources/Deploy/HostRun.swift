@@ -264,7 +264,7 @@ final class HostRun {
                     DispatchQueue.global().async {
                         if let answer = runOperator.answer(prompt, host: host, consolePassword: password) {
                             control.send(answer + "\n")
-                            handler.take(.promptAnswered(host: host, answer: prompt.isHidden ? "********" : answer))
+                            handler.take(.promptAnswered(host: host, answer: prompt.isHidden ? Secrets.mask : answer))
                         } else {
                             control.cancel()
                         }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HostOps
+import OtopiKit
 import SSHKit
 
 /// Everything one `apply` does: one ordered list of steps per host. `plan` prints exactly this; `apply` runs it.
@@ -98,7 +99,7 @@ public struct SecretMasker: Sendable, CustomStringConvertible {
         for (value, ascii) in zip(values, asciiValues) {
             let found: Bool
             if asciiLine, let ascii { found = Self.occurs(ascii, in: out) } else { found = out.contains(value) }
-            if found { out = out.replacingOccurrences(of: value, with: "********") }
+            if found { out = out.replacingOccurrences(of: value, with: Secrets.mask) }
         }
         return out
     }

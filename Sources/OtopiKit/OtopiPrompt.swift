@@ -122,7 +122,7 @@ public struct OtopiPromptTracker: Sendable {
         var rest = Substring(line)
         while let range = rest.firstRange(of: "Use temporary password \""),  // stdlib search: Foundation's range(of:) on a Substring bridges the whole base string each time
               let end = rest[range.upperBound...].firstIndex(of: "\"") {
-            out += rest[..<range.upperBound] + "********"
+            out += rest[..<range.upperBound] + Secrets.mask
             rest = rest[end...]
             // Continue after the closing quote, so it is not taken for the start of another password.
             out.append("\"")

@@ -125,7 +125,7 @@ func loadAnswerFiles(_ paths: [String]) throws -> [AnswerFile] {
     }
     if !problems.isEmpty {
         for p in problems.dropLast() { printError(p) }
-        throw CLIError(message: problems.last!, code: 2, bare: true)
+        throw CLIError(message: problems.last!, code: .badInput, bare: true)
     }
     return files
 }

@@ -38,11 +38,11 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             if planFile != nil, !deployment.answers.isEmpty {
-                throw CLIError(message: "give either --plan FILE or --answers FILE, not both", code: 2)
+                throw CLIError(message: "give either --plan FILE or --answers FILE, not both", code: .badInput)
             }
             let source = planFile == nil ? try deployment.source() : nil
             if case .gluster(let input)? = source, let problem = input.confirmationProblem {
-                throw CLIError(message: "\(problem); nothing was changed", code: 2)
+                throw CLIError(message: "\(problem); nothing was changed", code: .badInput)
             }
             var options = DeploymentRunner.Options()
             options.resume = resume
@@ -57,17 +57,17 @@ struct ApplyCommand: ParsableCommand {
                 do {
                     plan = try PlanFile.load(path: planFile, options: deployment.connection.connectOptions())
                 } catch {
-                    throw CLIError(message: "\(error)", code: 2)
+                    throw CLIError(message: "\(error)", code: .badInput)
                 }
             } else if let source {
                 let probed = DeploymentArguments.probePlatforms(source.hosts)
                 if !probed.failures.isEmpty {
                     for f in probed.failures { printError("ovirt-wizard: \(f)") }
-                    throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
+                    throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: .unreachable)
                 }
                 plan = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
             } else {
-                throw CLIError(message: "no answer file: give --answers FILE (one per host) or --plan FILE", code: 2)
+                throw CLIError(message: "no answer file: give --answers FILE (one per host) or --plan FILE", code: .badInput)
             }
             // Generic plans are not probed: their hosts are connected once before the panes start.
             return try finish(source, plan: plan, code: try execution.run(plan, connectFirst: planFile != nil))
@@ -85,7 +85,7 @@ extension ApplyCommand {
 
 /// `apply --plain`: progress lines on stdout; failures stop their host; questions answered from stdin.
 enum PlainApply {
-    static let journalFailureExitCode: Int32 = 4
+    static let journalFailureExitCode = ExitCode.journalFailed.rawValue
 
     /// What the operator reads when the journal could not be written (disk full, I/O error).
     static func journalFailureMessage(_ failure: Journal.Failure) -> String {
@@ -102,7 +102,7 @@ enum PlainApply {
                 output.handle(event)
             }
         } catch {
-            throw CLIError(message: "\(error)", code: 2)
+            throw CLIError(message: "\(error)", code: .badInput)
         }
         let received = Atomic<Int32>(0)
         var sources: [DispatchSourceSignal] = []

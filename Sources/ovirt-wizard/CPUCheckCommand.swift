@@ -92,7 +92,7 @@ struct CPUCheckCommand: ParsableCommand {
         }
         if !failures.isEmpty {
             for line in failures { printError("cpu-check: " + line) }
-            throw ExitCode(2)
+            throw ExitCode.badInput
         }
 
         var summary = CPUCheckSummary(hosts: reports, level: clusterLevel)
@@ -102,7 +102,7 @@ struct CPUCheckCommand: ParsableCommand {
                 summary.answerFile = CPUAnswerFileCheck(answerFile: file, hosts: reports)
             } catch {
                 printError(error.problems.map { "cpu-check: \($0)" }.joined(separator: "\n"))
-                throw ExitCode(2)
+                throw ExitCode.badInput
             }
         }
         if tui {
@@ -122,7 +122,7 @@ struct CPUCheckCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(CPUCheckText.render(summary).utf8))
         }
-        if summary.hasBlockingProblem { throw ExitCode(1) }
+        if summary.hasBlockingProblem { throw ExitCode.problemFound }
     }
 
     private func readInput(_ path: String) throws -> String {

@@ -18,7 +18,7 @@ enum DeployPanesRunner {
                 recap.apply(event)
             }
         } catch {
-            throw CLIError(message: "\(error)", code: 2)
+            throw CLIError(message: "\(error)", code: .badInput)
         }
         let done = DispatchSemaphore(value: 0)
         let outcomes = Mutex<[String: HostOutcome]>([:])

@@ -20,7 +20,7 @@ struct DeploymentArguments: ParsableArguments {
     /// The answer files, each read once, as either the tools' files (one per host) or one file of the gluster
     /// flow. The flow each file names comes from Screens/; a file naming none is read by its key prefixes.
     func source() throws -> DeploymentSource {
-        guard !answers.isEmpty else { throw CLIError(message: "no answer file: give --answers FILE (one per host)", code: 2) }
+        guard !answers.isEmpty else { throw CLIError(message: "no answer file: give --answers FILE (one per host)", code: .badInput) }
         let flows = (try? screens.catalog()) ?? FlowCatalog(directory: "Screens/ (no such folder found)", flows: [])
         var files: [DeploymentAnswerFile] = []
         var problems: [String] = []
@@ -34,12 +34,12 @@ struct DeploymentArguments: ParsableArguments {
         for warning in files.compactMap(\.warning) { printError(warning) }
         if let gluster = files.first(where: \.isGluster) {
             guard answers.count == 1 else {
-                throw CLIError(message: "\(gluster.path) is a gluster flow answer file, which describes every Gluster host: give it alone, without other --answers files", code: 2)
+                throw CLIError(message: "\(gluster.path) is a gluster flow answer file, which describes every Gluster host: give it alone, without other --answers files", code: .badInput)
             }
             do {
                 return .gluster(try GlusterDeploymentInput(gluster, options: connection.connectOptions()))
             } catch {
-                throw CLIError(message: "\(error)", code: 2)
+                throw CLIError(message: "\(error)", code: .badInput)
             }
         }
         var inputs: [DeploymentInput] = []
@@ -53,7 +53,7 @@ struct DeploymentArguments: ParsableArguments {
         }
         if !problems.isEmpty {
             for p in problems.dropLast() { printError(p) }
-            throw CLIError(message: problems.last!, code: 2, bare: true)
+            throw CLIError(message: problems.last!, code: .badInput, bare: true)
         }
         return .tools(inputs)
     }

@@ -80,7 +80,7 @@ struct ExportDomainVerifyCommand: ParsableCommand {
             bytes = try LocalStorageWriter.readFile(file)
         } catch {
             StorageCommandOutput.error(error.description)
-            throw ExitCode(2)
+            throw ExitCode.badInput
         }
         let result = StorageDomainMetadataVerifier.verify(bytes)
         for warning in result.warnings { StorageCommandOutput.error("warning: " + warning.located(in: file)) }
@@ -213,7 +213,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
             try LocalStorageWriter(ownership: noChown ? .skip : .apply).write(layout, exportRoot: directory)
         } catch {
             StorageCommandOutput.error("error: \(error.description)")
-            throw ExitCode(1)
+            throw ExitCode.problemFound
         }
         print("created export domain \(layout.sdUUID) in \(directory)")
         if noChown { print("now run: chown -R 36:36 \(ShellQuote.quote(directory))") }
@@ -264,7 +264,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
         } catch {
             before.connection.close()
             StorageCommandOutput.error("error: \(error.description)")
-            throw ExitCode(1)
+            throw ExitCode.problemFound
         }
         try runReportingErrors {
             let lock = try execution.begin()

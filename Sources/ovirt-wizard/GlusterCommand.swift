@@ -89,13 +89,13 @@ struct GlusterPlanCommand: ParsableCommand {
                 answers = try GlusterFlowAnswers(environment: OtopiEnvironment(files: try loadAnswerFiles(answerFiles)))
             } catch let error as GlusterFlowAnswersError {
                 StorageCommandOutput.error("error: \(answerFiles.joined(separator: ", ")): \(error.description)")
-                throw ExitCode(2)
+                throw ExitCode.badInput
             }
             do {
                 plan = try GlusterVolumePlanner.plan(answers.request)
             } catch {
                 StorageCommandOutput.error("error: \(error.description)")
-                throw ExitCode(2)
+                throw ExitCode.badInput
             }
             confirmations.formUnion(answers.confirmations)
             try report(plan, confirmations: confirmations, source: "\(GlusterFlowAnswers.destroyDevicesKey) (or --confirm-destroy)")
@@ -120,7 +120,7 @@ struct GlusterPlanCommand: ParsableCommand {
             plan = try GlusterVolumePlanner.plan(request)
         } catch let error as GlusterPlanError {
             StorageCommandOutput.error("error: \(error.description)")
-            throw ExitCode(2)
+            throw ExitCode.badInput
         }
         try report(plan, confirmations: confirmations, source: "--confirm-destroy")
     }
@@ -135,7 +135,7 @@ struct GlusterPlanCommand: ParsableCommand {
         let unknown = confirmations.subtracting(plan.requiredConfirmations).sorted()
         if !unknown.isEmpty {
             StorageCommandOutput.error("error: \(source) \(unknown.joined(separator: ", ")) names no disk of this plan (disks: \(plan.requiredConfirmations.joined(separator: " ")))")
-            throw ExitCode(2)
+            throw ExitCode.badInput
         }
     }
 }

@@ -24,7 +24,7 @@ enum DeploymentSource {
             case .gluster(let input): return GlusterDeploymentPlanner(remoteBase: remoteBase).plan(input)
             }
         } catch {
-            throw CLIError(message: "\(error)", code: 2)
+            throw CLIError(message: "\(error)", code: .badInput)
         }
     }
 }

@@ -76,7 +76,7 @@ struct GlusterStatusCommand: ParsableCommand {
             }
         } catch let failure as Failure {
             FileHandle.standardError.write(Data("gluster status: \(failure.message)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode.badInput
         }
 
         if tui {
@@ -95,7 +95,7 @@ struct GlusterStatusCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(GlusterVolumeText.render(report, origin: origin).utf8))
         }
-        if !report.health.isHealthy { throw ExitCode(1) }
+        if !report.health.isHealthy { throw ExitCode.problemFound }
     }
 
     /// Both outputs over one connection. `--mode=script` keeps gluster from asking questions.

@@ -76,9 +76,9 @@ func write(_ session: FlowSession, to path: String, complete: Bool) throws {
     do {
         try AtomicFile.write(try AnswerFileContract.renderLocal(session, complete: complete), to: path)
     } catch let error as AnswerFileWriter.Unrepresentable {
-        throw CLIError(message: "cannot write \(path): \(error)", code: 1)
+        throw CLIError(message: "cannot write \(path): \(error)", code: .problemFound)
     } catch {
-        throw CLIError(message: "\(error)", code: 1)
+        throw CLIError(message: "\(error)", code: .problemFound)
     }
 }
 

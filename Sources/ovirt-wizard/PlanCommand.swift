@@ -31,7 +31,7 @@ struct PlanCommand: ParsableCommand {
                 let probed = DeploymentArguments.probePlatforms(source.hosts)
                 if !probed.failures.isEmpty {
                     for f in probed.failures { printError("ovirt-wizard: \(f)") }
-                    throw CLIError(message: "cannot plan without reaching every host (use --no-probe to assume CentOS 6)", code: 255)
+                    throw CLIError(message: "cannot plan without reaching every host (use --no-probe to assume CentOS 6)", code: .unreachable)
                 }
                 platforms = probed.platforms
             }
@@ -46,7 +46,7 @@ struct PlanCommand: ParsableCommand {
             }
             // The dry run still shows every step; apply would refuse these disks.
             if let problem = plan.confirmationProblem {
-                throw CLIError(message: "\(problem); apply refuses to run until it matches", code: 2)
+                throw CLIError(message: "\(problem); apply refuses to run until it matches", code: .badInput)
             }
             return 0
         }

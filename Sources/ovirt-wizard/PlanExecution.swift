@@ -17,15 +17,15 @@ struct PlanExecution {
         do {
             try files.create()
         } catch {
-            throw CLIError(message: "cannot create \(files.directory): \(error)", code: 2)
+            throw CLIError(message: "cannot create \(files.directory): \(error)", code: .badInput)
         }
         let lock: DeploymentLock
         do {
             lock = try DeploymentLock(path: files.lock)
         } catch let busy as DeploymentLock.Busy {
-            throw CLIError(message: busy.description, code: 3)
+            throw CLIError(message: busy.description, code: .locked)
         } catch {
-            throw CLIError(message: "\(error)", code: 2)
+            throw CLIError(message: "\(error)", code: .badInput)
         }
         do {
             try checkJournal(warn: true)
@@ -42,7 +42,7 @@ struct PlanExecution {
         let (records, warnings) = Journal.read(path: files.journal)
         if warn { for warning in warnings { printError("ovirt-wizard: warning: \(warning)") } }
         if !options.resume && records.contains(where: { $0.kind == .stepEnded || $0.kind == .stepStarted }) {
-            throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: 2)
+            throw CLIError(message: "\(files.journal) records an earlier run: continue it with --resume, or remove \(files.directory) to start over", code: .badInput)
         }
     }
 
@@ -59,7 +59,7 @@ struct PlanExecution {
             let failures = DeploymentArguments.checkAccess(plan.hosts.map { ($0.name, $0.access) })
             if !failures.isEmpty {
                 for f in failures { printError("ovirt-wizard: \(f)") }
-                throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: 255)
+                throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: .unreachable)
             }
         }
         // Host keys were accepted before the screen started; during the run nothing may write to the terminal

@@ -147,7 +147,7 @@ struct SSHRunCommand: ParsableCommand {
                 : try ssh.execute(TypedCommandLine(words: command), options: options, onData: Self.copyOutput)
         } catch SSHError.cancelled {
             FileHandle.standardError.write(Data("ovirt-wizard: \(host): interrupted; remote command ended\n".utf8))
-            throw ExitCode(130)
+            throw ExitCode.interrupted
         } catch {
             throw fail(error)
         }

@@ -11,7 +11,7 @@ struct ScreensOptions: ParsableArguments {
         guard let dir = FlowCatalog.locate(explicit: directory, environment: ProcessInfo.processInfo.environment,
                                            executablePath: CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : executablePath(),
                                            currentDirectory: FileManager.default.currentDirectoryPath) else {
-            throw CLIError(message: "no Screens/ folder found; give one with --screens DIR or $OVIRT_WIZARD_SCREENS", code: 2)
+            throw CLIError(message: "no Screens/ folder found; give one with --screens DIR or $OVIRT_WIZARD_SCREENS", code: .badInput)
         }
         return FlowCatalog.load(directory: dir)
     }
@@ -21,7 +21,7 @@ struct ScreensOptions: ParsableArguments {
         for problem in catalog.problems { printError("warning: \(problem)") }
         guard let flow = catalog.flow(named: name) else {
             let known = catalog.flows.map { "\($0.id) (\($0.version))" }.joined(separator: ", ")
-            throw CLIError(message: "no flow named '\(name)' in \(catalog.directory)" + (known.isEmpty ? "" : "; known: \(known)"), code: 2)
+            throw CLIError(message: "no flow named '\(name)' in \(catalog.directory)" + (known.isEmpty ? "" : "; known: \(known)"), code: .badInput)
         }
         return flow
     }
@@ -34,7 +34,7 @@ struct ScreensOptions: ParsableArguments {
 /// An error the command line reports as one line on stderr, with its exit code.
 struct CLIError: Error {
     var message: String
-    var code: Int32
+    var code: ExitCode
     /// Printed as it is, without the program name (for `FILE:LINE: message` lines).
     var bare = false
 }
@@ -50,6 +50,6 @@ func runReportingErrors(_ body: () throws -> Int32) throws {
         if code != 0 { throw ExitCode(code) }
     } catch let error as CLIError {
         printError(error.bare ? error.message : "ovirt-wizard: \(error.message)")
-        throw ExitCode(error.code)
+        throw error.code
     }
 }

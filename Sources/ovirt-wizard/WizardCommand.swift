@@ -30,7 +30,7 @@ struct WizardCommand: ParsableCommand {
         try runReportingErrors {
             let environment = ProcessInfo.processInfo.environment
             if let problem = TerminalCheck.currentProblem(environment: environment) {
-                throw CLIError(message: problem, code: TerminalSession.unusableTerminalExitCode)
+                throw CLIError(message: problem, code: ExitCode(TerminalSession.unusableTerminalExitCode))
             }
             let catalog = try screens.catalog()
             let path = URL(fileURLWithPath: answers).standardizedFileURL.path
@@ -45,7 +45,7 @@ struct WizardCommand: ParsableCommand {
             if let flow {
                 session = start(try screens.flow(named: flow))
             } else if catalog.flows.isEmpty {
-                throw CLIError(message: "no flows in \(catalog.directory)", code: 2)
+                throw CLIError(message: "no flows in \(catalog.directory)", code: .badInput)
             } else if catalog.flows.count == 1 {
                 session = start(catalog.flows[0])
             }

@@ -305,7 +305,7 @@ public struct WizardApp: TUIApp {
             if !requests.isEmpty {
                 s.checkSerial += 1
                 let hidden = exchange.prompt.hidden
-                let what = requests.map { HostCheckDescriptions.describe($0.check, value: hidden ? "********" : $0.value) }
+                let what = requests.map { HostCheckDescriptions.describe($0.check, value: hidden ? Secrets.mask : $0.value) }
                     .joined(separator: ", ")
                 let pending = PendingHostChecks(id: s.checkSerial, key: qKey, text: text, requests: requests, what: what)
                 s.pendingChecks = pending

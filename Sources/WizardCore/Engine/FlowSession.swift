@@ -321,16 +321,6 @@ public struct FlowSession: Sendable {
     public var missingQuestions: [Question] { activeQuestions.filter { !answers.isAnswered($0.key) } }
 }
 
-public enum Secrets {
-    /// The mask shown instead of any secret.
-    public static let mask = "********"
-
-    public static func looksSecret(_ key: String) -> Bool {
-        let k = key.lowercased()
-        return k.contains("password") || k.contains("passwd") || k.hasSuffix("/secret") || k.contains("privatekey")
-    }
-}
-
 /// A small, seedable generator: the session's randomness is handed in (a seed), so a dialog can be replayed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64

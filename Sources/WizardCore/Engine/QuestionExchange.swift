@@ -220,7 +220,7 @@ public struct QuestionExchange: Sendable {
         for (key, effect) in question.effects[effectKey] ?? [:] {
             set[key] = Answer(effect, provenance)
         }
-        let shown = question.isHidden ? "********" : stored.displayText
+        let shown = question.isHidden ? Secrets.mask : stored.displayText
         messages += question.after.map {
             DialogMessage($0.level, QuestionExchange.fill($0.text, values: [], defaultText: nil, value: shown))
         }
