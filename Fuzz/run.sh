@@ -17,7 +17,7 @@ for t in $targets; do
   [ -f "Fuzz/$t.swift" ] || { echo "run.sh: no fuzz target '$t' (Fuzz/$t.swift)" >&2; exit 2; }
   echo "== building $t"
   # ld.gold warns once per ASan helper symbol ("Cannot export local symbol"); those lines are noise.
-  if ! "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -module-name OtopiFuzz \
+  if ! "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -module-name OtopiFuzz -package-name ovirt_wizard \
         Sources/OtopiKit/*.swift "Fuzz/$t.swift" -o "$out/$t" 2>"$out/$t.build.log"; then
     grep -v "Cannot export local symbol" "$out/$t.build.log" >&2
     echo "run.sh: $t does not build" >&2; exit 2

@@ -1,6 +1,6 @@
 /// The `gluster` CLI commands a volume plan runs. Changes run with `--mode=script` (a prompt would hang the
 /// runner); the reads are the plain commands an operator types.
-public enum GlusterVerb: Sendable, Hashable {
+package enum GlusterVerb: Sendable, Hashable {
     /// Adds `host` to the trusted pool.
     case peerProbe(host: String)
     /// Every peer must be 'Peer in Cluster (Connected)'.
@@ -15,7 +15,7 @@ public enum GlusterVerb: Sendable, Hashable {
     case volumeStatus(volume: String)
 
     /// The words after `gluster` (and its options).
-    public var words: [String] {
+    package var words: [String] {
         switch self {
         case .peerProbe(let host): return ["peer", "probe", host]
         case .peerStatus: return ["peer", "status"]
@@ -28,19 +28,19 @@ public enum GlusterVerb: Sendable, Hashable {
     }
 
     /// False for the reads, which are safe to repeat.
-    public var changesHost: Bool {
+    package var changesHost: Bool {
         switch self {
         case .peerStatus, .volumeInfo, .volumeStatus: return false
         default: return true
         }
     }
 
-    public var command: RemoteCommand {
+    package var command: RemoteCommand {
         RemoteCommand((changesHost ? ["gluster", "--mode=script"] : ["gluster"]) + words)
     }
 
     /// Exits 0 when the change is in place; a read is its own probe.
-    public var probe: RemoteCommand {
+    package var probe: RemoteCommand {
         switch self {
         case .peerProbe(let host):
             return .script(#"gluster peer status | grep -qixF "Hostname: $1""#, arguments: [host])
@@ -56,5 +56,5 @@ public enum GlusterVerb: Sendable, Hashable {
     }
 
     /// `peer-probe`, `volume-create`.
-    public var word: String { words.prefix(2).joined(separator: "-") }
+    package var word: String { words.prefix(2).joined(separator: "-") }
 }

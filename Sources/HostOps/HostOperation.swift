@@ -5,7 +5,7 @@ import Foundation
 /// afterwards whether its effect is in place, whether it changes the host and how it reads in a plan, so that
 /// nothing downstream recovers a step's meaning from its argv.
 /// Paths are absolute; modes are permission bits (e.g. `0o660`); uid/gid are numeric.
-public enum HostOperation: Sendable, Hashable {
+package enum HostOperation: Sendable, Hashable {
     /// Create the directory if it is missing, then set exactly this mode and owner.
     case createDirectory(path: String, mode: UInt32, uid: UInt32, gid: UInt32)
     /// `mkdir -p`: the directory and its parents, mode and owner as the host makes them.
@@ -27,7 +27,7 @@ public enum HostOperation: Sendable, Hashable {
     /// The command lines, run in order; the first failure stops the operation. Only `writeFile` reads
     /// standard input (`input`, fed to its first command). Values reach `sh -c` scripts only as positional
     /// parameters (`"$1"`), never pasted into the script text; POSIX tools only (coreutils of EL6 included).
-    public var commands: [RemoteCommand] {
+    package var commands: [RemoteCommand] {
         switch self {
         case let .createDirectory(path, mode, uid, gid):
             return [RemoteCommand(["mkdir", "-p", "--", path])] + Self.setAttributes(path, mode, uid, gid)
@@ -64,13 +64,13 @@ public enum HostOperation: Sendable, Hashable {
     }
 
     /// Bytes for the first command's standard input (empty: EOF at once).
-    public var input: [UInt8] {
+    package var input: [UInt8] {
         if case .writeFile(_, let contents, _, _, _) = self { return contents }
         return []
     }
 
     /// A cheap read-only command that exits 0 when the operation's effect is in place; nil when there is none.
-    public var probe: RemoteCommand? {
+    package var probe: RemoteCommand? {
         switch self {
         case let .createDirectory(path, mode, uid, gid):
             return .script(#"[ -d "$1" ] && [ ! -h "$1" ] && [ "$(stat -c %a:%u:%g -- "$1")" = "$2" ]"#,
@@ -97,13 +97,13 @@ public enum HostOperation: Sendable, Hashable {
 
     /// False for reads, which are safe to repeat and to run in a dry run. Every other operation changes the
     /// host, even an idempotent one such as the /etc/hosts line.
-    public var changesHost: Bool {
+    package var changesHost: Bool {
         if case .gluster(let verb) = self { return verb.changesHost }
         return true
     }
 
     /// A short word for a step id: `mkdir`, `add-line`, `yum`, `systemctl`, `peer-probe`, a program's name.
-    public var stepWord: String {
+    package var stepWord: String {
         switch self {
         case .createDirectory, .makeDirectories: return "mkdir"
         case .writeFile: return "write"
@@ -117,13 +117,13 @@ public enum HostOperation: Sendable, Hashable {
     }
 
     /// Seconds after which the runner stops the operation: installing packages may download for long.
-    public var timeout: Double {
+    package var timeout: Double {
         if case .installPackages = self { return 3600 }
         return 600
     }
 
     /// A few words naming what happens, for step titles (`create /bricks/b1`, `yum install -y`).
-    public var title: String {
+    package var title: String {
         switch self {
         case .createDirectory(let path, _, _, _): return "create \(path)"
         case .writeFile(let path, _, _, _, _): return "write \(path)"
@@ -133,7 +133,7 @@ public enum HostOperation: Sendable, Hashable {
     }
 
     /// One line for previews and dry runs, every value quoted as it is sent.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case let .createDirectory(path, mode, uid, gid):
             return "mkdir \(ShellQuote.quote(path))  (mode \(Self.octal(mode)), owner \(uid):\(gid))"
@@ -147,7 +147,7 @@ public enum HostOperation: Sendable, Hashable {
     }
 
     /// `0755`.
-    public static func octal(_ mode: UInt32) -> String {
+    package static func octal(_ mode: UInt32) -> String {
         "0" + String(mode, radix: 8)
     }
 

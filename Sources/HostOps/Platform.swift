@@ -2,17 +2,17 @@
 /// packages and how a service is enabled and started (k0sctl keeps the same knowledge in its "configurers").
 
 /// How RPM packages are installed: yum up to EL7 and Fedora 21, dnf after.
-public enum PackageManager: String, CaseIterable, Sendable {
+package enum PackageManager: String, CaseIterable, Sendable {
     case yum
     case dnf
 
     /// Installs `packages`, answering yes to the transaction.
-    public func install(_ packages: [String]) -> RemoteCommand {
+    package func install(_ packages: [String]) -> RemoteCommand {
         RemoteCommand([rawValue, "install", "-y"] + packages)
     }
 
     /// Installs a package from a local or remote .rpm file (yum's `localinstall`; dnf's `install` takes files).
-    public func installFile(_ rpm: String) -> RemoteCommand {
+    package func installFile(_ rpm: String) -> RemoteCommand {
         switch self {
         case .yum: return RemoteCommand(["yum", "localinstall", "-y", rpm])
         case .dnf: return RemoteCommand(["dnf", "install", "-y", rpm])
@@ -20,18 +20,18 @@ public enum PackageManager: String, CaseIterable, Sendable {
     }
 
     /// Exits 0 when every package is installed (rpm is there whichever manager installs).
-    public static func installedProbe(_ packages: [String]) -> RemoteCommand {
+    package static func installedProbe(_ packages: [String]) -> RemoteCommand {
         RemoteCommand(["rpm", "-q"] + packages)
     }
 }
 
 /// How a host starts services: EL6 (the seed's CentOS 6) uses SysV init scripts, EL7+ systemd.
-public enum ServiceManager: String, CaseIterable, Sendable {
+package enum ServiceManager: String, CaseIterable, Sendable {
     case systemd
     case sysvinit
 
     /// Enables `service` at boot and starts it now.
-    public func enableAndStart(_ service: String) -> [RemoteCommand] {
+    package func enableAndStart(_ service: String) -> [RemoteCommand] {
         switch self {
         case .systemd: return [RemoteCommand(["systemctl", "enable", "--now", service])]
         case .sysvinit: return [RemoteCommand(["chkconfig", service, "on"]), RemoteCommand(["service", service, "start"])]
@@ -39,7 +39,7 @@ public enum ServiceManager: String, CaseIterable, Sendable {
     }
 
     /// Exits 0 when `service` is enabled and running.
-    public func enabledAndRunningProbe(_ service: String) -> RemoteCommand {
+    package func enabledAndRunningProbe(_ service: String) -> RemoteCommand {
         switch self {
         case .systemd: return .script(#"systemctl is-enabled -q "$1" && systemctl is-active -q "$1""#, arguments: [service])
         // chkconfig NAME exits 0 when the service starts in the current runlevel.
@@ -48,7 +48,7 @@ public enum ServiceManager: String, CaseIterable, Sendable {
     }
 
     /// The program the operator knows the manager by (a step id word).
-    public var program: String {
+    package var program: String {
         switch self {
         case .systemd: return "systemctl"
         case .sysvinit: return "chkconfig"

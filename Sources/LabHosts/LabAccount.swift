@@ -4,11 +4,11 @@ import Foundation
 /// authentication for real. Creating one needs root (`useradd`, `chpasswd`); CI runs the tests as root.
 /// The account is deleted (with its home) by `delete()` or when the object goes away; accounts left behind by a
 /// test process that crashed are swept the next time one is created (their comment names the creating PID).
-public final class LabAccount: @unchecked Sendable {
-    public let name: String
+package final class LabAccount: @unchecked Sendable {
+    package let name: String
     /// The clear-text password: tests type it and then check that it appears nowhere.
-    public let password: String
-    public let home: String
+    package let password: String
+    package let home: String
     private var deleted = false
     private let lock = NSLock()
 
@@ -17,7 +17,7 @@ public final class LabAccount: @unchecked Sendable {
     static let tools = ["/usr/sbin/useradd", "/usr/sbin/userdel", "/usr/sbin/chpasswd"]
 
     /// Why accounts cannot be created here, or nil when they can.
-    public static var unavailableReason: String? {
+    package static var unavailableReason: String? {
         if getuid() != 0 { return "creating a throwaway account (useradd, chpasswd) needs root; CI runs the tests as root" }
         if let missing = tools.first(where: { !FileManager.default.isExecutableFile(atPath: $0) }) {
             return "\(missing) is missing (Debian package passwd)"
@@ -28,7 +28,7 @@ public final class LabAccount: @unchecked Sendable {
         return nil
     }
 
-    public static var isAvailable: Bool { unavailableReason == nil }
+    package static var isAvailable: Bool { unavailableReason == nil }
 
     /// Creates the account; `scratch` is a root-only directory for the one file that carries the password to
     /// `chpasswd` (on its stdin, never on a command line).
@@ -57,7 +57,7 @@ public final class LabAccount: @unchecked Sendable {
     deinit { delete() }
 
     /// Lets `privateKeyPath`'s public half log in as this account (`~/.ssh/authorized_keys`, owned by it).
-    public func authorize(keyAt privateKeyPath: String) throws {
+    package func authorize(keyAt privateKeyPath: String) throws {
         let pub = try String(contentsOfFile: privateKeyPath + ".pub", encoding: .utf8)
         let dir = home + "/.ssh"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
@@ -71,7 +71,7 @@ public final class LabAccount: @unchecked Sendable {
 
     /// Removes the account and its home. Safe to call more than once. Its sessions must have ended (the lab
     /// stops its sshd first); `-f` removes it anyway.
-    public func delete() {
+    package func delete() {
         lock.withLock {
             guard !deleted else { return }
             deleted = true

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A private ssh-agent (foreground, `-D`) with some keys loaded.
-public final class LabAgent: @unchecked Sendable {
-    public let socketPath: String
+package final class LabAgent: @unchecked Sendable {
+    package let socketPath: String
     private let process: LabChild
 
     init(directory: String, keys: [String]) throws {
@@ -21,7 +21,7 @@ public final class LabAgent: @unchecked Sendable {
         }
     }
 
-    public var pid: Int32 { process.pid }
+    package var pid: Int32 { process.pid }
 
     private static func accepts(_ path: String) -> Bool {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -41,7 +41,7 @@ public final class LabAgent: @unchecked Sendable {
         }
     }
 
-    public func stop() {
+    package func stop() {
         guard process.isRunning else { return }
         kill(process.pid, SIGTERM)
         process.wait()

@@ -1,19 +1,19 @@
 /// Which login methods a lab sshd offers besides public keys. Password and keyboard-interactive need a real
 /// account with a password (see `LabAccount`) and PAM, as on a production host.
-public struct LabAuthentication: Sendable, Equatable {
-    public var password: Bool
-    public var keyboardInteractive: Bool
+package struct LabAuthentication: Sendable, Equatable {
+    package var password: Bool
+    package var keyboardInteractive: Bool
 
-    public init(password: Bool, keyboardInteractive: Bool) {
+    package init(password: Bool, keyboardInteractive: Bool) {
         self.password = password
         self.keyboardInteractive = keyboardInteractive
     }
 
-    public static let keysOnly = LabAuthentication(password: false, keyboardInteractive: false)
+    package static let keysOnly = LabAuthentication(password: false, keyboardInteractive: false)
     /// The `password` method (checked through PAM); keyboard-interactive is off.
-    public static let password = LabAuthentication(password: true, keyboardInteractive: false)
+    package static let password = LabAuthentication(password: true, keyboardInteractive: false)
     /// Keyboard-interactive through PAM (the server sends a "Password: " prompt); the `password` method is off.
-    public static let keyboardInteractive = LabAuthentication(password: false, keyboardInteractive: true)
+    package static let keyboardInteractive = LabAuthentication(password: false, keyboardInteractive: true)
 
     var needsAccount: Bool { password || keyboardInteractive }
 

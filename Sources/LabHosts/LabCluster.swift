@@ -4,24 +4,24 @@ import Foundation
 /// process (started with `-D`, so its PID is the one we keep), its own generated host keys, address
 /// (127.0.0.x) and free high port. The cluster holds one generated client key, authorized on every host, and a
 /// private known_hosts listing every host. Everything lives under one temporary directory.
-public final class LabCluster: @unchecked Sendable {
-    public let root: String
+package final class LabCluster: @unchecked Sendable {
+    package let root: String
     /// Private key (ed25519, no passphrase) authorized on every host; `clientKey + ".pub"` is its public half.
-    public let clientKey: String
+    package let clientKey: String
     /// known_hosts holding every host's keys.
-    public let knownHostsPath: String
+    package let knownHostsPath: String
     /// The authorized_keys file every host reads.
-    public let authorizedKeysPath: String
-    public private(set) var hosts: [LabHost] = []
+    package let authorizedKeysPath: String
+    package private(set) var hosts: [LabHost] = []
     /// The throwaway account that password and keyboard-interactive logins use; nil for a keys-only cluster.
-    public private(set) var account: LabAccount?
+    package private(set) var account: LabAccount?
     private var agents: [LabAgent] = []
     private let lock = NSLock()
 
     /// Starts `count` hosts with the given host key types (`ed25519`, `ecdsa`, `rsa`). With password or
     /// keyboard-interactive `authentication`, a throwaway account is created first (root only, see
     /// `LabAccount.unavailableReason`) and deleted again by `stop()`.
-    public static func start(hosts count: Int = 1, hostKeyTypes: [String] = ["ed25519", "ecdsa"],
+    package static func start(hosts count: Int = 1, hostKeyTypes: [String] = ["ed25519", "ecdsa"],
                              authentication: LabAuthentication = .keysOnly) throws -> LabCluster {
         let cluster = try LabCluster()
         do {
@@ -63,7 +63,7 @@ public final class LabCluster: @unchecked Sendable {
     }
 
     /// Rewrites known_hosts from the hosts' current public keys.
-    public func writeKnownHosts() throws {
+    package func writeKnownHosts() throws {
         var text = ""
         for host in hosts {
             for key in host.hostKeyPaths {
@@ -75,7 +75,7 @@ public final class LabCluster: @unchecked Sendable {
     }
 
     /// Generates another client key (not authorized anywhere unless `authorize` is called).
-    public func makeClientKey(name: String, type: String = "ed25519", passphrase: String = "") throws -> String {
+    package func makeClientKey(name: String, type: String = "ed25519", passphrase: String = "") throws -> String {
         let path = root + "/" + name
         var arguments = ["-q", "-t", type, "-N", passphrase, "-C", name, "-f", path]
         if type == "rsa" { arguments += ["-b", "2048"] }
@@ -84,7 +84,7 @@ public final class LabCluster: @unchecked Sendable {
     }
 
     /// Adds a public key to the authorized_keys every host reads.
-    public func authorize(keyAt privateKeyPath: String) throws {
+    package func authorize(keyAt privateKeyPath: String) throws {
         let pub = try String(contentsOfFile: privateKeyPath + ".pub", encoding: .utf8)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: authorizedKeysPath))
         defer { try? handle.close() }
@@ -93,14 +93,14 @@ public final class LabCluster: @unchecked Sendable {
     }
 
     /// Starts a private ssh-agent holding `keys` (defaults to the client key).
-    public func startAgent(keys: [String]? = nil) throws -> LabAgent {
+    package func startAgent(keys: [String]? = nil) throws -> LabAgent {
         let agent = try LabAgent(directory: root, keys: keys ?? [clientKey])
         lock.withLock { agents.append(agent) }
         return agent
     }
 
     /// Stops every host and agent, deletes the account (after its sessions ended) and removes the directory.
-    public func stop() {
+    package func stop() {
         for host in hosts { host.stop() }
         for agent in lock.withLock({ agents }) { agent.stop() }
         account?.delete()

@@ -2,26 +2,26 @@ import Foundation
 
 /// One sshd on a loopback address. Sessions run as the user running the tests, with `binDirectory` first in
 /// PATH (a place for fixture commands) and `workDirectory` for files.
-public final class LabHost: @unchecked Sendable {
-    public let index: Int
-    public let address: String
-    public let port: Int
-    public let directory: String
-    public let workDirectory: String
-    public let binDirectory: String
+package final class LabHost: @unchecked Sendable {
+    package let index: Int
+    package let address: String
+    package let port: Int
+    package let directory: String
+    package let workDirectory: String
+    package let binDirectory: String
     /// Private host key files (public halves at `+ ".pub"`).
-    public private(set) var hostKeyPaths: [String] = []
-    public let configPath: String
-    public let logPath: String
+    package private(set) var hostKeyPaths: [String] = []
+    package let configPath: String
+    package let logPath: String
     private var process: LabChild?
     private let lock = NSLock()
 
     /// `address:port`, the form `SSHTarget(parsing:)` takes.
-    public var target: String { "\(address):\(port)" }
+    package var target: String { "\(address):\(port)" }
     /// The sshd listener's PID while running.
-    public var pid: Int32? { lock.withLock { process.map { $0.pid } } }
+    package var pid: Int32? { lock.withLock { process.map { $0.pid } } }
     /// The sshd log so far (useful in failure messages).
-    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    package var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     init(index: Int, address: String, clusterRoot: String, authorizedKeys: String, keyTypes: [String],
          authentication: LabAuthentication = .keysOnly) throws {
@@ -70,7 +70,7 @@ public final class LabHost: @unchecked Sendable {
     }
 
     /// Starts sshd (again) on the same address, port and keys, and waits until it accepts connections.
-    public func start() throws {
+    package func start() throws {
         try lock.withLock {
             guard process == nil else { return }
             let sshd = try LabProcess.spawn("/usr/sbin/sshd", ["-D", "-f", configPath, "-E", logPath], log: logPath + ".stderr")
@@ -91,7 +91,7 @@ public final class LabHost: @unchecked Sendable {
 
     /// Replaces the host keys with new ones (the host "was reinstalled"); restarts sshd if it was running.
     /// The cluster's known_hosts is left alone, so it now holds the old keys.
-    public func regenerateHostKeys() throws {
+    package func regenerateHostKeys() throws {
         let wasRunning = pid != nil
         stop()
         try generateHostKeys(types: hostKeyPaths.map { URL(fileURLWithPath: $0).lastPathComponent
@@ -100,16 +100,16 @@ public final class LabHost: @unchecked Sendable {
     }
 
     /// Stops sshd (SIGTERM) and every session it serves, and waits for the listener to exit.
-    public func stop() { signalTree(SIGTERM, forget: true) }
+    package func stop() { signalTree(SIGTERM, forget: true) }
 
     /// Kills sshd and all of its sessions with SIGKILL, as a host crash would.
-    public func kill9() { signalTree(SIGKILL, forget: true) }
+    package func kill9() { signalTree(SIGKILL, forget: true) }
 
     /// Freezes sshd and its sessions (SIGSTOP): connections stay open but nothing answers.
-    public func pause() { signalTree(SIGSTOP, forget: false) }
+    package func pause() { signalTree(SIGSTOP, forget: false) }
 
     /// Undoes `pause()`.
-    public func resume() { signalTree(SIGCONT, forget: false) }
+    package func resume() { signalTree(SIGCONT, forget: false) }
 
     private func signalTree(_ signal: Int32, forget: Bool) {
         lock.withLock {

@@ -6,49 +6,49 @@ import Foundation
 /// and strict mode (a section or key repeated inside one file is an error).
 ///
 /// Every line number is kept, so that errors and provenance can name `FILE:LINE`.
-public struct AnswerFile: Sendable, Equatable {
+package struct AnswerFile: Sendable, Equatable {
     /// The name used in messages (a path, or `<stdin>`).
-    public var path: String
-    public var sections: [Section]
+    package var path: String
+    package var sections: [Section]
 
-    public struct Section: Sendable, Equatable {
-        public var name: String
-        public var line: Int
-        public var entries: [Entry]
+    package struct Section: Sendable, Equatable {
+        package var name: String
+        package var line: Int
+        package var entries: [Entry]
 
         /// The otopi environment section this is, if it is one otopi reads.
-        public var environmentSection: EnvironmentSection? { EnvironmentSection(sectionName: name) }
+        package var environmentSection: EnvironmentSection? { EnvironmentSection(sectionName: name) }
 
-        public func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
+        package func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
     }
 
-    public struct Entry: Sendable, Equatable {
-        public var key: String
+    package struct Entry: Sendable, Equatable {
+        package var key: String
         /// The value text after `=`, continuation lines joined with `\n`, as configparser hands it to otopi.
-        public var rawValue: String
+        package var rawValue: String
         /// The typed value; nil in sections otopi does not read (their values need no type).
-        public var value: OtopiValue?
+        package var value: OtopiValue?
         /// The line of the key.
-        public var line: Int
+        package var line: Int
     }
 
-    public init(path: String, sections: [Section]) {
+    package init(path: String, sections: [Section]) {
         self.path = path
         self.sections = sections
     }
 
-    public func section(_ section: EnvironmentSection) -> Section? {
+    package func section(_ section: EnvironmentSection) -> Section? {
         sections.first { $0.name == section.sectionName }
     }
 
     /// The values of one environment section, in file order.
-    public func values(in section: EnvironmentSection) -> [(key: String, value: OtopiValue, line: Int)] {
+    package func values(in section: EnvironmentSection) -> [(key: String, value: OtopiValue, line: Int)] {
         (self.section(section)?.entries ?? []).compactMap { e in e.value.map { (e.key, $0, e.line) } }
     }
 }
 
 /// The four sections otopi reads, in the order it applies them.
-public enum EnvironmentSection: String, CaseIterable, Sendable, Comparable {
+package enum EnvironmentSection: String, CaseIterable, Sendable, Comparable {
     /// `setdefault` at init: beats plugin defaults, not the command line.
     case `default`
     /// `[environment:init]`, applied right after `default`: beats the command line too.
@@ -58,48 +58,48 @@ public enum EnvironmentSection: String, CaseIterable, Sendable, Comparable {
     /// At the end of customization: beats even answers typed at the prompt.
     case enforce
 
-    public var sectionName: String { "environment:\(rawValue)" }
+    package var sectionName: String { "environment:\(rawValue)" }
 
-    public init?(sectionName: String) {
+    package init?(sectionName: String) {
         guard sectionName.hasPrefix("environment:") else { return nil }
         self.init(rawValue: String(sectionName.dropFirst("environment:".count)))
     }
 
     var rank: Int { EnvironmentSection.allCases.firstIndex(of: self)! }
-    public static func < (a: EnvironmentSection, b: EnvironmentSection) -> Bool { a.rank < b.rank }
+    package static func < (a: EnvironmentSection, b: EnvironmentSection) -> Bool { a.rank < b.rank }
 }
 
 /// What went wrong reading an answer file; each problem names the file and line.
-public struct AnswerFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var path: String
+package struct AnswerFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    package struct Problem: Sendable, Equatable, CustomStringConvertible {
+        package var path: String
         /// 1-based; 0 when the problem concerns the whole file (it cannot be read, say).
-        public var line: Int
-        public var message: String
-        public var description: String { "\(path):\(line): \(message)" }
+        package var line: Int
+        package var message: String
+        package var description: String { "\(path):\(line): \(message)" }
     }
 
-    public var problems: [Problem]
+    package var problems: [Problem]
 
-    public init(_ problems: [Problem]) { self.problems = problems }
-    public init(path: String, line: Int, _ message: String) {
+    package init(_ problems: [Problem]) { self.problems = problems }
+    package init(path: String, line: Int, _ message: String) {
         self.problems = [Problem(path: path, line: line, message: message)]
     }
 
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
+    package var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
 extension AnswerFile {
     /// Longest line accepted. otopi has no limit, but no real answer file comes near it, and refusing
     /// keeps a stray binary or log file from being taken for answers.
-    public static let maximumLineLength = 64 * 1024
+    package static let maximumLineLength = 64 * 1024
     /// Largest file accepted, for the same reason.
-    public static let maximumFileSize = 32 * 1024 * 1024
+    package static let maximumFileSize = 32 * 1024 * 1024
     /// Parsing stops after this many problems.
     static let maximumProblems = 20
 
     /// Reads and parses a file. Every failure is an `AnswerFileError` naming `path:line`.
-    public static func load(path: String) throws(AnswerFileError) -> AnswerFile {
+    package static func load(path: String) throws(AnswerFileError) -> AnswerFile {
         let data: Data
         do {
             var isDirectory: ObjCBool = false
@@ -122,7 +122,7 @@ extension AnswerFile {
     }
 
     /// Parses raw bytes (UTF-8, as otopi ≥ 1.9 reads them).
-    public static func parse(data: Data, path: String) throws(AnswerFileError) -> AnswerFile {
+    package static func parse(data: Data, path: String) throws(AnswerFileError) -> AnswerFile {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) {
             throw AnswerFileError(path: path, line: 1,
                                   "the file starts with a UTF-8 byte-order mark, which otopi cannot read; save it without one")
@@ -136,7 +136,7 @@ extension AnswerFile {
     }
 
     /// Parses text with configparser's rules, then types every value of the environment sections.
-    public static func parse(text: String, path: String) throws(AnswerFileError) -> AnswerFile {
+    package static func parse(text: String, path: String) throws(AnswerFileError) -> AnswerFile {
         var problems: [AnswerFileError.Problem] = []
         func problem(_ line: Int, _ message: String) {
             if problems.count < maximumProblems {
@@ -347,7 +347,7 @@ extension String {
 extension AnswerFile {
     /// The typed values of each environment section, for writing the file back (`AnswerFileWriter.render`).
     /// Comments, order and other sections are not kept: otopi does not read them.
-    public var environmentValues: [EnvironmentSection: [String: OtopiValue]] {
+    package var environmentValues: [EnvironmentSection: [String: OtopiValue]] {
         var out: [EnvironmentSection: [String: OtopiValue]] = [:]
         for section in sections {
             guard let env = section.environmentSection else { continue }

@@ -3,15 +3,15 @@ import Foundation
 /// Writes answer files the way the writer checklist of the reference demands: `[environment:default]`
 /// first, keys sorted, one per line, `bool:True`/`bool:False`, `none:None`, `multi-str` continuation lines
 /// indented by one space. A value that otopi could not read back exactly is refused, never silently changed.
-public enum AnswerFileWriter {
-    public struct Unrepresentable: Error, Sendable, Equatable, CustomStringConvertible {
-        public var key: String
-        public var reason: String
-        public var description: String { "\(key): \(reason)" }
+package enum AnswerFileWriter {
+    package struct Unrepresentable: Error, Sendable, Equatable, CustomStringConvertible {
+        package var key: String
+        package var reason: String
+        package var description: String { "\(key): \(reason)" }
     }
 
     /// Renders sections (environment section → key → value); empty sections are left out.
-    public static func render(_ sections: [EnvironmentSection: [String: OtopiValue]],
+    package static func render(_ sections: [EnvironmentSection: [String: OtopiValue]],
                               comments: [String] = []) throws(Unrepresentable) -> String {
         var out = ""
         for comment in comments {
@@ -30,12 +30,12 @@ public enum AnswerFileWriter {
     }
 
     /// Renders one `[environment:default]` section.
-    public static func render(_ values: [String: OtopiValue], comments: [String] = []) throws(Unrepresentable) -> String {
+    package static func render(_ values: [String: OtopiValue], comments: [String] = []) throws(Unrepresentable) -> String {
         try render([.default: values], comments: comments)
     }
 
     /// Sorts as Python sorts `str`: by Unicode code point.
-    public static func codePointOrder(_ a: String, _ b: String) -> Bool {
+    package static func codePointOrder(_ a: String, _ b: String) -> Bool {
         a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
     }
 
@@ -105,14 +105,14 @@ public enum AnswerFileWriter {
 
 /// Writes files the way every file of the wizard is written: a temporary file beside the target,
 /// mode 0600, fsync, rename over the target, fsync of the directory. A reader sees the old file or the new one.
-public enum AtomicFile {
-    public struct WriteError: Error, Sendable, CustomStringConvertible {
-        public var path: String
-        public var reason: String
-        public var description: String { "\(path): cannot write: \(reason)" }
+package enum AtomicFile {
+    package struct WriteError: Error, Sendable, CustomStringConvertible {
+        package var path: String
+        package var reason: String
+        package var description: String { "\(path): cannot write: \(reason)" }
     }
 
-    public static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws(WriteError) {
+    package static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws(WriteError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var template = Array((directory + "/.\(url.lastPathComponent).tmp-XXXXXX").utf8CString)
@@ -148,7 +148,7 @@ public enum AtomicFile {
         if dfd >= 0 { _ = fsync(dfd); close(dfd) }
     }
 
-    public static func write(_ text: String, to path: String, mode: mode_t = 0o600) throws(WriteError) {
+    package static func write(_ text: String, to path: String, mode: mode_t = 0o600) throws(WriteError) {
         try write(Data(text.utf8), to: path, mode: mode)
     }
 }

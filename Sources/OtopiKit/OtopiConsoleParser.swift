@@ -1,5 +1,5 @@
 /// What one line of otopi's human-dialect console output means (`reference/engine-setup-otopi.md` §3).
-public enum OtopiConsoleEvent: Sendable, Equatable {
+package enum OtopiConsoleEvent: Sendable, Equatable {
     /// `[ INFO  ] Stage: <name>`, numbered by position (1 = the first Stage line seen), since otopi ≤ 1.7
     /// repeats stage names ("Environment setup", "Misc configuration").
     case stage(ordinal: Int, name: String)
@@ -21,25 +21,25 @@ public enum OtopiConsoleEvent: Sendable, Equatable {
     case note(String)
 }
 
-public enum OtopiLogLevel: String, Sendable, Equatable {
+package enum OtopiLogLevel: String, Sendable, Equatable {
     case info = "INFO", warning = "WARNING", error = "ERROR", critical = "CRITICAL"
 }
 
 /// Reads otopi console lines one at a time. Pure and incremental: feed it lines as they arrive.
-public struct OtopiConsoleParser: Sendable {
+package struct OtopiConsoleParser: Sendable {
     /// A successful engine-setup or hosted-engine run prints this many `Stage:` lines (Initializing … Termination).
-    public static let stagesOnSuccess = 16
+    package static let stagesOnSuccess = 16
 
     /// Stage lines seen so far.
-    public private(set) var stagesSeen = 0
-    public private(set) var currentStage: String?
-    public private(set) var logFile: String?
-    public private(set) var answerFile: String?
+    package private(set) var stagesSeen = 0
+    package private(set) var currentStage: String?
+    package private(set) var logFile: String?
+    package private(set) var answerFile: String?
 
-    public init() {}
+    package init() {}
 
     /// The meaning of one complete line (without its newline).
-    public mutating func feed(_ rawLine: String) -> OtopiConsoleEvent {
+    package mutating func feed(_ rawLine: String) -> OtopiConsoleEvent {
         let line = Self.stripColor(rawLine)
         if let (level, message) = Self.logLine(line) {
             if level == .info, message.hasPrefix("Stage: ") {
@@ -78,7 +78,7 @@ public struct OtopiConsoleParser: Sendable {
     }
 
     /// Fraction of a successful run done, from the Stage lines (0…1).
-    public var fraction: Double {
+    package var fraction: Double {
         min(1, Double(stagesSeen) / Double(Self.stagesOnSuccess))
     }
 

@@ -3,26 +3,26 @@
 /// Several files are read into one configparser in order, so for the same section and key a later file
 /// replaces an earlier one; then the sections apply by precedence: `enforce` > `override` > `init` > `default`.
 /// (`[DEFAULT]` entries are seen in every section present, as configparser's `items()` shows them.)
-public struct OtopiEnvironment: Sendable, Equatable {
-    public struct Origin: Sendable, Equatable, CustomStringConvertible {
-        public var path: String
-        public var line: Int
-        public var section: EnvironmentSection
-        public var description: String { "\(path):\(line)" }
+package struct OtopiEnvironment: Sendable, Equatable {
+    package struct Origin: Sendable, Equatable, CustomStringConvertible {
+        package var path: String
+        package var line: Int
+        package var section: EnvironmentSection
+        package var description: String { "\(path):\(line)" }
     }
 
-    public struct Item: Sendable, Equatable {
-        public var value: OtopiValue
-        public var origin: Origin
+    package struct Item: Sendable, Equatable {
+        package var value: OtopiValue
+        package var origin: Origin
         /// The text after `=` as written (`bool:no`), for spotting spellings otopi reads differently than meant.
-        public var raw: String
+        package var raw: String
     }
 
-    public private(set) var items: [String: Item] = [:]
+    package private(set) var items: [String: Item] = [:]
 
-    public init() {}
+    package init() {}
 
-    public init(files: [AnswerFile]) {
+    package init(files: [AnswerFile]) {
         // One configparser: later files replace earlier ones per (section, key).
         var bySection: [EnvironmentSection: [String: Item]] = [:]
         var defaults: [String: Item] = [:]
@@ -57,10 +57,10 @@ public struct OtopiEnvironment: Sendable, Equatable {
         }
     }
 
-    public subscript(key: String) -> Item? { items[key] }
+    package subscript(key: String) -> Item? { items[key] }
 
     /// The keys otopi treats as answered: present with a value other than `none`.
-    public var answeredKeys: Set<String> {
+    package var answeredKeys: Set<String> {
         Set(items.filter { !$0.value.value.isNone }.keys)
     }
 }

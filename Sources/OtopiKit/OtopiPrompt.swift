@@ -1,29 +1,29 @@
 /// A question otopi is waiting on: its prompt is a trailing partial line (no newline), e.g.
 /// `          (1, 2, 3)[1]: ` after hosted-engine's "(1) Continue setup … (3) Abort setup" notes.
-public struct OtopiPrompt: Sendable, Equatable {
-    public struct Choice: Sendable, Equatable {
-        public var value: String
-        public var label: String
-        public init(value: String, label: String) {
+package struct OtopiPrompt: Sendable, Equatable {
+    package struct Choice: Sendable, Equatable {
+        package var value: String
+        package var label: String
+        package init(value: String, label: String) {
             self.value = value
             self.label = label
         }
     }
 
     /// The prompt text without its indentation.
-    public var text: String
+    package var text: String
     /// Note lines printed since the last log line (what the question is about), secrets already masked.
-    public var context: [String]
+    package var context: [String]
     /// Numbered options from lines like `(1) Continue setup - VM installation is complete`.
-    public var choices: [Choice]
+    package var choices: [Choice]
     /// The values otopi accepts, from `(1, 2, 3)` or `(Yes, No)` in the prompt; empty for free text.
-    public var validValues: [String]
+    package var validValues: [String]
     /// The answer an empty line gives, from `[1]` in the prompt.
-    public var defaultAnswer: String?
+    package var defaultAnswer: String?
     /// Passwords are typed without echo.
-    public var isHidden: Bool
+    package var isHidden: Bool
 
-    public init(text: String, context: [String] = [], choices: [Choice] = [], validValues: [String] = [],
+    package init(text: String, context: [String] = [], choices: [Choice] = [], validValues: [String] = [],
                 defaultAnswer: String? = nil, isHidden: Bool = false) {
         self.text = text
         self.context = context
@@ -34,7 +34,7 @@ public struct OtopiPrompt: Sendable, Equatable {
     }
 
     /// Whether `answer` is one otopi takes (case-insensitively for listed values; an empty line takes the default).
-    public func accepts(_ answer: String) -> Bool {
+    package func accepts(_ answer: String) -> Bool {
         if answer.isEmpty { return defaultAnswer != nil || validValues.isEmpty }
         guard !validValues.isEmpty else { return true }
         return validValues.contains { $0.lowercased() == answer.lowercased() }
@@ -42,19 +42,19 @@ public struct OtopiPrompt: Sendable, Equatable {
 }
 
 /// Follows console lines to recognise prompts and the hosted-engine console notes. Pure.
-public struct OtopiPromptTracker: Sendable {
+package struct OtopiPromptTracker: Sendable {
     /// Notes since the last log line, oldest first (bounded).
-    public private(set) var context: [String] = []
+    package private(set) var context: [String] = []
     /// The temporary VNC/SPICE password from the last "Use temporary password" note, for the operator only.
-    public private(set) var consolePassword: String?
+    package private(set) var consolePassword: String?
     /// The remote-viewer command from the last connection note.
-    public private(set) var consoleCommand: String?
+    package private(set) var consoleCommand: String?
     static let contextLimit = 40
 
-    public init() {}
+    package init() {}
 
     /// Takes one complete line; returns it with a console password masked (for logs and panes).
-    public mutating func take(_ line: String) -> String {
+    package mutating func take(_ line: String) -> String {
         let text = Substring(OtopiConsoleParser.stripColor(line))
         if OtopiConsoleParser.logLine(text) != nil {
             context.removeAll()
@@ -73,7 +73,7 @@ public struct OtopiPromptTracker: Sendable {
 
     /// The prompt a trailing partial line shows, or nil when it does not look like one. otopi prompts are notes
     /// (indented) ending in `: ` or `? `, or hosted-engine's `(1, 2, 3)[1]: `.
-    public func prompt(partial rawPartial: String) -> OtopiPrompt? {
+    package func prompt(partial rawPartial: String) -> OtopiPrompt? {
         let partial = String(OtopiConsoleParser.stripColor(rawPartial))
         guard partial.hasSuffix(": ") || partial.hasSuffix("? ") || partial.hasSuffix("?") || partial.hasSuffix(":") else { return nil }
         let text = Substring(partial).trimmingLeadingSpaces()
@@ -109,7 +109,7 @@ public struct OtopiPromptTracker: Sendable {
     }
 
     /// The password in `Use temporary password "2067OGHU" to connect to vnc console.`
-    public static func consolePassword(in note: String) -> String? {
+    package static func consolePassword(in note: String) -> String? {
         guard let range = note.range(of: "Use temporary password \"") else { return nil }
         let rest = note[range.upperBound...]
         guard let end = rest.firstIndex(of: "\"") else { return nil }
@@ -117,7 +117,7 @@ public struct OtopiPromptTracker: Sendable {
     }
 
     /// The line with every temporary console password replaced by the mask (a line may repeat the note).
-    public static func maskConsolePassword(_ line: String) -> String {
+    package static func maskConsolePassword(_ line: String) -> String {
         var out = ""
         var rest = Substring(line)
         while let range = rest.firstRange(of: "Use temporary password \""),  // stdlib search: Foundation's range(of:) on a Substring bridges the whole base string each time

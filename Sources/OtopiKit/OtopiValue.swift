@@ -2,7 +2,7 @@
 ///
 /// Parsing follows `otopi.common.parseTypedValue`: the text is split at the first `:`;
 /// the part before it names the type, the rest is the value, not stripped.
-public enum OtopiValue: Hashable, Sendable {
+package enum OtopiValue: Hashable, Sendable {
     case string(String)
     case bool(Bool)
     case int(Int)
@@ -10,7 +10,7 @@ public enum OtopiValue: Hashable, Sendable {
     case multiString([String])
 
     /// The type prefix otopi writes for this value.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .string: return "str"
         case .bool: return "bool"
@@ -21,7 +21,7 @@ public enum OtopiValue: Hashable, Sendable {
     }
 
     /// The value as otopi's human dialog shows it (`str(value)` in Python).
-    public var displayText: String {
+    package var displayText: String {
         switch self {
         case .string(let s): return s
         case .bool(let b): return b ? "True" : "False"
@@ -31,29 +31,29 @@ public enum OtopiValue: Hashable, Sendable {
         }
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil
     }
 
-    public var intValue: Int? {
+    package var intValue: Int? {
         if case .int(let i) = self { return i }
         return nil
     }
 
-    public var isNone: Bool {
+    package var isNone: Bool {
         if case .none = self { return true }
         return false
     }
 
     /// A `bool:` spelling that otopi reads, but probably not as the writer meant: `bool:no`, `bool:0` and
     /// `bool:FALSE` are all True for otopi. Nil for `True`, `False`, `true`, `false`, `f`, `F`.
-    public static func boolSpellingProblem(_ raw: String) -> String? {
+    package static func boolSpellingProblem(_ raw: String) -> String? {
         guard raw.hasPrefix("bool:") else { return nil }
         let text = String(raw.dropFirst(5))
         if ["True", "False", "true", "false", "f", "F"].contains(text) { return nil }
@@ -66,7 +66,7 @@ public enum OtopiValue: Hashable, Sendable {
     /// - `int`: Python's `int()`: surrounding white space, an optional sign, digits with single `_` between them.
     /// - `none`: the rest is ignored.
     /// - `multi-str`: the rest split into lines (Python `splitlines()`).
-    public static func parse(_ text: String) throws(OtopiValueError) -> OtopiValue {
+    package static func parse(_ text: String) throws(OtopiValueError) -> OtopiValue {
         guard let colon = text.firstIndex(of: ":") else {
             throw .missingType
         }
@@ -90,7 +90,7 @@ public enum OtopiValue: Hashable, Sendable {
     }
 
     /// Python's `int(str)` for base 10; nil where Python raises (or where the value does not fit 64 bits).
-    public static func pythonInt(_ raw: String) -> Int? {
+    package static func pythonInt(_ raw: String) -> Int? {
         let trimmed = raw.trimmingPythonWhitespace()
         var scalars = Substring(trimmed).unicodeScalars[...]
         var negative = false
@@ -121,7 +121,7 @@ public enum OtopiValue: Hashable, Sendable {
     }
 
     /// Python's `str.splitlines()` (no `keepends`): every kind of line break it knows, no trailing empty item.
-    public static func pythonSplitLines(_ text: String) -> [String] {
+    package static func pythonSplitLines(_ text: String) -> [String] {
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         var iterator = text.unicodeScalars.makeIterator()
@@ -145,12 +145,12 @@ public enum OtopiValue: Hashable, Sendable {
     }
 }
 
-public enum OtopiValueError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum OtopiValueError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingType
     case invalidType(String)
     case invalidInt(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingType:
             return "value has no type prefix (write type:value, e.g. str:text, bool:True, int:5432, none:None)"

@@ -1,10 +1,10 @@
 /// How secrets look wherever they are shown: answer previews, prompts echoed back, host output, plans.
-public enum Secrets {
+package enum Secrets {
     /// The one mask shown instead of any secret, whatever its length.
-    public static let mask = "********"
+    package static let mask = "********"
 
     /// For keys no flow describes (files that name no flow, keys a flow does not ask): judged by their name.
-    public static func looksSecret(_ key: String) -> Bool {
+    package static func looksSecret(_ key: String) -> Bool {
         let k = key.lowercased()
         return k.contains("password") || k.contains("passwd") || k.hasSuffix("/secret") || k.contains("privatekey")
     }

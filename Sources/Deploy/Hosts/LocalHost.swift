@@ -5,19 +5,19 @@ import SSHKit
 /// This machine as a `RemoteHost`: commands run with `/bin/sh -c` (the same command line SSH would send), files
 /// are copied on the local file system. For plans that act on the machine the wizard runs on, and for tests
 /// of the runner that need a real shell but no sshd.
-public final class LocalHost: RemoteHost {
-    public let name: String
+package final class LocalHost: RemoteHost {
+    package let name: String
 
-    public init(name: String = "localhost") { self.name = name }
+    package init(name: String = "localhost") { self.name = name }
 
-    public var connectionSummary: String { "\(NSUserName())@\(name), local shell" }
-    public var isUsable: Bool { true }
-    public func close() {}
+    package var connectionSummary: String { "\(NSUserName())@\(name), local shell" }
+    package var isUsable: Bool { true }
+    package func close() {}
 
     /// Runs `command` under `/bin/sh` in a process group of its own; output is handed over as it arrives. Stdin
     /// gets `options.stdin`, then EOF. A timeout or `options.control`'s cancel ends the group (TERM, as SSH's runner
     /// does) and throws.
-    public func execute(_ command: RemoteCommand, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
+    package func execute(_ command: RemoteCommand, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
         let child = try ShellProcess(commandLine: command.commandLine, host: name)
         // Written from its own thread: a command that prints before it reads must not block on a full pipe.
         let stdin = options.stdin
@@ -67,7 +67,7 @@ public final class LocalHost: RemoteHost {
     }
 
     /// Copies through a partial file renamed into place, so the target holds the whole file or its old content.
-    public func upload(file local: String, to remote: String, options: UploadOptions,
+    package func upload(file local: String, to remote: String, options: UploadOptions,
                        progress: (TransferProgress) -> Void) throws -> TransferResult {
         let partial = SSHConnection.partialPath(for: remote)
         let size = try copy(local, to: partial, mode: mode_t(options.mode))
@@ -83,7 +83,7 @@ public final class LocalHost: RemoteHost {
         return TransferResult(bytes: size, sha256: hash, verified: options.verify)
     }
 
-    public func download(file remote: String, to local: String) throws {
+    package func download(file remote: String, to local: String) throws {
         let partial = local + ".ovirt-wizard-part"
         _ = try copy(remote, to: partial, mode: 0o600)
         guard rename(partial, local) == 0 else {
@@ -91,7 +91,7 @@ public final class LocalHost: RemoteHost {
         }
     }
 
-    public func sha256(of remote: String) throws -> String { try SSHConnection.localSHA256(remote) }
+    package func sha256(of remote: String) throws -> String { try SSHConnection.localSHA256(remote) }
 
     /// Copies `source` to a new file `target` with `mode` and syncs it; the number of bytes.
     private func copy(_ source: String, to target: String, mode: mode_t) throws -> Int64 {

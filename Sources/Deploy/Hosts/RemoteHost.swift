@@ -3,7 +3,7 @@ import SSHKit
 
 /// A host the runner works on: what a plan's steps and their probes need, nothing more. The SSH connection is
 /// the real one; `LocalHost` runs on this machine; tests script one. Used by one host run at a time.
-public protocol RemoteHost: AnyObject {
+package protocol RemoteHost: AnyObject {
     /// How the host was reached (`root@node1:22, publickey (agent)`), for the host log and the panes.
     var connectionSummary: String { get }
     /// False once the link was found dead; the runner then connects again.
@@ -27,11 +27,11 @@ public protocol RemoteHost: AnyObject {
 }
 
 extension RemoteHost {
-    public var shellStarts: Int { 0 }
-    public var shellProblem: String? { nil }
+    package var shellStarts: Int { 0 }
+    package var shellProblem: String? { nil }
 
     /// `execute`, collecting both outputs (SSH has its own).
-    public func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput {
+    package func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput {
         var out: [UInt8] = [], err: [UInt8] = []
         let result = try execute(command, options: options) { stream, bytes in
             if stream == .stdout { out += bytes } else { err += bytes }
@@ -41,21 +41,21 @@ extension RemoteHost {
 }
 
 extension SSHConnection: RemoteHost {
-    public var connectionSummary: String { "\(target.user)@\(target.hostName):\(target.port), \(authenticatedWith)" }
+    package var connectionSummary: String { "\(target.user)@\(target.hostName):\(target.port), \(authenticatedWith)" }
 
-    public func upload(file local: String, to remote: String, options: UploadOptions,
+    package func upload(file local: String, to remote: String, options: UploadOptions,
                        progress: (TransferProgress) -> Void) throws -> TransferResult {
         try upload(local, to: remote, options: options, parallel: [], progress: progress)
     }
 
-    public func download(file remote: String, to local: String) throws {
+    package func download(file remote: String, to local: String) throws {
         try download(remote, to: local, options: DownloadOptions(), progress: { _ in })
     }
 
-    public func sha256(of remote: String) throws -> String { try remoteSHA256(remote) }
+    package func sha256(of remote: String) throws -> String { try remoteSHA256(remote) }
 
-    public var shellStarts: Int { runnerStarts }
-    public var shellProblem: String? { runnerProblem }
+    package var shellStarts: Int { runnerStarts }
+    package var shellProblem: String? { runnerProblem }
 }
 
 /// How the runner reaches a plan's host.

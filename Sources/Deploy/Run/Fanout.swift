@@ -5,7 +5,7 @@ import Synchronization
 /// Threads rather than tasks: libssh2's loops block in `poll`, so they stay off the Swift concurrency pool.
 /// Results come back in the order of `items`. The one fan-out of the program: the runner's hosts, the probes
 /// before a plan, the CPU check.
-public func forEachHost<Item: Sendable, Result: Sendable>(_ items: [Item], limit: Int,
+package func forEachHost<Item: Sendable, Result: Sendable>(_ items: [Item], limit: Int,
                                                           _ body: @escaping @Sendable (Item) -> Result) -> [Result] {
     let slots = DispatchSemaphore(value: max(1, limit))
     let group = DispatchGroup()

@@ -1,11 +1,11 @@
 /// Splits a byte stream into lines and keeps the trailing partial line visible (a prompt waits there).
 /// Public so that `pane-bench` feeds the panes through the same splitting as a host's output.
-public struct PartialLineSplitter {
-    public private(set) var partial: [UInt8] = []
+package struct PartialLineSplitter {
+    package private(set) var partial: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func feed(_ bytes: [UInt8], emit: (String) -> Void) {
+    package mutating func feed(_ bytes: [UInt8], emit: (String) -> Void) {
         var start = 0
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
             partial += bytes[start..<index]
@@ -20,7 +20,7 @@ public struct PartialLineSplitter {
 
     mutating func takePartial() { partial.removeAll(keepingCapacity: true) }
 
-    public mutating func finish(emit: (String) -> Void) {
+    package mutating func finish(emit: (String) -> Void) {
         if !partial.isEmpty { emit(Self.text(partial)) }
         partial = []
     }

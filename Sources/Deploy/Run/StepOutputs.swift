@@ -1,23 +1,23 @@
 /// What a step learned while it ran: the tool's log and generated answer file on the host, the answer file
 /// fetched to this machine. The journal keeps them, so that a resumed run knows them without running the step.
-public struct StepOutputs: Sendable, Equatable {
+package struct StepOutputs: Sendable, Equatable {
     /// The tool's log file on the host.
-    public var logFile: String?
+    package var logFile: String?
     /// The answer file the tool generated, on the host.
-    public var answerFile: String?
+    package var answerFile: String?
     /// That answer file, copied beside the local answer file.
-    public var fetchedAnswerFile: String?
+    package var fetchedAnswerFile: String?
     /// The tool reported no generated answer file (so there is nothing to fetch).
-    public var noAnswerFile = false
+    package var noAnswerFile = false
 
-    public init(logFile: String? = nil, answerFile: String? = nil, fetchedAnswerFile: String? = nil, noAnswerFile: Bool = false) {
+    package init(logFile: String? = nil, answerFile: String? = nil, fetchedAnswerFile: String? = nil, noAnswerFile: Bool = false) {
         self.logFile = logFile
         self.answerFile = answerFile
         self.fetchedAnswerFile = fetchedAnswerFile
         self.noAnswerFile = noAnswerFile
     }
 
-    public var isEmpty: Bool { self == StepOutputs() }
+    package var isEmpty: Bool { self == StepOutputs() }
 
     /// The journal's form: the keys the journal has always used.
     init(journal: [String: String]) {

@@ -5,28 +5,28 @@ import OtopiKit
 /// The screen of `apply` on a terminal: one pane per host; a pane opens full-screen as the host's log;
 /// failures and the tools' questions come up as dialogs. The runner works on other threads and reaches the
 /// app through messages.
-public struct DeployPanesApp: TUIApp {
-    public struct State: Sendable {
-        public var progress: DeploymentProgress
-        public var now: Date
-        public var started: Date
-        public var focus = 0
+package struct DeployPanesApp: TUIApp {
+    package struct State: Sendable {
+        package var progress: DeploymentProgress
+        package var now: Date
+        package var started: Date
+        package var focus = 0
         /// The host whose whole log is open full-screen.
-        public var logHost: String?
+        package var logHost: String?
         /// The newest lines of that log, at most `DeployPanesApp.logLineLimit`: a step may print gigabytes,
         /// and the whole output is in the host's log file anyway.
-        public var logLines: [String] = []
+        package var logLines: [String] = []
         /// Whether the log has lines before `logLines` that are only in the file.
-        public var logHasEarlierLines = false
+        package var logHasEarlierLines = false
         /// First shown line of the log; nil follows the end.
-        public var logTop: Int?
-        public var dialogs: [PendingDialog] = []
-        public var answer = ""
-        public var finished = false
-        public var stopping = false
-        public var size = Size.minimum
+        package var logTop: Int?
+        package var dialogs: [PendingDialog] = []
+        package var answer = ""
+        package var finished = false
+        package var stopping = false
+        package var size = Size.minimum
 
-        public init(hosts: [String], now: Date) {
+        package init(hosts: [String], now: Date) {
             progress = DeploymentProgress(hostNames: hosts)
             self.now = now
             started = now
@@ -36,12 +36,12 @@ public struct DeployPanesApp: TUIApp {
     }
 
     /// A question for the operator; the reply goes back to the waiting runner thread.
-    public enum PendingDialog: Sendable {
+    package enum PendingDialog: Sendable {
         case failure(StepFailure, reply: @Sendable (FailureDecision) -> Void)
         case prompt(host: String, prompt: OtopiPrompt, consolePassword: String?, reply: @Sendable (String?) -> Void)
     }
 
-    public enum Message: Sendable {
+    package enum Message: Sendable {
         case events([RunEvent], now: Date)
         case dialog(PendingDialog)
         case finished
@@ -49,7 +49,7 @@ public struct DeployPanesApp: TUIApp {
         case logLoaded(host: String, lines: [String], earlier: Bool)
     }
 
-    public enum Effect {
+    package enum Effect {
         case cancelRun
         case loadLog(host: String)
     }
@@ -57,15 +57,15 @@ public struct DeployPanesApp: TUIApp {
     let logPath: @Sendable (String) -> String
     let cancel: @Sendable () -> Void
     /// How many lines of a host's log the full-screen view keeps in memory (the newest ones).
-    public let logLineLimit: Int
+    package let logLineLimit: Int
 
-    public init(logPath: @escaping @Sendable (String) -> String, logLineLimit: Int = 10_000, cancel: @escaping @Sendable () -> Void) {
+    package init(logPath: @escaping @Sendable (String) -> String, logLineLimit: Int = 10_000, cancel: @escaping @Sendable () -> Void) {
         self.logPath = logPath
         self.logLineLimit = max(1, logLineLimit)
         self.cancel = cancel
     }
 
-    public func update(_ state: State, _ event: AppEvent<Message>) -> (State, [AppEffect<Effect>]) {
+    package func update(_ state: State, _ event: AppEvent<Message>) -> (State, [AppEffect<Effect>]) {
         var s = state
         switch event {
         case .resize(let size):
@@ -198,11 +198,11 @@ public struct DeployPanesApp: TUIApp {
         }
     }
 
-    public func view(_ state: State, _ size: Size) -> Frame {
+    package func view(_ state: State, _ size: Size) -> Frame {
         DeployPanesView.render(state, size: size, logPath: logPath)
     }
 
-    public func perform(_ effect: Effect, post: @escaping @Sendable (Message) -> Void) {
+    package func perform(_ effect: Effect, post: @escaping @Sendable (Message) -> Void) {
         switch effect {
         case .cancelRun:
             cancel()
@@ -228,18 +228,18 @@ public struct DeployPanesApp: TUIApp {
 }
 
 /// The operator behind the panes: each question becomes a dialog; the host's thread waits for the reply.
-public final class PanesOperator: RunOperator, Sendable {
+package final class PanesOperator: RunOperator, Sendable {
     let post: @Sendable (DeployPanesApp.Message) -> Void
 
-    public init(post: @escaping @Sendable (DeployPanesApp.Message) -> Void) { self.post = post }
+    package init(post: @escaping @Sendable (DeployPanesApp.Message) -> Void) { self.post = post }
 
-    public func decide(_ failure: StepFailure) -> FailureDecision {
+    package func decide(_ failure: StepFailure) -> FailureDecision {
         let box = ReplyBox<FailureDecision>()
         post(.dialog(.failure(failure, reply: { box.put($0) })))
         return box.take() ?? .abort
     }
 
-    public func answer(_ prompt: OtopiPrompt, host: String, consolePassword: String?) -> String? {
+    package func answer(_ prompt: OtopiPrompt, host: String, consolePassword: String?) -> String? {
         let box = ReplyBox<String?>()
         post(.dialog(.prompt(host: host, prompt: prompt, consolePassword: consolePassword, reply: { box.put($0) })))
         return box.take() ?? nil
@@ -272,17 +272,17 @@ final class ReplyBox<T: Sendable>: @unchecked Sendable {
 
 /// Gathers the runner's events from its threads and hands them to the UI in batches (a step can print
 /// 100,000 lines; the screen is drawn once per batch, not once per line).
-public final class EventBatcher: @unchecked Sendable {
+package final class EventBatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [RunEvent] = []
     private var timer: DispatchSourceTimer?
 
-    public init() {}
+    package init() {}
 
-    public func add(_ event: RunEvent) { lock.withLock { pending.append(event) } }
+    package func add(_ event: RunEvent) { lock.withLock { pending.append(event) } }
 
     /// Posts the gathered events every `interval` seconds (and a tick, so elapsed times move).
-    public func start(interval: Double = 0.1, post: @escaping @Sendable (DeployPanesApp.Message) -> Void) {
+    package func start(interval: Double = 0.1, post: @escaping @Sendable (DeployPanesApp.Message) -> Void) {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler { [self] in
@@ -297,7 +297,7 @@ public final class EventBatcher: @unchecked Sendable {
     }
 
     /// Posts what is left and stops.
-    public func stop(post: @Sendable (DeployPanesApp.Message) -> Void) {
+    package func stop(post: @Sendable (DeployPanesApp.Message) -> Void) {
         lock.withLock { timer?.cancel() }
         let batch = lock.withLock { () -> [RunEvent] in
             defer { pending.removeAll() }

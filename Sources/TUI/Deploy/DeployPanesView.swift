@@ -3,8 +3,8 @@ import Foundation
 import OtopiKit
 
 /// Draws the deploy screen: title, a grid of host panes (or one host's log), a dialog on top, the key line.
-public enum DeployPanesView {
-    public static func render(_ state: DeployPanesApp.State, size: Size, logPath: (String) -> String) -> Frame {
+package enum DeployPanesView {
+    package static func render(_ state: DeployPanesApp.State, size: Size, logPath: (String) -> String) -> Frame {
         TooSmallScreen.guarded(size: size) { frame in
             let body = Rect(row: 1, column: 0, width: size.columns, height: size.rows - 2)
             if let host = state.logHost {

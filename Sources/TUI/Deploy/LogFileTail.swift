@@ -2,8 +2,8 @@ import Foundation
 
 /// The last lines of a log file, read backwards in blocks: opening a host's log costs what its tail costs,
 /// even after a step printed gigabytes.
-public enum LogFileTail {
-    public static func read(path: String, lines limit: Int, blockSize: Int = 1 << 20) -> (lines: [String], earlier: Bool) {
+package enum LogFileTail {
+    package static func read(path: String, lines limit: Int, blockSize: Int = 1 << 20) -> (lines: [String], earlier: Bool) {
         guard limit > 0, let handle = FileHandle(forReadingAtPath: path) else { return ([], false) }
         defer { try? handle.close() }
         guard let size = try? handle.seekToEnd() else { return ([], false) }

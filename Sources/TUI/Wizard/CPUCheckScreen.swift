@@ -3,19 +3,19 @@ import WizardCore
 /// The "CPU check" screen: the hosts' CPUs, hosts × models of a cluster compatibility level (yes, or the flags
 /// a host lacks), the recommended cluster CPU, hosted-engine's offer and the warnings. The level changes with
 /// ←/→; the text scrolls, so it stays readable at 80x24 whatever the number of hosts.
-public struct CPUCheckScreen: Sendable {
-    public var hosts: [HostCPUReport]
+package struct CPUCheckScreen: Sendable {
+    package var hosts: [HostCPUReport]
     /// Said when there are no hosts: why no CPU is known yet.
-    public var absence: String
+    package var absence: String
     /// Where the CPUs came from ("probed on gs1 over SSH").
-    public var origin: String?
-    public private(set) var level: String
-    public private(set) var top = 0
+    package var origin: String?
+    package private(set) var level: String
+    package private(set) var top = 0
     /// hosted-engine's `OVEHOSTED_VDSM/cpu` (and `engineCpu`) as answered, checked against the hosts.
-    public var answeredCPU: String?
-    public var answeredEngineCPU: String?
+    package var answeredCPU: String?
+    package var answeredEngineCPU: String?
 
-    public init(hosts: [HostCPUReport], level: String, origin: String? = nil,
+    package init(hosts: [HostCPUReport], level: String, origin: String? = nil,
                 absence: String = "No host CPU is known yet.") {
         self.hosts = hosts
         self.level = ClusterCPULevels.cpus(level: level) != nil ? level : ClusterCPULevels.levels.last ?? level
@@ -23,12 +23,12 @@ public struct CPUCheckScreen: Sendable {
         self.absence = absence
     }
 
-    public var summary: CPUCheckSummary { CPUCheckSummary(hosts: hosts, level: level) }
+    package var summary: CPUCheckSummary { CPUCheckSummary(hosts: hosts, level: level) }
 
-    public static let hints = [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("←→", "Cluster level"), KeyHint("Esc", "Back"),
+    package static let hints = [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("←→", "Cluster level"), KeyHint("Esc", "Back"),
                                KeyHint("F1", "Help"), KeyHint("^C", "Quit")]
 
-    public static let help = """
+    package static let help = """
         Which oVirt cluster CPU each host can run. The table lists the CPU models of the chosen cluster \
         compatibility level: "yes" when the host has every flag the model needs, otherwise the flags it lacks. \
         The recommended cluster CPU is the best one every host shares. ←/→ change the compatibility level; \
@@ -36,7 +36,7 @@ public struct CPUCheckScreen: Sendable {
         """
 
     /// Scrolling and level keys; false when the key is not the screen's.
-    public mutating func handle(_ key: Key, size: Size) -> Bool {
+    package mutating func handle(_ key: Key, size: Size) -> Bool {
         let levels = ClusterCPULevels.levels
         switch key {
         case .left, .right:
@@ -52,21 +52,21 @@ public struct CPUCheckScreen: Sendable {
         }
     }
 
-    public func render(into frame: inout Frame, rect: Rect) {
+    package func render(into frame: inout Frame, rect: Rect) {
         let all = lines(width: rect.width)
         ReportScroll.render(into: &frame, rect: rect, lineCount: all.count, top: top) { frame, index, row, room in
             frame.put(all[index].text, row: row, column: rect.column, style: all[index].style, maxWidth: room)
         }
     }
 
-    public struct Line: Hashable, Sendable {
-        public var text: String
-        public var style: Style
+    package struct Line: Hashable, Sendable {
+        package var text: String
+        package var style: Style
         init(_ text: String, _ style: Style = .normal) { self.text = text; self.style = style }
     }
 
     /// The screen's text at `width` columns: the table when it fits, one block per host when it does not.
-    public func lines(width: Int) -> [Line] {
+    package func lines(width: Int) -> [Line] {
         var out: [Line] = []
         func add(_ text: String, _ style: Style = .normal, indent: Int = 0) {
             out += TextLayout.indentedLines(text, width: width, indent: indent).map { Line($0, style) }

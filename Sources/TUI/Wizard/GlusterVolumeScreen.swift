@@ -3,18 +3,18 @@ import WizardCore
 /// The "Gluster volume" screen: a volume's type, status and brick count, each brick with host, path, port,
 /// online flag (Y green, N red) and PID, the NFS servers and self-heal daemons per host, and the health
 /// findings as warnings. Read-only; the text scrolls so that it stays readable at 80x24.
-public struct GlusterVolumeScreen: Sendable {
-    public var report: GlusterVolumeReport
+package struct GlusterVolumeScreen: Sendable {
+    package var report: GlusterVolumeReport
     /// Where the outputs came from ("gluster on gs1 over SSH").
-    public var origin: String?
-    public private(set) var top = 0
+    package var origin: String?
+    package private(set) var top = 0
 
-    public init(report: GlusterVolumeReport, origin: String? = nil) {
+    package init(report: GlusterVolumeReport, origin: String? = nil) {
         self.report = report
         self.origin = origin
     }
 
-    public static let help = """
+    package static let help = """
         The volume as `gluster volume info` and `gluster volume status` report it. Each brick shows its TCP \
         port, whether its process is online (Y/N) and its PID; each host shows its NFS server and self-heal \
         daemon. Warnings list bricks that are offline or missing, hosts of a replicated volume without an \
@@ -23,11 +23,11 @@ public struct GlusterVolumeScreen: Sendable {
         """
 
     /// Scrolling keys; false when the key is not the screen's.
-    public mutating func handle(_ key: Key, size: Size) -> Bool {
+    package mutating func handle(_ key: Key, size: Size) -> Bool {
         ReportScroll.move(&top, key: key, lineCount: lines(width: ReportScroll.bodyWidth(size)).count, size: size)
     }
 
-    public func render(into frame: inout Frame, rect: Rect) {
+    package func render(into frame: inout Frame, rect: Rect) {
         let all = lines(width: rect.width)
         ReportScroll.render(into: &frame, rect: rect, lineCount: all.count, top: top) { frame, index, row, room in
             var room = room
@@ -41,19 +41,19 @@ public struct GlusterVolumeScreen: Sendable {
     }
 
     /// A line of the screen: runs of text, each in its own style (a table row highlights its online cell).
-    public struct Line: Hashable, Sendable {
-        public struct Span: Hashable, Sendable {
-            public var text: String
-            public var style: Style
+    package struct Line: Hashable, Sendable {
+        package struct Span: Hashable, Sendable {
+            package var text: String
+            package var style: Style
         }
-        public var spans: [Span]
-        public var text: String { spans.map(\.text).joined() }
+        package var spans: [Span]
+        package var text: String { spans.map(\.text).joined() }
         init(_ text: String, _ style: Style = .normal) { spans = [Span(text: text, style: style)] }
         init(spans: [Span]) { self.spans = spans }
     }
 
     /// The screen's text at `width` columns: tables when they fit, one line per brick or host when they do not.
-    public func lines(width: Int) -> [Line] {
+    package func lines(width: Int) -> [Line] {
         var out: [Line] = []
         func add(_ text: String, _ style: Style = .normal, indent: Int = 0) {
             out += TextLayout.indentedLines(text, width: width, indent: indent).map { Line($0, style) }

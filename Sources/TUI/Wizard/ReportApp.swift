@@ -1,5 +1,5 @@
 /// A read-only screen that scrolls (the CPU check, a Gluster volume), shown on its own by a command's `--tui`.
-public protocol ReportScreen: Sendable {
+package protocol ReportScreen: Sendable {
     static var help: String { get }
     /// The title bar's text and the help overlay's title.
     var title: String { get }
@@ -14,19 +14,19 @@ public protocol ReportScreen: Sendable {
 }
 
 /// Shows one `ReportScreen`: arrows and pages scroll, F1 helps, q, Esc or Ctrl-C leave it.
-public struct ReportApp<Screen: ReportScreen>: TUIApp {
-    public struct State: Sendable {
-        public var screen: Screen
-        public var size = Size.minimum
-        public var showsHelp = false
-        public init(screen: Screen) { self.screen = screen }
+package struct ReportApp<Screen: ReportScreen>: TUIApp {
+    package struct State: Sendable {
+        package var screen: Screen
+        package var size = Size.minimum
+        package var showsHelp = false
+        package init(screen: Screen) { self.screen = screen }
     }
-    public typealias Message = Never
-    public typealias Effect = Never
+    package typealias Message = Never
+    package typealias Effect = Never
 
-    public init() {}
+    package init() {}
 
-    public func update(_ state: State, _ event: AppEvent<Never>) -> (State, [AppEffect<Never>]) {
+    package func update(_ state: State, _ event: AppEvent<Never>) -> (State, [AppEffect<Never>]) {
         var s = state
         switch event {
         case .resize(let size): s.size = size
@@ -45,7 +45,7 @@ public struct ReportApp<Screen: ReportScreen>: TUIApp {
         return (s, [])
     }
 
-    public func view(_ s: State, _ size: Size) -> Frame {
+    package func view(_ s: State, _ size: Size) -> Frame {
         TooSmallScreen.guarded(size: size) { frame in
             let body = Chrome.render(into: &frame, title: s.screen.title, location: s.screen.location, hints: s.screen.hints)
             s.screen.render(into: &frame, rect: body)
@@ -53,34 +53,34 @@ public struct ReportApp<Screen: ReportScreen>: TUIApp {
         }
     }
 
-    public func perform(_ effect: Never, post: @escaping @Sendable (Never) -> Void) {}
+    package func perform(_ effect: Never, post: @escaping @Sendable (Never) -> Void) {}
 }
 
 /// `ovirt-wizard cpu-check --tui`.
-public typealias CPUCheckApp = ReportApp<CPUCheckScreen>
+package typealias CPUCheckApp = ReportApp<CPUCheckScreen>
 
 extension CPUCheckScreen: ReportScreen {
-    public var title: String { "ovirt-wizard: CPU check" }
-    public var helpTitle: String { "CPU check" }
-    public var location: String { "\(hosts.count) host\(hosts.count == 1 ? "" : "s")" }
-    public var hints: [KeyHint] {
+    package var title: String { "ovirt-wizard: CPU check" }
+    package var helpTitle: String { "CPU check" }
+    package var location: String { "\(hosts.count) host\(hosts.count == 1 ? "" : "s")" }
+    package var hints: [KeyHint] {
         [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("←→", "Cluster level"), KeyHint("F1", "Help"), KeyHint("q", "Quit")]
     }
-    public var exitCode: Int32 { 0 }
+    package var exitCode: Int32 { 0 }
 }
 
 /// `ovirt-wizard gluster status --tui`: the exit code is the command's (0 healthy, 1 with findings).
-public typealias GlusterVolumeApp = ReportApp<GlusterVolumeScreen>
+package typealias GlusterVolumeApp = ReportApp<GlusterVolumeScreen>
 
 extension GlusterVolumeScreen: ReportScreen {
-    public var title: String { "ovirt-wizard: Gluster volume \(report.info.name)" }
-    public var helpTitle: String { "Gluster volume" }
-    public var location: String {
+    package var title: String { "ovirt-wizard: Gluster volume \(report.info.name)" }
+    package var helpTitle: String { "Gluster volume" }
+    package var location: String {
         let health = report.health
         return health.isHealthy ? "healthy" : "\(health.findings.count) warning\(health.findings.count == 1 ? "" : "s")"
     }
-    public var hints: [KeyHint] { [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("F1", "Help"), KeyHint("q", "Quit")] }
-    public var exitCode: Int32 { report.health.isHealthy ? 0 : 1 }
+    package var hints: [KeyHint] { [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("F1", "Help"), KeyHint("q", "Quit")] }
+    package var exitCode: Int32 { report.health.isHealthy ? 0 : 1 }
 }
 
 /// Scrolling shared by the report screens: which line is on top, the keys that move it, the "↓ more" mark.

@@ -6,25 +6,25 @@ import Synchronization
 import WizardCore
 
 /// What probing the wizard's target host gave, posted back to the UI loop.
-public struct TargetProbeResult: Sendable {
+package struct TargetProbeResult: Sendable {
     /// The target the probe was for (`user@host:port` as answered).
-    public var target: String
+    package var target: String
     /// The probed facts; nil when the host could not be reached (the flow keeps its seed facts).
-    public var facts: HostFacts?
+    package var facts: HostFacts?
     /// The host's CPU, for the CPU check screen.
-    public var cpu: HostCPUReport?
+    package var cpu: HostCPUReport?
     /// Runs the flows' host checks; nil keeps the offline checker.
-    public var checker: (any HostChecker)?
+    package var checker: (any HostChecker)?
     /// Where the facts came from, or why the seed environment is used.
-    public var notice: Notice
+    package var notice: Notice
     /// Why the CPU check screen has no CPU, when it has none.
-    public var cpuAbsence: String?
+    package var cpuAbsence: String?
 }
 
 /// Connects to the target host named by the wizard's own answers and probes it, on a worker thread. The
 /// connection stays open for the host checks. An unknown host key is put to the operator as a dialog: the
 /// worker waits until the UI loop calls `answerHostKey`; a changed key is refused by SSHKit.
-public final class TargetHostProber: Sendable {
+package final class TargetHostProber: Sendable {
     let knownHosts: String?
     let acceptNew: Bool
     private let connection = Mutex<SSHConnection?>(nil)
@@ -33,20 +33,20 @@ public final class TargetHostProber: Sendable {
     private let credentialAnswer = Mutex<Secret?>(nil)
     private let credentialAnswered = DispatchSemaphore(value: 0)
 
-    public init(knownHosts: String?, acceptNew: Bool) {
+    package init(knownHosts: String?, acceptNew: Bool) {
         self.knownHosts = knownHosts
         self.acceptNew = acceptNew
     }
 
     /// The target the answers name, as the operator would write it; nil when no host is given.
-    public static func target(of answers: Answers) -> String? {
+    package static func target(of answers: Answers) -> String? {
         (try? TargetLogin(answers: answers)).flatMap { HostAccess($0, options: ConnectOptions()) }.map { "\($0.target)" }
     }
 
     /// Connects and probes; blocks, so call it off the UI thread. `askHostKey` tells the UI loop about an
     /// unknown key; the probe then waits for `answerHostKey`. `askCredential` likewise asks for a password
     /// (when no key was accepted) and waits for `answerCredential`.
-    public func probe(_ session: FlowSession, askHostKey: @escaping @Sendable (UnknownHostKey) -> Void,
+    package func probe(_ session: FlowSession, askHostKey: @escaping @Sendable (UnknownHostKey) -> Void,
                       askCredential: @escaping @Sendable (CredentialRequest) -> Void) -> TargetProbeResult {
         let seed = session.flow.seedFacts.description
         var options = ConnectOptions()
@@ -116,19 +116,19 @@ public final class TargetHostProber: Sendable {
     }
 
     /// The operator's decision on an unknown host key.
-    public func answerHostKey(_ accept: Bool) {
+    package func answerHostKey(_ accept: Bool) {
         hostKeyAnswer.withLock { $0 = accept }
         hostKeyAnswered.signal()
     }
 
     /// The operator's password or passphrase for the waiting probe; nil when they cancelled.
-    public func answerCredential(_ secret: Secret?) {
+    package func answerCredential(_ secret: Secret?) {
         credentialAnswer.withLock { $0 = secret }
         credentialAnswered.signal()
     }
 
     /// Closes the connection of the last probe.
-    public func close() {
+    package func close() {
         connection.withLock { $0?.close(); $0 = nil }
     }
 }

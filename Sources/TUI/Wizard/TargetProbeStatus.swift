@@ -3,30 +3,30 @@ import WizardCore
 
 /// Where the wizard stands with its target host: the probe started last, what it found, and a host key
 /// waiting for the operator's decision.
-public struct TargetProbeStatus: Sendable {
+package struct TargetProbeStatus: Sendable {
     /// The target of the probe started last; a new probe starts when the answers name another one.
-    public var target: String?
-    public var running = false
+    package var target: String?
+    package var running = false
     /// The probed host's CPU (the CPU check screen shows it).
-    public var cpu: HostCPUReport?
+    package var cpu: HostCPUReport?
     /// Where the CPU came from ("probed on gs1 over SSH").
-    public var cpuOrigin: String?
+    package var cpuOrigin: String?
     /// Why there is no CPU yet.
-    public var absence: String
+    package var absence: String
     /// Replaces the app's offline checker once the host was probed.
-    public var checker: (any HostChecker)?
+    package var checker: (any HostChecker)?
     /// A host key the probe is waiting on; the dialog opens as soon as no other one is open.
-    public var pendingHostKey: UnknownHostKey?
-    public var hostKeyShown = false
+    package var pendingHostKey: UnknownHostKey?
+    package var hostKeyShown = false
     /// A password (or keyboard-interactive answer, or key passphrase) the probe is waiting on.
-    public var pendingCredential: CredentialRequest?
-    public var credentialShown = false
+    package var pendingCredential: CredentialRequest?
+    package var credentialShown = false
 
-    public init(absence: String) { self.absence = absence }
+    package init(absence: String) { self.absence = absence }
 }
 
 /// Messages posted to the wizard's UI loop.
-public enum WizardMessage: Sendable {
+package enum WizardMessage: Sendable {
     /// A saved answer file, or why not.
     case notice(Notice)
     /// The probe met a host key known_hosts does not hold and waits for the operator.

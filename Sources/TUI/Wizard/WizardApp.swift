@@ -6,11 +6,11 @@ import WizardCore
 /// The full-screen wizard over a `FlowSession`: a hub of sections, one screen per question generated from
 /// the flow data (text, password, yes/no and choice), follow-ups as dialogs, the preview with provenance,
 /// and the answer file saved after every accepted answer.
-public struct WizardApp: TUIApp {
-    public typealias State = WizardState
-    public typealias Message = WizardMessage
+package struct WizardApp: TUIApp {
+    package typealias State = WizardState
+    package typealias Message = WizardMessage
 
-    public enum Effect {
+    package enum Effect {
         /// Write the answers (complete after the preview was confirmed).
         case save(FlowSession, complete: Bool)
         /// Connect to the target host the answers name and probe it, off the UI thread.
@@ -23,15 +23,15 @@ public struct WizardApp: TUIApp {
         case runChecks(PendingHostChecks, checker: any HostChecker, answers: Answers)
     }
 
-    public let checker: any HostChecker
+    package let checker: any HostChecker
     /// Makes the session of a flow chosen in the flow list (answer files loaded).
-    public let startFlow: @Sendable (Flow) -> FlowSession
+    package let startFlow: @Sendable (Flow) -> FlowSession
     /// Writes the answers and says where, or why not.
-    public let save: @Sendable (FlowSession, Bool) -> Notice
+    package let save: @Sendable (FlowSession, Bool) -> Notice
     /// Probes the target host once its section is answered; nil never contacts a host.
-    public let prober: TargetHostProber?
+    package let prober: TargetHostProber?
 
-    public init(checker: any HostChecker, startFlow: @escaping @Sendable (Flow) -> FlowSession,
+    package init(checker: any HostChecker, startFlow: @escaping @Sendable (Flow) -> FlowSession,
                 save: @escaping @Sendable (FlowSession, Bool) -> Notice, prober: TargetHostProber? = nil) {
         self.checker = checker
         self.startFlow = startFlow
@@ -41,7 +41,7 @@ public struct WizardApp: TUIApp {
 
     /// The state to start with: the flow list, or the flow's first question needing an answer when
     /// answers were loaded (resume), else its hub.
-    public static func initialState(flows: [Flow], session: FlowSession?, answerFile: String = "answers.conf") -> WizardState {
+    package static func initialState(flows: [Flow], session: FlowSession?, answerFile: String = "answers.conf") -> WizardState {
         var state = WizardState(flows: flows, session: session)
         state.answerFile = answerFile
         if session != nil { WizardApp.enterFlow(&state) }
@@ -60,7 +60,7 @@ public struct WizardApp: TUIApp {
         }
     }
 
-    public func perform(_ effect: Effect, post: @escaping @Sendable (WizardMessage) -> Void) {
+    package func perform(_ effect: Effect, post: @escaping @Sendable (WizardMessage) -> Void) {
         switch effect {
         case .save(let session, let complete): post(.notice(save(session, complete)))
         case .probe(let session): startProbe(session, post: post)
@@ -75,7 +75,7 @@ public struct WizardApp: TUIApp {
 
     // MARK: - update
 
-    public func update(_ state: WizardState, _ event: AppEvent<WizardMessage>) -> (WizardState, [AppEffect<Effect>]) {
+    package func update(_ state: WizardState, _ event: AppEvent<WizardMessage>) -> (WizardState, [AppEffect<Effect>]) {
         var s = state
         var effects: [AppEffect<Effect>] = []
         switch event {

@@ -2,7 +2,7 @@ import OtopiKit
 import WizardCore
 
 /// Where the wizard is.
-public enum WizardScreen: Sendable, Equatable {
+package enum WizardScreen: Sendable, Equatable {
     /// Choosing a flow (no `--flow` given).
     case flows
     /// The hub of the flow's sections.
@@ -18,7 +18,7 @@ public enum WizardScreen: Sendable, Equatable {
 }
 
 /// What a wizard dialog was opened for.
-public enum WizardDialogPurpose: Hashable, Sendable {
+package enum WizardDialogPurpose: Hashable, Sendable {
     case quit
     /// The exchange's follow-up (below a minimum, weak password): Yes/No are typed back into it.
     case followUp(key: String)
@@ -31,48 +31,48 @@ public enum WizardDialogPurpose: Hashable, Sendable {
 
 /// An answer waiting for its host checks. The typed text (a password, for the database check) stays in memory
 /// only; `what` never contains a hidden answer.
-public struct PendingHostChecks: Sendable {
-    public var id: Int
-    public var key: String
-    public var text: String
-    public var requests: [HostCheckRequest]
+package struct PendingHostChecks: Sendable {
+    package var id: Int
+    package var key: String
+    package var text: String
+    package var requests: [HostCheckRequest]
     /// What is being checked, for the notice ("host gs1.example.com resolves").
-    public var what: String
+    package var what: String
 }
 
 /// The whole state of the full-screen wizard: a flow session plus what the screens need.
-public struct WizardState: Sendable {
-    public var flows: [Flow]
-    public var flowList: HubList
-    public var session: FlowSession?
+package struct WizardState: Sendable {
+    package var flows: [Flow]
+    package var flowList: HubList
+    package var session: FlowSession?
     /// Where the answers are saved: the uploaded file's header names it.
-    public var answerFile = "answers.conf"
-    public var screen: WizardScreen
-    public var hub = HubList(items: [])
-    public var preview = PreviewList(rows: [])
-    public var pager = TextPager(lines: [])
+    package var answerFile = "answers.conf"
+    package var screen: WizardScreen
+    package var hub = HubList(items: [])
+    package var preview = PreviewList(rows: [])
+    package var pager = TextPager(lines: [])
     /// The question being asked and its editor.
-    public var exchange: QuestionExchange?
-    public var field = TextField()
-    public var choice = ChoiceList(options: [])
+    package var exchange: QuestionExchange?
+    package var field = TextField()
+    package var choice = ChoiceList(options: [])
     /// Messages of the last step of the exchange (errors, warnings), shown under the field.
-    public var messages: [DialogMessage] = []
+    package var messages: [DialogMessage] = []
     /// Text typed into questions left without Enter, by key: restored when the question comes back.
-    public var drafts: [String: String] = [:]
-    public var overlay: Overlay<WizardDialogPurpose>?
-    public var notice: Notice?
-    public var size = Size.minimum
+    package var drafts: [String: String] = [:]
+    package var overlay: Overlay<WizardDialogPurpose>?
+    package var notice: Notice?
+    package var size = Size.minimum
     /// Set when the preview was confirmed and the answer file written.
-    public var finished = false
+    package var finished = false
     /// The target host: probe status, its CPU, the checker that runs there.
-    public var probe = TargetProbeStatus(absence: "No host CPU is known yet: the target host is probed once its section is answered.")
-    public var cpuCheck = CPUCheckScreen(hosts: [], level: "3.4")
+    package var probe = TargetProbeStatus(absence: "No host CPU is known yet: the target host is probed once its section is answered.")
+    package var cpuCheck = CPUCheckScreen(hosts: [], level: "3.4")
     /// An answer whose host checks are running on a worker thread; the question waits for them.
-    public var pendingChecks: PendingHostChecks?
+    package var pendingChecks: PendingHostChecks?
     /// Numbers the check runs, so an outcome that arrives after the operator stopped waiting is dropped.
-    public var checkSerial = 0
+    package var checkSerial = 0
 
-    public init(flows: [Flow], session: FlowSession?) {
+    package init(flows: [Flow], session: FlowSession?) {
         self.flows = flows
         self.flowList = HubList(items: flows.map {
             HubItem(id: $0.id, title: $0.id, status: .needsAnswers, summary: "\($0.title) (oVirt \($0.version))")

@@ -1,7 +1,7 @@
 import WizardCore
 
 extension WizardApp {
-    public func view(_ s: WizardState, _ size: Size) -> Frame {
+    package func view(_ s: WizardState, _ size: Size) -> Frame {
         TooSmallScreen.guarded(size: size) { frame in
             let flowName = s.session.map { "\($0.flow.id) \($0.flow.version)" } ?? "ovirt-wizard"
             var hints = KeyHint.standard

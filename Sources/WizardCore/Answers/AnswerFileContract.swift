@@ -2,18 +2,18 @@ import OtopiKit
 
 /// The answer file is the one contract between the wizard and everything that runs later: it names its flow,
 /// and this type renders it both for the operator's disk and for each host that receives it.
-public enum AnswerFileContract {
+package enum AnswerFileContract {
     /// The flow that wrote the file (`engine-setup`), so that a reader takes the tool, the wizard-only keys and
     /// the secrets from that flow instead of guessing them from key names.
-    public static let flowKey = "OVIRT_WIZARD/flow"
+    package static let flowKey = "OVIRT_WIZARD/flow"
     /// The flow's version (`3.4`).
-    public static let flowVersionKey = "OVIRT_WIZARD/flowVersion"
-    public static let identityKeys: Set<String> = [flowKey, flowVersionKey]
+    package static let flowVersionKey = "OVIRT_WIZARD/flowVersion"
+    package static let identityKeys: Set<String> = [flowKey, flowVersionKey]
     /// Where the wizard's own keys live (otopi ignores them); a flow must mark every question here wizard-only.
-    public static let wizardNamespace = "OVIRT_WIZARD/"
+    package static let wizardNamespace = "OVIRT_WIZARD/"
 
     /// What the wizard writes to the local file: every answer, and the flow's identity.
-    public static func localValues(_ session: FlowSession) -> [String: OtopiValue] {
+    package static func localValues(_ session: FlowSession) -> [String: OtopiValue] {
         var values = session.answerFileValues()
         values[flowKey] = .string(session.flow.id)
         values[flowVersionKey] = .string(session.flow.version)
@@ -21,12 +21,12 @@ public enum AnswerFileContract {
     }
 
     /// Whether `key` holds a secret: `flow` decides; without one (a file naming none), the key's name does.
-    public static func isSecret(_ key: String, flow: Flow?) -> Bool {
+    package static func isSecret(_ key: String, flow: Flow?) -> Bool {
         flow?.isSecret(key) ?? Secrets.looksSecret(key)
     }
 
     /// The local answer file; an incomplete one says so in its first lines. `masked` replaces secrets (to show it).
-    public static func renderLocal(_ session: FlowSession, complete: Bool,
+    package static func renderLocal(_ session: FlowSession, complete: Bool,
                                    masked: Bool = false) throws(AnswerFileWriter.Unrepresentable) -> String {
         let flow = session.flow
         var comments = ["ovirt-wizard answers for \(flow.tool) (oVirt \(flow.version)): \(flow.usage(answerFile: "FILE"))"]
@@ -42,7 +42,7 @@ public enum AnswerFileContract {
 
     /// The file a host receives for `kind`'s tool, and the same file with its secrets masked (for plans, logs and
     /// the wizard's answer-lines screen). The wizard-only keys are dropped; hosted-engine gets `screenProceed`.
-    public static func renderForHost(_ kind: AnswerFileKind, sections: [EnvironmentSection: [String: OtopiValue]],
+    package static func renderForHost(_ kind: AnswerFileKind, sections: [EnvironmentSection: [String: OtopiValue]],
                                      source: String, host: String) throws(AnswerFileWriter.Unrepresentable) -> HostAnswerFile {
         var sent: [EnvironmentSection: [String: OtopiValue]] = [:]
         for (section, values) in sections {
@@ -65,7 +65,7 @@ public enum AnswerFileContract {
 
     /// The flow an answer file names, looked up in `catalog`; nil when the file names none (written before the
     /// wizard recorded it).
-    public static func flow(of environment: OtopiEnvironment, in catalog: FlowCatalog) throws(UnknownFlow) -> Flow? {
+    package static func flow(of environment: OtopiEnvironment, in catalog: FlowCatalog) throws(UnknownFlow) -> Flow? {
         guard let item = environment[flowKey], !item.value.isNone else { return nil }
         let id = item.value.displayText
         let version = environment[flowVersionKey].flatMap { $0.value.isNone ? nil : $0.value.displayText }
@@ -82,12 +82,12 @@ public enum AnswerFileContract {
         return flow
     }
 
-    public struct UnknownFlow: Error, Sendable, CustomStringConvertible {
-        public var flow: String
-        public var version: String?
-        public var directory: String
-        public var known: String
-        public var description: String {
+    package struct UnknownFlow: Error, Sendable, CustomStringConvertible {
+        package var flow: String
+        package var version: String?
+        package var directory: String
+        package var known: String
+        package var description: String {
             "names the flow '\(flow)'\(version.map { " version \($0)" } ?? ""), which is not in \(directory)"
                 + (known.isEmpty ? "" : " (known: \(known))")
         }
@@ -95,33 +95,33 @@ public enum AnswerFileContract {
 }
 
 /// What one host receives: the uploaded text, and the same text with its secrets masked.
-public struct HostAnswerFile: Sendable, Equatable {
-    public var text: String
-    public var masked: String
+package struct HostAnswerFile: Sendable, Equatable {
+    package var text: String
+    package var masked: String
 }
 
 /// What an answer file is for: the flow it names or, for a file written before files named their flow, the tool
 /// guessed from its keys. The wizard-only keys and the secrets come from the flow; only a file without one falls
 /// back on key names.
-public struct AnswerFileKind: Sendable {
-    public var tool: String
+package struct AnswerFileKind: Sendable {
+    package var tool: String
     /// Nil for a file that names no flow.
-    public var flow: Flow?
+    package var flow: Flow?
 
-    public init(flow: Flow) {
+    package init(flow: Flow) {
         tool = flow.tool
         self.flow = flow
     }
 
     /// A file without `OVIRT_WIZARD/flow`, whose tool was guessed from its keys.
-    public init(guessedTool tool: String) {
+    package init(guessedTool tool: String) {
         self.tool = tool
         flow = nil
     }
 
-    public func isWizardOnly(_ key: String) -> Bool {
+    package func isWizardOnly(_ key: String) -> Bool {
         flow?.isWizardOnly(key) ?? key.hasPrefix(AnswerFileContract.wizardNamespace)
     }
 
-    public func isSecret(_ key: String) -> Bool { AnswerFileContract.isSecret(key, flow: flow) }
+    package func isSecret(_ key: String) -> Bool { AnswerFileContract.isSecret(key, flow: flow) }
 }

@@ -1,21 +1,21 @@
 import OtopiKit
 
 /// A CPU type in an answer file (or an answer) that a host cannot run.
-public struct CPUAnswerProblem: Error, Sendable, Equatable, CustomStringConvertible {
+package struct CPUAnswerProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// The host the problem concerns; nil when it concerns the value itself.
-    public let host: String?
-    public let message: String
+    package let host: String?
+    package let message: String
 
-    public var description: String {
+    package var description: String {
         host.map { "\($0): \(message)" } ?? message
     }
 }
 
-public enum CPUAnswerCheck {
+package enum CPUAnswerCheck {
     /// Checks `OVEHOSTED_VDSM/cpu` (and, if given, `OVEHOSTED_VDSM/engineCpu`) against every host before
     /// anything runs. Each host must have hardware virtualization and run the model; the value must be one
     /// hosted-engine offers (`offered`, 3.4's list by default). Empty result: the answer is fine.
-    public static func check(
+    package static func check(
         cpu value: String, engineCpu: String? = nil, hosts: [HostCPUReport],
         offered: [HostedEngineCPUFamilies.Family] = HostedEngineCPUFamilies.ovirt34
     ) -> [CPUAnswerProblem] {
@@ -58,19 +58,19 @@ public enum CPUAnswerCheck {
 }
 
 /// The CPU keys of a hosted-engine answer file checked against the hosts.
-public struct CPUAnswerFileCheck: Sendable {
-    public let path: String
+package struct CPUAnswerFileCheck: Sendable {
+    package let path: String
     /// The effective `OVEHOSTED_VDSM/cpu` value and its line; nil when the file does not set it.
-    public let cpu: String?
-    public let cpuLine: Int?
-    public let engineCpu: String?
-    public let problems: [CPUAnswerProblem]
+    package let cpu: String?
+    package let cpuLine: Int?
+    package let engineCpu: String?
+    package let problems: [CPUAnswerProblem]
 
-    public static let cpuKey = "OVEHOSTED_VDSM/cpu"
-    public static let engineCpuKey = "OVEHOSTED_VDSM/engineCpu"
+    package static let cpuKey = "OVEHOSTED_VDSM/cpu"
+    package static let engineCpuKey = "OVEHOSTED_VDSM/engineCpu"
 
     /// Reads the keys as otopi would (a later section — init, override, enforce — beats an earlier one) and checks them.
-    public init(answerFile: AnswerFile, hosts: [HostCPUReport],
+    package init(answerFile: AnswerFile, hosts: [HostCPUReport],
                 offered: [HostedEngineCPUFamilies.Family] = HostedEngineCPUFamilies.ovirt34) {
         func effective(_ key: String) -> (value: OtopiValue, line: Int)? {
             var found: (OtopiValue, Int)?

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The `--json` form of a `CPUCheckSummary`. Model names are vdsm's (`model_Westmere`); absent values are `null`.
-public enum CPUCheckJSON {
-    public static func encode(_ summary: CPUCheckSummary) throws -> Data {
+package enum CPUCheckJSON {
+    package static func encode(_ summary: CPUCheckSummary) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Document(summary))

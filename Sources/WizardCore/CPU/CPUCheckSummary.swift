@@ -1,14 +1,14 @@
 /// Everything `cpu-check` (and the CPU check screen) shows, for a set of hosts and one cluster level.
-public struct CPUCheckSummary: Sendable {
-    public let level: String
-    public let hosts: [HostCPUReport]
-    public let cluster: ClusterCPURecommendation
+package struct CPUCheckSummary: Sendable {
+    package let level: String
+    package let hosts: [HostCPUReport]
+    package let cluster: ClusterCPURecommendation
     /// hosted-engine 3.4's CPU question as the first host would see it; nil without hosts.
-    public let hostedEngine: HostedEngineCPUQuestion?
+    package let hostedEngine: HostedEngineCPUQuestion?
     /// The CPU type of a hosted-engine answer file, checked against the hosts; nil when none was given.
-    public var answerFile: CPUAnswerFileCheck?
+    package var answerFile: CPUAnswerFileCheck?
 
-    public init(hosts: [HostCPUReport], level: String) {
+    package init(hosts: [HostCPUReport], level: String) {
         self.level = level
         self.hosts = hosts
         self.cluster = ClusterCPUPlanner.recommend(level: level, hosts: hosts)
@@ -16,7 +16,7 @@ public struct CPUCheckSummary: Sendable {
     }
 
     /// The models the level's cluster CPUs are built on (one row per `model_*`), for the hosts' vendors.
-    public var tableModels: [CPUModel] {
+    package var tableModels: [CPUModel] {
         let vendors = Set(hosts.compactMap { $0.cpu.vendor })
         var seen: Set<String> = []
         var models: [CPUModel] = []
@@ -28,12 +28,12 @@ public struct CPUCheckSummary: Sendable {
     }
 
     /// The engine name a plain `model_*` entry carries at this level ("Intel Westmere Family").
-    public func engineName(for model: CPUModel) -> String? {
+    package func engineName(for model: CPUModel) -> String? {
         ClusterCPULevels.cpus(level: level)?.first { $0.vdsmModel == model.vdsmName }?.name
     }
 
     /// True when something stops a deployment: a host without virtualization or no shared cluster CPU.
-    public var hasBlockingProblem: Bool {
+    package var hasBlockingProblem: Bool {
         cluster.cpu == nil || hosts.contains { !$0.virtualization.isAvailable } || answerFile?.problems.isEmpty == false
     }
 }

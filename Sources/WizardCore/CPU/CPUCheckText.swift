@@ -1,8 +1,8 @@
 import Foundation
 
 /// Plain-text rendering of a `CPUCheckSummary`: host list, hosts × models table, recommendation, warnings.
-public enum CPUCheckText {
-    public static func render(_ summary: CPUCheckSummary) -> String {
+package enum CPUCheckText {
+    package static func render(_ summary: CPUCheckSummary) -> String {
         var out: [String] = []
         let labels = hostLabels(summary.hosts)
 
@@ -75,7 +75,7 @@ public enum CPUCheckText {
     }
 
     /// The cluster planner's problems and each host's warnings, hosts named by their short labels, without repeats.
-    public static func warnings(_ summary: CPUCheckSummary, labels: [String]) -> [String] {
+    package static func warnings(_ summary: CPUCheckSummary, labels: [String]) -> [String] {
         // The planner names hosts by source; show the same short labels as the table.
         var warnings: [String] = summary.cluster.problems.map { problem in
             zip(summary.hosts, labels).reduce(problem) { $0.replacingOccurrences(of: $1.0.source, with: $1.1) }
@@ -91,7 +91,7 @@ public enum CPUCheckText {
     }
 
     /// Short, unique labels: a file's last path component, a host name as given.
-    public static func hostLabels(_ hosts: [HostCPUReport]) -> [String] {
+    package static func hostLabels(_ hosts: [HostCPUReport]) -> [String] {
         var used: [String: Int] = [:]
         return hosts.map { host in
             let base = host.source.split(separator: "/").last.map(String.init) ?? host.source
@@ -100,7 +100,7 @@ public enum CPUCheckText {
         }
     }
 
-    public static func hostLine(_ host: HostCPUReport) -> String {
+    package static func hostLine(_ host: HostCPUReport) -> String {
         let cpu = host.cpu
         var parts: [String] = [cpu.modelName ?? "unknown model"]
         parts.append("\(cpu.vendorID ?? "no vendor") \(cpu.family.map(String.init) ?? "?")/\(cpu.model.map(String.init) ?? "?")")
@@ -118,7 +118,7 @@ public enum CPUCheckText {
 
     static let maxFlagsPerCell = 6
 
-    public static func cell(host: HostCPUReport, model: CPUModel) -> String {
+    package static func cell(host: HostCPUReport, model: CPUModel) -> String {
         if host.cpu.vendor != model.vendor {
             return "\(model.vendor.shortName) model"
         }
@@ -130,7 +130,7 @@ public enum CPUCheckText {
             : lacks.prefix(maxFlagsPerCell - 1).joined(separator: " ") + " (+\(lacks.count - maxFlagsPerCell + 1) more)"
     }
 
-    public static func table(_ rows: [[String]]) -> [String] {
+    package static func table(_ rows: [[String]]) -> [String] {
         guard let columns = rows.map(\.count).max() else { return [] }
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {

@@ -1,25 +1,25 @@
 /// What the wizard reads from one host's `/proc/cpuinfo`.
-public struct CPUInfo: Sendable, Equatable {
+package struct CPUInfo: Sendable, Equatable {
     /// `vendor_id`, e.g. `GenuineIntel`; nil when the text has none.
-    public var vendorID: String?
-    public var vendor: CPUVendor? { vendorID.flatMap(CPUVendor.init(rawValue:)) }
+    package var vendorID: String?
+    package var vendor: CPUVendor? { vendorID.flatMap(CPUVendor.init(rawValue:)) }
     /// `model name` of the first processor, spaces collapsed.
-    public var modelName: String?
-    public var family: Int?
-    public var model: Int?
-    public var stepping: Int?
+    package var modelName: String?
+    package var family: Int?
+    package var model: Int?
+    package var stepping: Int?
     /// Flags every processor entry reports (vdsm takes one entry; a flag missing on one CPU is not usable).
-    public var flags: Set<String>
+    package var flags: Set<String>
     /// Flags only some processor entries report; non-empty means the entries disagree.
-    public var inconsistentFlags: Set<String>
+    package var inconsistentFlags: Set<String>
     /// Number of `processor` entries (logical CPUs).
-    public var logicalCPUs: Int
+    package var logicalCPUs: Int
     /// Distinct `physical id` values; nil when the kernel prints none (some VMs).
-    public var sockets: Int?
+    package var sockets: Int?
     /// `cpu cores` of the first entry: cores per socket.
-    public var coresPerSocket: Int?
+    package var coresPerSocket: Int?
 
-    public var threadsPerCore: Int? {
+    package var threadsPerCore: Int? {
         guard let sockets, let coresPerSocket, sockets > 0, coresPerSocket > 0 else { return nil }
         let perCore = logicalCPUs / (sockets * coresPerSocket)
         return perCore > 0 ? perCore : nil
@@ -27,11 +27,11 @@ public struct CPUInfo: Sendable, Equatable {
 }
 
 /// Why a text could not be read as an x86 `/proc/cpuinfo`.
-public struct CPUInfoParseError: Error, Equatable, CustomStringConvertible {
-    public let line: Int?
-    public let message: String
+package struct CPUInfoParseError: Error, Equatable, CustomStringConvertible {
+    package let line: Int?
+    package let message: String
 
-    public var description: String {
+    package var description: String {
         if let line { return "line \(line): \(message)" }
         return message
     }
@@ -42,7 +42,7 @@ extension CPUInfo {
     ///
     /// Accepts tab or space padding before the colon, entries separated by blank lines or not at all
     /// (a `processor` line starts a new entry), CRLF line ends, and a missing trailing newline.
-    public init(parsing text: String) throws(CPUInfoParseError) {
+    package init(parsing text: String) throws(CPUInfoParseError) {
         var entries: [[String: String]] = []
         var current: [String: String] = [:]
         var firstKeyLine: [String: Int] = [:]

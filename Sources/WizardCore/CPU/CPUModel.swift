@@ -1,17 +1,17 @@
 /// The CPU vendor as `/proc/cpuinfo` names it in its `vendor_id` line.
-public enum CPUVendor: String, Sendable, Codable, CaseIterable {
+package enum CPUVendor: String, Sendable, Codable, CaseIterable {
     case intel = "GenuineIntel"
     case amd = "AuthenticAMD"
 
     /// The flag that marks hardware virtualization for this vendor (VT-x or AMD-V).
-    public var virtualizationFlag: String {
+    package var virtualizationFlag: String {
         switch self {
         case .intel: "vmx"
         case .amd: "svm"
         }
     }
 
-    public var shortName: String {
+    package var shortName: String {
         switch self {
         case .intel: "Intel"
         case .amd: "AMD"
@@ -20,16 +20,16 @@ public enum CPUVendor: String, Sendable, Codable, CaseIterable {
 }
 
 /// One libvirt x86 CPU model as oVirt uses it, with its features in `/proc/cpuinfo` spelling.
-public struct CPUModel: Sendable, Hashable {
+package struct CPUModel: Sendable, Hashable {
     /// libvirt's name, e.g. `Westmere`, `Haswell-noTSX-IBRS`, `Opteron_G3`.
-    public let name: String
-    public let vendor: CPUVendor
+    package let name: String
+    package let vendor: CPUVendor
     /// Every feature the model needs, spelled as the kernel prints them in `flags`.
-    public let flags: Set<String>
+    package let flags: Set<String>
     /// Generation order inside the vendor (higher is newer); ties are broken by the size of `flags`.
-    public let generation: Int
+    package let generation: Int
 
-    public init(name: String, vendor: CPUVendor, flags: Set<String>, generation: Int) {
+    package init(name: String, vendor: CPUVendor, flags: Set<String>, generation: Int) {
         self.name = name
         self.vendor = vendor
         self.flags = flags
@@ -37,5 +37,5 @@ public struct CPUModel: Sendable, Hashable {
     }
 
     /// The name vdsm reports in `cpuFlags` and hosted-engine stores in `OVEHOSTED_VDSM/cpu`.
-    public var vdsmName: String { "model_" + name }
+    package var vdsmName: String { "model_" + name }
 }

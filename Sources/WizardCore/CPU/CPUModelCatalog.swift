@@ -4,16 +4,16 @@
 /// same sets for Conroe…SandyBridge and Opteron G1–G4), translated to `/proc/cpuinfo` names
 /// (`pclmuldq` → `pclmulqdq`, `sse4.1` → `sse4_1`, `tsc-deadline` → `tsc_deadline_timer`,
 /// `cr8legacy` → `cr8_legacy`, `sha-ni` → `sha_ni`, `avx512vnni` → `avx512_vnni`, `spec-ctrl` → `spec_ctrl`, …).
-public enum CPUModelCatalog {
+package enum CPUModelCatalog {
     /// All models, oldest first within each vendor.
-    public static let all: [CPUModel] = intel + amd
+    package static let all: [CPUModel] = intel + amd
 
-    public static func model(named name: String) -> CPUModel? {
+    package static func model(named name: String) -> CPUModel? {
         byName[name]
     }
 
     /// Accepts `Westmere` or `model_Westmere`.
-    public static func model(vdsmName: String) -> CPUModel? {
+    package static func model(vdsmName: String) -> CPUModel? {
         let bare = vdsmName.hasPrefix("model_") ? String(vdsmName.dropFirst("model_".count)) : vdsmName
         return byName[bare]
     }

@@ -1,23 +1,23 @@
 /// Anything that can run `cat /proc/cpuinfo` on a host and hand back its standard output.
 /// The SSH layer implements it; WizardCore only interprets the text. Blocking: callers fan out on threads.
-public protocol CPUInfoSource: Sendable {
+package protocol CPUInfoSource: Sendable {
     func cpuinfoText(host: String) throws -> String
 }
 
 /// Why a host could not be classified.
-public struct CPUProbeError: Error, Sendable, CustomStringConvertible {
-    public let host: String
-    public let message: String
+package struct CPUProbeError: Error, Sendable, CustomStringConvertible {
+    package let host: String
+    package let message: String
 
-    public var description: String { "\(host): \(message)" }
+    package var description: String { "\(host): \(message)" }
 }
 
-public enum CPUProbe {
+package enum CPUProbe {
     /// The command each host runs, as an argv array.
-    public static let command = ["cat", "/proc/cpuinfo"]
+    package static let command = ["cat", "/proc/cpuinfo"]
 
     /// Classifies text already read from `source` (a host name or a file path).
-    public static func report(text: String, source: String) -> Result<HostCPUReport, CPUProbeError> {
+    package static func report(text: String, source: String) -> Result<HostCPUReport, CPUProbeError> {
         do {
             let cpu = try CPUInfo(parsing: text)
             return .success(HostCPUClassifier.classify(cpu, source: source))
@@ -27,7 +27,7 @@ public enum CPUProbe {
     }
 
     /// Reads and classifies one host (callers run several at once with Deploy's `forEachHost`).
-    public static func probe(host: String, using reader: some CPUInfoSource) -> Result<HostCPUReport, CPUProbeError> {
+    package static func probe(host: String, using reader: some CPUInfoSource) -> Result<HostCPUReport, CPUProbeError> {
         do {
             return report(text: try reader.cpuinfoText(host: host), source: host)
         } catch {

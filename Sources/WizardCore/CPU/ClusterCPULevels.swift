@@ -2,22 +2,22 @@ import Foundation
 
 /// One entry of the engine's `ServerCPUList` for a cluster compatibility level:
 /// `level:name:flags:verb:arch` in `packaging/dbscripts/upgrade/pre_upgrade/0000_config.sql`.
-public struct ClusterCPU: Sendable, Hashable {
+package struct ClusterCPU: Sendable, Hashable {
     /// Sort key inside the vendor; the engine's best CPU for a host is the highest level it satisfies.
-    public let level: Int
+    package let level: Int
     /// The engine's name, shown in the Administrator Portal ("Intel Westmere Family").
-    public let name: String
+    package let name: String
     /// Flags the host's `cpuFlags` must all contain (cpuinfo flags plus vdsm's `model_*` entries).
-    public let requiredFlags: [String]
+    package let requiredFlags: [String]
     /// What the engine passes to vdsm as the VM CPU (`Westmere`, `Nehalem,+spec-ctrl,+ssbd`).
-    public let verb: String
+    package let verb: String
 
-    public var vendor: CPUVendor {
+    package var vendor: CPUVendor {
         requiredFlags.contains("svm") ? .amd : .intel
     }
 
     /// The `model_*` flag this entry requires.
-    public var vdsmModel: String {
+    package var vdsmModel: String {
         requiredFlags.first { $0.hasPrefix("model_") } ?? ""
     }
 }
@@ -27,13 +27,13 @@ public struct ClusterCPU: Sendable, Hashable {
 /// Effective values (an `update` overrides an `add`) read from oVirt/ovirt-engine: tag ovirt-engine-3.4.0 for
 /// 3.0–3.4, ovirt-engine-3.6.13.5 for 3.5–3.6, ovirt-engine-4.1.11.2 for 4.0–4.1, master 0111fc63 for 4.2–4.7.
 /// POWER and s390x entries are left out: the wizard checks x86 hosts only.
-public enum ClusterCPULevels {
-    public static let levels: [String] = [
+package enum ClusterCPULevels {
+    package static let levels: [String] = [
         "3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.0", "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7",
     ]
 
     /// The entries of `level` in the engine's order, or nil for an unknown level.
-    public static func cpus(level: String) -> [ClusterCPU]? {
+    package static func cpus(level: String) -> [ClusterCPU]? {
         table[level].map(parse)
     }
 

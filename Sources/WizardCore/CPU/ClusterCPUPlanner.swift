@@ -1,16 +1,16 @@
 /// The cluster CPU the engine would accept for every host, at one compatibility level.
-public struct ClusterCPURecommendation: Sendable {
-    public let level: String
+package struct ClusterCPURecommendation: Sendable {
+    package let level: String
     /// The highest `ServerCPUList` entry all hosts satisfy; nil when there is none.
-    public let cpu: ClusterCPU?
+    package let cpu: ClusterCPU?
     /// Why there is no recommendation, or what stands in the way of a better one.
-    public let problems: [String]
+    package let problems: [String]
 }
 
-public enum ClusterCPUPlanner {
+package enum ClusterCPUPlanner {
     /// The best cluster CPU all `hosts` share at `level`, as the engine's `CpuFlagsManagerHandler` ranks them
     /// (vendor bucket by `vmx`/`svm`, highest level whose flags every host has).
-    public static func recommend(level: String, hosts: [HostCPUReport]) -> ClusterCPURecommendation {
+    package static func recommend(level: String, hosts: [HostCPUReport]) -> ClusterCPURecommendation {
         guard let entries = ClusterCPULevels.cpus(level: level) else {
             return ClusterCPURecommendation(
                 level: level, cpu: nil,
@@ -62,7 +62,7 @@ public enum ClusterCPUPlanner {
     }
 
     /// The best entry of `level` for one host (the engine's `FindMaxServerCpuByFlags`).
-    public static func bestClusterCPU(level: String, host: HostCPUReport) -> ClusterCPU? {
+    package static func bestClusterCPU(level: String, host: HostCPUReport) -> ClusterCPU? {
         recommend(level: level, hosts: [host]).cpu
     }
 }

@@ -1,7 +1,7 @@
 extension HostFacts {
     /// The CPU facts a flow reads, from a host's CPU report. `cpu_models` is what vdsm puts in `cpuFlags`
     /// (`model_*`, oldest first); the hosted-engine flow intersects its `OVEHOSTED_VDSM/cpu` values with it.
-    public static func cpu(_ report: HostCPUReport, description: String) -> HostFacts {
+    package static func cpu(_ report: HostCPUReport, description: String) -> HostFacts {
         var facts = HostFacts(description: description)
         facts["cpu_models"] = .list(report.compatible.map(\.vdsmName))
         facts["cpu_vendor"] = .string(report.cpu.vendorID ?? "")

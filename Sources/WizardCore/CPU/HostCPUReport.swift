@@ -1,42 +1,42 @@
 import Foundation
 
 /// Whether a host can run KVM guests, read from its flags.
-public enum HardwareVirtualization: Sendable, Equatable {
+package enum HardwareVirtualization: Sendable, Equatable {
     /// `vmx` (Intel VT-x) or `svm` (AMD-V) is present.
     case available(flag: String)
     /// Neither is present; the reason says why and what to do.
     case unavailable(reason: String)
 
-    public var isAvailable: Bool {
+    package var isAvailable: Bool {
         if case .available = self { return true }
         return false
     }
 }
 
 /// The CPU verdict for one host: what vdsm would report, what the engine would accept, and why not more.
-public struct HostCPUReport: Sendable {
+package struct HostCPUReport: Sendable {
     /// Where the text came from: a host name or a file path.
-    public let source: String
-    public let cpu: CPUInfo
-    public let virtualization: HardwareVirtualization
+    package let source: String
+    package let cpu: CPUInfo
+    package let virtualization: HardwareVirtualization
     /// The `hypervisor` flag is set: this host is itself a virtual machine.
-    public let isNested: Bool
+    package let isNested: Bool
     /// The models vdsm reports (`model_*` in `cpuFlags`): every feature present and the vendor matching.
-    public let compatible: [CPUModel]
+    package let compatible: [CPUModel]
     /// The newest compatible model, nil when none fits.
-    public let best: CPUModel?
+    package let best: CPUModel?
     /// For every catalog model of the host's vendor that does not fit: the features it lacks.
-    public let missing: [String: [String]]
-    public let warnings: [String]
+    package let missing: [String: [String]]
+    package let warnings: [String]
 
-    public func isCompatible(_ model: CPUModel) -> Bool {
+    package func isCompatible(_ model: CPUModel) -> Bool {
         compatible.contains(model)
     }
 
     /// What the engine holds against `ServerCPUList`: the cpuinfo flags, their libvirt spellings
     /// (vdsm ≥ 4.30.5 adds domain-capability feature names), `spec_ctrl` when an `-IBRS` model fits,
     /// and one `model_*` per compatible model.
-    public var engineFlags: Set<String> {
+    package var engineFlags: Set<String> {
         var flags = cpu.flags
         for flag in cpu.flags where flag.contains("_") {
             flags.insert(flag.replacingUnderscores())
@@ -52,7 +52,7 @@ public struct HostCPUReport: Sendable {
     }
 
     /// The flags of `clusterCPU` this host lacks, in the entry's order; empty means the engine accepts the host.
-    public func missingFlags(for clusterCPU: ClusterCPU) -> [String] {
+    package func missingFlags(for clusterCPU: ClusterCPU) -> [String] {
         let have = engineFlags
         return clusterCPU.requiredFlags.filter { !have.contains($0) }
     }
@@ -65,8 +65,8 @@ extension String {
 }
 
 /// Classifies a host from its `/proc/cpuinfo` the way vdsm (via libvirt) and the engine would.
-public enum HostCPUClassifier {
-    public static func classify(_ cpu: CPUInfo, source: String) -> HostCPUReport {
+package enum HostCPUClassifier {
+    package static func classify(_ cpu: CPUInfo, source: String) -> HostCPUReport {
         let flags = cpu.flags
         let vendor = cpu.vendor
         let isNested = flags.contains("hypervisor")

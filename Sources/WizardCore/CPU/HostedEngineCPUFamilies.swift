@@ -3,15 +3,15 @@
 /// ovirt-hosted-engine-setup 1.1.x (oVirt 3.4), `src/plugins/ovirt-hosted-engine-setup/vdsmd/cpu.py`
 /// `CPU_FAMILIES`: the list, in this priority order, intersected with the models vdsm reports for the host;
 /// the first one left is the default. SandyBridge, Haswell and Opteron G4/G5 came only with 1.2.0 (oVirt 3.5).
-public enum HostedEngineCPUFamilies {
-    public struct Family: Sendable, Hashable {
+package enum HostedEngineCPUFamilies {
+    package struct Family: Sendable, Hashable {
         /// `model_Westmere`, the value stored in `OVEHOSTED_VDSM/cpu`.
-        public let vdsmName: String
+        package let vdsmName: String
         /// "Intel Westmere Family", the value stored in `OVEHOSTED_VDSM/engineCpu` and set on the Default cluster.
-        public let engineName: String
+        package let engineName: String
     }
 
-    public static let ovirt34: [Family] = [
+    package static let ovirt34: [Family] = [
         Family(vdsmName: "model_Westmere", engineName: "Intel Westmere Family"),
         Family(vdsmName: "model_Nehalem", engineName: "Intel Nehalem Family"),
         Family(vdsmName: "model_Penryn", engineName: "Intel Penryn Family"),
@@ -22,7 +22,7 @@ public enum HostedEngineCPUFamilies {
     ]
 
     /// ovirt-hosted-engine-setup 1.2.0 (oVirt 3.5), same file.
-    public static let ovirt35: [Family] = families("""
+    package static let ovirt35: [Family] = families("""
         model_Haswell|Intel Haswell Family
         model_SandyBridge|Intel SandyBridge Family
         model_Westmere|Intel Westmere Family
@@ -38,7 +38,7 @@ public enum HostedEngineCPUFamilies {
 
     /// ovirt-hosted-engine-setup 2.2.34 (oVirt 4.2, the last with the question), `src/plugins/gr-he-setup/vdsmd/cpu.py`.
     /// Note the order: a TSX model before its -noTSX twin, the plain model before its -IBRS variant.
-    public static let ovirt42: [Family] = families("""
+    package static let ovirt42: [Family] = families("""
         model_Skylake-Server|Intel Skylake Server Family
         model_Skylake-Server-IBRS|Intel Skylake Server IBRS Family
         model_Skylake-Client|Intel Skylake Client Family

@@ -1,27 +1,27 @@
 /// The VM CPU question of `hosted-engine --deploy` (oVirt 3.4, key `OVEHOSTED_VDSM/cpu`,
 /// dialog `ovehosted_vmenv_cpu_type`), computed for the first host.
-public struct HostedEngineCPUQuestion: Sendable {
+package struct HostedEngineCPUQuestion: Sendable {
     /// The offered CPU types, in hosted-engine's priority order (= otopi's valid values).
-    public let choices: [HostedEngineCPUFamilies.Family]
+    package let choices: [HostedEngineCPUFamilies.Family]
     /// A reason deploy would abort before or at this question; nil when the question can be asked.
-    public let blockingProblem: String?
+    package let blockingProblem: String?
 
     /// The default: the first offered type, i.e. the newest the host runs.
-    public var defaultChoice: HostedEngineCPUFamilies.Family? { choices.first }
+    package var defaultChoice: HostedEngineCPUFamilies.Family? { choices.first }
 
     /// The note printed before the prompt, one line per offered type.
-    public var noteLines: [String] {
+    package var noteLines: [String] {
         ["The following CPU types are supported by this host:"]
             + choices.map { "\t - \($0.vdsmName): \($0.engineName)" }
     }
 
     /// The prompt text with its default.
-    public var prompt: String {
+    package var prompt: String {
         "Please specify the CPU type to be used by the VM [\(defaultChoice?.vdsmName ?? "")]: "
     }
 
     /// Resolves an answer ("" takes the default); the error text is hosted-engine's.
-    public func resolve(_ answer: String) -> Result<HostedEngineCPUFamilies.Family, CPUAnswerProblem> {
+    package func resolve(_ answer: String) -> Result<HostedEngineCPUFamilies.Family, CPUAnswerProblem> {
         let value = answer.isEmpty ? (defaultChoice?.vdsmName ?? "") : answer
         if let family = choices.first(where: { $0.vdsmName == value }) {
             return .success(family)
@@ -30,7 +30,7 @@ public struct HostedEngineCPUQuestion: Sendable {
     }
 
     /// Builds the question for `firstHost` from its vdsm-compatible models and `offered` (3.4's list by default).
-    public init(firstHost: HostCPUReport, offered: [HostedEngineCPUFamilies.Family] = HostedEngineCPUFamilies.ovirt34) {
+    package init(firstHost: HostCPUReport, offered: [HostedEngineCPUFamilies.Family] = HostedEngineCPUFamilies.ovirt34) {
         let compatible = Set(firstHost.compatible.map(\.vdsmName))
         choices = offered.filter { compatible.contains($0.vdsmName) }
         if case .unavailable(let reason) = firstHost.virtualization {
@@ -47,16 +47,16 @@ public struct HostedEngineCPUQuestion: Sendable {
 
 extension HostedEngineCPUQuestion {
     /// For the flow engine: the question from the first host's `/proc/cpuinfo` text (`CPUProbe.command`'s output).
-    public init(firstHostCPUInfo text: String, host: String) throws(CPUInfoParseError) {
+    package init(firstHostCPUInfo text: String, host: String) throws(CPUInfoParseError) {
         let cpu = try CPUInfo(parsing: text)
         self.init(firstHost: HostCPUClassifier.classify(cpu, source: host))
     }
 
     /// otopi's valid values for `OVEHOSTED_VDSM/cpu` (`model_*`), in the order hosted-engine prints them.
-    public var validValues: [String] { choices.map(\.vdsmName) }
+    package var validValues: [String] { choices.map(\.vdsmName) }
 
     /// The value for `OVEHOSTED_VDSM/engineCpu` that goes with `cpu` ("Intel Conroe Family").
-    public func engineCpu(for cpu: String) -> String? {
+    package func engineCpu(for cpu: String) -> String? {
         choices.first { $0.vdsmName == cpu }?.engineName
     }
 }

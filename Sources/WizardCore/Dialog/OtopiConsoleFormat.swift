@@ -1,17 +1,17 @@
 /// How otopi's human dialog lays out its lines (`otopi src/plugins/otopi/dialog/human.py`).
-public enum OtopiConsoleFormat {
+package enum OtopiConsoleFormat {
     /// A note line: 10 spaces then the text; an empty note line is 9 spaces.
-    public static func note(_ text: String) -> String {
+    package static func note(_ text: String) -> String {
         text.isEmpty ? String(repeating: " ", count: 9) : String(repeating: " ", count: 10) + text
     }
 
     /// A section title: blank, `--== TITLE ==--`, blank.
-    public static func title(_ title: String) -> [String] {
+    package static func title(_ title: String) -> [String] {
         [note(""), note("--== \(title) ==--"), note("")]
     }
 
     /// A log line: the level centred in 7 characters in brackets; only the brackets are coloured on a terminal.
-    public static func log(_ message: DialogMessage, color: Bool) -> String {
+    package static func log(_ message: DialogMessage, color: Bool) -> String {
         let (name, code): (String, String)
         switch message.level {
         case .info: (name, code) = (" INFO  ", "\u{1B}[92m")
@@ -24,7 +24,7 @@ public enum OtopiConsoleFormat {
     }
 
     /// The prompt as otopi prints it, waiting on the same line.
-    public static func prompt(_ text: String) -> String {
+    package static func prompt(_ text: String) -> String {
         String(repeating: " ", count: 10) + text
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import OtopiKit
 
 /// Line input and output for the plain dialog; the executable gives it the terminal or a pipe.
-public protocol DialogIO: AnyObject {
+package protocol DialogIO: AnyObject {
     /// Writes text as it is (no newline added).
     func write(_ text: String)
     /// Reads one line without its newline; nil at end of input. `hidden` turns echo off on a terminal.
@@ -13,8 +13,8 @@ public protocol DialogIO: AnyObject {
 
 /// otopi's human dialog over a flow: section titles, prompts, `[default]`s, `[ ERROR ]` and re-ask,
 /// the CONFIGURATION PREVIEW and its confirmation. The executable writes the answer file from the result.
-public struct PlainDialog {
-    public enum Outcome: Sendable, Equatable {
+package struct PlainDialog {
+    package enum Outcome: Sendable, Equatable {
         /// Every question answered and the preview confirmed.
         case confirmed
         /// An answer ended the dialog (otopi's own message).
@@ -23,33 +23,33 @@ public struct PlainDialog {
         case endOfInput(question: String)
     }
 
-    public var session: FlowSession
-    public var checker: HostChecker
+    package var session: FlowSession
+    package var checker: HostChecker
     /// Called after every accepted answer (the executable keeps a copy for Ctrl-C and autosave).
-    public var onProgress: (FlowSession) -> Void
+    package var onProgress: (FlowSession) -> Void
     /// Called once the wizard's own sections are answered, before the tool's questions: the executable connects
     /// to the target host and returns its facts and a checker, or says why it could not.
-    public var onTargetKnown: ((FlowSession) -> TargetProbe)?
+    package var onTargetKnown: ((FlowSession) -> TargetProbe)?
 
     /// What probing the target host gave.
-    public struct TargetProbe {
-        public var facts: HostFacts?
-        public var checker: HostChecker?
-        public var messages: [DialogMessage]
-        public init(facts: HostFacts?, checker: HostChecker?, messages: [DialogMessage]) {
+    package struct TargetProbe {
+        package var facts: HostFacts?
+        package var checker: HostChecker?
+        package var messages: [DialogMessage]
+        package init(facts: HostFacts?, checker: HostChecker?, messages: [DialogMessage]) {
             self.facts = facts
             self.checker = checker
             self.messages = messages
         }
     }
 
-    public init(session: FlowSession, checker: HostChecker, onProgress: @escaping (FlowSession) -> Void = { _ in }) {
+    package init(session: FlowSession, checker: HostChecker, onProgress: @escaping (FlowSession) -> Void = { _ in }) {
         self.session = session
         self.checker = checker
         self.onProgress = onProgress
     }
 
-    public mutating func run(io: some DialogIO) -> Outcome {
+    package mutating func run(io: some DialogIO) -> Outcome {
         func log(_ m: DialogMessage) { io.write(OtopiConsoleFormat.log(m, color: io.color) + "\n") }
 
         var probed = false

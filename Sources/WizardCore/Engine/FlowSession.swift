@@ -5,24 +5,24 @@ import OtopiKit
 ///
 /// Follows otopi: questions are asked in flow order; one whose key already has a value is skipped; a condition
 /// decides whether a question applies at all. Pure: facts, checks, file access and randomness are handed in.
-public struct FlowSession: Sendable {
-    public let flow: Flow
-    public private(set) var facts: HostFacts
+package struct FlowSession: Sendable {
+    package let flow: Flow
+    package private(set) var facts: HostFacts
     /// Detected facts come from a probed host; seeded ones from the flow file.
-    public private(set) var factsProbed: Bool
+    package private(set) var factsProbed: Bool
     /// Leave out the wizard's own sections (target host): nothing will be contacted.
-    public let offline: Bool
-    public private(set) var answers = Answers()
+    package let offline: Bool
+    package private(set) var answers = Answers()
     /// Values from answer files that failed validation, to be asked again with the reason.
-    public private(set) var rejected: [String: RejectedAnswer] = [:]
+    package private(set) var rejected: [String: RejectedAnswer] = [:]
     /// Warnings about loaded values that were kept (below a minimum, say).
-    public private(set) var loadWarnings: [String] = []
+    package private(set) var loadWarnings: [String] = []
     /// Host checks that could not run.
-    public private(set) var unchecked: [UncheckedItem] = []
+    package private(set) var unchecked: [UncheckedItem] = []
     var generatedDefaults: [String: String] = [:]
-    public let context: ValidationContext
+    package let context: ValidationContext
 
-    public init(flow: Flow, facts: HostFacts? = nil, factsProbed: Bool = false, offline: Bool,
+    package init(flow: Flow, facts: HostFacts? = nil, factsProbed: Bool = false, offline: Bool,
                 randomSeed: UInt64, context: ValidationContext = .local) {
         self.flow = flow
         self.facts = facts ?? flow.seedFacts
@@ -43,7 +43,7 @@ public struct FlowSession: Sendable {
     }
 
     /// Replaces the facts (after probing a host) and recomputes what depends on them.
-    public mutating func setFacts(_ newFacts: HostFacts, probed: Bool) {
+    package mutating func setFacts(_ newFacts: HostFacts, probed: Bool) {
         facts = newFacts
         factsProbed = probed
         applyComputed()
@@ -84,35 +84,35 @@ public struct FlowSession: Sendable {
     }
 
     /// Whether a section's title is printed (otopi prints titles even when every question is answered).
-    public func showsTitle(_ section: FlowSection) -> Bool {
+    package func showsTitle(_ section: FlowSection) -> Bool {
         guard sectionApplies(section), section.title != nil else { return false }
         return section.condition?.holds(answers: value(for:), facts: facts) ?? true
     }
 
-    public func value(for key: String) -> OtopiValue? { answers[key]?.value }
+    package func value(for key: String) -> OtopiValue? { answers[key]?.value }
 
     /// Whether the question applies now (its section is in use and its condition holds).
-    public func isActive(_ question: Question) -> Bool {
+    package func isActive(_ question: Question) -> Bool {
         if let section = flow.section(of: question), !sectionApplies(section) { return false }
         return question.condition?.holds(answers: value(for:), facts: facts) ?? true
     }
 
-    public func needsAnswer(_ question: Question) -> Bool {
+    package func needsAnswer(_ question: Question) -> Bool {
         isActive(question) && !answers.isAnswered(question.key)
     }
 
     /// The first question, in flow order, that applies and has no answer; the preview confirmation comes last.
-    public func nextQuestion(includingConfirmation: Bool = true) -> Question? {
+    package func nextQuestion(includingConfirmation: Bool = true) -> Question? {
         let candidates = includingConfirmation ? flow.questions : flow.sections.flatMap(\.questions)
         return candidates.first(where: needsAnswer)
     }
 
     /// Every question that applies now, in order.
-    public var activeQuestions: [Question] { flow.questions.filter(isActive) }
+    package var activeQuestions: [Question] { flow.questions.filter(isActive) }
 
     // MARK: - what a question offers
 
-    public func validValues(for question: Question) -> [String] {
+    package func validValues(for question: Question) -> [String] {
         var values: [String]
         switch question.values {
         case .list(let list)?: values = list
@@ -126,7 +126,7 @@ public struct FlowSession: Sendable {
     }
 
     /// The default as otopi would offer it now, and where it comes from.
-    public func defaultAnswer(for question: Question) -> (text: String, provenance: Provenance)? {
+    package func defaultAnswer(for question: Question) -> (text: String, provenance: Provenance)? {
         guard let source = question.defaultValue else { return nil }
         switch source {
         case .value(let v): return (v, .default)
@@ -193,7 +193,7 @@ public struct FlowSession: Sendable {
     }
 
     /// Starts asking a question: the exchange drives its prompt and follow-ups.
-    public func exchange(for question: Question) -> QuestionExchange {
+    package func exchange(for question: Question) -> QuestionExchange {
         let d = defaultAnswer(for: question)
         var question = question
         question.notes = question.notes.map(fillAnswerPlaceholders)
@@ -203,12 +203,12 @@ public struct FlowSession: Sendable {
     }
 
     /// Why a loaded answer for this question was refused, if it was.
-    public func rejection(for question: Question) -> RejectedAnswer? { rejected[question.key] }
+    package func rejection(for question: Question) -> RejectedAnswer? { rejected[question.key] }
 
     // MARK: - recording answers
 
     /// Records what an exchange accepted.
-    public mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
+    package mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
         for (key, answer) in values {
             answers[key] = answer
             rejected[key] = nil
@@ -219,7 +219,7 @@ public struct FlowSession: Sendable {
     }
 
     /// Forgets an answer so that its question is asked again (going back in a screen, say).
-    public mutating func clear(_ key: String) {
+    package mutating func clear(_ key: String) {
         answers.remove(key)
         if let q = flow.question(forKey: key) {
             for effect in q.effects.values { for k in effect.keys { answers.remove(k) } }
@@ -230,7 +230,7 @@ public struct FlowSession: Sendable {
     /// Pre-fills from answer files, as otopi's `[environment:*]` sections would, and validates each value of a
     /// question. A value that fails is set aside and its question asked again with the reason; keys the flow does
     /// not know are kept as they are and written back.
-    public mutating func load(_ environment: OtopiEnvironment) {
+    package mutating func load(_ environment: OtopiEnvironment) {
         for (key, item) in environment.items {
             answers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line))
         }
@@ -257,7 +257,7 @@ public struct FlowSession: Sendable {
 
     /// Checks a value given in a file: its type first (a wrong type silently misleads otopi), then the answer rules.
     /// There is no follow-up to ask: below a minimum is a warning, as for otopi's non-interactive path.
-    public func validateLoaded(_ value: OtopiValue, for question: Question) -> ValidationResult {
+    package func validateLoaded(_ value: OtopiValue, for question: Question) -> ValidationResult {
         let expected = question.kind == .boolean ? ValueType.bool : question.valueType
         let typeOK: Bool
         switch (expected, value) {
@@ -305,7 +305,7 @@ public struct FlowSession: Sendable {
 
     /// The values to write: every answer (keys the flow does not know, and the wizard's own `OVIRT_WIZARD/` keys,
     /// which otopi ignores, included), minus computed values the tool must work out itself.
-    public func answerFileValues() -> [String: OtopiValue] {
+    package func answerFileValues() -> [String: OtopiValue] {
         let notWritten = Set(flow.computed.filter { !$0.write }.map(\.key))
         var out: [String: OtopiValue] = [:]
         for (key, answer) in answers.items where !notWritten.contains(key) || isFromFile(key) {
@@ -315,17 +315,17 @@ public struct FlowSession: Sendable {
     }
 
     /// Whether a key holds a secret (the flow decides: a hidden question's answer).
-    public func isSecret(_ key: String) -> Bool { flow.isSecret(key) }
+    package func isSecret(_ key: String) -> Bool { flow.isSecret(key) }
 
     /// Questions that apply and still need an answer (for `answers check`, the hub and the preview).
-    public var missingQuestions: [Question] { activeQuestions.filter { !answers.isAnswered($0.key) } }
+    package var missingQuestions: [Question] { activeQuestions.filter { !answers.isAnswered($0.key) } }
 }
 
 /// A small, seedable generator: the session's randomness is handed in (a seed), so a dialog can be replayed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,7 +1,7 @@
 import OtopiKit
 
 /// The outcome of a check that needs the target host (name resolution, ping, mount, reading a file).
-public enum CheckOutcome: Sendable, Equatable {
+package enum CheckOutcome: Sendable, Equatable {
     case passed
     /// The answer is refused and asked again.
     case failed(String)
@@ -12,26 +12,26 @@ public enum CheckOutcome: Sendable, Equatable {
 }
 
 /// Runs host-side checks. Deploy implements it over SSH; offline, every check is "not checked".
-public protocol HostChecker: Sendable {
+package protocol HostChecker: Sendable {
     func run(check: String, value: String, answers: Answers) -> CheckOutcome
 }
 
-public struct OfflineChecker: HostChecker {
-    public var reason: String
-    public init(reason: String = "no target host is reachable") { self.reason = reason }
-    public func run(check: String, value: String, answers: Answers) -> CheckOutcome { .notChecked(reason) }
+package struct OfflineChecker: HostChecker {
+    package var reason: String
+    package init(reason: String = "no target host is reachable") { self.reason = reason }
+    package func run(check: String, value: String, answers: Answers) -> CheckOutcome { .notChecked(reason) }
 }
 
 /// A check that was not run, for the list shown before the preview.
-public struct UncheckedItem: Sendable, Equatable {
-    public var key: String
-    public var what: String
-    public var reason: String
+package struct UncheckedItem: Sendable, Equatable {
+    package var key: String
+    package var what: String
+    package var reason: String
 }
 
-public enum HostCheckDescriptions {
+package enum HostCheckDescriptions {
     /// What a check verifies, in words, for "not checked" lists.
-    public static func describe(_ check: String, value: String) -> String {
+    package static func describe(_ check: String, value: String) -> String {
         switch check {
         case "resolves": return "\(value) resolves to an address"
         case "dns": return "\(value) is known to DNS"

@@ -1,40 +1,40 @@
 import OtopiKit
 
 /// The CONFIGURATION PREVIEW: every effective value, in otopi's order and layout, with where it came from.
-public struct Preview: Sendable {
-    public struct Row: Sendable, Equatable {
-        public var label: String
-        public var key: String
+package struct Preview: Sendable {
+    package struct Row: Sendable, Equatable {
+        package var label: String
+        package var key: String
         /// The value as shown (secrets masked); nil when missing.
-        public var text: String?
-        public var provenance: Provenance?
-        public var isSecret: Bool
+        package var text: String?
+        package var provenance: Provenance?
+        package var isSecret: Bool
         /// Missing, or refused from a file: what to fix.
-        public var problem: String?
+        package var problem: String?
     }
 
-    public var title: String
-    public var width: Int
+    package var title: String
+    package var width: Int
     /// otopi's preview lines, in its order.
-    public var rows: [Row]
+    package var rows: [Row]
     /// The wizard's own values (target host, SSH), shown apart from otopi's.
-    public var wizardRows: [Row]
+    package var wizardRows: [Row]
     /// Questions that apply but have no valid answer yet.
-    public var missing: [Row]
+    package var missing: [Row]
 
     /// otopi's `'{description:W}: {value}'` lines for the rows that have a value.
-    public var lines: [String] {
+    package var lines: [String] {
         rows.compactMap { row in row.text.map { Preview.line(row.label, $0, width: width) } }
     }
 
-    public static func line(_ label: String, _ value: String, width: Int) -> String {
+    package static func line(_ label: String, _ value: String, width: Int) -> String {
         let pad = max(0, width - label.count)
         return label + String(repeating: " ", count: pad) + ": " + value
     }
 }
 
 extension FlowSession {
-    public func preview() -> Preview {
+    package func preview() -> Preview {
         let spec = flow.preview
         var rows: [Preview.Row] = []
         let answerOf: (String) -> OtopiValue? = { self.value(for: $0) }

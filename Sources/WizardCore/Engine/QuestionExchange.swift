@@ -2,22 +2,22 @@ import Foundation
 import OtopiKit
 
 /// What a screen or the line dialog shows for the current step of a question.
-public struct RenderedPrompt: Sendable, Equatable {
+package struct RenderedPrompt: Sendable, Equatable {
     /// Note lines before the prompt, placeholders filled.
-    public var notes: [String]
+    package var notes: [String]
     /// Log lines before the prompt.
-    public var before: [DialogMessage]
+    package var before: [DialogMessage]
     /// The prompt line, exactly as otopi prints it (ends with ": ").
-    public var text: String
-    public var hidden: Bool
+    package var text: String
+    package var hidden: Bool
     /// The default taken by an empty answer, as text.
-    public var defaultText: String?
+    package var defaultText: String?
     /// Valid answers (empty: free text).
-    public var validValues: [String]
-    public var caseSensitive: Bool
+    package var validValues: [String]
+    package var caseSensitive: Bool
 }
 
-public enum ExchangeStep: Sendable, Equatable {
+package enum ExchangeStep: Sendable, Equatable {
     /// Show the messages, then the (possibly new) prompt of the exchange.
     case ask([DialogMessage])
     /// The question is answered: the messages, and every key it sets.
@@ -28,21 +28,21 @@ public enum ExchangeStep: Sendable, Equatable {
 
 /// One question being asked: the main prompt and its follow-ups (password confirmation, weak password,
 /// values below a minimum). Pure: it takes typed lines and answers what to show next.
-public struct QuestionExchange: Sendable {
-    public enum Stage: Sendable, Equatable {
+package struct QuestionExchange: Sendable {
+    package enum Stage: Sendable, Equatable {
         case main
         case confirmPassword(first: String)
         case weakPassword(password: String)
         case belowMinimum(value: String)
     }
 
-    public let question: Question
-    public let validValues: [String]
-    public let defaultText: String?
-    public let defaultProvenance: Provenance
+    package let question: Question
+    package let validValues: [String]
+    package let defaultText: String?
+    package let defaultProvenance: Provenance
     let mainNotes: [String]
     let context: ValidationContext
-    public private(set) var stage: Stage = .main
+    package private(set) var stage: Stage = .main
 
     init(question: Question, validValues: [String], defaultText: String?, defaultProvenance: Provenance,
          context: ValidationContext) {
@@ -57,7 +57,7 @@ public struct QuestionExchange: Sendable {
     }
 
     /// The prompt of the current stage.
-    public var prompt: RenderedPrompt {
+    package var prompt: RenderedPrompt {
         switch stage {
         case .main:
             return RenderedPrompt(notes: mainNotes, before: question.before, text: fill(question.prompt, values: validValues, defaultText: defaultText),
@@ -103,7 +103,7 @@ public struct QuestionExchange: Sendable {
     }
 
     /// Takes one typed line (without its newline) and says what comes next.
-    public mutating func submit(_ line: String, checker: HostChecker, answers: Answers) -> ExchangeStep {
+    package mutating func submit(_ line: String, checker: HostChecker, answers: Answers) -> ExchangeStep {
         let typed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         switch stage {
         case .main:
@@ -231,7 +231,7 @@ public struct QuestionExchange: Sendable {
     }
 
     /// Turns an accepted answer text into the typed value written for the question's key.
-    public static func store(_ value: String, for question: Question) -> OtopiValue {
+    package static func store(_ value: String, for question: Question) -> OtopiValue {
         if question.kind == .boolean {
             let isTrue = value.lowercased() != question.booleanLabels.1.lowercased()
             return .bool(question.invert ? !isTrue : isTrue)

@@ -2,11 +2,11 @@
 ///
 /// The script prints `name=value` lines (lists comma-separated), then `/proc/cpuinfo` after a marker line;
 /// `parse` turns that into `HostFacts`. What the script cannot tell is left out, and the seed's value stays.
-public enum HostFactsProbe {
-    public static let cpuinfoMarker = "--- ovirt-wizard cpuinfo ---"
+package enum HostFactsProbe {
+    package static let cpuinfoMarker = "--- ovirt-wizard cpuinfo ---"
 
     /// The script, for `sh -c` (it only reads: no file is changed on the host).
-    public static let script = #"""
+    package static let script = #"""
         exists() { command -v "$1" >/dev/null 2>&1; }
         flag() { if "$@" >/dev/null 2>&1; then echo true; else echo false; fi; }
         active() { if exists systemctl; then systemctl is-active --quiet "$1"; else service "$1" status; fi; }
@@ -70,7 +70,7 @@ public enum HostFactsProbe {
 
     /// Parses the script's output. `description` says where the facts came from ("probed on gs1 over SSH").
     /// gawk's `("0x" …) + 0` gives 0 for hex on some awks; a gateway of 0.0.0.0 is therefore dropped.
-    public static func parse(_ output: String, description: String) -> HostFacts {
+    package static func parse(_ output: String, description: String) -> HostFacts {
         var facts = HostFacts(description: description)
         let parts = output.components(separatedBy: "\n" + cpuinfoMarker + "\n")
         for line in parts[0].split(separator: "\n") {

@@ -1,7 +1,7 @@
 import OtopiKit
 
 /// Where a value came from; shown beside every value in the preview.
-public enum Provenance: Sendable, Equatable, CustomStringConvertible {
+package enum Provenance: Sendable, Equatable, CustomStringConvertible {
     /// The flow's default, accepted (Enter) or set by the tool itself.
     case `default`
     /// Detected on the target host (or taken from the seed's environment when offline).
@@ -11,7 +11,7 @@ public enum Provenance: Sendable, Equatable, CustomStringConvertible {
     /// Typed by the operator.
     case `operator`
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .default: return "default"
         case .detected: return "detected"
@@ -21,7 +21,7 @@ public enum Provenance: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// One word, for narrow columns.
-    public var shortName: String {
+    package var shortName: String {
         switch self {
         case .default: return "default"
         case .detected: return "detected"
@@ -31,42 +31,42 @@ public enum Provenance: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public struct Answer: Sendable, Equatable {
-    public var value: OtopiValue
-    public var provenance: Provenance
+package struct Answer: Sendable, Equatable {
+    package var value: OtopiValue
+    package var provenance: Provenance
 
-    public init(_ value: OtopiValue, _ provenance: Provenance) {
+    package init(_ value: OtopiValue, _ provenance: Provenance) {
         self.value = value
         self.provenance = provenance
     }
 }
 
 /// A value from a file that failed validation: asked again, with the reason.
-public struct RejectedAnswer: Sendable, Equatable {
-    public var key: String
-    public var value: OtopiValue
-    public var origin: OtopiEnvironment.Origin
-    public var reason: String
+package struct RejectedAnswer: Sendable, Equatable {
+    package var key: String
+    package var value: OtopiValue
+    package var origin: OtopiEnvironment.Origin
+    package var reason: String
 }
 
 /// The answers of one session, keyed by otopi environment key.
-public struct Answers: Sendable, Equatable {
-    public private(set) var items: [String: Answer] = [:]
+package struct Answers: Sendable, Equatable {
+    package private(set) var items: [String: Answer] = [:]
 
-    public init() {}
+    package init() {}
 
-    public subscript(key: String) -> Answer? {
+    package subscript(key: String) -> Answer? {
         get { items[key] }
         set { items[key] = newValue }
     }
 
     /// Whether otopi would skip a question with this key: present and not `none`.
-    public func isAnswered(_ key: String) -> Bool {
+    package func isAnswered(_ key: String) -> Bool {
         guard let answer = items[key] else { return false }
         return !answer.value.isNone
     }
 
-    public var keys: [String] { items.keys.sorted(by: AnswerFileWriter.codePointOrder) }
+    package var keys: [String] { items.keys.sorted(by: AnswerFileWriter.codePointOrder) }
 
-    public mutating func remove(_ key: String) { items[key] = nil }
+    package mutating func remove(_ key: String) { items[key] = nil }
 }

@@ -1,14 +1,14 @@
 import OtopiKit
 
 /// When a question is asked: a small tree over answers (`key`) and host facts (`fact`).
-public indirect enum Condition: Sendable {
+package indirect enum Condition: Sendable {
     case all([Condition])
     case any([Condition])
     case not(Condition)
     case key(String, KeyTest)
     case fact(String, FactTest)
 
-    public enum KeyTest: Sendable {
+    package enum KeyTest: Sendable {
         /// Compared with the value's text, case-insensitively for words (`true`, `local`), exactly otherwise.
         case `is`(String)
         case `in`([String])
@@ -16,7 +16,7 @@ public indirect enum Condition: Sendable {
         case set(Bool)
     }
 
-    public enum FactTest: Sendable {
+    package enum FactTest: Sendable {
         case `is`(String)
         case `in`([String])
         case contains(String)
@@ -26,7 +26,7 @@ public indirect enum Condition: Sendable {
     }
 
     /// Evaluates against the current answers and facts. A missing fact makes its test false.
-    public func holds(answers: (String) -> OtopiValue?, facts: HostFacts) -> Bool {
+    package func holds(answers: (String) -> OtopiValue?, facts: HostFacts) -> Bool {
         switch self {
         case .all(let conditions):
             return conditions.allSatisfy { $0.holds(answers: answers, facts: facts) }
@@ -80,7 +80,7 @@ public indirect enum Condition: Sendable {
     }
 
     /// The keys this condition reads (for "what depends on this answer").
-    public var keys: Set<String> {
+    package var keys: Set<String> {
         switch self {
         case .all(let c), .any(let c): return c.reduce(into: Set()) { $0.formUnion($1.keys) }
         case .not(let c): return c.keys

@@ -1,20 +1,20 @@
 import Foundation
 
 /// The flows found in a `Screens/` folder.
-public struct FlowCatalog: Sendable {
-    public var directory: String
-    public var flows: [Flow]
+package struct FlowCatalog: Sendable {
+    package var directory: String
+    package var flows: [Flow]
     /// Files that failed to load, with the reason (a broken file does not hide the others).
-    public var problems: [FlowFileError]
+    package var problems: [FlowFileError]
 
-    public init(directory: String, flows: [Flow], problems: [FlowFileError] = []) {
+    package init(directory: String, flows: [Flow], problems: [FlowFileError] = []) {
         self.directory = directory
         self.flows = flows
         self.problems = problems
     }
 
     /// Every flow file of `directory`; `_NAME.yaml` files are sections shared by flows (`- use: NAME`), not flows.
-    public static func load(directory: String) -> FlowCatalog {
+    package static func load(directory: String) -> FlowCatalog {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("_") }.sorted()
         var flows: [Flow] = []
@@ -30,7 +30,7 @@ public struct FlowCatalog: Sendable {
     }
 
     /// A flow by name: `engine-setup` (the newest version) or `engine-setup-3.4` (one version).
-    public func flow(named name: String) -> Flow? {
+    package func flow(named name: String) -> Flow? {
         let exact = flows.filter { "\($0.id)-\($0.version)" == name }
         if let flow = exact.first { return flow }
         return flows.filter { $0.id == name }.max { $0.version.compare($1.version, options: .numeric) == .orderedAscending }
@@ -38,7 +38,7 @@ public struct FlowCatalog: Sendable {
 
     /// Where the binary finds `Screens/`: an explicit folder, `$OVIRT_WIZARD_SCREENS`, beside the executable,
     /// `../share/ovirt-wizard/Screens`, the nearest parent of the executable that has one, then `./Screens`.
-    public static func locate(explicit: String?, environment: [String: String], executablePath: String,
+    package static func locate(explicit: String?, environment: [String: String], executablePath: String,
                               currentDirectory: String) -> String? {
         if let explicit { return explicit }
         if let env = environment["OVIRT_WIZARD_SCREENS"], !env.isEmpty { return env }

@@ -3,17 +3,17 @@ import OtopiKit
 import Yams
 
 /// A mistake in a flow file, named by file, line and the path inside the document.
-public struct FlowFileError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var line: Int
-    public var message: String
-    public var description: String { "\(path):\(line): \(message)" }
+package struct FlowFileError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var line: Int
+    package var message: String
+    package var description: String { "\(path):\(line): \(message)" }
 }
 
 /// Reads `Screens/*.yaml` into `Flow` values. Unknown fields are errors, so that a typo in a flow file
 /// is caught by the tests instead of silently changing a question.
-public enum FlowLoader {
-    public static func load(path: String) throws(FlowFileError) -> Flow {
+package enum FlowLoader {
+    package static func load(path: String) throws(FlowFileError) -> Flow {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -23,7 +23,7 @@ public enum FlowLoader {
         return try parse(yaml: text, path: path)
     }
 
-    public static func parse(yaml: String, path: String) throws(FlowFileError) -> Flow {
+    package static func parse(yaml: String, path: String) throws(FlowFileError) -> Flow {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {

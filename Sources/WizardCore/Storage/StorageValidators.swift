@@ -1,39 +1,39 @@
 /// The storage checks as plain functions for the flow validators (nil = fine, else the message),
 /// so that `Validators` can name them without knowing the storage types.
-public enum StorageValidators {
-    public static func exportDomainUUID(_ value: String) -> String? {
+package enum StorageValidators {
+    package static func exportDomainUUID(_ value: String) -> String? {
         message { () throws(StorageDomainMetadataError) in try ExportDomainMetadataRequest.checkUUID(value) }
     }
 
-    public static func nfsRemotePath(_ value: String) -> String? {
+    package static func nfsRemotePath(_ value: String) -> String? {
         message { () throws(StorageDomainMetadataError) in try ExportDomainMetadataRequest.checkRemotePath(value) }
     }
 
-    public static func exportDomainDescription(_ value: String) -> String? {
+    package static func exportDomainDescription(_ value: String) -> String? {
         // Any valid UUID and path: only the description is under test.
         let probe = ExportDomainMetadataRequest(sdUUID: "00000000-0000-0000-0000-000000000000", remotePath: "h:/p", description: value)
         return message { () throws(StorageDomainMetadataError) in _ = try probe.metadata() }
     }
 
-    public static func glusterBrick(_ value: String) -> String? {
+    package static func glusterBrick(_ value: String) -> String? {
         gluster { () throws(GlusterPlanError) in _ = try GlusterBrickSpec(parsing: value) }
     }
 
-    public static func glusterVolumeName(_ value: String) -> String? {
+    package static func glusterVolumeName(_ value: String) -> String? {
         gluster { () throws(GlusterPlanError) in try GlusterNames.checkVolumeName(value) }
     }
 
-    public static func byteSize(_ value: String) -> String? {
+    package static func byteSize(_ value: String) -> String? {
         gluster { () throws(GlusterPlanError) in _ = try ByteSize(parsing: value) }
     }
 
     /// An exported directory on the NFS server (the part after `HOST:`).
-    public static func exportPath(_ value: String) -> String? {
+    package static func exportPath(_ value: String) -> String? {
         nfsRemotePath("nfs-server:" + value).map { $0.replacingOccurrences(of: "nfs-server:", with: "") }
     }
 
     /// The Gluster hosts: names or IPv4 addresses separated by spaces or commas, each once.
-    public static func glusterHosts(_ value: String) -> String? {
+    package static func glusterHosts(_ value: String) -> String? {
         let hosts = GlusterFlowAnswers.words(value)
         if hosts.isEmpty { return "give at least one host" }
         for host in hosts where !(Validators.isIPv4(host) || Validators.isHostName(host)) {
@@ -47,7 +47,7 @@ public enum StorageValidators {
     }
 
     /// `HOST=IP` words for /etc/hosts (empty: the names resolve by DNS).
-    public static func glusterAddresses(_ value: String) -> String? {
+    package static func glusterAddresses(_ value: String) -> String? {
         var seen = Set<String>()
         for word in GlusterFlowAnswers.words(value) {
             let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
@@ -60,7 +60,7 @@ public enum StorageValidators {
     }
 
     /// The bricks of every host: `/DIRECTORY`, `/dev/DISK` or `/dev/DISK=/MOUNTPOINT`, separated by spaces.
-    public static func glusterBrickSources(_ value: String) -> String? {
+    package static func glusterBrickSources(_ value: String) -> String? {
         let sources = GlusterFlowAnswers.words(value)
         if sources.isEmpty { return "give at least one brick (a directory or /dev/DISK)" }
         if Set(sources).count != sources.count { return "a brick is named twice" }
@@ -75,7 +75,7 @@ public enum StorageValidators {
     /// What the operator typed to allow wiping disks: `HOST:/dev/DISK` words. When the hosts and the
     /// bricks are known, the words must name exactly the disks they make (each disk on each host);
     /// the plan checks the same again before it prepares anything (`GlusterVolumePlan.confirmedPreparations`).
-    public static func glusterDeviceConfirmations(_ value: String, hosts: String? = nil, brickSources: String? = nil) -> String? {
+    package static func glusterDeviceConfirmations(_ value: String, hosts: String? = nil, brickSources: String? = nil) -> String? {
         let tokens = GlusterFlowAnswers.words(value)
         if tokens.isEmpty { return "type each disk as HOST:/dev/DISK to confirm that its data is destroyed" }
         for token in tokens {

@@ -1,13 +1,13 @@
 /// A weak-password check in the spirit of cracklib's `FascistCheck`, which engine-setup 3.4 calls:
 /// the same rules and messages, except the dictionary, of which only a short list of common words is kept.
-public enum PasswordStrength {
+package enum PasswordStrength {
     static let commonWords: Set<String> = [
         "password", "passw0rd", "admin", "administrator", "root", "ovirt", "redhat", "centos", "engine", "qwerty",
         "letmein", "welcome", "changeme", "secret", "abc123", "iloveyou", "monkey", "dragon", "master", "123456",
     ]
 
     /// Why the password is weak, in cracklib's words; nil when it passes.
-    public static func weakness(of password: String) -> String? {
+    package static func weakness(of password: String) -> String? {
         let scalars = Array(password.unicodeScalars)
         if scalars.count < 4 { return "it is WAY too short" }
         if scalars.count < 6 { return "it is too short" }

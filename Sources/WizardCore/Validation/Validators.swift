@@ -1,7 +1,7 @@
 import Foundation
 import OtopiKit
 
-public enum ValidationResult: Sendable, Equatable {
+package enum ValidationResult: Sendable, Equatable {
     case ok
     /// Shown as `[WARNING]`; the answer is kept.
     case warning(String)
@@ -10,21 +10,21 @@ public enum ValidationResult: Sendable, Equatable {
 }
 
 /// What validators may look at outside the answer itself. Handed in, so that WizardCore stays pure.
-public struct ValidationContext: Sendable {
+package struct ValidationContext: Sendable {
     /// Whether a local path names a readable regular file (after `~` expansion); nil when it is fine.
-    public var checkLocalFile: @Sendable (String) -> String?
+    package var checkLocalFile: @Sendable (String) -> String?
     /// The text of an earlier answer (nil: not answered), for the few validators that compare answers
     /// (the Gluster disk confirmation). The session fills it in; elsewhere nothing is answered.
-    public var answer: @Sendable (String) -> String?
+    package var answer: @Sendable (String) -> String?
 
-    public init(checkLocalFile: @escaping @Sendable (String) -> String?,
+    package init(checkLocalFile: @escaping @Sendable (String) -> String?,
                 answer: @escaping @Sendable (String) -> String? = { _ in nil }) {
         self.checkLocalFile = checkLocalFile
         self.answer = answer
     }
 
     /// Looks at this machine's file system.
-    public static let local = ValidationContext { path in
+    package static let local = ValidationContext { path in
         let expanded = (path as NSString).expandingTildeInPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) else {
@@ -37,8 +37,8 @@ public struct ValidationContext: Sendable {
 }
 
 /// The validators a flow names. Each takes the answer as typed (after the default was applied).
-public enum Validators {
-    public static let names: Set<String> = [
+package enum Validators {
+    package static let names: Set<String> = [
         "fqdn", "host_address", "ipv4", "ipv6", "ip", "unicast_mac", "mac", "host_path", "storage_domain_name",
         "datacenter_name", "email", "email_list", "smtp_server", "tcp_port", "integer", "nonempty", "ssh_user",
         "absolute_path", "local_file", "hosts_lines",
@@ -47,7 +47,7 @@ public enum Validators {
         "export_domain_uuid", "export_path", "export_domain_description",
     ]
 
-    public static func validate(_ name: String, _ value: String, context: ValidationContext) -> ValidationResult {
+    package static func validate(_ name: String, _ value: String, context: ValidationContext) -> ValidationResult {
         switch name {
         case "fqdn": return fqdn(value)
         case "host_address": return hostAddress(value)
@@ -123,7 +123,7 @@ public enum Validators {
         return .error("\(value) is not a host name or an IP address")
     }
 
-    public static func isHostName(_ value: String) -> Bool {
+    package static func isHostName(_ value: String) -> Bool {
         guard !value.isEmpty, value.utf8.count <= 253 else { return false }
         let labels = value.hasSuffix(".") ? value.dropLast().split(separator: ".", omittingEmptySubsequences: false)
                                           : value.split(separator: ".", omittingEmptySubsequences: false)
@@ -133,7 +133,7 @@ public enum Validators {
         } && !(labels.last?.allSatisfy(\.isNumber) ?? true)
     }
 
-    public static func isIPv4(_ value: String) -> Bool {
+    package static func isIPv4(_ value: String) -> Bool {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }
         return parts.allSatisfy { part in
@@ -143,7 +143,7 @@ public enum Validators {
         }
     }
 
-    public static func isIPv6(_ value: String) -> Bool {
+    package static func isIPv6(_ value: String) -> Bool {
         guard value.contains(":"), !value.contains("%") else { return false }
         var address = in6_addr()
         return inet_pton(AF_INET6, value, &address) == 1
@@ -193,7 +193,7 @@ public enum Validators {
     }
 
     /// hosted-engine's pattern `[a-zA-Z0-9_.+\-=]+@[a-z0-9.-]+`, matched over the whole value.
-    public static func isEmail(_ value: String) -> Bool {
+    package static func isEmail(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
         return parts[0].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.+-=".contains($0)) }

@@ -13,32 +13,32 @@ import HostOps
 ///       master/ master/vms/ master/tasks/   0755
 ///
 /// vdsm itself adds `__DIRECT_IO_TEST__` at the mount root when it checks O_DIRECT; it is not ours.
-public struct ExportDomainLayout: Sendable, Equatable {
-    public static let vdsmUID: UInt32 = 36
-    public static let kvmGID: UInt32 = 36
+package struct ExportDomainLayout: Sendable, Equatable {
+    package static let vdsmUID: UInt32 = 36
+    package static let kvmGID: UInt32 = 36
     /// Mode of the export directory itself, so that vdsm:kvm can read, write and enter it.
-    public static let exportRootMode: UInt32 = 0o755
+    package static let exportRootMode: UInt32 = 0o755
 
-    public struct Entry: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
+        package enum Kind: Sendable, Equatable {
             case directory
             case file(contents: [UInt8])
         }
 
         /// Relative to the export directory, `/`-separated, starting with the domain UUID.
-        public var relativePath: String
-        public var kind: Kind
-        public var mode: UInt32
-        public var uid: UInt32 = ExportDomainLayout.vdsmUID
-        public var gid: UInt32 = ExportDomainLayout.kvmGID
+        package var relativePath: String
+        package var kind: Kind
+        package var mode: UInt32
+        package var uid: UInt32 = ExportDomainLayout.vdsmUID
+        package var gid: UInt32 = ExportDomainLayout.kvmGID
     }
 
-    public let sdUUID: String
-    public let metadata: StorageDomainMetadata
+    package let sdUUID: String
+    package let metadata: StorageDomainMetadata
     /// Parents before children.
-    public let entries: [Entry]
+    package let entries: [Entry]
 
-    public init(sdUUID: String, metadata: StorageDomainMetadata) throws(StorageDomainMetadataError) {
+    package init(sdUUID: String, metadata: StorageDomainMetadata) throws(StorageDomainMetadataError) {
         try ExportDomainMetadataRequest.checkUUID(sdUUID)
         if let declared = metadata.values["SDUUID"], declared != sdUUID {
             throw .invalidValue(key: "SDUUID", reason: "is \(declared) but the domain directory is \(sdUUID)")
@@ -62,13 +62,13 @@ public struct ExportDomainLayout: Sendable, Equatable {
     }
 
     /// The layout for a new export domain described by `request`.
-    public init(request: ExportDomainMetadataRequest) throws(StorageDomainMetadataError) {
+    package init(request: ExportDomainMetadataRequest) throws(StorageDomainMetadataError) {
         try self.init(sdUUID: request.sdUUID, metadata: request.metadata().metadata)
     }
 
     /// The operations that create this domain under `exportRoot` (an absolute path on the NFS
     /// server): the export directory itself made 36:36 0755, then every entry in order.
-    public func operations(exportRoot: String) -> [HostOperation] {
+    package func operations(exportRoot: String) -> [HostOperation] {
         let root = exportRoot.count > 1 && exportRoot.hasSuffix("/") ? String(exportRoot.dropLast()) : exportRoot
         let base = root == "/" ? "" : root
         var operations: [HostOperation] = [

@@ -3,20 +3,20 @@ import Foundation
 /// The metadata of an export (Backup) storage domain made by hand, with the values the engine and
 /// vdsm 4.14 (oVirt 3.4) give one: storage format V1 (vdsm `VERSION=0`), NFS, Regular role, not
 /// attached to any pool, default lease parameters. See reference §3.2 and the seed's section 14.
-public struct ExportDomainMetadataRequest: Sendable, Equatable {
+package struct ExportDomainMetadataRequest: Sendable, Equatable {
     /// The domain UUID, which is also the directory name.
-    public var sdUUID: String
+    package var sdUUID: String
     /// `HOST:/PATH` exactly as the engine will mount it.
-    public var remotePath: String
+    package var remotePath: String
     /// The domain name shown by the engine (vdsm allows at most 50 characters).
-    public var description: String
+    package var description: String
     /// `MASTER_VERSION=0` is written by vdsm whenever a non-master domain is activated in a pool;
     /// the seed's file has it, a domain never activated does not. Either form is valid.
-    public var includeMasterVersion: Bool
+    package var includeMasterVersion: Bool
 
-    public static let defaultDescription = "Export"
+    package static let defaultDescription = "Export"
 
-    public init(sdUUID: String, remotePath: String, description: String = defaultDescription, includeMasterVersion: Bool = true) {
+    package init(sdUUID: String, remotePath: String, description: String = defaultDescription, includeMasterVersion: Bool = true) {
         self.sdUUID = sdUUID
         self.remotePath = remotePath
         self.description = description
@@ -24,10 +24,10 @@ public struct ExportDomainMetadataRequest: Sendable, Equatable {
     }
 
     /// vdsm `sd.MAX_DOMAIN_DESCRIPTION_SIZE`.
-    public static let maximumDescriptionLength = 50
+    package static let maximumDescriptionLength = 50
 
     /// The metadata, and warnings that do not stop it from being valid.
-    public func metadata() throws(StorageDomainMetadataError) -> (metadata: StorageDomainMetadata, warnings: [String]) {
+    package func metadata() throws(StorageDomainMetadataError) -> (metadata: StorageDomainMetadata, warnings: [String]) {
         try Self.checkUUID(sdUUID)
         try Self.checkRemotePath(remotePath)
         var warnings: [String] = []
@@ -64,7 +64,7 @@ public struct ExportDomainMetadataRequest: Sendable, Equatable {
 
     /// vdsm finds domains by globbing `*-*-*-*-*` and the engine parses the name as a GUID;
     /// both use the lower-case text form.
-    public static func checkUUID(_ text: String) throws(StorageDomainMetadataError) {
+    package static func checkUUID(_ text: String) throws(StorageDomainMetadataError) {
         let groups = text.split(separator: "-", omittingEmptySubsequences: false)
         let lengths = [8, 4, 4, 4, 12]
         let ok = groups.count == 5
@@ -74,7 +74,7 @@ public struct ExportDomainMetadataRequest: Sendable, Equatable {
         if !ok { throw .invalidUUID(text) }
     }
 
-    public static func checkRemotePath(_ text: String) throws(StorageDomainMetadataError) {
+    package static func checkRemotePath(_ text: String) throws(StorageDomainMetadataError) {
         guard let colon = text.firstIndex(of: ":") else {
             throw .invalidRemotePath(text, reason: "there is no ':' between host and path")
         }

@@ -2,24 +2,24 @@ import HostOps
 
 /// What is read back from the NFS server after an export domain was created there, and how it is
 /// compared with the layout. The programs are argv arrays a runner starts over SSH; the comparison is pure.
-public enum ExportDomainRemoteCheck {
+package enum ExportDomainRemoteCheck {
     /// Lists the export directory (one name a line, hidden names included) for the preflight.
-    public static func listArgv(exportRoot: String) -> [String] {
+    package static func listArgv(exportRoot: String) -> [String] {
         ["ls", "-A1", "--", exportRoot]
     }
 
     /// One line per path, in order: permission bits (octal), uid, gid, size, file type.
-    public static func statArgv(paths: [String]) -> [String] {
+    package static func statArgv(paths: [String]) -> [String] {
         ["stat", "-c", "%a %u %g %s %F", "--"] + paths
     }
 
     /// Prints a file's bytes exactly.
-    public static func readArgv(path: String) -> [String] {
+    package static func readArgv(path: String) -> [String] {
         ["cat", "--", path]
     }
 
     /// The paths the operations create, in order.
-    public static func paths(of operations: [HostOperation]) -> [String] {
+    package static func paths(of operations: [HostOperation]) -> [String] {
         operations.compactMap { operation in
             switch operation {
             case .createDirectory(let path, _, _, _), .writeFile(let path, _, _, _, _): return path
@@ -30,7 +30,7 @@ public enum ExportDomainRemoteCheck {
 
     /// Differences between what the operations should have made and what `stat` (run with
     /// `statArgv(paths: paths(of: operations))`) printed; empty when everything matches.
-    public static func problems(operations: [HostOperation], statOutput: String) -> [String] {
+    package static func problems(operations: [HostOperation], statOutput: String) -> [String] {
         let lines = statOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
         var problems: [String] = []
         var index = 0

@@ -1,12 +1,12 @@
 /// The `dom_md/metadata` key/value file of a file-based storage domain, as vdsm writes it:
 /// keys in code-point order, one `KEY=VALUE` per line, then `_SHA_CKSUM=<sha1>` as the last line,
 /// every line ended by `\n`, stored as UTF-8.
-public struct StorageDomainMetadata: Sendable, Equatable {
+package struct StorageDomainMetadata: Sendable, Equatable {
     /// Every key except `_SHA_CKSUM`.
-    public private(set) var values: [String: String]
+    package private(set) var values: [String: String]
 
     /// Checks that each key and value survives a write/read round trip through vdsm unchanged.
-    public init(values: [String: String]) throws(StorageDomainMetadataError) {
+    package init(values: [String: String]) throws(StorageDomainMetadataError) {
         for (key, value) in values {
             if key == VdsmMetadataChecksum.key { throw .reservedKey }
             try Self.check(key: key)
@@ -15,18 +15,18 @@ public struct StorageDomainMetadata: Sendable, Equatable {
         self.values = values
     }
 
-    public var checksum: String { VdsmMetadataChecksum.checksum(of: values) }
+    package var checksum: String { VdsmMetadataChecksum.checksum(of: values) }
 
     /// The file's lines without terminators, `_SHA_CKSUM` last.
-    public var lines: [String] {
+    package var lines: [String] {
         VdsmMetadataChecksum.sortedKeys(values.keys).map { "\($0)=\(values[$0]!)" }
             + ["\(VdsmMetadataChecksum.key)=\(checksum)"]
     }
 
     /// The file's text: every line followed by a newline, as vdsm's file backend writes it.
-    public var fileText: String { lines.map { $0 + "\n" }.joined() }
+    package var fileText: String { lines.map { $0 + "\n" }.joined() }
 
-    public var fileBytes: [UInt8] { Array(fileText.utf8) }
+    package var fileBytes: [UInt8] { Array(fileText.utf8) }
 
     static func check(key: String) throws(StorageDomainMetadataError) {
         guard !key.isEmpty else { throw .emptyKey }
@@ -53,7 +53,7 @@ public struct StorageDomainMetadata: Sendable, Equatable {
     }
 }
 
-public enum StorageDomainMetadataError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum StorageDomainMetadataError: Error, Sendable, Equatable, CustomStringConvertible {
     case reservedKey
     case emptyKey
     case invalidKey(String)
@@ -62,7 +62,7 @@ public enum StorageDomainMetadataError: Error, Sendable, Equatable, CustomString
     case invalidRemotePath(String, reason: String)
     case invalidDescription(String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .reservedKey: return "_SHA_CKSUM is computed, it cannot be given as a key"
         case .emptyKey: return "a metadata key is empty"

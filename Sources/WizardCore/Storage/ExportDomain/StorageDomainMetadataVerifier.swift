@@ -3,8 +3,8 @@
 /// recomputed seal), and is stricter where vdsm would silently read something else than the
 /// author meant (lines without `=`, repeated keys, white space that vdsm 3.4 and current vdsm
 /// treat differently).
-public enum StorageDomainMetadataVerifier {
-    public static func verify(_ bytes: [UInt8]) -> StorageDomainMetadataVerification {
+package enum StorageDomainMetadataVerifier {
+    package static func verify(_ bytes: [UInt8]) -> StorageDomainMetadataVerification {
         var problems: [MetadataFileProblem] = []
         var warnings: [MetadataFileProblem] = []
 
@@ -93,7 +93,7 @@ public enum StorageDomainMetadataVerifier {
     }
 
     /// Keys every file domain has (vdsm `sd.SD_MD_FIELDS` and `fileSD.REMOTE_PATH`).
-    public static let expectedKeys = [
+    package static let expectedKeys = [
         "CLASS", "DESCRIPTION", "IOOPTIMEOUTSEC", "LEASERETRIES", "LEASETIMESEC", "LOCKPOLICY",
         "LOCKRENEWALINTERVALSEC", "POOL_UUID", "REMOTE_PATH", "ROLE", "SDUUID", "TYPE", "VERSION",
     ]
@@ -113,26 +113,26 @@ public enum StorageDomainMetadataVerifier {
     }
 }
 
-public struct MetadataFileProblem: Sendable, Equatable, CustomStringConvertible {
+package struct MetadataFileProblem: Sendable, Equatable, CustomStringConvertible {
     /// 1-based line number, or nil when the problem is about the whole file.
-    public var line: Int?
-    public var message: String
+    package var line: Int?
+    package var message: String
 
-    public init(line: Int?, message: String) {
+    package init(line: Int?, message: String) {
         self.line = line
         self.message = message
     }
 
-    public var description: String { line.map { "line \($0): \(message)" } ?? message }
+    package var description: String { line.map { "line \($0): \(message)" } ?? message }
 
     /// `FILE:LINE: message` (or `FILE: message`).
-    public func located(in file: String) -> String {
+    package func located(in file: String) -> String {
         line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)"
     }
 }
 
-public struct StorageDomainMetadataVerification: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
+package struct StorageDomainMetadataVerification: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The declared `_SHA_CKSUM` is what vdsm computes.
         case valid(metadata: StorageDomainMetadata)
         /// vdsm would refuse the domain (`MetaDataSealIsBroken`).
@@ -143,12 +143,12 @@ public struct StorageDomainMetadataVerification: Sendable, Equatable {
         case malformed([MetadataFileProblem])
     }
 
-    public var outcome: Outcome
+    package var outcome: Outcome
     /// Things that do not change the verdict but deserve a look.
-    public var warnings: [MetadataFileProblem]
+    package var warnings: [MetadataFileProblem]
 
     /// 0 valid, 1 checksum wrong or missing, 2 malformed: the exit codes of `export-domain verify`.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch outcome {
         case .valid: return 0
         case .checksumMismatch, .checksumMissing: return 1

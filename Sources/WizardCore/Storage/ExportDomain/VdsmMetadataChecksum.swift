@@ -5,13 +5,13 @@ import Crypto
 /// SHA-1 over `KEY=VALUE` for every key except `_SHA_CKSUM`, in code-point order of the keys, with
 /// nothing between the lines, each line encoded as ASCII where every other character becomes its
 /// decimal character reference `&#NNN;` (Python's `xmlcharrefreplace`). Lower-case hex digest.
-public enum VdsmMetadataChecksum {
-    public static let key = "_SHA_CKSUM"
+package enum VdsmMetadataChecksum {
+    package static let key = "_SHA_CKSUM"
 
     /// The digest of an empty dictionary (vdsm writes it for cleared metadata).
-    public static let empty = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    package static let empty = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 
-    public static func checksum(of values: [String: String]) -> String {
+    package static func checksum(of values: [String: String]) -> String {
         var hasher = Insecure.SHA1()
         for key in sortedKeys(values.keys) where key != Self.key {
             hasher.update(data: hashedBytes(of: key + "=" + values[key]!))
@@ -24,7 +24,7 @@ public enum VdsmMetadataChecksum {
 
     /// Keys in Python's `sorted()` order: by Unicode code points, not by Swift's `<` on `String`
     /// (which compares canonically equivalent forms and is not code-point order).
-    public static func sortedKeys<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
+    package static func sortedKeys<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
         keys.sorted { codePointsLess($0, $1) }
     }
 
@@ -33,7 +33,7 @@ public enum VdsmMetadataChecksum {
     }
 
     /// The bytes vdsm feeds to SHA-1 for one line: ASCII kept, everything else as `&#NNN;`.
-    public static func hashedBytes(of line: String) -> [UInt8] {
+    package static func hashedBytes(of line: String) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(line.unicodeScalars.count)
         for scalar in line.unicodeScalars {

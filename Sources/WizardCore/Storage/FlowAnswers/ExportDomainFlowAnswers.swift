@@ -2,19 +2,19 @@ import OtopiKit
 
 /// The answers of `Screens/export-domain.yaml` (keys `EXPORT_DOMAIN/…`) turned into a metadata request
 /// and the directory on the NFS server that receives the domain.
-public struct ExportDomainFlowAnswers: Sendable, Equatable {
-    public static let nfsServerKey = "EXPORT_DOMAIN/nfsServer"
-    public static let exportPathKey = "EXPORT_DOMAIN/exportPath"
-    public static let descriptionKey = "EXPORT_DOMAIN/description"
-    public static let uuidKey = "EXPORT_DOMAIN/sdUUID"
+package struct ExportDomainFlowAnswers: Sendable, Equatable {
+    package static let nfsServerKey = "EXPORT_DOMAIN/nfsServer"
+    package static let exportPathKey = "EXPORT_DOMAIN/exportPath"
+    package static let descriptionKey = "EXPORT_DOMAIN/description"
+    package static let uuidKey = "EXPORT_DOMAIN/sdUUID"
 
-    public var request: ExportDomainMetadataRequest
-    public var nfsServer: String
+    package var request: ExportDomainMetadataRequest
+    package var nfsServer: String
     /// The exported directory as the engine mounts it; on the server it is also where the domain is created,
     /// unless the command is given another directory.
-    public var exportPath: String
+    package var exportPath: String
 
-    public init(_ value: (String) -> OtopiValue?) throws(ExportDomainFlowAnswersError) {
+    package init(_ value: (String) -> OtopiValue?) throws(ExportDomainFlowAnswersError) {
         func text(_ key: String) throws(ExportDomainFlowAnswersError) -> String {
             guard let v = value(key), !v.isNone, !v.displayText.isEmpty else { throw .missing(key) }
             return v.displayText
@@ -32,16 +32,16 @@ public struct ExportDomainFlowAnswers: Sendable, Equatable {
         request = ExportDomainMetadataRequest(sdUUID: uuid, remotePath: "\(nfsServer):\(exportPath)", description: description)
     }
 
-    public init(environment: OtopiEnvironment) throws(ExportDomainFlowAnswersError) {
+    package init(environment: OtopiEnvironment) throws(ExportDomainFlowAnswersError) {
         try self.init { environment[$0]?.value }
     }
 }
 
-public enum ExportDomainFlowAnswersError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ExportDomainFlowAnswersError: Error, Sendable, Equatable, CustomStringConvertible {
     case missing(String)
     case invalid(String, String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let key): return "\(key) is not answered (run: ovirt-wizard plain --flow export-domain --answers FILE)"
         case let .invalid(key, problem): return "\(key): \(problem)"

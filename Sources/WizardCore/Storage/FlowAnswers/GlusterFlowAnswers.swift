@@ -4,43 +4,43 @@ import OtopiKit
 
 /// The answers of `Screens/gluster.yaml` (keys `GLUSTER/…`) turned into a planner request and the
 /// operator's disk confirmations. Every problem names the key it comes from.
-public struct GlusterFlowAnswers: Sendable, Equatable {
-    public static let hostsKey = "GLUSTER/hosts"
-    public static let brickKindKey = "GLUSTER/brickKind"
-    public static let brickSourcesKey = "GLUSTER/brickSources"
-    public static let volumeNameKey = "GLUSTER/volumeName"
-    public static let volumeTypeKey = "GLUSTER/volumeType"
-    public static let stripeAcceptedKey = "GLUSTER/stripeAccepted"
-    public static let replicaKey = "GLUSTER/replicaCount"
-    public static let stripeKey = "GLUSTER/stripeCount"
-    public static let disperseKey = "GLUSTER/disperseCount"
-    public static let redundancyKey = "GLUSTER/redundancyCount"
-    public static let transportKey = "GLUSTER/transport"
-    public static let brickSizeKey = "GLUSTER/brickSize"
-    public static let forceKey = "GLUSTER/force"
-    public static let serviceManagerKey = "GLUSTER/serviceManager"
-    public static let addressesKey = "GLUSTER/addresses"
-    public static let destroyDevicesKey = "GLUSTER/destroyDevices"
+package struct GlusterFlowAnswers: Sendable, Equatable {
+    package static let hostsKey = "GLUSTER/hosts"
+    package static let brickKindKey = "GLUSTER/brickKind"
+    package static let brickSourcesKey = "GLUSTER/brickSources"
+    package static let volumeNameKey = "GLUSTER/volumeName"
+    package static let volumeTypeKey = "GLUSTER/volumeType"
+    package static let stripeAcceptedKey = "GLUSTER/stripeAccepted"
+    package static let replicaKey = "GLUSTER/replicaCount"
+    package static let stripeKey = "GLUSTER/stripeCount"
+    package static let disperseKey = "GLUSTER/disperseCount"
+    package static let redundancyKey = "GLUSTER/redundancyCount"
+    package static let transportKey = "GLUSTER/transport"
+    package static let brickSizeKey = "GLUSTER/brickSize"
+    package static let forceKey = "GLUSTER/force"
+    package static let serviceManagerKey = "GLUSTER/serviceManager"
+    package static let addressesKey = "GLUSTER/addresses"
+    package static let destroyDevicesKey = "GLUSTER/destroyDevices"
     /// Not asked by the flow: other files than /etc/hosts and /etc/fstab, for a chroot or a test host.
-    public static let hostsFileKey = "GLUSTER/hostsFile"
-    public static let fstabFileKey = "GLUSTER/fstabFile"
+    package static let hostsFileKey = "GLUSTER/hostsFile"
+    package static let fstabFileKey = "GLUSTER/fstabFile"
 
-    public var request: GlusterVolumeRequest
+    package var request: GlusterVolumeRequest
     /// `HOST:/dev/DISK` words the operator typed to allow wiping those disks.
-    public var confirmations: Set<String>
+    package var confirmations: Set<String>
 
     /// Words separated by spaces or commas (how the flow asks for lists).
-    public static func words(_ text: String) -> [String] {
+    package static func words(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
     }
 
     /// Every brick source on every host, source by source (`h1:b0 h2:b0 … h1:b1 …`): consecutive bricks
     /// sit on different hosts, so replica sets formed in this order span hosts whenever they can.
-    public static func bricks(hosts: [String], sources: [String]) -> [String] {
+    package static func bricks(hosts: [String], sources: [String]) -> [String] {
         sources.flatMap { source in hosts.map { "\($0):\(source)" } }
     }
 
-    public init(_ value: (String) -> OtopiValue?) throws(GlusterFlowAnswersError) {
+    package init(_ value: (String) -> OtopiValue?) throws(GlusterFlowAnswersError) {
         func text(_ key: String) throws(GlusterFlowAnswersError) -> String {
             guard let v = value(key), !v.isNone else { throw .missing(key) }
             return v.displayText
@@ -120,7 +120,7 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
     }
 
     /// `HOST=IP` words as a map (checked by `StorageValidators.glusterAddresses`).
-    public static func addressMap(_ text: String) -> [String: String] {
+    package static func addressMap(_ text: String) -> [String: String] {
         var map: [String: String] = [:]
         for word in words(text) {
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
@@ -129,16 +129,16 @@ public struct GlusterFlowAnswers: Sendable, Equatable {
         return map
     }
 
-    public init(environment: OtopiEnvironment) throws(GlusterFlowAnswersError) {
+    package init(environment: OtopiEnvironment) throws(GlusterFlowAnswersError) {
         try self.init { environment[$0]?.value }
     }
 }
 
-public enum GlusterFlowAnswersError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum GlusterFlowAnswersError: Error, Sendable, Equatable, CustomStringConvertible {
     case missing(String)
     case invalid(String, String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let key): return "\(key) is not answered (run: ovirt-wizard plain --flow gluster --answers FILE)"
         case let .invalid(key, problem): return "\(key): \(problem)"

@@ -24,7 +24,7 @@ extension GlusterVolumePlanner {
     }
 
     /// `/dev/sdb` → `/dev/sdb1`; `/dev/nvme0n1`, `/dev/mmcblk0` → `…p1` (names ending in a digit).
-    public static func partitionName(_ device: String) -> String {
+    package static func partitionName(_ device: String) -> String {
         device.last?.isNumber == true ? device + "p1" : device + "1"
     }
 }

@@ -2,18 +2,18 @@
 /// `KB MB GB TB PB` are decimal (powers of 1000); `K M G T P` and `KiB … PiB` are binary (powers of
 /// 1024, as `lvcreate` and `df -h` read them). Formatting keeps the family the input used, so
 /// "5GB" bricks give "20 GB" of capacity.
-public struct ByteSize: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
-    public var bytes: UInt64
-    public var decimal: Bool
+package struct ByteSize: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    package var bytes: UInt64
+    package var decimal: Bool
 
-    public init(bytes: UInt64, decimal: Bool = false) {
+    package init(bytes: UInt64, decimal: Bool = false) {
         self.bytes = bytes
         self.decimal = decimal
     }
 
-    public static func < (a: ByteSize, b: ByteSize) -> Bool { a.bytes < b.bytes }
+    package static func < (a: ByteSize, b: ByteSize) -> Bool { a.bytes < b.bytes }
 
-    public init(parsing text: String) throws(GlusterPlanError) {
+    package init(parsing text: String) throws(GlusterPlanError) {
         let trimmed = text.trimmingSpaces
         let digitsEnd = trimmed.firstIndex { !("0"..."9").contains($0) && $0 != "." } ?? trimmed.endIndex
         let number = String(trimmed[..<digitsEnd])
@@ -55,7 +55,7 @@ public struct ByteSize: Sendable, Equatable, Hashable, Comparable, CustomStringC
 
     /// `20 GB`, `1.5 TiB`, `512 B`: the largest unit of the family that gives at least 1,
     /// with up to two decimals and no trailing zeros.
-    public var description: String {
+    package var description: String {
         let base: UInt64 = decimal ? 1000 : 1024
         let units = decimal ? ["B", "KB", "MB", "GB", "TB", "PB"] : ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var unitIndex = 0
@@ -74,11 +74,11 @@ public struct ByteSize: Sendable, Equatable, Hashable, Comparable, CustomStringC
         return text + " " + units[unitIndex]
     }
 
-    public static func + (a: ByteSize, b: ByteSize) -> ByteSize {
+    package static func + (a: ByteSize, b: ByteSize) -> ByteSize {
         ByteSize(bytes: a.bytes + b.bytes, decimal: a.decimal && b.decimal)
     }
 
-    public static func * (a: ByteSize, n: Int) -> ByteSize {
+    package static func * (a: ByteSize, n: Int) -> ByteSize {
         ByteSize(bytes: a.bytes * UInt64(n), decimal: a.decimal)
     }
 }

@@ -1,21 +1,21 @@
 import HostOps
 
 /// How a Gluster host starts glusterd (HostOps' service vocabulary).
-public typealias GlusterServiceManager = ServiceManager
+package typealias GlusterServiceManager = ServiceManager
 
 /// What every gluster server needs before the volume exists: every peer's name in /etc/hosts
 /// (when there is no DNS, as in the seed's section 8), the packages, and glusterd enabled and
 /// running.
-public struct GlusterHostSetup: Sendable, Equatable {
-    public var host: String
-    public var operations: [HostOperation]
+package struct GlusterHostSetup: Sendable, Equatable {
+    package var host: String
+    package var operations: [HostOperation]
 
     /// The seed's package list (section 8).
-    public static let packages = ["glusterfs", "glusterfs-fuse", "glusterfs-server", "xfsprogs"]
+    package static let packages = ["glusterfs", "glusterfs-fuse", "glusterfs-server", "xfsprogs"]
 
     /// One setup per host, in the order the hosts first appear. `addresses` maps host names to
     /// IP addresses for /etc/hosts; hosts without an address must resolve by DNS.
-    public static func plan(hosts: [String], addresses: [String: String],
+    package static func plan(hosts: [String], addresses: [String: String],
                             serviceManager: GlusterServiceManager,
                             hostsFile: String = "/etc/hosts") throws(GlusterPlanError) -> [GlusterHostSetup] {
         for (name, address) in addresses {

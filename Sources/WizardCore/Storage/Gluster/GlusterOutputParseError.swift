@@ -1,8 +1,8 @@
 /// A line of `gluster` output that the parsers cannot read, or an error gluster printed instead.
-public struct GlusterOutputParseError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct GlusterOutputParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line number in the text handed to the parser.
-    public var line: Int
-    public var message: String
+    package var line: Int
+    package var message: String
 
-    public var description: String { "line \(line): \(message)" }
+    package var description: String { "line \(line): \(message)" }
 }

@@ -6,8 +6,8 @@ import HostOps
 /// prepared, every brick is prepared before the first `peer probe`); within a phase the steps of one
 /// host run in the listed order, and different hosts may run in parallel. A step that fails stops
 /// the run: later steps assume the earlier ones succeeded.
-public struct GlusterPlanStep: Sendable, Equatable {
-    public enum Phase: String, Sendable, CaseIterable {
+package struct GlusterPlanStep: Sendable, Equatable {
+    package enum Phase: String, Sendable, CaseIterable {
         /// /etc/hosts lines, packages, glusterd enabled and started (every host).
         case hostSetup = "host setup"
         /// Partition, mkfs.xfs, fstab, mount, brick directory (hosts with disk bricks). Destroys data.
@@ -17,7 +17,7 @@ public struct GlusterPlanStep: Sendable, Equatable {
     }
 
     /// What the output of a read-only step is for.
-    public enum ReadBack: Sendable, Equatable {
+    package enum ReadBack: Sendable, Equatable {
         /// `gluster peer status`: every peer 'Peer in Cluster (Connected)'.
         case peerStatus
         /// `gluster volume info NAME`: parse with `GlusterVolumeInfo.parse`.
@@ -26,19 +26,19 @@ public struct GlusterPlanStep: Sendable, Equatable {
         case volumeStatus
     }
 
-    public var phase: Phase
-    public var host: String
-    public var operation: HostOperation
+    package var phase: Phase
+    package var host: String
+    package var operation: HostOperation
     /// `HOST:DEVICE` that the operator must have confirmed before this step may run (it destroys the
     /// disk's data); nil for steps that need no confirmation.
-    public var requiredConfirmation: String?
+    package var requiredConfirmation: String?
     /// Why the step exists, for progress panes and the journal.
-    public var purpose: String
+    package var purpose: String
 
     /// False for read-only steps, which are safe to repeat and to run in a dry run.
-    public var changesHost: Bool { operation.changesHost }
+    package var changesHost: Bool { operation.changesHost }
 
-    public var readBack: ReadBack? {
+    package var readBack: ReadBack? {
         switch operation {
         case .gluster(.peerStatus): return .peerStatus
         case .gluster(.volumeInfo): return .volumeInfo
@@ -51,7 +51,7 @@ public struct GlusterPlanStep: Sendable, Equatable {
 extension GlusterVolumePlan {
     /// Every step of the plan, in run order (see `GlusterPlanStep`). Destructive steps carry the
     /// confirmation they need; use `runnableSteps(confirmed:)` to get a list that may be run.
-    public var steps: [GlusterPlanStep] {
+    package var steps: [GlusterPlanStep] {
         var steps: [GlusterPlanStep] = []
         for setup in hostSetup {
             for operation in setup.operations {
@@ -75,13 +75,13 @@ extension GlusterVolumePlan {
     }
 
     /// The read-back of the volume (`volume info`, `volume status`): checks run after every host finished.
-    public var readBackSteps: [GlusterPlanStep] {
+    package var readBackSteps: [GlusterPlanStep] {
         steps.filter { $0.readBack == .volumeInfo || $0.readBack == .volumeStatus }
     }
 
     /// The steps, once every disk the plan wipes is confirmed by name and no confirmation names a disk
     /// the plan does not touch; otherwise the error names the disks.
-    public func runnableSteps(confirmed: Set<String>) throws(GlusterPlanError) -> [GlusterPlanStep] {
+    package func runnableSteps(confirmed: Set<String>) throws(GlusterPlanError) -> [GlusterPlanStep] {
         _ = try confirmedPreparations(confirmed: confirmed)
         return steps
     }

@@ -1,21 +1,21 @@
 /// What an operator must look at after `volume info` + `volume status`: bricks not online or not
 /// listed, hosts of a redundant volume without a running self-heal daemon, processes listed twice.
-public struct GlusterVolumeHealth: Sendable, Equatable {
-    public struct Finding: Sendable, Equatable, CustomStringConvertible {
-        public var message: String
+package struct GlusterVolumeHealth: Sendable, Equatable {
+    package struct Finding: Sendable, Equatable, CustomStringConvertible {
+        package var message: String
         /// Line in the status output it refers to, if any.
-        public var statusLine: Int?
-        public var description: String { statusLine.map { "status line \($0): \(message)" } ?? message }
+        package var statusLine: Int?
+        package var description: String { statusLine.map { "status line \($0): \(message)" } ?? message }
     }
 
-    public var bricksTotal: Int
-    public var bricksOnline: Int
-    public var findings: [Finding]
+    package var bricksTotal: Int
+    package var bricksOnline: Int
+    package var findings: [Finding]
 
-    public var isHealthy: Bool { findings.isEmpty }
+    package var isHealthy: Bool { findings.isEmpty }
 
     /// `commandHost` is where `gluster volume status` ran: gluster calls it "localhost".
-    public init(info: GlusterVolumeInfo, status: GlusterVolumeStatus, commandHost: String?) {
+    package init(info: GlusterVolumeInfo, status: GlusterVolumeStatus, commandHost: String?) {
         var findings: [Finding] = []
         func hostName(_ host: String) -> String {
             (host == "localhost" ? (commandHost ?? host) : host).lowercased()

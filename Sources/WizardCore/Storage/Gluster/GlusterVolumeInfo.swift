@@ -1,50 +1,50 @@
 import Foundation
 
 /// One volume from `gluster volume info` (format of cli-rpc-ops.c, GlusterFS 3.4 to 11).
-public struct GlusterVolumeInfo: Sendable, Equatable {
-    public struct Brick: Sendable, Equatable {
-        public var number: Int
-        public var host: String
-        public var path: String
+package struct GlusterVolumeInfo: Sendable, Equatable {
+    package struct Brick: Sendable, Equatable {
+        package var number: Int
+        package var host: String
+        package var path: String
         /// `(arbiter)` after the brick (GlusterFS 3.7+).
-        public var isArbiter: Bool
-        public var name: String { "\(host):\(path)" }
+        package var isArbiter: Bool
+        package var name: String { "\(host):\(path)" }
     }
 
-    public struct Option: Sendable, Equatable {
-        public var key: String
-        public var value: String
+    package struct Option: Sendable, Equatable {
+        package var key: String
+        package var value: String
     }
 
-    public var name: String
+    package var name: String
     /// "Distributed-Striped-Replicate", "Replicate", …
-    public var type: String?
-    public var volumeID: String?
+    package var type: String?
+    package var volumeID: String?
     /// "Created", "Started", "Stopped".
-    public var status: String?
+    package var status: String?
     /// As printed: "2 x 2 x 2 = 8".
-    public var numberOfBricks: String?
-    public var transport: String?
-    public var bricks: [Brick]
+    package var numberOfBricks: String?
+    package var transport: String?
+    package var bricks: [Brick]
     /// "Options Reconfigured:" in their printed order.
-    public var options: [Option]
+    package var options: [Option]
     /// Any other `Key: value` line of the volume (Snapshot Count, Xlator …), in order.
-    public var otherFields: [Option]
+    package var otherFields: [Option]
     /// Line of "Volume Name:".
-    public var line: Int
+    package var line: Int
 
-    public var isStarted: Bool { status == "Started" }
+    package var isStarted: Bool { status == "Started" }
 
     /// The total after '=' in "Number of Bricks" (or the plain number for distribute).
-    public var declaredBrickCount: Int? {
+    package var declaredBrickCount: Int? {
         guard let text = numberOfBricks else { return nil }
         let total = text.split(separator: "=").last.map { $0.trimmingSpaces } ?? text
         return Int(total)
     }
 }
 
-public enum GlusterVolumeInfoParser {
-    public static func parse(_ text: String) throws(GlusterOutputParseError) -> [GlusterVolumeInfo] {
+package enum GlusterVolumeInfoParser {
+    package static func parse(_ text: String) throws(GlusterOutputParseError) -> [GlusterVolumeInfo] {
         var volumes: [GlusterVolumeInfo] = []
         enum Section { case fields, bricks, options }
         var section = Section.fields

@@ -2,16 +2,16 @@ import HostOps
 
 import HostOps
 /// A brick as it will appear in `gluster volume create`: `host:path`.
-public struct GlusterBrick: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
+package struct GlusterBrick: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
     /// The brick directory.
-    public var path: String
+    package var path: String
     /// Set when the wizard prepares the disk behind this brick.
-    public var device: String?
-    public var mountPoint: String?
-    public var size: ByteSize?
+    package var device: String?
+    package var mountPoint: String?
+    package var size: ByteSize?
 
-    public var description: String { "\(host):\(path)" }
+    package var description: String { "\(host):\(path)" }
 
     /// Host names compare without case, as DNS does. Two different names for one machine cannot be
     /// told apart here; glusterd's own check resolves addresses.
@@ -19,35 +19,35 @@ public struct GlusterBrick: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The layout, capacity, warnings and exact commands for one volume.
-public struct GlusterVolumePlan: Sendable, Equatable {
-    public var request: GlusterVolumeRequest
+package struct GlusterVolumePlan: Sendable, Equatable {
+    package var request: GlusterVolumeRequest
     /// The order given to `volume create`.
-    public var bricks: [GlusterBrick]
+    package var bricks: [GlusterBrick]
     /// True when the operator's order was changed (see `warnings` for why).
-    public var reordered: Bool
+    package var reordered: Bool
     /// Bricks that must survive together: replica sets, disperse sets; for distribute and stripe
     /// every brick alone (nothing protects it).
-    public var redundancySets: [[GlusterBrick]]
+    package var redundancySets: [[GlusterBrick]]
     /// For stripe types: the stripe sets, each a list of redundancy sets.
-    public var stripeSets: [[[GlusterBrick]]]
+    package var stripeSets: [[[GlusterBrick]]]
     /// The text `gluster volume info` will print after "Number of Bricks: ".
-    public var numberOfBricks: String
+    package var numberOfBricks: String
     /// The type `gluster volume info` will print ("Distributed-Striped-Replicate").
-    public var glusterTypeName: String
-    public var capacity: GlusterCapacity?
-    public var warnings: [String]
+    package var glusterTypeName: String
+    package var capacity: GlusterCapacity?
+    package var warnings: [String]
     /// Per host, before anything else: /etc/hosts lines, packages, glusterd enabled and started.
-    public var hostSetup: [GlusterHostSetup]
-    public var commands: [GlusterHostCommand]
+    package var hostSetup: [GlusterHostSetup]
+    package var commands: [GlusterHostCommand]
     /// Disks to partition, format and mount before `volume create`; destructive.
-    public var preparations: [BrickPreparation]
+    package var preparations: [BrickPreparation]
 
     /// Tokens (`HOST:DEVICE`) the operator must confirm before any preparation runs.
-    public var requiredConfirmations: [String] { preparations.map(\.confirmationToken) }
+    package var requiredConfirmations: [String] { preparations.map(\.confirmationToken) }
 
     /// The preparation operations per host, only when every device is confirmed by name and no
     /// confirmation names something the plan does not touch.
-    public func confirmedPreparations(confirmed: Set<String>) throws(GlusterPlanError) -> [BrickPreparation] {
+    package func confirmedPreparations(confirmed: Set<String>) throws(GlusterPlanError) -> [BrickPreparation] {
         let required = Set(requiredConfirmations)
         let missing = requiredConfirmations.filter { !confirmed.contains($0) }
         if !missing.isEmpty { throw .unconfirmedDevices(missing) }
@@ -57,39 +57,39 @@ public struct GlusterVolumePlan: Sendable, Equatable {
     }
 }
 
-public struct GlusterCapacity: Sendable, Equatable {
+package struct GlusterCapacity: Sendable, Equatable {
     /// Sum of all bricks.
-    public var raw: ByteSize
+    package var raw: ByteSize
     /// What clients can store.
-    public var usable: ByteSize
+    package var usable: ByteSize
     /// How `usable` follows from the layout, in words.
-    public var explanation: String
+    package var explanation: String
 }
 
 /// One gluster command run on one host.
-public struct GlusterHostCommand: Sendable, Equatable {
-    public var host: String
-    public var verb: GlusterVerb
-    public var purpose: String
+package struct GlusterHostCommand: Sendable, Equatable {
+    package var host: String
+    package var verb: GlusterVerb
+    package var purpose: String
 
-    public init(host: String, verb: GlusterVerb, purpose: String) {
+    package init(host: String, verb: GlusterVerb, purpose: String) {
         self.host = host
         self.verb = verb
         self.purpose = purpose
     }
 
-    public var operation: HostOperation { .gluster(verb) }
+    package var operation: HostOperation { .gluster(verb) }
 }
 
 /// Partitioning, formatting and mounting one disk for one brick. Destroys the disk's data.
-public struct BrickPreparation: Sendable, Equatable {
-    public var host: String
-    public var device: String
-    public var partition: String
-    public var mountPoint: String
-    public var brickDirectory: String
-    public var operations: [HostOperation]
+package struct BrickPreparation: Sendable, Equatable {
+    package var host: String
+    package var device: String
+    package var partition: String
+    package var mountPoint: String
+    package var brickDirectory: String
+    package var operations: [HostOperation]
 
     /// What the operator types to confirm this disk: `HOST:DEVICE`.
-    public var confirmationToken: String { "\(host):\(device)" }
+    package var confirmationToken: String { "\(host):\(device)" }
 }

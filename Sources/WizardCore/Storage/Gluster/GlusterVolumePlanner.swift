@@ -7,11 +7,11 @@ import HostOps
 /// consecutive replica sets form the stripe sets; the rest is distributed. The planner keeps the
 /// operator's order unless a set would be lost with one host (or a better spread is possible), and
 /// never returns a plan in which losing one host loses data of a redundant volume.
-public enum GlusterVolumePlanner {
-    public static let ownerUID = 36
-    public static let ownerGID = 36
+package enum GlusterVolumePlanner {
+    package static let ownerUID = 36
+    package static let ownerGID = 36
 
-    public static func plan(_ request: GlusterVolumeRequest) throws(GlusterPlanError) -> GlusterVolumePlan {
+    package static func plan(_ request: GlusterVolumeRequest) throws(GlusterPlanError) -> GlusterVolumePlan {
         try GlusterNames.checkVolumeName(request.volumeName)
         var warnings: [String] = []
         let shape = try Shape(request: request, brickCount: request.bricks.count, warnings: &warnings)

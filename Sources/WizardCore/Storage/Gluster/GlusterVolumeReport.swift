@@ -3,51 +3,51 @@ import Foundation
 /// One volume's `volume info` and `volume status` joined for the operator: each brick with its port, online
 /// flag and PID, the NFS servers and self-heal daemons per host, and the health findings. Shared by the text
 /// report of `gluster status` and the "Gluster volume" screen.
-public struct GlusterVolumeReport: Sendable, Equatable {
-    public struct BrickRow: Sendable, Equatable {
-        public var number: Int
-        public var host: String
-        public var path: String
-        public var isArbiter: Bool
+package struct GlusterVolumeReport: Sendable, Equatable {
+    package struct BrickRow: Sendable, Equatable {
+        package var number: Int
+        package var host: String
+        package var path: String
+        package var isArbiter: Bool
         /// Nil when volume status has no line for the brick.
-        public var status: GlusterProcessStatus?
-        public var port: String { status.map { $0.tcpPort.map(String.init) ?? "N/A" } ?? "-" }
-        public var online: String { status.map { $0.online ? "Y" : "N" } ?? "?" }
-        public var pid: String { status.map { $0.pid.map(String.init) ?? "N/A" } ?? "-" }
-        public var isOnline: Bool { status?.online == true }
+        package var status: GlusterProcessStatus?
+        package var port: String { status.map { $0.tcpPort.map(String.init) ?? "N/A" } ?? "-" }
+        package var online: String { status.map { $0.online ? "Y" : "N" } ?? "?" }
+        package var pid: String { status.map { $0.pid.map(String.init) ?? "N/A" } ?? "-" }
+        package var isOnline: Bool { status?.online == true }
     }
 
     /// The daemons gluster listed for one host, in their printed order.
-    public struct DaemonHost: Sendable, Equatable {
+    package struct DaemonHost: Sendable, Equatable {
         /// The name as volume info / status print it (`localhost` replaced by the local name when known).
-        public var host: String
+        package var host: String
         /// True for the host gluster calls "localhost".
-        public var isLocal: Bool
-        public var nfsServers: [GlusterProcessStatus]
-        public var selfHealDaemons: [GlusterProcessStatus]
-        public var label: String { isLocal && host != "localhost" ? "\(host) (localhost)" : host }
+        package var isLocal: Bool
+        package var nfsServers: [GlusterProcessStatus]
+        package var selfHealDaemons: [GlusterProcessStatus]
+        package var label: String { isLocal && host != "localhost" ? "\(host) (localhost)" : host }
     }
 
-    public var info: GlusterVolumeInfo
-    public var status: GlusterVolumeStatus
-    public var health: GlusterVolumeHealth
+    package var info: GlusterVolumeInfo
+    package var status: GlusterVolumeStatus
+    package var health: GlusterVolumeHealth
     /// What "localhost" stands for, when known.
-    public var localName: String?
-    public var bricks: [BrickRow]
+    package var localName: String?
+    package var bricks: [BrickRow]
     /// Brick hosts in info order, then hosts that only run daemons.
-    public var daemonHosts: [DaemonHost]
+    package var daemonHosts: [DaemonHost]
 
     /// Status has "localhost" lines but which brick host that is could not be told.
-    public var localHostUnknown: Bool { localName == nil && status.processes.contains { $0.host == "localhost" } }
+    package var localHostUnknown: Bool { localName == nil && status.processes.contains { $0.host == "localhost" } }
 
-    public var isRedundant: Bool {
+    package var isRedundant: Bool {
         let type = info.type ?? ""
         return type.contains("Replicate") || type.contains("Disperse")
     }
 
     /// `localName`: what gluster's "localhost" is (the host the commands ran on); nil lets it be inferred as
     /// the one brick host that status names nowhere else, and stay unknown when that is ambiguous.
-    public init(info: GlusterVolumeInfo, status: GlusterVolumeStatus, localName: String? = nil) {
+    package init(info: GlusterVolumeInfo, status: GlusterVolumeStatus, localName: String? = nil) {
         self.info = info
         self.status = status
         let local = localName ?? Self.inferLocalName(info: info, status: status)
@@ -79,7 +79,7 @@ public struct GlusterVolumeReport: Sendable, Equatable {
     }
 
     /// The one brick host that no status line names, when status has "localhost" lines; else nil.
-    public static func inferLocalName(info: GlusterVolumeInfo, status: GlusterVolumeStatus) -> String? {
+    package static func inferLocalName(info: GlusterVolumeInfo, status: GlusterVolumeStatus) -> String? {
         guard status.processes.contains(where: { $0.host == "localhost" }) else { return nil }
         let named = Set(status.processes.filter { $0.daemonName != nil && $0.host != "localhost" }.map { $0.host.lowercased() })
         var unnamed: [String] = []
@@ -91,22 +91,22 @@ public struct GlusterVolumeReport: Sendable, Equatable {
     }
 
     /// "Y 2006", "N", "none", or several when gluster listed the daemon more than once.
-    public static func cell(_ processes: [GlusterProcessStatus]) -> String {
+    package static func cell(_ processes: [GlusterProcessStatus]) -> String {
         guard !processes.isEmpty else { return "none" }
         let each = processes.map { p in p.online ? "Y " + (p.pid.map(String.init) ?? "N/A") : "N" }
         return processes.count == 1 ? each[0] : each.joined(separator: ", ") + " (\(processes.count)x)"
     }
 
     /// A daemon cell the operator must look at: missing (on a redundant volume, for self-heal), offline, or listed twice.
-    public func cellIsBad(_ processes: [GlusterProcessStatus], selfHeal: Bool) -> Bool {
+    package func cellIsBad(_ processes: [GlusterProcessStatus], selfHeal: Bool) -> Bool {
         if processes.isEmpty { return selfHeal && isRedundant }
         return processes.count > 1 || processes.contains { !$0.online }
     }
 }
 
 /// The plain text of `ovirt-wizard gluster status`.
-public enum GlusterVolumeText {
-    public static func render(_ report: GlusterVolumeReport, origin: String?) -> String {
+package enum GlusterVolumeText {
+    package static func render(_ report: GlusterVolumeReport, origin: String?) -> String {
         var out = ""
         func line(_ text: String = "") { out += text + "\n" }
         let info = report.info
@@ -140,7 +140,7 @@ public enum GlusterVolumeText {
     }
 
     /// Left-aligned columns two spaces apart; the last column is not padded.
-    public static func table(_ rows: [[String]]) -> [String] {
+    package static func table(_ rows: [[String]]) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: columns)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }

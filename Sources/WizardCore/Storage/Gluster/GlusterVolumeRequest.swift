@@ -2,7 +2,7 @@ import HostOps
 
 /// Volume types the planner knows. Stripe types exist only in GlusterFS 3.x–5 (the seed's era);
 /// GlusterFS 6 removed them ("stripe option not supported").
-public enum GlusterVolumeType: String, CaseIterable, Sendable {
+package enum GlusterVolumeType: String, CaseIterable, Sendable {
     case distribute
     case replicate
     case distributedReplicate = "distributed-replicate"
@@ -10,11 +10,11 @@ public enum GlusterVolumeType: String, CaseIterable, Sendable {
     case stripe
     case distributedStripedReplicate = "distributed-striped-replicate"
 
-    public var usesStripe: Bool { self == .stripe || self == .distributedStripedReplicate }
-    public var usesReplica: Bool { self == .replicate || self == .distributedReplicate || self == .distributedStripedReplicate }
+    package var usesStripe: Bool { self == .stripe || self == .distributedStripedReplicate }
+    package var usesReplica: Bool { self == .replicate || self == .distributedReplicate || self == .distributedStripedReplicate }
 }
 
-public enum GlusterTransport: String, CaseIterable, Sendable {
+package enum GlusterTransport: String, CaseIterable, Sendable {
     case tcp
     case rdma
     case tcpAndRDMA = "tcp,rdma"
@@ -23,23 +23,23 @@ public enum GlusterTransport: String, CaseIterable, Sendable {
 /// One brick as the operator names it: `HOST:/DIRECTORY` (an existing directory, used as it is),
 /// `HOST:/dev/DEVICE` (a disk the wizard partitions, formats and mounts), or
 /// `HOST:/dev/DEVICE=/MOUNTPOINT` to choose where that disk is mounted.
-public struct GlusterBrickSpec: Sendable, Equatable {
-    public enum Source: Sendable, Equatable {
+package struct GlusterBrickSpec: Sendable, Equatable {
+    package enum Source: Sendable, Equatable {
         case directory(String)
         case device(String, mountPoint: String?)
     }
 
-    public var host: String
-    public var source: Source
-    public var size: ByteSize?
+    package var host: String
+    package var source: Source
+    package var size: ByteSize?
 
-    public init(host: String, source: Source, size: ByteSize? = nil) {
+    package init(host: String, source: Source, size: ByteSize? = nil) {
         self.host = host
         self.source = source
         self.size = size
     }
 
-    public init(parsing text: String) throws(GlusterPlanError) {
+    package init(parsing text: String) throws(GlusterPlanError) {
         guard let colon = text.firstIndex(of: ":") else {
             throw .invalidBrick(text, reason: "expected HOST:/PATH or HOST:/dev/DEVICE")
         }
@@ -64,29 +64,29 @@ public struct GlusterBrickSpec: Sendable, Equatable {
 }
 
 /// What the operator asks for.
-public struct GlusterVolumeRequest: Sendable, Equatable {
-    public var volumeName: String
-    public var type: GlusterVolumeType
+package struct GlusterVolumeRequest: Sendable, Equatable {
+    package var volumeName: String
+    package var type: GlusterVolumeType
     /// In the operator's order; the planner keeps it unless it puts a redundancy set on one host.
-    public var bricks: [GlusterBrickSpec]
-    public var replicaCount: Int?
-    public var stripeCount: Int?
-    public var disperseCount: Int?
-    public var redundancyCount: Int?
-    public var transport: GlusterTransport
+    package var bricks: [GlusterBrickSpec]
+    package var replicaCount: Int?
+    package var stripeCount: Int?
+    package var disperseCount: Int?
+    package var redundancyCount: Int?
+    package var transport: GlusterTransport
     /// Size of every brick whose own size is not given; needed for the capacity.
-    public var brickSize: ByteSize?
+    package var brickSize: ByteSize?
     /// Append `force` to `volume create` (bricks on the root file system or at a mount point).
-    public var force: Bool
+    package var force: Bool
     /// Host name → IP address, written to every host's /etc/hosts; empty when DNS resolves them.
-    public var addresses: [String: String]
-    public var serviceManager: GlusterServiceManager
+    package var addresses: [String: String]
+    package var serviceManager: GlusterServiceManager
     /// Where the host lines and the brick mounts are added: /etc/hosts and /etc/fstab on real hosts; another
     /// file only for a chroot or a test host that must not touch the machine's own files.
-    public var hostsFile: String
-    public var fstabFile: String
+    package var hostsFile: String
+    package var fstabFile: String
 
-    public init(volumeName: String, type: GlusterVolumeType, bricks: [GlusterBrickSpec], replicaCount: Int? = nil,
+    package init(volumeName: String, type: GlusterVolumeType, bricks: [GlusterBrickSpec], replicaCount: Int? = nil,
                 stripeCount: Int? = nil, disperseCount: Int? = nil, redundancyCount: Int? = nil,
                 transport: GlusterTransport = .tcp, brickSize: ByteSize? = nil, force: Bool = false,
                 addresses: [String: String] = [:], serviceManager: GlusterServiceManager = .systemd,
@@ -108,7 +108,7 @@ public struct GlusterVolumeRequest: Sendable, Equatable {
     }
 }
 
-public enum GlusterPlanError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum GlusterPlanError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidBrick(String, reason: String)
     case invalidVolumeName(String, reason: String)
     case invalidSize(String, reason: String)
@@ -117,7 +117,7 @@ public enum GlusterPlanError: Error, Sendable, Equatable, CustomStringConvertibl
     case unconfirmedDevices([String])
     case unknownConfirmations([String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .invalidBrick(text, reason): return "brick \"\(text)\": \(reason)"
         case let .invalidVolumeName(text, reason): return "volume name \"\(text)\": \(reason)"

@@ -4,61 +4,61 @@ import Foundation
 /// GlusterFS 3.4–3.6 `Port  Online  Pid` separated by tabs (the seed's), and 3.7+
 /// `TCP Port  RDMA Port  Online  Pid` in fixed columns. Long process names are wrapped by gluster
 /// into chunks of the name column's width on lines of their own.
-public struct GlusterVolumeStatus: Sendable, Equatable {
-    public var volumeName: String
-    public var processes: [GlusterProcessStatus]
+package struct GlusterVolumeStatus: Sendable, Equatable {
+    package var volumeName: String
+    package var processes: [GlusterProcessStatus]
     /// Empty when gluster says "There are no active volume tasks".
-    public var tasks: [GlusterVolumeTask]
+    package var tasks: [GlusterVolumeTask]
     /// Line of "Status of volume:".
-    public var line: Int
+    package var line: Int
 
-    public var bricks: [GlusterProcessStatus] { processes.filter { $0.brickName != nil } }
-    public var selfHealDaemons: [GlusterProcessStatus] { processes.filter { $0.daemonName == "Self-heal Daemon" } }
-    public var bricksOnline: Int { bricks.filter(\.online).count }
+    package var bricks: [GlusterProcessStatus] { processes.filter { $0.brickName != nil } }
+    package var selfHealDaemons: [GlusterProcessStatus] { processes.filter { $0.daemonName == "Self-heal Daemon" } }
+    package var bricksOnline: Int { bricks.filter(\.online).count }
 }
 
-public struct GlusterProcessStatus: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct GlusterProcessStatus: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case brick(host: String, path: String)
         /// "NFS Server", "Self-heal Daemon", "Quota Daemon", … on a host ("localhost" is the host
         /// where the command ran).
         case daemon(name: String, host: String)
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// nil when gluster prints N/A.
-    public var tcpPort: Int?
-    public var rdmaPort: Int?
-    public var online: Bool
-    public var pid: Int?
-    public var line: Int
+    package var tcpPort: Int?
+    package var rdmaPort: Int?
+    package var online: Bool
+    package var pid: Int?
+    package var line: Int
 
-    public var host: String {
+    package var host: String {
         switch kind {
         case .brick(let host, _), .daemon(_, let host): return host
         }
     }
 
-    public var brickName: String? {
+    package var brickName: String? {
         if case let .brick(host, path) = kind { return "\(host):\(path)" }
         return nil
     }
 
-    public var daemonName: String? {
+    package var daemonName: String? {
         if case let .daemon(name, _) = kind { return name }
         return nil
     }
 }
 
-public struct GlusterVolumeTask: Sendable, Equatable {
+package struct GlusterVolumeTask: Sendable, Equatable {
     /// "Rebalance", "Remove brick", "Replace brick".
-    public var type: String
-    public var id: String
-    public var status: String
+    package var type: String
+    package var id: String
+    package var status: String
 }
 
-public enum GlusterVolumeStatusParser {
-    public static func parse(_ text: String) throws(GlusterOutputParseError) -> [GlusterVolumeStatus] {
+package enum GlusterVolumeStatusParser {
+    package static func parse(_ text: String) throws(GlusterOutputParseError) -> [GlusterVolumeStatus] {
         var volumes: [GlusterVolumeStatus] = []
         enum Section { case none, header, processes, tasks }
         var section = Section.none

@@ -1,0 +1,82 @@
+import Foundation
+import OtopiKit
+import SSHKit
+import WizardCore
+
+/// One answer file of a deployment: which tool it is for and which host runs it.
+package struct DeploymentInput: Sendable {
+    package var path: String
+    package var environment: OtopiEnvironment
+    /// The flow the file names (or, for an older file, the tool its keys suggest).
+    package var kind: AnswerFileKind
+    package var tool: DeployTool
+    /// The `OVIRT_WIZARD/host` answer.
+    package var hostName: String
+    package var access: HostAccess
+
+    package struct Problem: Error, Sendable, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { "\(path): \(message)" }
+    }
+
+    /// Reads an answer file and works out its tool and host. `options` carries known_hosts and the host-key policy.
+    package init(path: String, flows: FlowCatalog, options: ConnectOptions) throws {
+        try self.init(DeploymentAnswerFile.load(path: path, flows: flows), options: options)
+    }
+
+    package init(path: String, environment: OtopiEnvironment, flows: FlowCatalog, options: ConnectOptions) throws {
+        try self.init(DeploymentAnswerFile(path: path, environment: environment, flows: flows), options: options)
+    }
+
+    package init(_ file: DeploymentAnswerFile, options: ConnectOptions) throws {
+        path = file.path
+        environment = file.environment
+        kind = file.kind
+        switch kind.tool {
+        case DeployTool.engineSetup.rawValue: tool = .engineSetup
+        case DeployTool.hostedEngine.rawValue: tool = .hostedEngine
+        case DeployTool.gluster.rawValue:
+            throw Problem(path: path, message: "is a gluster flow answer file, which describes every Gluster host: give it alone, without other --answers files")
+        default:
+            let use = kind.flow.map { "; use it with: \($0.usage(answerFile: file.path))" } ?? ""
+            throw Problem(path: path, message: "is an answer file of the \(kind.flow?.id ?? kind.tool) flow, which plan and apply do not run\(use)")
+        }
+        let login: TargetLogin
+        do {
+            login = try TargetLogin(environment: environment)
+        } catch {
+            throw Problem(path: path, message: error.description)
+        }
+        guard let host = login.host, let access = HostAccess(login, options: options) else {
+            throw Problem(path: path, message: "\(TargetLogin.hostKey) is missing: the file does not say which host to run \(tool.rawValue) on (answer the wizard's target-host questions)")
+        }
+        hostName = host
+        self.access = access
+    }
+
+    package func string(_ key: String) -> String? { environment[key]?.value.stringValue }
+    package func bool(_ key: String) -> Bool? { environment[key]?.value.boolValue }
+
+    /// Every key of the file, with its section (the wizard-only ones are dropped by `AnswerFileContract.renderForHost`).
+    package var sections: [EnvironmentSection: [String: OtopiValue]] {
+        var sections: [EnvironmentSection: [String: OtopiValue]] = [:]
+        for (key, item) in environment.items {
+            sections[item.origin.section, default: [:]][key] = item.value
+        }
+        return sections
+    }
+
+    /// What this host receives: the file without the wizard's own keys, and its masked copy.
+    package func hostAnswerFile() throws -> HostAnswerFile {
+        try AnswerFileContract.renderForHost(kind, sections: sections, source: path, host: hostName)
+    }
+
+    /// Values of keys that hold secrets (non-empty strings), for masking command output.
+    package var secretValues: [String] {
+        environment.items.compactMap { key, item in
+            guard kind.isSecret(key), let s = item.value.stringValue, !s.isEmpty else { return nil }
+            return s
+        }
+    }
+}

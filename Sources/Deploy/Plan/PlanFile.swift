@@ -1,0 +1,145 @@
+import Foundation
+import HostOps
+import SSHKit
+
+/// A generic plan read from JSON: hosts and one ordered list of steps that every host runs. It becomes the same
+/// `DeploymentPlan` the answer-file planner makes, so journal, lock, logs and resume work the same way.
+///
+///     {"hosts": [{"name": "h1", "target": "root@10.0.0.5:22", "identity": "~/.ssh/id_ed25519",
+///                 "knownHosts": "~/.ssh/known_hosts"}],
+///      "steps": [{"id": "hello", "run": ["echo", "hi"]},
+///                {"id": "feed", "run": ["cat"], "stdin": "hello\n"},
+///                {"id": "iso", "upload": "local.iso", "to": "/tmp/{host}.iso", "mode": "644"}]}
+///
+/// `{host}` in an argv element or upload path becomes the host's name. A step without `probe` runs again on resume.
+package struct PlanFile: Sendable {
+    package struct Problem: Error, Sendable, CustomStringConvertible {
+        package var description: String
+    }
+
+    struct HostEntry: Decodable {
+        var name: String?
+        var target: String
+        var identity: String?
+        var knownHosts: String?
+    }
+
+    struct StepEntry: Decodable {
+        var id: String
+        var title: String?
+        var run: [String]?
+        var stdin: String?
+        var upload: String?
+        var to: String?
+        var mode: String?
+        var probe: [String]?
+        var timeout: Double?
+    }
+
+    struct Document: Decodable {
+        var hosts: [HostEntry]
+        var steps: [StepEntry]
+    }
+
+    /// Reads `path`; relative local paths (upload sources, identities, known_hosts) are taken from its folder.
+    /// `options` supplies what the file does not say (connect timeout, host-key policy, identities).
+    package static func load(path: String, options: ConnectOptions) throws -> DeploymentPlan {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw Problem(description: "\(path): cannot read: \(error.localizedDescription)")
+        }
+        return try parse(data, path: path, options: options)
+    }
+
+    package static func parse(_ data: Data, path: String, options: ConnectOptions) throws -> DeploymentPlan {
+        let document: Document
+        do {
+            document = try JSONDecoder().decode(Document.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw Problem(description: "\(path): \(where_(context.codingPath)) has no \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw Problem(description: "\(path): \(where_(context.codingPath)) is not a \(type)")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw Problem(description: "\(path): not valid JSON at \(where_(context.codingPath)): \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
+        } catch {
+            throw Problem(description: "\(path): \(error)")
+        }
+        guard !document.hosts.isEmpty else { throw Problem(description: "\(path): \"hosts\" is empty: name at least one host") }
+        guard !document.steps.isEmpty else { throw Problem(description: "\(path): \"steps\" is empty: give at least one step") }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func local(_ p: String) -> String {
+            if p.hasPrefix("/") || p.hasPrefix("~") { return p }
+            return base.appendingPathComponent(p).standardizedFileURL.path
+        }
+        var seenIDs: Set<String> = []
+        for (i, step) in document.steps.enumerated() {
+            let at = "\(path): steps[\(i)] (\(step.id))"
+            guard !step.id.isEmpty else { throw Problem(description: "\(path): steps[\(i)] has an empty id") }
+            guard seenIDs.insert(step.id).inserted else { throw Problem(description: "\(at): the id is used twice") }
+            switch (step.run, step.upload) {
+            case (let argv?, nil):
+                guard !argv.isEmpty, !argv[0].isEmpty else { throw Problem(description: "\(at): \"run\" needs a command") }
+            case (nil, _?):
+                guard let to = step.to, !to.isEmpty else { throw Problem(description: "\(at): an upload needs \"to\" (the remote path)") }
+                guard step.stdin == nil else { throw Problem(description: "\(at): \"stdin\" belongs to a \"run\" step") }
+                if let mode = step.mode, Int32(mode, radix: 8) == nil {
+                    throw Problem(description: "\(at): mode \"\(mode)\" is not an octal file mode such as 644")
+                }
+            case (_?, _?): throw Problem(description: "\(at): has both \"run\" and \"upload\"; one action per step")
+            case (nil, nil): throw Problem(description: "\(at): has neither \"run\" nor \"upload\"")
+            }
+            if let t = step.timeout, !(t > 0) { throw Problem(description: "\(at): timeout must be positive seconds") }
+        }
+        var names: Set<String> = []
+        var hosts: [HostPlan] = []
+        for (i, entry) in document.hosts.enumerated() {
+            let target: SSHTarget
+            do {
+                target = try SSHTarget(parsing: entry.target)
+            } catch {
+                throw Problem(description: "\(path): hosts[\(i)] target \"\(entry.target)\": \(error)")
+            }
+            let name = entry.name ?? entry.target
+            guard names.insert(name).inserted else { throw Problem(description: "\(path): hosts[\(i)]: the name \(name) is used twice") }
+            var connect = options
+            if let identity = entry.identity { connect.identityFiles = [local(identity)] }
+            if let known = entry.knownHosts { connect.knownHostsPath = local(known) }
+            let steps = document.steps.map { step(from: $0, host: name, local: local) }
+            hosts.append(HostPlan(name: name, tool: .generic, access: HostAccess(target: target, options: connect),
+                                  answerFile: path, remoteDirectory: "", platform: .assumed("generic plan: not probed"),
+                                  steps: steps, secretValues: []))
+        }
+        return DeploymentPlan(hosts: hosts)
+    }
+
+    static func step(from entry: StepEntry, host: String, local: (String) -> String) -> PlanStep {
+        func expand(_ s: String) -> String { s.replacingOccurrences(of: "{host}", with: host) }
+        let action: StepAction
+        var changes = true
+        if let argv = entry.run {
+            action = .run(RemoteCommand(argv.map(expand)), otopi: false, interactive: false)
+        } else {
+            let mode = entry.mode.flatMap { Int32($0, radix: 8) } ?? 0o644
+            action = .upload(Upload(source: .localFile(local(expand(entry.upload!))), remotePath: expand(entry.to!), mode: mode, sha256: nil))
+            changes = true
+        }
+        let probe: Probe
+        if let p = entry.probe, !p.isEmpty {
+            probe = .command(RemoteCommand(p.map(expand)))
+        } else if case .upload = action {
+            probe = .remoteHashMatches
+        } else {
+            probe = .rerun
+        }
+        var step = PlanStep(id: entry.id, title: entry.title ?? entry.id, action: action, changesHost: changes, probe: probe,
+                            skipIsSafe: false, skipNote: "a step of a generic plan", waitsFor: [], timeout: entry.timeout)
+        step.stdin = entry.stdin.map { Array($0.utf8) }
+        return step
+    }
+
+    private static func where_(_ path: [CodingKey]) -> String {
+        path.isEmpty ? "the top level" : path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+}

@@ -1,0 +1,174 @@
+import Crypto
+import Foundation
+import HostOps
+import OtopiKit
+import SSHKit
+import WizardCore
+
+/// Turns answer files into a plan. Pure: the host platforms are handed in (probed or assumed by the caller).
+package struct DeploymentPlanner: Sendable {
+    /// The oVirt 3.4 release package of the seed tutorial (`yum localinstall …/ovirt-release.noarch.rpm`).
+    package static let releaseRPM = "http://resources.ovirt.org/releases/ovirt-release.noarch.rpm"
+    /// Where the wizard keeps its files on each host; the host's name is appended.
+    package var remoteBase: String
+
+    package init(remoteBase: String = "/var/lib/ovirt-wizard") {
+        self.remoteBase = remoteBase
+    }
+
+    package struct Problem: Error, Sendable, CustomStringConvertible {
+        package var description: String
+    }
+
+    package func plan(_ inputs: [DeploymentInput], platforms: [String: HostPlatform]) throws -> DeploymentPlan {
+        var seen: [String: String] = [:]
+        for input in inputs {
+            if let other = seen[input.hostName] {
+                throw Problem(description: "\(input.path): host \(input.hostName) is already the target of \(other); one answer file per host")
+            }
+            seen[input.hostName] = input.path
+        }
+        let names = Set(inputs.map(\.hostName))
+        return DeploymentPlan(hosts: try inputs.map { input in
+            try hostPlan(input, platform: platforms[input.hostName] ?? .assumed("not probed"), deploymentHosts: names)
+        })
+    }
+
+    func hostPlan(_ input: DeploymentInput, platform: HostPlatform, deploymentHosts: Set<String>) throws -> HostPlan {
+        let tool = input.tool
+        guard tool != .generic else { throw Problem(description: "\(input.path): a generic plan is read with --plan, not planned from answers") }
+        let dir = remoteBase + "/" + input.hostName
+        let pm = platform.packageManager
+        var steps: [PlanStep] = []
+
+        steps.append(PlanStep(id: "check-os", title: "Check the operating system", action: .run(HostPlatform.checkCommand, otopi: false, interactive: false),
+                              changesHost: false, probe: .command(HostPlatform.checkCommand), skipIsSafe: false,
+                              skipNote: "oVirt 3.4 packages exist only for Enterprise Linux and Fedora", waitsFor: [], timeout: 60))
+        let root = RemoteCommand.script(#"u=$(id -u); [ "$u" -eq 0 ] && { echo "running as root"; exit 0; }; echo "logged in as $(id -un) (uid $u): $1 must run as root; set OVIRT_WIZARD/sshUser=str:root" >&2; exit 1"#,
+                                        arguments: [tool.rawValue])
+        steps.append(PlanStep(id: "check-root", title: "Check that commands run as root", action: .run(root, otopi: false, interactive: false),
+                              changesHost: false, probe: .command(root), skipIsSafe: false,
+                              skipNote: "\(tool.rawValue) refuses to run as another user", waitsFor: [], timeout: 60))
+
+        if let lines = hostsLines(input), !lines.isEmpty {
+            let add = RemoteCommand.script(#"for l in "$@"; do grep -qxF "$l" /etc/hosts || { printf '%s\n' "$l" >> /etc/hosts && echo "added to /etc/hosts: $l"; } || exit 1; done"#, arguments: lines)
+            let present = RemoteCommand.script(#"for l in "$@"; do grep -qxF "$l" /etc/hosts || exit 1; done"#, arguments: lines)
+            steps.append(PlanStep(id: "add-hosts-lines", title: "Add the /etc/hosts lines", action: .run(add, otopi: false, interactive: false),
+                                  changesHost: true, probe: .command(present), skipIsSafe: true,
+                                  skipNote: "safe when the names resolve through DNS instead", waitsFor: [], timeout: 60))
+        }
+
+        switch tool {
+        case .gluster:
+            // DeploymentInput never reads a gluster file; GlusterDeploymentPlanner plans those.
+            throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
+        case .generic: break
+        case .engineSetup:
+            guard let fqdn = input.string("OVESETUP_CONFIG/fqdn"), !fqdn.isEmpty else {
+                throw Problem(description: "\(input.path): OVESETUP_CONFIG/fqdn is missing (engine-setup needs the engine host's FQDN)")
+            }
+            let check = RemoteCommand.script(#"""
+                a=$(getent ahosts "$1" | awk '{ print $1 }' | sort -u)
+                [ -n "$a" ] || { echo "$1 did not resolve into an IP address" >&2; exit 1; }
+                mine=$(ip -o addr show 2>/dev/null | awk '{ sub("/.*", "", $4); print $4 }')
+                for x in $a; do for y in $mine; do [ "$x" = "$y" ] && { echo "$1 resolves to $x, an address of this host"; exit 0; }; done; done
+                echo "$1 resolves to $(echo $a), which is not an address of this host ($(echo $mine))" >&2; exit 1
+                """#, arguments: [fqdn])
+            steps.append(PlanStep(id: "check-fqdn", title: "Check that \(fqdn) resolves to this host", action: .run(check, otopi: false, interactive: false),
+                                  changesHost: false, probe: .command(check), skipIsSafe: true,
+                                  skipNote: "engine-setup 3.4 only warns about an FQDN that does not resolve here; certificates then name it anyway",
+                                  waitsFor: [], timeout: 60))
+        case .hostedEngine:
+            guard let fqdn = input.string("OVEHOSTED_NETWORK/fqdn"), !fqdn.isEmpty else {
+                throw Problem(description: "\(input.path): OVEHOSTED_NETWORK/fqdn is missing (hosted-engine needs the engine VM's FQDN)")
+            }
+            let check = RemoteCommand.script(#"""
+                a=$(getent ahosts "$1" | awk '{ print $1 }' | sort -u)
+                [ -n "$a" ] && { echo "$1 resolves to $(echo $a)"; exit 0; }
+                echo "$1 did not resolve into an IP address: add it to DNS or /etc/hosts on every host" >&2; exit 1
+                """#, arguments: [fqdn])
+            steps.append(PlanStep(id: "check-fqdn", title: "Check that the engine VM's name \(fqdn) resolves", action: .run(check, otopi: false, interactive: false),
+                                  changesHost: false, probe: .command(check), skipIsSafe: false,
+                                  skipNote: "hosted-engine stops when the engine FQDN does not resolve", waitsFor: [], timeout: 60))
+        }
+
+        let repoCommand = pm.installFile(Self.releaseRPM)
+        let repoProbe = RemoteCommand.script(#"rpm -q ovirt-release >/dev/null 2>&1 || rpm -q ovirt-release34 >/dev/null 2>&1"#)
+        steps.append(PlanStep(id: "add-repository", title: "Add the oVirt release repository", action: .run(repoCommand, otopi: false, interactive: false),
+                              changesHost: true, probe: .command(repoProbe), skipIsSafe: true,
+                              skipNote: "safe when the oVirt repositories were added by hand (/etc/yum.repos.d)", waitsFor: [], timeout: 1800))
+        let install = pm.install([tool.package])
+        steps.append(PlanStep(id: "install-packages", title: "Install \(tool.package)", action: .run(install, otopi: false, interactive: false),
+                              changesHost: true, probe: .command(RemoteCommand(["rpm", "-q", tool.package])), skipIsSafe: false,
+                              skipNote: "\(tool.rawValue) comes with this package", waitsFor: [], timeout: 3600))
+
+        let prepare = RemoteCommand(["mkdir", "-p", "-m", "0700", dir + "/done"])
+        steps.append(PlanStep(id: "prepare-directory", title: "Create \(dir)", action: .run(prepare, otopi: false, interactive: false),
+                              changesHost: true, probe: .command(RemoteCommand(["test", "-d", dir + "/done"])), skipIsSafe: false,
+                              skipNote: "the answer file goes there", waitsFor: [], timeout: 60))
+
+        if tool == .hostedEngine, input.string("OVEHOSTED_VM/vmBoot") == "cdrom",
+           let iso = input.string("OVIRT_WIZARD/isoUpload"), let remoteISO = input.string("OVEHOSTED_VM/vmCDRom") {
+            steps.append(PlanStep(id: "upload-iso", title: "Upload the installation ISO", action: .upload(Upload(source: .localFile(iso), remotePath: remoteISO, mode: 0o644, sha256: nil)),
+                                  changesHost: true, probe: .remoteHashMatches, skipIsSafe: false,
+                                  skipNote: "the VM boots from this ISO", waitsFor: [], timeout: nil))
+        }
+
+        let answers: HostAnswerFile
+        do {
+            answers = try input.hostAnswerFile()
+        } catch {
+            throw Problem(description: "\(input.path): cannot write the answer file for \(tool.rawValue): \(error)")
+        }
+        let text = answers.text
+        let remoteAnswers = "\(dir)/\(tool.rawValue)-answers.conf"
+        let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        steps.append(PlanStep(id: "upload-answers", title: "Upload the answer file", action: .upload(Upload(source: .generated(text: text, shown: answers.masked), remotePath: remoteAnswers, mode: 0o600, sha256: hash)),
+                              changesHost: true, probe: .remoteHashMatches, skipIsSafe: false,
+                              skipNote: "\(tool.rawValue) reads its answers from it", waitsFor: [], timeout: 600))
+
+        let runID = "run-\(tool.rawValue)"
+        let command: RemoteCommand
+        var waits: [StepReference] = []
+        switch tool {
+        case .gluster:
+            throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
+        case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
+        case .generic: throw Problem(description: "\(input.path): no tool to run")
+        case .engineSetup:
+            let offline = input.bool("OVIRT_WIZARD/offline") ?? (input.bool("OSETUP_RPMDISTRO/enableUpgrade") != true)
+            command = RemoteCommand(["engine-setup"] + (offline ? ["--offline"] : []) + ["--config-append=\(remoteAnswers)"])
+        case .hostedEngine:
+            command = RemoteCommand(["hosted-engine", "--deploy", "--config-append=\(remoteAnswers)"])
+            // Storage served by another host of this deployment must be ready first.
+            if let connection = input.string("OVEHOSTED_STORAGE/storageDomainConnection"),
+               let colon = connection.firstIndex(of: ":") {
+                let server = String(connection[..<colon])
+                if server != input.hostName, deploymentHosts.contains(server) { waits.append(StepReference(host: server, step: nil)) }
+            }
+        }
+        steps.append(PlanStep(id: runID, title: "Run \(tool.rawValue)", action: .run(command, otopi: true, interactive: true),
+                              changesHost: true, probe: .marker(path: "\(dir)/done/\(runID)"), skipIsSafe: false,
+                              skipNote: "this is the deployment itself", waitsFor: waits, timeout: nil))
+        steps.append(PlanStep(id: "fetch-results", title: "Fetch the generated answer file and the log path", action: .fetchResults(fromStep: runID),
+                              changesHost: false, probe: .localFiles, skipIsSafe: true,
+                              skipNote: "only copies files back; the host is already set up", waitsFor: [], timeout: 600))
+
+        return HostPlan(name: input.hostName, tool: tool, access: input.access, answerFile: input.path,
+                        remoteDirectory: dir, platform: platform, steps: steps, secretValues: input.secretValues)
+    }
+
+    /// `OVIRT_WIZARD/etcHosts`: lines the operator wants in /etc/hosts (multi-str, or a str of comma-separated
+    /// lines as the flows ask for them).
+    func hostsLines(_ input: DeploymentInput) -> [String]? {
+        let lines: [String]
+        switch input.environment["OVIRT_WIZARD/etcHosts"]?.value {
+        case .multiString(let l)?: lines = l
+        case .string(let line)?: lines = line.split(separator: ",").map(String.init)
+        default: return nil
+        }
+        let cleaned = lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return cleaned.isEmpty ? nil : cleaned
+    }
+}

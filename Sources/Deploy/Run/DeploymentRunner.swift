@@ -1,0 +1,143 @@
+import Foundation
+import OtopiKit
+import SSHKit
+import Synchronization
+
+/// Runs a plan: one thread per host (at most `maxConcurrentHosts` at once), each host's steps in order, every
+/// step's start and end in the journal, each host's output in its own log file.
+package final class DeploymentRunner: Sendable {
+    package struct Options: Sendable {
+        package var resume = false
+        package var maxConcurrentHosts = 4
+        /// Seconds of silence after which a running step reports a heartbeat.
+        package var heartbeatInterval: Double = 15
+        package init() {}
+    }
+
+    package let plan: DeploymentPlan
+    package let files: DeploymentFiles
+    package let options: Options
+    let journal: JournalSink
+    let previous: JournalState
+    /// The caller's event handler.
+    let handler: EventHandlerSink
+    let runOperator: any RunOperator
+    let connector: HostConnector
+    let barrier = StepBarrier()
+    let activity = Mutex<[String: HostActivity]>([:])
+    let cancelled = Atomic<Bool>(false)
+    let controls = Mutex<[String: ExecControl]>([:])
+    let journalError = Mutex<Journal.Failure?>(nil)
+    /// Hashes of uploaded local files, shared by the hosts.
+    let localHashes = LocalFileHashes()
+
+    struct HostActivity {
+        var stepStarted: Date
+        var lastOutput: Date
+        var lastHeartbeat: Date
+    }
+
+    /// Opens the journal (`--resume` reads it first) and the logs. The caller holds the deployment lock.
+    package convenience init(plan: DeploymentPlan, files: DeploymentFiles, options: Options, runOperator: any RunOperator,
+                            sink: @escaping @Sendable (RunEvent) -> Void) throws {
+        try self.init(plan: plan, files: files, options: options, runOperator: runOperator, connector: .ssh, sink: sink)
+    }
+
+    /// The same, reaching the hosts through `connector` (tests script them).
+    init(plan: DeploymentPlan, files: DeploymentFiles, options: Options, runOperator: any RunOperator,
+         connector: HostConnector, sink: @escaping @Sendable (RunEvent) -> Void) throws {
+        self.plan = plan
+        self.files = files
+        self.options = options
+        self.runOperator = runOperator
+        self.connector = connector
+        handler = EventHandlerSink(handle: sink)
+        try files.create()
+        previous = JournalState(records: options.resume ? Journal.read(path: files.journal).records : [])
+        journal = JournalSink(journal: try Journal(path: files.journal))
+    }
+
+    /// Stops every remote command (TERM to its process group, then KILL) and starts no further step.
+    package func cancel() {
+        cancelled.store(true, ordering: .sequentiallyConsistent)
+        barrier.cancel()
+        for control in controls.withLock({ Array($0.values) }) { control.cancel() }
+    }
+
+    package var isCancelled: Bool { cancelled.load(ordering: .sequentiallyConsistent) }
+
+    /// The first journal write that failed (disk full, I/O error). The run stopped there: no step runs that
+    /// the journal could not record.
+    package var journalFailure: Journal.Failure? { journalError.withLock { $0 } }
+
+    /// A sink could not take an event (the journal could not be written): remembers the first failure, tells the
+    /// operator and stops the run.
+    func stop(because error: any Error, host: String?) {
+        let failure = error as? Journal.Failure ?? Journal.Failure(path: journal.path, reason: "\(error)")
+        let first = journalError.withLock { stored -> Bool in
+            if stored != nil { return false }
+            stored = failure
+            return true
+        }
+        if first {
+            handler.take(.note(host: host ?? plan.hosts.first?.name ?? "", text: "cannot write the journal \(failure.path): \(failure.reason); stopping"))
+            cancel()
+        }
+    }
+
+    /// Runs every host; returns each host's outcome in plan order.
+    @discardableResult
+    package func run() -> [String: HostOutcome] {
+        do { try journal.recordRun(started: options.resume) } catch { stop(because: error, host: nil) }
+        let heartbeat = startHeartbeat()
+        let outcomes = forEachHost(plan.hosts, limit: options.maxConcurrentHosts) { [self] host in
+            let outcome = HostRun(runner: self, plan: host).run()
+            barrier.finishHost(host.name, succeeded: outcome.succeeded)
+            handler.take(.hostFinished(host: host.name, outcome: outcome))
+            return outcome
+        }
+        heartbeat.cancel()
+        let result = Dictionary(uniqueKeysWithValues: zip(plan.hosts.map(\.name), outcomes))
+        let failed = outcomes.filter { !$0.succeeded }.count
+        do { try journal.recordRun(endedWithFailures: failed) } catch { stop(because: error, host: nil) }
+        return result
+    }
+
+    func startHeartbeat() -> DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let interval = options.heartbeatInterval
+        timer.schedule(deadline: .now() + min(1, interval), repeating: min(1, interval))
+        timer.setEventHandler { [self] in
+            let now = Date()
+            var beats: [(String, Double, Double)] = []
+            activity.withLock { all in
+                for (host, var a) in all {
+                    let quiet = now.timeIntervalSince(a.lastOutput)
+                    if quiet >= interval && now.timeIntervalSince(a.lastHeartbeat) >= interval {
+                        a.lastHeartbeat = now
+                        all[host] = a
+                        beats.append((host, now.timeIntervalSince(a.stepStarted), quiet))
+                    }
+                }
+            }
+            for (host, elapsed, quiet) in beats { handler.take(.heartbeat(host: host, elapsed: elapsed, quiet: quiet)) }
+        }
+        timer.resume()
+        return timer
+    }
+
+    func noteActivity(_ host: String, started: Bool = false) {
+        let now = Date()
+        activity.withLock { all in
+            if started || all[host] == nil {
+                all[host] = HostActivity(stepStarted: now, lastOutput: now, lastHeartbeat: now)
+            } else {
+                all[host]!.lastOutput = now
+            }
+        }
+    }
+
+    func stepEnded(_ host: String) {
+        _ = activity.withLock { $0.removeValue(forKey: host) }
+    }
+}

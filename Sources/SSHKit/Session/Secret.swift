@@ -1,0 +1,20 @@
+/// A password or passphrase. Its printed forms are masked so it cannot reach a log, a pane or an error by accident.
+package struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    private let value: String
+    package init(_ value: String) { self.value = value }
+    package var description: String { "••••••" }
+    package var debugDescription: String { "Secret(••••••)" }
+    /// The clear text, for handing to libssh2 only.
+    func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        try value.withCString(body)
+    }
+    var isEmpty: Bool { value.isEmpty }
+}
+
+/// What the authenticator asks the operator for, when a terminal can ask.
+package enum CredentialRequest: Sendable, Hashable {
+    case password(user: String, host: String)
+    /// One keyboard-interactive prompt as the server sent it (`echo` says whether the answer may be shown).
+    case keyboardInteractive(user: String, host: String, prompt: String, echo: Bool)
+    case keyPassphrase(path: String)
+}

@@ -1,0 +1,145 @@
+/// Where an effective value came from, as the preview shows it (WizardCore.Provenance describes itself into one).
+package struct SourceLabel: Hashable, Sendable {
+    package var label: String
+    package init(_ label: String) { self.label = label }
+    package static let defaultValue = SourceLabel("default")
+    package static let detected = SourceLabel("detected")
+    package static let answerFile = SourceLabel("answer file")
+    package static let operatorTyped = SourceLabel("typed")
+}
+
+/// One row of the configuration preview: a group heading or a value with its provenance.
+package struct PreviewRow: Hashable, Sendable {
+    package var id: String
+    package var label: String
+    package var value: String
+    package var provenance: SourceLabel?
+    /// A secret: the value is never drawn, only a mask.
+    package var isMasked: Bool
+    /// Why the value is missing or invalid; such rows are highlighted and reachable with `n`.
+    package var problem: String?
+    package var isHeading: Bool
+
+    package init(id: String, label: String, value: String = "", provenance: SourceLabel? = nil,
+                isMasked: Bool = false, problem: String? = nil, isHeading: Bool = false) {
+        self.id = id
+        self.label = label
+        self.value = value
+        self.provenance = provenance
+        self.isMasked = isMasked
+        self.problem = problem
+        self.isHeading = isHeading
+    }
+
+    package static func heading(_ title: String) -> PreviewRow {
+        PreviewRow(id: "heading:" + title, label: title, isHeading: true)
+    }
+
+    /// The value as shown: masked secrets show `********` whatever their length.
+    package var shownValue: String { isMasked ? (value.isEmpty ? "" : "********") : value }
+}
+
+/// A scrolling list of preview rows with a selection; `n`/`p` jump to the next/previous problem.
+package struct PreviewList: Hashable, Sendable {
+    package var rows: [PreviewRow]
+    package var viewport: ListViewport
+
+    package init(rows: [PreviewRow], selected: Int = 0) {
+        self.rows = rows
+        self.viewport = ListViewport(count: rows.count, selected: selected)
+    }
+
+    package var problemCount: Int { rows.filter { $0.problem != nil }.count }
+    package var selectedRow: PreviewRow? { rows.indices.contains(viewport.selected) ? rows[viewport.selected] : nil }
+
+    /// Selects the next row with a problem after the selection (wrapping); false when there is none.
+    @discardableResult
+    package mutating func selectNextProblem(backwards: Bool = false) -> Bool {
+        guard !rows.isEmpty else { return false }
+        let n = rows.count
+        for step in 1...n {
+            let i = ((viewport.selected + (backwards ? -step : step)) % n + n) % n
+            if rows[i].problem != nil { viewport.select(i); return true }
+        }
+        return false
+    }
+
+    package mutating func handle(_ key: Key, pageSize: Int = 10) -> WidgetResponse {
+        switch key {
+        case .character("n"): return selectNextProblem() ? .changed : .ignored
+        case .character("p"): return selectNextProblem(backwards: true) ? .changed : .ignored
+        case .enter:
+            guard let row = selectedRow, !row.isHeading else { return .ignored }
+            return .submitted(row.id)
+        default:
+            return viewport.handle(key, pageSize: pageSize) ? .changed : .ignored
+        }
+    }
+
+    /// Draws the rows: headings in bold, then `label  value  [provenance]`; a problem row is marked `!`
+    /// and its reason replaces the provenance. A scroll position shows when the list is longer.
+    package func render(into frame: inout Frame, rect: Rect) {
+        guard rect.height > 0, rect.width > 20 else { return }
+        var viewport = self.viewport
+        // A list longer than the window gives its last line to the scroll position.
+        let overflows = rows.count > rect.height
+        let range = viewport.visibleRange(height: overflows ? rect.height - 1 : rect.height)
+        let labelWidth = min(max(rows.filter { !$0.isHeading }.map { CellWidth.of($0.label) }.max() ?? 0, 10), rect.width * 2 / 5)
+        let sourceWidth = min(24, rect.width / 4)
+        for (line, index) in range.enumerated() {
+            let item = rows[index]
+            let row = rect.row + line
+            let selected = index == viewport.selected
+            if item.isHeading {
+                frame.put(TextLayout.truncate(item.label, width: rect.width - 2), row: row, column: rect.column,
+                          style: selected ? .focus : Style([.bold, .underline]))
+                continue
+            }
+            let marker = item.problem != nil ? "! " : "  "
+            frame.put(marker, row: row, column: rect.column, style: .error)
+            var column = rect.column + 2
+            let base: Style = item.problem != nil ? .error : .normal
+            let lineStyle: Style = selected ? Style(base.attributes.union(.reverse), role: .focus) : base
+            let valueWidth = rect.width - 2 - labelWidth - 2 - sourceWidth - 1
+            let text = TextLayout.pad(TextLayout.truncate(item.label, width: labelWidth), width: labelWidth) + "  "
+                + TextLayout.pad(TextLayout.truncate(item.shownValue, width: valueWidth), width: valueWidth)
+            column += frame.put(text, row: row, column: column, style: lineStyle)
+            let source = item.problem ?? item.provenance.map { "[\($0.label)]" } ?? ""
+            frame.put(" " + TextLayout.truncate(source, width: sourceWidth), row: row, column: column,
+                      style: item.problem != nil ? .error : .muted)
+        }
+        if overflows {
+            let position = "rows \(range.lowerBound + 1)-\(range.upperBound) of \(rows.count)"
+            frame.put(position, row: rect.bottom - 1, column: rect.right - CellWidth.of(position), style: .muted)
+        }
+    }
+}
+
+/// Lines of plain text in a scrolling window (the answer-file lines a host will receive).
+package struct TextPager: Hashable, Sendable {
+    package var lines: [String]
+    package private(set) var top: Int = 0
+
+    package init(lines: [String]) { self.lines = lines }
+
+    package mutating func handle(_ key: Key, pageSize: Int) -> Bool {
+        let last = max(0, lines.count - pageSize)
+        switch key {
+        case .up: top = max(0, top - 1)
+        case .down: top = min(last, top + 1)
+        case .pageUp: top = max(0, top - max(1, pageSize - 1))
+        case .pageDown: top = min(last, top + max(1, pageSize - 1))
+        case .home: top = 0
+        case .end: top = last
+        default: return false
+        }
+        return true
+    }
+
+    package func render(into frame: inout Frame, rect: Rect, style: Style = .normal) {
+        let start = min(top, max(0, lines.count - rect.height))
+        for (i, line) in lines.dropFirst(start).prefix(rect.height).enumerated() {
+            frame.put(line, row: rect.row + i, column: rect.column, style: style, maxWidth: rect.width)
+        }
+    }
+}
