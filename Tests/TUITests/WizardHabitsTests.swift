@@ -59,7 +59,7 @@ import WizardCore
         let runner = try atDatabaseLocation()
         press(runner, [.escape])
         #expect(runner.state.screen == .question("OVESETUP_CONFIG/firewallManager"))
-        press(runner, [.escape, .escape, .escape])
+        press(runner, [.escape, .escape])
         #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
         press(runner, [.escape])
         #expect(runner.state.screen == .hub, "before the first question: the hub")
