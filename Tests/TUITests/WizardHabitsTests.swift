@@ -104,6 +104,35 @@ import WizardCore
         #expect(runner.state.session?.answers["OVESETUP_CONFIG/adminPassword"] == nil)
     }
 
+    @Test func changingAValueAfterTheConfirmationShowsThePreviewAgain() throws {
+        // Every question answered with its default (a strong password), and the preview confirmed.
+        var session = try WizardAppTests.session()
+        while let q = session.nextQuestion(includingConfirmation: false) {
+            var x = session.exchange(for: q)
+            var step = x.submit(q.isHidden ? "Zq8!long-Passw0rd" : "", checker: OfflineChecker(), answers: session.answers)
+            if case .ask = step, q.isHidden { step = x.submit("Zq8!long-Passw0rd", checker: OfflineChecker(), answers: session.answers) }
+            if case .ask = step, !x.prompt.validValues.isEmpty { step = x.submit(x.prompt.validValues[0], checker: OfflineChecker(), answers: session.answers) }
+            guard case .accepted(_, let values, _) = step else { Issue.record("\(q.key) not accepted"); return }
+            session.accept(values)
+        }
+        let confirm = session.flow.preview.confirm.key
+        session.accept([confirm: Answer(.bool(true), .operator)])
+        let log = SaveLog()
+        let runner = runner(session, log: log)
+        #expect(runner.state.screen == .hub)
+        press(runner, [.enter, .control("u")] + text("changed.example.com") + [.enter])
+        #expect(runner.state.screen == .preview, "the changed file must be reviewed again")
+        let saved = try #require(log.last)
+        #expect(!saved.session.answers.isAnswered(confirm))
+        let file = try AnswerFileContract.renderLocal(saved.session, complete: saved.complete)
+        #expect(file.contains("# NOT CONFIRMED"))
+        #expect(!file.contains("INCOMPLETE"))
+        press(runner, [.character("c"), .enter])
+        #expect(runner.state.finished)
+        #expect(log.last?.complete == true)
+        #expect(log.last?.session.answers.isAnswered(confirm) == true)
+    }
+
     @Test func anUnknownEscapeSequenceIsNotEsc() throws {
         let runner = runner(try WizardAppTests.session())
         press(runner, [.enter, .control("u")] + text("bc") + [.home] + text("a") + [.unknownSequence("[2~"), .end] + text("d"))

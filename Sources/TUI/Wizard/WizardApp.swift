@@ -539,7 +539,9 @@ public struct WizardApp: TUIApp {
         case .question(let key):
             guard let session = s.session, let q = session.flow.question(forKey: key) else { return "" }
             let section = session.flow.section(of: q)
-            return [q.help, section?.help, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
+            let choosing = s.choice.options.isEmpty ? nil
+                : "Type the answer word, or the start of only one value, then Enter (as at otopi's prompt); or choose with the arrows."
+            return [q.help, section?.help, choosing, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
         case .preview: return "Every value and where it came from. n/p jump to values that need an answer, Enter changes the selected one, a shows the answer-file lines, c confirms and writes the file."
         case .answerLines: return "The exact lines the target host receives (secrets masked here). Esc or a goes back."
         case .cpuCheck: return CPUCheckScreen.help
