@@ -133,6 +133,24 @@ import WizardCore
         #expect(log.last?.session.answers.isAnswered(confirm) == true)
     }
 
+    @Test func hostedEngineWordsAreTypedAsInTheSeed() throws {
+        let catalog = FlowCatalog.load(directory: WizardAppTests.screens)
+        let flow = try #require(catalog.flow(named: "hosted-engine"))
+        let runner = runner(FlowSession(flow: flow, offline: true, randomSeed: 1))
+        var state = runner.state
+        WizardApp.open(&state, key: "OVEHOSTED_STORAGE/domainType")
+        let app = runner.app
+        func type(_ keys: [Key]) { for key in keys { state = app.update(state, .key(key)).0 } }
+        type(text("nfs") + [.enter])
+        #expect(state.messages.contains(DialogMessage(.error, "Invalid value")), "nfs starts both nfs3 and nfs4")
+        #expect(state.session?.answers["OVEHOSTED_STORAGE/domainType"] == nil)
+        type(text("nfs4") + [.enter])
+        #expect(state.session?.answers["OVEHOSTED_STORAGE/domainType"]?.value == .string("nfs4"))
+        WizardApp.open(&state, key: "OVEHOSTED_VDSM/consoleType")
+        type(text("vnc") + [.enter])
+        #expect(state.session?.answers["OVEHOSTED_VDSM/consoleType"]?.value == .string("vnc"))
+    }
+
     @Test func anUnknownEscapeSequenceIsNotEsc() throws {
         let runner = runner(try WizardAppTests.session())
         press(runner, [.enter, .control("u")] + text("bc") + [.home] + text("a") + [.unknownSequence("[2~"), .end] + text("d"))
