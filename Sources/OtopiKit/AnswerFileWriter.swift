@@ -2,12 +2,13 @@ import Foundation
 
 /// Writes answer files the way the writer checklist of the reference demands: `[environment:default]`
 /// first, keys sorted, one per line, `bool:True`/`bool:False`, `none:None`, `multi-str` continuation lines
-/// indented by one space. A value that otopi could not read back exactly is refused, never silently changed.
-package enum AnswerFileWriter {
-    package struct Unrepresentable: Error, Sendable, Equatable, CustomStringConvertible {
-        package var key: String
-        package var reason: String
-        package var description: String { "\(key): \(reason)" }
+/// indented by one space. A value that otopi could not read back exactly is refused, never silently changed; that
+/// includes otopi 1.2's Python 2 reader (`LegacyConfigParserRules`: ` ;` comments, `%(` interpolation).
+public enum AnswerFileWriter {
+    public struct Unrepresentable: Error, Sendable, Equatable, CustomStringConvertible {
+        public var key: String
+        public var reason: String
+        public var description: String { "\(key): \(reason)" }
     }
 
     /// Renders sections (environment section → key → value); empty sections are left out.
@@ -39,7 +40,26 @@ package enum AnswerFileWriter {
         a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
     }
 
+    /// Why `value` cannot be written so that otopi reads it back unchanged; nil when it can.
+    public static func problem(with value: OtopiValue) -> String? {
+        do {
+            _ = try line(key: "K", value: value)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
     static func line(key: String, value: OtopiValue) throws(Unrepresentable) -> String {
+        let text = try valueLine(key: key, value: value)
+        // The value part is what otopi 1.2's Python 2 reader sees after `=`.
+        if let misreading = LegacyConfigParserRules.misreading(of: String(text.dropFirst(key.count + 1).dropLast())) {
+            throw Unrepresentable(key: key, reason: misreading.description)
+        }
+        return text
+    }
+
+    static func valueLine(key: String, value: OtopiValue) throws(Unrepresentable) -> String {
         try check(key: key)
         switch value {
         case .string(let s):

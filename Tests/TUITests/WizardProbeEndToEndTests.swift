@@ -41,12 +41,11 @@ final class WizardProbeEndToEndTests {
         try tmux.waitFor("SSH private key")
         try tmux.type(cluster.clientKey)
         try tmux.send("Enter")
-        let hub = try tmux.waitFor("Host facts probed on \(host.address) over SSH", timeout: 30)
-        #expect(hub.contains("CPU check"))
-        // The hub selects the next section to do: NETWORK CONFIGURATION.
-        try tmux.send("Enter")
-        let question = try tmux.waitFor("Host fully qualified DNS name")
+        // The walk goes on to NETWORK CONFIGURATION; once probed, the FQDN question is asked with the host's facts.
+        try tmux.waitFor("Host facts probed on \(host.address) over SSH", timeout: 30)
         let fqdn = try WizardTargetProbeTests.hostname()
+        let question = try tmux.waitFor("[\(fqdn)]")
+        #expect(question.contains("Host fully qualified DNS name"))
         // The field (the line under the prompt) holds the probed FQDN as its default.
         let lines = question.components(separatedBy: "\n")
         let prompt = try #require(lines.firstIndex { $0.contains("Host fully qualified DNS name") })
@@ -54,9 +53,14 @@ final class WizardProbeEndToEndTests {
         #expect(lines[prompt].contains("[\(fqdn)]"), "the prompt names the probed FQDN as default: \(question)")
         #expect(field.hasPrefix("[\(fqdn) ") || field == "[\(fqdn)]", "the field is pre-filled with it: \(question)")
         #expect(!question.contains("gs1.lofyer.org"))
-        // The hub's CPU check shows the probed host's CPU.
+        // Esc walks back through the target host's questions to the hub, whose CPU check shows the probed host's CPU.
+        for previous in ["SSH private key", "SSH port", "SSH user", "Host to run engine-setup on"] {
+            try tmux.send("Escape")
+            try tmux.waitFor(previous)
+        }
         try tmux.send("Escape")
-        try tmux.waitFor("Host facts: probed on \(host.address) over SSH")
+        let hub = try tmux.waitFor("Host facts: probed on \(host.address) over SSH")
+        #expect(hub.contains("CPU check"))
         try tmux.send("End", "Up", "Enter")
         let cpu = try tmux.waitFor("Recommended cluster CPU")
         #expect(cpu.contains("Host CPU probed on \(host.address) over SSH"), "\(cpu)")

@@ -68,19 +68,17 @@ final class WizardTargetProbeTests {
         #expect(runner.state.notice?.text.contains("Host facts probed on \(host.address) over SSH") == true)
         #expect(runner.state.probe.checker is Deploy.SSHHostChecker)
 
-        // The next section's FQDN question offers the host's own name, not the seed's gs1.lofyer.org.
-        backend.type([.escape])
-        _ = runner.run(stopWhenIdle: true)
-        #expect(screen(backend).contains("Host facts: probed on \(host.address) over SSH"), "the hub keeps saying where the facts came from")
-        let network = try #require(runner.state.hub.items.firstIndex { $0.title.contains("NETWORK") })
-        #expect(runner.state.hub.viewport.selected == network, "the hub selects the next section to do")
-        backend.type([.enter])
-        _ = runner.run(stopWhenIdle: true)
+        // The walk goes on to the next section: its FQDN question offers the host's own name, not the seed's gs1.lofyer.org.
         #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
         #expect(runner.state.exchange?.prompt.defaultText == (try Self.hostname()))
+        // Esc back through the four target-host questions to the hub, which says where the facts came from.
+        backend.type([.escape, .escape, .escape, .escape, .escape])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .hub)
+        #expect(screen(backend).contains("Host facts: probed on \(host.address) over SSH"), "the hub keeps saying where the facts came from")
 
         // The CPU check shows this machine's CPU, probed on the lab host.
-        backend.type([.escape, .end, .up, .enter])
+        backend.type([.end, .up, .enter])
         _ = runner.run(stopWhenIdle: true)
         #expect(runner.state.screen == .cpuCheck)
         let text = screen(backend)
@@ -117,8 +115,9 @@ final class WizardTargetProbeTests {
         settle(runner) { $0.probe.target != nil && !$0.probe.running }
         #expect(runner.state.session?.factsProbed == true)
         let first = runner.state.probe.target
-        // Back to TARGET HOST (the first row), change the host to one where nothing listens.
-        backend.type([.home, .enter, .control("u")])
+        // Esc back from the FQDN question to the target host's first question; change the host to one where nothing listens.
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"))
+        backend.type([.escape, .escape, .escape, .escape, .control("u")])
         backend.type(cluster.hosts[0].address == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1")
         backend.type([.enter])
         _ = runner.run(stopWhenIdle: true)
@@ -266,10 +265,10 @@ final class WizardTargetProbeTests {
         settle(runner) { $0.probe.target != nil && !$0.probe.running }
         #expect(runner.state.session?.factsProbed == false)
         #expect(runner.state.notice?.text.contains("127.0.0.1") == true)
-        #expect(runner.state.screen == .hub)
+        #expect(runner.state.screen == .question("OVESETUP_CONFIG/fqdn"), "the walk goes on to the next section")
         #expect(runner.state.hub.items.contains { $0.title == "CPU check" && $0.summary.contains("could not be probed") })
-        // Once the notice is gone, the hub still says the facts are the seed's, and why.
-        backend.type([.down])
+        // Esc back to the hub: once the notice is gone, it still says the facts are the seed's, and why.
+        backend.type([.escape, .escape, .escape, .escape, .escape])
         _ = runner.run(stopWhenIdle: true)
         #expect(screen(backend).contains("Host facts: the seed's, because 127.0.0.1 could not be probed"), "\(screen(backend))")
     }

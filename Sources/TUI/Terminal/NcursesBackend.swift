@@ -152,16 +152,54 @@ package final class NcursesBackend: TerminalBackend {
         wrefresh(shim_curscr())
     }
 
-    package func readKey(timeoutMilliseconds: Int) -> Key? {
-        let window = shim_stdscr()
+    /// What `wget_wch` returned: a character, or a key code.
+    private typealias Read = (code: UInt32, isKeyCode: Bool)
+    /// Bytes read after an Esc that turned out not to belong to it: the next keys.
+    private var pushedBack: [Read] = []
+
+    private func read(_ window: UnsafeMutablePointer<WINDOW>?, timeoutMilliseconds: Int) -> Read? {
+        if !pushedBack.isEmpty { return pushedBack.removeFirst() }
         wtimeout(window, Int32(timeoutMilliseconds))
         var character: wint_t = 0
         let result = wget_wch(window, &character)
         if result == ERR { return nil }
-        let key = Key.decode(code: UInt32(character), isKeyCode: result == KEY_CODE_YES)
+        return (UInt32(character), result == KEY_CODE_YES)
+    }
+
+    public func readKey(timeoutMilliseconds: Int) -> Key? {
+        let window = shim_stdscr()
+        guard let first = read(window, timeoutMilliseconds: timeoutMilliseconds) else { return nil }
+        var key = Key.decode(code: first.code, isKeyCode: first.isKeyCode)
+        if key == .escape { key = escapeSequence(window) }
         if key == .resize {
             size = Size(columns: Int(getmaxx(window)), rows: Int(getmaxy(window)))
         }
         return key
+    }
+
+    /// After an Esc curses did not decode: the rest of an escape sequence terminfo does not know (PuTTY's Home
+    /// under TERM=xterm), decoded by `EscapeSequence`; Esc alone when nothing follows. Curses already waited
+    /// ESCDELAY for the bytes, so the first one is only taken if it is there; later ones may lag a little.
+    private func escapeSequence(_ window: UnsafeMutablePointer<WINDOW>?) -> Key {
+        var tail: [Character] = []
+        var taken: [Read] = []
+        while true {
+            switch EscapeSequence.decode(tail) {
+            case .key(let key): return key
+            case .notASequence:
+                pushedBack = taken + pushedBack
+                return .escape
+            case .needMore:
+                guard let next = read(window, timeoutMilliseconds: tail.isEmpty ? 0 : 30) else {
+                    return tail.isEmpty ? .escape : .unknownSequence(String(tail))
+                }
+                guard !next.isKeyCode, let scalar = Unicode.Scalar(next.code) else {
+                    pushedBack.insert(next, at: 0)
+                    return tail.isEmpty ? .escape : .unknownSequence(String(tail))
+                }
+                taken.append(next)
+                tail.append(Character(scalar))
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ package enum Key: Hashable, Sendable {
     case resize
     /// A key code the wizard does not use; kept so that it can be named in a message.
     case unknown(UInt32)
+    /// An escape sequence the wizard does not use (the text after Esc): never Esc itself.
+    case unknownSequence(String)
 
     package static let ctrlC = Key.control("c")
     package static let ctrlS = Key.control("s")

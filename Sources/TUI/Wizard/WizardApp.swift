@@ -180,6 +180,7 @@ package struct WizardApp: TUIApp {
                 if case .submitted(let key) = s.preview.handle(key, pageSize: max(1, s.size.rows - 6)),
                    s.session?.flow.question(forKey: key) != nil {
                     Self.open(&s, key: key)
+                    s.returnToPreview = true
                 }
             }
         case .cpuCheck:
@@ -192,6 +193,7 @@ package struct WizardApp: TUIApp {
     }
 
     func openSection(_ s: inout WizardState, id: String) {
+        s.returnToPreview = false
         guard let session = s.session, let section = session.flow.sections.first(where: { $0.id == id }) else { return }
         let active = section.questions.filter(session.isActive)
         guard let target = active.first(where: session.needsAnswer) ?? active.first else {
@@ -208,6 +210,7 @@ package struct WizardApp: TUIApp {
         s.exchange = exchange
         s.screen = .question(key)
         s.messages = []
+        s.choiceTyped = ""
         if let rejected = session.rejection(for: question) {
             let shown = session.isSecret(key) ? Secrets.mask : rejected.value.displayText
             s.messages = [DialogMessage(.error, "\(rejected.origin): \(shown) was not used: \(rejected.reason)")]
@@ -241,6 +244,27 @@ package struct WizardApp: TUIApp {
     }
 
     func questionKey(_ s: inout WizardState, _ qKey: String, _ key: Key, _ effects: inout [AppEffect<Effect>]) {
+        if !s.choice.options.isEmpty, let prompt = s.exchange?.prompt {
+            // otopi's habit: the answer word (or the start of only one value) typed, then Enter. The dialog's own
+            // matching (`RenderedPrompt.match`) moves the selection and decides at Enter.
+            switch key {
+            case .character(let c) where c != " " && CellWidth.isPrintable(c):
+                s.choiceTyped.append(c)
+                if let chosen = prompt.choice(for: s.choiceTyped) { s.choice.select(chosen) }
+                return
+            case .backspace where !s.choiceTyped.isEmpty:
+                s.choiceTyped.removeLast()
+                if let chosen = prompt.choice(for: s.choiceTyped) { s.choice.select(chosen) }
+                return
+            case .enter where !s.choiceTyped.isEmpty:
+                let typed = s.choiceTyped
+                s.choiceTyped = ""
+                submit(&s, qKey, typed, &effects)
+                return
+            default:
+                s.choiceTyped = ""
+            }
+        }
         let response = s.choice.options.isEmpty ? s.field.handle(key) : s.choice.handle(key)
         switch response {
         case .changed:
@@ -254,13 +278,28 @@ package struct WizardApp: TUIApp {
             submit(&s, qKey, isDefault ? "" : text, &effects)
         case .ignored:
             switch key {
-            case .escape:
-                s.screen = .hub
-                Self.refreshHub(&s)
+            case .escape: back(&s, from: qKey)
             case .tab, .down: move(&s, from: qKey, by: 1)
             case .backTab, .up: move(&s, from: qKey, by: -1)
             default: break
             }
+        }
+    }
+
+    /// Esc on a question: the previous question that applies, across sections (the preview, when the question
+    /// was opened from it); before the first one, the hub.
+    func back(_ s: inout WizardState, from key: String) {
+        if s.returnToPreview {
+            Self.openPreview(&s)
+            return
+        }
+        guard let session = s.session else { return }
+        let active = session.flow.sections.flatMap(\.questions).filter(session.isActive)
+        if let i = active.firstIndex(where: { $0.key == key }), i > 0 {
+            Self.open(&s, key: active[i - 1].key)
+        } else {
+            s.screen = .hub
+            Self.refreshHub(&s)
         }
     }
 
@@ -346,19 +385,42 @@ package struct WizardApp: TUIApp {
         if case .question = s.screen, s.exchange?.stage == .main, s.overlay == nil { Self.resetEditor(&s, current: nil) }
     }
 
-    /// After an answer: the next question of the same section that needs one, else the hub.
+    /// After an answer: the next question that needs one, in this section and then in the following ones, so the
+    /// walk is linear as otopi's; once none is left, the preview. A question changed from the preview goes back
+    /// there (after any question the change brought up).
     func advance(_ s: inout WizardState, after key: String, messages: [DialogMessage]) {
         guard let session = s.session, let question = session.flow.question(forKey: key),
               let section = session.flow.section(of: question) else { return }
         if let next = section.questions.first(where: session.needsAnswer) {
+            let fromPreview = s.returnToPreview
+            Self.open(&s, key: next.key)
+            s.returnToPreview = fromPreview
+            s.messages = messages
+            return
+        }
+        let said = messages.map(\.text).joined(separator: " ")
+        let done = Notice(said.isEmpty ? "\(section.title ?? section.id): done; answers saved." : said, kind: .success)
+        if s.returnToPreview {
+            Self.openPreview(&s)
+            s.notice = done
+            return
+        }
+        let sections = session.flow.sections
+        if let here = sections.firstIndex(where: { $0.id == section.id }),
+           let next = (sections[(here + 1)...] + sections[..<here]).lazy.flatMap(\.questions).first(where: session.needsAnswer) {
             Self.open(&s, key: next.key)
             s.messages = messages
+            s.notice = done
+            return
+        }
+        if session.nextQuestion(includingConfirmation: false) == nil {
+            Self.openPreview(&s)
+            s.notice = done
             return
         }
         Self.refreshHub(&s)
         s.screen = .hub
-        let said = messages.map(\.text).joined(separator: " ")
-        s.notice = Notice(said.isEmpty ? "\(section.title ?? section.id): done; answers saved." : said, kind: .success)
+        s.notice = done
         // The next section to do, or the preview once every section is done.
         // The CPU check asks nothing, so it is never "the next section to do".
         s.hub.viewport.select(s.hub.items.firstIndex(where: { $0.status != .done && $0.id != Self.cpuCheckItem }) ?? s.hub.items.count - 1)
@@ -424,6 +486,7 @@ package struct WizardApp: TUIApp {
 
     static func openPreview(_ s: inout WizardState) {
         guard let session = s.session else { return }
+        s.returnToPreview = false
         let preview = session.preview()
         func row(_ r: Preview.Row) -> PreviewRow {
             PreviewRow(id: r.key, label: r.label, value: r.text ?? "", provenance: r.provenance.map { SourceLabel($0.description) },
@@ -476,7 +539,9 @@ package struct WizardApp: TUIApp {
         case .question(let key):
             guard let session = s.session, let q = session.flow.question(forKey: key) else { return "" }
             let section = session.flow.section(of: q)
-            return [q.help, section?.help, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
+            let choosing = s.choice.options.isEmpty ? nil
+                : "Type the answer word, or the start of only one value, then Enter (as at otopi's prompt); or choose with the arrows."
+            return [q.help, section?.help, choosing, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
         case .preview: return "Every value and where it came from. n/p jump to values that need an answer, Enter changes the selected one, a shows the answer-file lines, c confirms and writes the file."
         case .answerLines: return "The exact lines the target host receives (secrets masked here). Esc or a goes back."
         case .cpuCheck: return CPUCheckScreen.help

@@ -91,12 +91,22 @@ extension WizardApp {
             } else {
                 row += s.choice.render(into: &frame, rect: Rect(row: row, column: body.column + 1, width: width - 1, height: body.bottom - row),
                                        focused: true)
+                if !s.choiceTyped.isEmpty, row < body.bottom {
+                    // The otopi answer word being typed; Enter gives it to the dialog as otopi would take it.
+                    let chosen = prompt.choice(for: s.choiceTyped)
+                    let said = "Typed: \(s.choiceTyped)  " + (chosen.map { "(Enter chooses \($0))" } ?? "(no single value starts so)")
+                    frame.put(said, row: row, column: body.column + 1, style: .muted, maxWidth: width - 1)
+                    row += 1
+                }
             }
         }
         for message in s.messages {
             let style: Style = message.level == .error ? .error : (message.level == .warning ? .warning : .normal)
             let mark = message.level == .error ? "✗ " : (message.level == .warning ? "! " : "")
-            for line in TextLayout.wrap(mark + message.text, width: width - 1) where row < body.bottom {
+            // A refused choice names the values, as otopi's prompt does when it asks again.
+            let text = message.text == "Invalid value" && !prompt.validValues.isEmpty
+                ? "\(message.text): \(prompt.validValuesHint)" : message.text
+            for line in TextLayout.wrap(mark + text, width: width - 1) where row < body.bottom {
                 frame.put(line, row: row, column: body.column + 1, style: style)
                 row += 1
             }

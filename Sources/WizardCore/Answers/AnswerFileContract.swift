@@ -30,7 +30,11 @@ package enum AnswerFileContract {
                                    masked: Bool = false) throws(AnswerFileWriter.Unrepresentable) -> String {
         let flow = session.flow
         var comments = ["ovirt-wizard answers for \(flow.tool) (oVirt \(flow.version)): \(flow.usage(answerFile: "FILE"))"]
-        if !complete {
+        let missing = session.missingQuestions
+        if !complete && missing.map(\.key) == [flow.preview.confirm.key] {
+            // Every question is answered; only the preview is not confirmed (a value changed after it was).
+            comments.append("NOT CONFIRMED: every question is answered, but the preview was not confirmed since the last change; confirm it with ovirt-wizard --flow \(flow.id) --answers FILE")
+        } else if !complete {
             comments.append("INCOMPLETE: not every question is answered; continue with ovirt-wizard plain --flow \(flow.id) --answers FILE")
         }
         var values = localValues(session)

@@ -207,8 +207,14 @@ package struct FlowSession: Sendable {
 
     // MARK: - recording answers
 
-    /// Records what an exchange accepted.
-    package mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
+    /// Records what an exchange accepted. A changed value drops the preview's confirmation: the preview must be
+    /// seen again before the file counts as confirmed.
+    public mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
+        let confirmKey = flow.preview.confirm.key
+        if answers.isAnswered(confirmKey), values[confirmKey] == nil,
+           values.contains(where: { answers[$0.key]?.value != $0.value.value }) {
+            answers.remove(confirmKey)
+        }
         for (key, answer) in values {
             answers[key] = answer
             rejected[key] = nil
@@ -240,6 +246,12 @@ package struct FlowSession: Sendable {
         }
         for question in flow.questions {
             guard let item = environment[question.key], !item.value.isNone else { continue }
+            if let misreading = LegacyConfigParserRules.misreading(of: item.raw) {
+                rejected[question.key] = RejectedAnswer(key: question.key, value: item.value, origin: item.origin,
+                                                        reason: misreading.description)
+                answers.remove(question.key)
+                continue
+            }
             if let problem = OtopiValue.boolSpellingProblem(item.raw) {
                 rejected[question.key] = RejectedAnswer(key: question.key, value: item.value, origin: item.origin, reason: problem)
                 answers.remove(question.key)

@@ -17,7 +17,29 @@ package struct RenderedPrompt: Sendable, Equatable {
     package var caseSensitive: Bool
 }
 
-package enum ExchangeStep: Sendable, Equatable {
+extension RenderedPrompt {
+    /// The valid value `typed` chooses: the value itself, or the only value it starts, compared without case
+    /// unless the question is case-sensitive. Nil for an unknown or ambiguous word (otopi's `Invalid value`).
+    /// The line dialog and the full-screen choice list both choose through this.
+    public static func match(_ typed: String, in values: [String], caseSensitive: Bool) -> String? {
+        func fold(_ s: String) -> String { caseSensitive ? s : s.lowercased() }
+        let word = fold(typed)
+        guard !word.isEmpty else { return nil }
+        if let exact = values.first(where: { fold($0) == word }) { return exact }
+        let starts = values.filter { fold($0).hasPrefix(word) }
+        return starts.count == 1 ? starts[0] : nil
+    }
+
+    /// The valid value `typed` chooses for this prompt (see `match`).
+    public func choice(for typed: String) -> String? {
+        RenderedPrompt.match(typed, in: validValues, caseSensitive: caseSensitive)
+    }
+
+    /// Said with `Invalid value` where the prompt itself does not list the values (a screen).
+    public var validValuesHint: String { "valid values: " + validValues.joined(separator: ", ") }
+}
+
+public enum ExchangeStep: Sendable, Equatable {
     /// Show the messages, then the (possibly new) prompt of the exchange.
     case ask([DialogMessage])
     /// The question is answered: the messages, and every key it sets.
@@ -139,10 +161,11 @@ package struct QuestionExchange: Sendable {
     }
 
     func yesNoAnswer(_ typed: String, defaultLabel: String) -> Bool? {
-        let answer = (typed.isEmpty ? defaultLabel : typed).lowercased()
-        if answer == "yes" { return true }
-        if answer == "no" { return false }
-        return nil
+        switch RenderedPrompt.match(typed.isEmpty ? defaultLabel : typed, in: ["Yes", "No"], caseSensitive: false) {
+        case "Yes"?: return true
+        case "No"?: return false
+        default: return nil
+        }
     }
 
     mutating func submitMain(_ typed: String, raw: String, checker: HostChecker, answers: Answers) -> ExchangeStep {
@@ -158,12 +181,11 @@ package struct QuestionExchange: Sendable {
             }
         }
         if !validValues.isEmpty {
-            let match = validValues.first {
-                question.caseSensitive ? $0 == value : $0.lowercased() == value.lowercased()
+            guard let match = RenderedPrompt.match(value, in: validValues, caseSensitive: question.caseSensitive) else {
+                return .ask([DialogMessage(.error, "Invalid value")])
             }
-            guard let match else { return .ask([DialogMessage(.error, "Invalid value")]) }
             // otopi lower-cases case-insensitive answers; the store rule decides what is kept.
-            value = question.caseSensitive ? match : value.lowercased()
+            value = question.caseSensitive ? match : match.lowercased()
         }
         var messages: [DialogMessage] = []
         if !(value.isEmpty && question.allowEmpty) {
@@ -177,6 +199,10 @@ package struct QuestionExchange: Sendable {
                     return .ask(messages + [DialogMessage(.error, text)])
                 }
             }
+        }
+        // A value the tool's reader would take differently (otopi 1.2: ` ;`, `%(`) is refused here, never at the write.
+        if let problem = AnswerFileWriter.problem(with: QuestionExchange.store(value, for: question)) {
+            return .ask(messages + [DialogMessage(.error, problem)])
         }
         if question.confirm != nil {
             stage = .confirmPassword(first: value)

@@ -44,6 +44,14 @@ struct AnswersCommand: ParsableCommand {
                         problems.append("\(question.key): missing (\(flow.tool) will ask: \(question.label))")
                     }
                 }
+                // Keys no question asks are still read by otopi 1.2: a value it would read differently is a problem too.
+                let asked = Set(flow.questions.map(\.key))
+                for key in environment.items.keys.sorted(by: AnswerFileWriter.codePointOrder) where !asked.contains(key) {
+                    let item = environment[key]!
+                    if let misreading = LegacyConfigParserRules.misreading(of: item.raw) {
+                        problems.append("\(key): \(misreading) (\(item.origin))")
+                    }
+                }
                 for warning in session.loadWarnings { printError("warning: \(warning)") }
                 for line in problems { print(line) }
                 if problems.isEmpty {
