@@ -4,11 +4,11 @@ import Foundation
 /// first, keys sorted, one per line, `bool:True`/`bool:False`, `none:None`, `multi-str` continuation lines
 /// indented by one space. A value that otopi could not read back exactly is refused, never silently changed; that
 /// includes otopi 1.2's Python 2 reader (`LegacyConfigParserRules`: ` ;` comments, `%(` interpolation).
-public enum AnswerFileWriter {
-    public struct Unrepresentable: Error, Sendable, Equatable, CustomStringConvertible {
-        public var key: String
-        public var reason: String
-        public var description: String { "\(key): \(reason)" }
+package enum AnswerFileWriter {
+    package struct Unrepresentable: Error, Sendable, Equatable, CustomStringConvertible {
+        package var key: String
+        package var reason: String
+        package var description: String { "\(key): \(reason)" }
     }
 
     /// Renders sections (environment section → key → value); empty sections are left out.
@@ -41,7 +41,7 @@ public enum AnswerFileWriter {
     }
 
     /// Why `value` cannot be written so that otopi reads it back unchanged; nil when it can.
-    public static func problem(with value: OtopiValue) -> String? {
+    package static func problem(with value: OtopiValue) -> String? {
         do {
             _ = try line(key: "K", value: value)
             return nil

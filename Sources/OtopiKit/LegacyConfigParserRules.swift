@@ -5,14 +5,14 @@
 ///   `;` is looked at; continuation lines are never cut);
 /// - a value containing `%(` is `%`-formatted, again and again while `%(` remains, so a value whose text holds
 ///   `%(` can never come back (`%%(` turns into `%(` and is expanded on the next round). A `%` without `(` is literal.
-public enum LegacyConfigParserRules {
-    public enum Misreading: Sendable, Equatable, CustomStringConvertible {
+package enum LegacyConfigParserRules {
+    package enum Misreading: Sendable, Equatable, CustomStringConvertible {
         /// ` ;` cuts the value; otopi reads only `readAs` (the text before it, stripped).
         case inlineComment(readAs: String)
         /// `%(` is interpolated; otopi stops with an interpolation error or reads another value.
         case interpolation
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .inlineComment:
                 return "otopi 1.2 (Python 2 ConfigParser) reads ';' after white space as the start of a comment and would cut the value there; remove the space before ';'"
@@ -23,7 +23,7 @@ public enum LegacyConfigParserRules {
     }
 
     /// How the text after `=` (`type:value`, continuation lines joined with `\n`) is misread, if it is.
-    public static func misreading(of valueText: String) -> Misreading? {
+    package static func misreading(of valueText: String) -> Misreading? {
         if valueText.contains("%(") { return .interpolation }
         let firstLine = valueText.prefix { $0 != "\n" }
         guard let semicolon = firstLine.firstIndex(of: ";"), semicolon > firstLine.startIndex else { return nil }

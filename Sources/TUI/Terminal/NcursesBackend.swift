@@ -166,7 +166,7 @@ package final class NcursesBackend: TerminalBackend {
         return (UInt32(character), result == KEY_CODE_YES)
     }
 
-    public func readKey(timeoutMilliseconds: Int) -> Key? {
+    package func readKey(timeoutMilliseconds: Int) -> Key? {
         let window = shim_stdscr()
         guard let first = read(window, timeoutMilliseconds: timeoutMilliseconds) else { return nil }
         var key = Key.decode(code: first.code, isKeyCode: first.isKeyCode)

@@ -52,13 +52,13 @@ package struct WizardState: Sendable {
     package var preview = PreviewList(rows: [])
     package var pager = TextPager(lines: [])
     /// The question being asked and its editor.
-    public var exchange: QuestionExchange?
-    public var field = TextField()
-    public var choice = ChoiceList(options: [])
+    package var exchange: QuestionExchange?
+    package var field = TextField()
+    package var choice = ChoiceList(options: [])
     /// The otopi answer word typed on a choice question (`manual`, `no`); Enter submits it instead of the selection.
-    public var choiceTyped = ""
+    package var choiceTyped = ""
     /// The question was opened with Enter on a preview row: answering it (and what it brings up) returns there.
-    public var returnToPreview = false
+    package var returnToPreview = false
     /// Messages of the last step of the exchange (errors, warnings), shown under the field.
     package var messages: [DialogMessage] = []
     /// Text typed into questions left without Enter, by key: restored when the question comes back.

@@ -209,7 +209,7 @@ package struct FlowSession: Sendable {
 
     /// Records what an exchange accepted. A changed value drops the preview's confirmation: the preview must be
     /// seen again before the file counts as confirmed.
-    public mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
+    package mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
         let confirmKey = flow.preview.confirm.key
         if answers.isAnswered(confirmKey), values[confirmKey] == nil,
            values.contains(where: { answers[$0.key]?.value != $0.value.value }) {

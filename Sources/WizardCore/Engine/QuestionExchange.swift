@@ -21,7 +21,7 @@ extension RenderedPrompt {
     /// The valid value `typed` chooses: the value itself, or the only value it starts, compared without case
     /// unless the question is case-sensitive. Nil for an unknown or ambiguous word (otopi's `Invalid value`).
     /// The line dialog and the full-screen choice list both choose through this.
-    public static func match(_ typed: String, in values: [String], caseSensitive: Bool) -> String? {
+    package static func match(_ typed: String, in values: [String], caseSensitive: Bool) -> String? {
         func fold(_ s: String) -> String { caseSensitive ? s : s.lowercased() }
         let word = fold(typed)
         guard !word.isEmpty else { return nil }
@@ -31,15 +31,15 @@ extension RenderedPrompt {
     }
 
     /// The valid value `typed` chooses for this prompt (see `match`).
-    public func choice(for typed: String) -> String? {
+    package func choice(for typed: String) -> String? {
         RenderedPrompt.match(typed, in: validValues, caseSensitive: caseSensitive)
     }
 
     /// Said with `Invalid value` where the prompt itself does not list the values (a screen).
-    public var validValuesHint: String { "valid values: " + validValues.joined(separator: ", ") }
+    package var validValuesHint: String { "valid values: " + validValues.joined(separator: ", ") }
 }
 
-public enum ExchangeStep: Sendable, Equatable {
+package enum ExchangeStep: Sendable, Equatable {
     /// Show the messages, then the (possibly new) prompt of the exchange.
     case ask([DialogMessage])
     /// The question is answered: the messages, and every key it sets.

@@ -1,8 +1,8 @@
 /// Decodes what follows an Esc byte that curses did not recognise as a key. Terminals send Home and End in several
 /// ways (PuTTY and tmux `\e[1~`/`\e[4~`, rxvt `\e[7~`/`\e[8~`, xterm `\e[H`/`\e[F` or `\eOH`/`\eOF`), and the
 /// terminfo entry of `TERM` names only one of them; an unrecognised sequence must never read as Esc (Back).
-public enum EscapeSequence {
-    public enum Step: Equatable, Sendable {
+package enum EscapeSequence {
+    package enum Step: Equatable, Sendable {
         /// The bytes so far start a sequence: read more (a byte that does not come means an incomplete one).
         case needMore
         /// A whole sequence: the key it is (`.unknownSequence` for one the wizard does not use).
@@ -12,7 +12,7 @@ public enum EscapeSequence {
     }
 
     /// `tail` is what followed Esc so far.
-    public static func decode(_ tail: [Character]) -> Step {
+    package static func decode(_ tail: [Character]) -> Step {
         guard let introducer = tail.first else { return .needMore }
         switch introducer {
         case "[":
