@@ -1,9 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module graph (imports only point down), see DESIGN.md:
+// Module graph (imports only point down), see DESIGN.md; every arrow below is a declared dependency:
 //   ovirt-wizard → TUI → Deploy → SSHKit → CLibssh2
-//                   TUI → WizardCore → OtopiKit
+//                   │       └──► WizardCore → OtopiKit (Foundation only)
+//                   └─► WizardCore, OtopiKit, CNcursesw, and SSHKit (the wizard's target-host probe: not yet moved out)
 //   WizardCore, SSHKit, Deploy → HostOps (typed host operations and the one shell quoting; Foundation only)
 let package = Package(
     name: "ovirt-wizard",
@@ -24,7 +25,7 @@ let package = Package(
         // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
         .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
         // Streams installer-like output through the deploy panes for Benchmarks/pane.sh; not a product, no tests use it.
-        .executableTarget(name: "pane-bench", dependencies: ["TUI", "Deploy"]),
+        .executableTarget(name: "pane-bench", dependencies: ["TUI", "Deploy", "SSHKit"]),
         .systemLibrary(name: "CLibssh2", path: "Sources/CLibssh2",
                        pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         // What is done on a host, as data, and the one place that builds remote command lines.

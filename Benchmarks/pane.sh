@@ -4,7 +4,7 @@
 #
 # 1. pane-bench (Sources/pane-bench) streams MB megabytes (default 1000) of installer-like lines (~100 bytes,
 #    some long, ANSI colours, \r progress, tabs, multibyte and invalid UTF-8) through the real path of `apply`:
-#    PartialLineSplitter on 32 KiB reads, SecretMasker, EventBatcher, DeployPanesApp in AppRunner, drawn per
+#    LineSplitter on 32 KiB reads, SecretMasker, EventBatcher, DeployPanesApp in AppRunner, drawn per
 #    batch (every 100 ms) to a 200x60 in-memory backend, and once to ncurses in a private tmux at 200x60.
 #    "UI ms/frame" is the UI thread's CPU (applying the batch + view + draw) per frame drawn; view and draw
 #    are that thread's CPU inside DeployPanesView.render and backend.draw.

@@ -1,11 +1,12 @@
 import Deploy
 import Foundation
+import SSHKit
 import TUI
 
 // pane-bench [--mb N] [--hosts N] [--backend memory|ncurses] [--log-open] [--secrets N] [--out FILE]
 //
 // Streams N MB (default 1000) of installer-like output through the deploy screen the way `apply` does:
-// per host a thread splits 32 KiB reads into lines (PartialLineSplitter, as HostRun), masks them, hands
+// per host a thread splits 32 KiB reads into lines (LineSplitter, as HostRun), masks them, hands
 // `.output` events to the EventBatcher and to a recap model (as DeployPanesRunner); the UI thread runs
 // DeployPanesApp in AppRunner, drawing each batch to a 200x60 in-memory backend or to the real terminal
 // (ncurses). Prints key=value lines (to --out with ncurses, which owns the terminal). Reports, never judges.
@@ -98,7 +99,7 @@ for (i, host) in hosts.enumerated() {
         }
         emit(.hostStarted(host: host, tool: .generic, steps: 1))
         emit(.stepStarted(host: host, index: 1, total: 1, step: "stream", title: "Stream \(share / 1_000_000) MB of output", action: "yes | head", digest: "stream"))
-        var splitter = PartialLineSplitter()
+        var splitter = LineSplitter()
         let take: (String) -> Void = { raw in
             emit(.output(host: host, line: masker.mask(raw)))
             result.lines += 1

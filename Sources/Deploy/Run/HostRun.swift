@@ -217,8 +217,8 @@ final class HostRun {
         var parser = OtopiConsoleParser()
         var tracker = OtopiPromptTracker()
         var tail = Tail(limit: 15)
-        var stdoutLines = PartialLineSplitter()
-        var stderrLines = PartialLineSplitter()
+        var stdoutLines = LineSplitter()
+        var stderrLines = LineSplitter()
         var failureReason: String?
         var failedMessage = false
         let pending = PromptState()

@@ -119,10 +119,15 @@ extension SSHConnection {
     @discardableResult
     package func execute(_ command: RemoteCommand, options: ExecOptions = ExecOptions(),
                         onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
+        try execute(commandLine: command.commandLine, options: options, onData: onData)
+    }
+
+    /// Runs a finished command line (built by `RemoteCommand`, or typed by the operator: `TypedCommandLine`).
+    func execute(commandLine: String, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
         lock.lock()
         defer { lock.unlock() }
         try ensureUsable()
-        return try commandLocked(commandLine: command.commandLine, options: options, onData: onData)
+        return try commandLocked(commandLine: commandLine, options: options, onData: onData)
     }
 
     /// Runs a command, caller holding `lock`: through the runner when the connection uses one and the command
@@ -355,9 +360,15 @@ struct PIDMarker {
 }
 
 /// Splits a byte stream into lines; a last line without a newline comes out at `finish`. `\r\n` counts as one.
+/// The trailing partial line stays visible meanwhile (a prompt waits there): the runner shows it and answers it.
 package struct LineSplitter: Sendable {
-    var partial: [UInt8] = []
+    package private(set) var partial: [UInt8] = []
     package init() {}
+
+    package var partialText: String { String(decoding: partial, as: UTF8.self) }
+
+    /// Drops the partial line (a prompt that was answered).
+    package mutating func takePartial() { partial.removeAll(keepingCapacity: true) }
 
     package mutating func feed(_ bytes: [UInt8], emit: (String) -> Void) {
         var start = 0

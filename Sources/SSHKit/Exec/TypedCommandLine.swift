@@ -19,9 +19,6 @@ extension SSHConnection {
     @discardableResult
     package func execute(_ line: TypedCommandLine, options: ExecOptions = ExecOptions(),
                         onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
-        lock.lock()
-        defer { lock.unlock() }
-        try ensureUsable()
-        return try commandLocked(commandLine: line.text, options: options, onData: onData)
+        try execute(commandLine: line.text, options: options, onData: onData)
     }
 }

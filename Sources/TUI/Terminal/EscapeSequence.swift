@@ -36,15 +36,9 @@ package enum EscapeSequence {
 
     static func csi(parameters: String, final: Character) -> Key {
         let first = Int(parameters.split(separator: ";", omittingEmptySubsequences: false).first ?? "") ?? 1
+        if let key = cursorOrFunction(final) { return key }
         switch final {
-        case "A": return .up
-        case "B": return .down
-        case "C": return .right
-        case "D": return .left
-        case "H": return .home
-        case "F": return .end
         case "Z": return .backTab
-        case "P", "Q", "R", "S": return .function(Int(final.asciiValue! - Character("P").asciiValue!) + 1)
         case "~", "^", "@", "$":
             switch first {
             case 1, 7: return .home
@@ -63,16 +57,21 @@ package enum EscapeSequence {
     }
 
     static func ss3(_ c: Character) -> Key {
-        switch c {
+        if let key = cursorOrFunction(c) { return key }
+        return c == "M" ? .enter : .unknownSequence("O" + String(c))
+    }
+
+    /// The final letters CSI (`\e[A`) and SS3 (`\e OA`) sequences share: arrows, Home/End, F1-F4.
+    static func cursorOrFunction(_ final: Character) -> Key? {
+        switch final {
         case "A": return .up
         case "B": return .down
         case "C": return .right
         case "D": return .left
         case "H": return .home
         case "F": return .end
-        case "M": return .enter
-        case "P", "Q", "R", "S": return .function(Int(c.asciiValue! - Character("P").asciiValue!) + 1)
-        default: return .unknownSequence("O" + String(c))
+        case "P", "Q", "R", "S": return .function(Int(final.asciiValue! - Character("P").asciiValue!) + 1)
+        default: return nil
         }
     }
 }

@@ -23,10 +23,7 @@ struct PlainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the answer file.", valueName: "FILE")) var output = "answers.conf"
     @Option(help: ArgumentHelp("Seed for generated defaults (the VM's MAC address), to replay a dialog exactly.", valueName: "N"))
     var randomSeed: UInt64?
-    @Option(name: .long, help: ArgumentHelp("known_hosts file for the target host (default ~/.ssh/known_hosts).", valueName: "FILE"))
-    var knownHosts: String?
-    @Flag(name: .long, help: "Accept and record the target host's key when known_hosts has none (like StrictHostKeyChecking=accept-new).")
-    var acceptNew = false
+    @OptionGroup var hostKeys: TargetHostKeyOptions
     @OptionGroup var screens: ScreensOptions
 
     func run() throws {
@@ -52,7 +49,7 @@ struct PlainCommand: ParsableCommand {
             progress.installInterruptHandler(io: io)
             var dialog = PlainDialog(session: session, checker: OfflineChecker(reason: "--offline"),
                                      onProgress: { progress.update($0) })
-            let target = TargetHost(knownHosts: knownHosts, acceptNew: acceptNew)
+            let target = TargetHost(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew)
             dialog.onTargetKnown = { target.probe($0) }
             let outcome = dialog.run(io: io)
             target.close()

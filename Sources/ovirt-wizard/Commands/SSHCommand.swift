@@ -32,6 +32,15 @@ let operatorCredentials = CredentialCache(asking: TerminalPrompt.askSecret)
 /// Exit code for connection, authentication and host-key failures (as OpenSSH's ssh).
 let sshFailureExitCode: Int32 = 255
 
+/// How the wizard's questions check the target host's key (`plain`, `wizard`): the same two options as for every
+/// other connection (`SSHConnectionArguments`), worded for the one target host.
+struct TargetHostKeyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("known_hosts file for the target host (default ~/.ssh/known_hosts).", valueName: "FILE"))
+    var knownHosts: String?
+    @Flag(name: .long, help: "Accept and record the target host's key when known_hosts has none (like StrictHostKeyChecking=accept-new).")
+    var acceptNew = false
+}
+
 struct SSHConnectionArguments: ParsableArguments {
     @Option(name: .customShort("i"), help: ArgumentHelp("Private key file (repeatable).", valueName: "KEY"))
     var identity: [String] = []

@@ -20,10 +20,7 @@ struct WizardCommand: ParsableCommand {
     @Option(name: .customLong("answers"), help: ArgumentHelp("The session's answer file: read if it exists, rewritten after every answer.", valueName: "FILE"))
     var answers = "answers.conf"
     @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
-    @Option(name: .long, help: ArgumentHelp("known_hosts file for the target host (default ~/.ssh/known_hosts).", valueName: "FILE"))
-    var knownHosts: String?
-    @Flag(name: .long, help: "Accept and record the target host's key when known_hosts has none (like StrictHostKeyChecking=accept-new).")
-    var acceptNew = false
+    @OptionGroup var hostKeys: TargetHostKeyOptions
     @OptionGroup var screens: ScreensOptions
 
     func run() throws {
@@ -49,7 +46,7 @@ struct WizardCommand: ParsableCommand {
             } else if catalog.flows.count == 1 {
                 session = start(catalog.flows[0])
             }
-            let prober = offline ? nil : TargetHostProber(knownHosts: knownHosts, acceptNew: acceptNew)
+            let prober = offline ? nil : TargetHostProber(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew)
             defer { prober?.close() }
             let app = WizardApp(
                 checker: OfflineChecker(reason: offline ? "--offline" : "the target host is not probed yet"),
