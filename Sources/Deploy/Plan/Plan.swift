@@ -30,14 +30,6 @@ package struct Confirmation: Sendable, Equatable {
     package var confirmed: Bool
     /// Where the operator confirms it (`GLUSTER/destroyDevices`).
     package var source: String
-
-    package init(host: String, token: String, effect: String, confirmed: Bool, source: String) {
-        self.host = host
-        self.token = token
-        self.effect = effect
-        self.confirmed = confirmed
-        self.source = source
-    }
 }
 
 /// A read-only operation run after every host finished, whose output the caller parses and reports.
@@ -45,12 +37,6 @@ package struct FinalCheck: Sendable, Equatable {
     package var host: String
     package var operation: HostOperation
     package var purpose: String
-
-    package init(host: String, operation: HostOperation, purpose: String) {
-        self.host = host
-        self.operation = operation
-        self.purpose = purpose
-    }
 }
 
 /// The steps for one host, in order.

@@ -72,12 +72,6 @@ package struct GlusterHostCommand: Sendable, Equatable {
     package var verb: GlusterVerb
     package var purpose: String
 
-    package init(host: String, verb: GlusterVerb, purpose: String) {
-        self.host = host
-        self.verb = verb
-        self.purpose = purpose
-    }
-
     package var operation: HostOperation { .gluster(verb) }
 }
 
