@@ -6,6 +6,8 @@ import OtopiKit
 /// failures and the tools' questions come up as dialogs. The runner works on other threads and reaches the
 /// app through messages.
 package struct DeployPanesApp: TUIApp {
+    /// Below it the view says "Terminal too small" and keys do not reach `update`.
+    package var minimumSize: Size { .minimum }
     package struct State: Sendable {
         package var progress: DeploymentProgress
         package var now: Date

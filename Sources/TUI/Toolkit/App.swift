@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What reaches an app's `update`.
 package enum AppEvent<Message: Sendable>: Sendable {
     case key(Key)
@@ -30,6 +36,13 @@ package protocol TUIApp {
     func view(_ state: State, _ size: Size) -> Frame
     /// Carries out a custom effect; results come back as messages through `post`.
     func perform(_ effect: Effect, post: @escaping @Sendable (Message) -> Void)
+    /// Below this size the view shows `TooSmallScreen` and the loop keeps keys away from `update`.
+    var minimumSize: Size { get }
+}
+
+extension TUIApp {
+    /// No minimum unless the app says so.
+    package var minimumSize: Size { Size(columns: 0, rows: 0) }
 }
 
 /// Runs a `TUIApp` on a backend: reads keys with a timeout tick, drains the inbox every tick,
@@ -44,6 +57,8 @@ package final class AppRunner<App: TUIApp> {
     /// The number of events handled so far (for benchmarks and tests).
     package private(set) var eventCount = 0
     private var exitCode: Int32?
+    /// The size of the last `.resize` event: what the view is drawn at.
+    private var size: Size?
 
     package init(app: App, state: App.State, backend: any TerminalBackend, inbox: Inbox<App.Message> = Inbox()) {
         self.app = app
@@ -55,6 +70,10 @@ package final class AppRunner<App: TUIApp> {
     /// Handles one event: update, effects, redraw. Returns false once the app asked to quit.
     @discardableResult
     package func handle(_ event: AppEvent<App.Message>) -> Bool {
+        if case .resize(let newSize) = event { size = newSize }
+        if case .key(let key) = event, let size, !size.fits(app.minimumSize) {
+            return handleWhileTooSmall(key)
+        }
         eventCount += 1
         let (next, effects) = app.update(state, event)
         state = next
@@ -71,6 +90,22 @@ package final class AppRunner<App: TUIApp> {
         if exitCode == nil {
             draw()
             if repaint { backend.redrawAll() }
+        }
+        return exitCode == nil
+    }
+
+    /// The operator cannot see the screen the keys would act on, so none reaches it: Ctrl-L repaints, and
+    /// Ctrl-C quits as the "Terminal too small" text says, as SIGINT does (the app saves first).
+    private func handleWhileTooSmall(_ key: Key) -> Bool {
+        eventCount += 1
+        switch key {
+        case .ctrlL:
+            backend.redrawAll()
+        case .ctrlC:
+            handle(.signal(SIGINT))
+            if exitCode == nil { exitCode = 128 + SIGINT }
+        default:
+            break
         }
         return exitCode == nil
     }

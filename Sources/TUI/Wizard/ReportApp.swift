@@ -15,6 +15,8 @@ package protocol ReportScreen: Sendable {
 
 /// Shows one `ReportScreen`: arrows and pages scroll, F1 helps, q, Esc or Ctrl-C leave it.
 package struct ReportApp<Screen: ReportScreen>: TUIApp {
+    /// Below it the view says "Terminal too small" and keys do not reach `update`.
+    package var minimumSize: Size { .minimum }
     package struct State: Sendable {
         package var screen: Screen
         package var size = Size.minimum

@@ -9,6 +9,8 @@ import WizardCore
 package struct WizardApp: TUIApp {
     package typealias State = WizardState
     package typealias Message = WizardMessage
+    /// Below it the view says "Terminal too small" and keys do not reach `update`.
+    package var minimumSize: Size { .minimum }
 
     package enum Effect {
         /// Write the answers (complete after the preview was confirmed).

@@ -1,0 +1,47 @@
+import Foundation
+import OtopiKit
+import Testing
+@testable import TUI
+import WizardCore
+
+/// No silent loss in the full-screen wizard (memory backend): keys typed while "Terminal too small" is shown.
+@Suite struct WizardNoLossTests {
+    func runner(_ session: FlowSession, log: SaveLog) -> (AppRunner<WizardApp>, MemoryBackend) {
+        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete in
+            log.saves.withLock { $0.append((s, complete)) }
+            return Notice("Saved", kind: .success)
+        })
+        let backend = MemoryBackend(size: .minimum)
+        return (AppRunner(app: app, state: WizardApp.initialState(flows: [session.flow], session: session), backend: backend), backend)
+    }
+
+    @Test func keysTypedWhileTheTerminalIsTooSmallChangeNothing() throws {
+        let log = SaveLog()
+        let (runner, backend) = runner(try WizardAppTests.session(), log: log)
+        backend.type([.enter])  // the hub's first section: its first question
+        _ = runner.run(stopWhenIdle: true)
+        guard case .question(let key) = runner.state.screen else { Issue.record("no question open"); return }
+        let before = runner.state
+        backend.resize(to: Size(columns: 60, rows: 20))
+        backend.type("xyz")
+        backend.type([.backspace, .enter, .escape, .tab, .character("?"), .function(1), .ctrlS])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(backend.lastFrame!.lines.joined(separator: " ").contains("Please enlarge it to at least 80x24 (now 60x20)"))
+        backend.resize(to: .minimum)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .question(key), "still on the same question")
+        #expect(runner.state.field.text == before.field.text, "nothing typed reached the field")
+        #expect(runner.state.overlay == nil, "no help or dialog was opened unseen")
+        #expect(runner.state.session?.answers.items.count == before.session?.answers.items.count, "nothing was accepted")
+        #expect(log.count == 0, "nothing was saved")
+    }
+
+    @Test func ctrlCWhileTheTerminalIsTooSmallQuitsAndSavesAsTheScreenSays() throws {
+        let log = SaveLog()
+        let (runner, backend) = runner(try WizardAppTests.session(), log: log)
+        backend.resize(to: Size(columns: 60, rows: 20))
+        backend.type([.ctrlC])
+        #expect(runner.run() == 130)
+        #expect(log.count == 1, "the answers so far are saved before leaving")
+    }
+}
