@@ -45,3 +45,15 @@ import WizardCore
         #expect(log.count == 1, "the answers so far are saved before leaving")
     }
 }
+
+extension WizardNoLossTests {
+    @Test func ctrlCTwiceQuitsAndStayStays() throws {
+        let log = SaveLog()
+        let (runner, backend) = runner(try WizardAppTests.session(), log: log)
+        backend.type([.ctrlC, .enter])  // Stay is the default
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.overlay == nil)
+        backend.type([.ctrlC, .ctrlC])
+        #expect(runner.run() == 130)
+    }
+}

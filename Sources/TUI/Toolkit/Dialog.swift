@@ -16,6 +16,8 @@ package struct Dialog: Hashable, Sendable {
     package private(set) var selected: Int
     /// The text to type, when the dialog asks for one. Keys edit it; Tab moves between the buttons.
     package private(set) var field: TextField?
+    /// The button Ctrl-C chooses (the Quit dialog's Quit: Ctrl-C twice quits), or nil when Ctrl-C does nothing here.
+    package var ctrlCChooses: Int?
 
     package init(title: String, message: String, buttons: [String] = ["Yes", "No"], selected: Int = 0, field: TextField? = nil) {
         self.title = title
@@ -26,6 +28,7 @@ package struct Dialog: Hashable, Sendable {
     }
 
     package mutating func handle(_ key: Key) -> DialogResponse {
+        if key == .ctrlC, let button = ctrlCChooses, buttons.indices.contains(button) { return .chose(button) }
         if var typed = field {
             // Letters are text here, not button shortcuts; arrows move the cursor.
             switch key {

@@ -24,9 +24,11 @@ package enum Overlay<Purpose: Hashable & Sendable>: Hashable, Sendable {
     case help(title: String, text: String)
     case dialog(Dialog, purpose: Purpose)
 
-    /// The standard "really quit?" dialog for Ctrl-C.
+    /// The standard "really quit?" dialog for Ctrl-C; a second Ctrl-C chooses Quit.
     package static func quitConfirmation(purpose: Purpose, detail: String) -> Overlay {
-        .dialog(Dialog(title: "Quit", message: detail, buttons: ["Quit", "Stay"], selected: 1), purpose: purpose)
+        var dialog = Dialog(title: "Quit", message: detail, buttons: ["Quit", "Stay"], selected: 1)
+        dialog.ctrlCChooses = 0
+        return .dialog(dialog, purpose: purpose)
     }
 
     package enum Response: Hashable, Sendable {

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// No silent loss with the real binary in tmux at 80x24: keys while "Terminal too small" is shown, and Ctrl-C
+/// before and after a resize.
+@Suite(.serialized) final class WizardNoLossEndToEndTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("noloss-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    var binary: String { BuiltProducts.directory.appendingPathComponent("ovirt-wizard").path }
+    var answers: String { directory.appendingPathComponent("answers.conf").path }
+
+    func wizard() throws -> TmuxSession {
+        try TmuxSession(command: "\(binary) --flow engine-setup --offline --answers \(answers)")
+    }
+
+    /// Opens the FQDN question and types a first answer, accepted and saved.
+    func answerTheFQDN(_ tmux: TmuxSession) throws {
+        try tmux.waitFor("NETWORK CONFIGURATION")
+        try tmux.send("Enter")
+        try tmux.waitFor("Host fully qualified DNS name")
+        try tmux.send("C-u")
+        try tmux.type("engine.lab.example.com")
+        try tmux.send("Enter")
+        try tmux.waitFor("configure the firewall")
+    }
+
+    @Test func keysTypedWhileTooSmallChangeNothing() throws {
+        let tmux = try wizard()
+        try answerTheFQDN(tmux)
+        try tmux.send("Escape")
+        try tmux.waitFor("Host fully qualified DNS name")
+        try tmux.resize(width: 60, height: 20)
+        try tmux.waitFor("Terminal too small")
+        try tmux.type("xyz")
+        try tmux.send("Enter")
+        try tmux.send("Escape")
+        Thread.sleep(forTimeInterval: 0.5)
+        try tmux.resize(width: 80, height: 24)
+        let screen = try tmux.waitFor("Host fully qualified DNS name")
+        #expect(!screen.contains("xyz"), "nothing typed while too small reached the field:\n\(screen)")
+        let saved = try String(contentsOfFile: answers, encoding: .utf8)
+        #expect(saved.contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com\n"), "\(saved)")
+        try tmux.send("C-c", "C-c")
+        #expect(try tmux.waitForExit().code == 130)
+    }
+
+    @Test func ctrlCTwiceQuitsBeforeAResize() throws {
+        let tmux = try wizard()
+        try answerTheFQDN(tmux)
+        try tmux.send("C-c")
+        try tmux.waitFor("Quit the wizard?")
+        try tmux.send("C-c")
+        let end = try tmux.waitForExit()
+        #expect(end.code == 130)
+        #expect(end.canonical)
+    }
+
+    @Test func ctrlCTwiceQuitsAfterAResizeAsBefore() throws {
+        let tmux = try wizard()
+        try answerTheFQDN(tmux)
+        try tmux.resize(width: 60, height: 20)
+        try tmux.waitFor("Terminal too small")
+        try tmux.resize(width: 100, height: 30)
+        try tmux.waitFor("configure the firewall")
+        try tmux.resize(width: 80, height: 24)
+        try tmux.waitFor("configure the firewall")
+        try tmux.send("C-c")
+        try tmux.waitFor("Quit the wizard?")
+        try tmux.send("C-c")
+        let end = try tmux.waitForExit()
+        #expect(end.code == 130)
+        #expect(end.canonical)
+        #expect(try String(contentsOfFile: answers, encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com"))
+    }
+
+    @Test func ctrlCWhileTooSmallQuitsAndSaves() throws {
+        let tmux = try wizard()
+        try answerTheFQDN(tmux)
+        try tmux.resize(width: 60, height: 20)
+        try tmux.waitFor("Ctrl-C quits")
+        try tmux.send("C-c")
+        let end = try tmux.waitForExit()
+        #expect(end.code == 130)
+        #expect(end.canonical)
+        #expect(try String(contentsOfFile: answers, encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com"))
+    }
+}
