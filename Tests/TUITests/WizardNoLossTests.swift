@@ -57,3 +57,37 @@ extension WizardNoLossTests {
         #expect(runner.run() == 130)
     }
 }
+
+extension WizardNoLossTests {
+    @Test func backToTheFlowListAndIntoTheSameFlowKeepsEveryAnswer() throws {
+        let catalog = FlowCatalog.load(directory: WizardAppTests.screens)
+        let index = try #require(catalog.flows.firstIndex { $0.id == "engine-setup" })
+        let log = SaveLog()
+        // Every start of a flow reads what the file held at start-up: nothing here.
+        let app = WizardApp(checker: OfflineChecker(reason: "test"),
+                            startFlow: { FlowSession(flow: $0, offline: true, randomSeed: 1) },
+                            save: { s, complete in
+                                log.saves.withLock { $0.append((s, complete)) }
+                                return Notice("Saved", kind: .success)
+                            })
+        let backend = MemoryBackend(size: .minimum)
+        let runner = AppRunner(app: app, state: WizardApp.initialState(flows: catalog.flows, session: nil), backend: backend)
+        let intoEngineSetup = Array(repeating: Key.down, count: index) + [.enter]
+        backend.type(intoEngineSetup + [.enter, .control("u")] + WizardAppTests.text("kept.example.com") + [.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.session?.answers["OVESETUP_CONFIG/fqdn"]?.value == .string("kept.example.com"))
+        // Esc: previous question, the hub, then the flow list.
+        backend.type([.escape, .escape, .escape])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .flows)
+        backend.type([.home] + intoEngineSetup)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.session?.flow.id == "engine-setup")
+        #expect(runner.state.session?.answers["OVESETUP_CONFIG/fqdn"]?.value == .string("kept.example.com"),
+                "the answer given before leaving for the flow list is still there")
+        #expect(backend.lastFrame!.lines.joined().contains("Host FQDN: kept.example.com"))
+        backend.type([.ctrlS])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(log.last?.session.answers["OVESETUP_CONFIG/fqdn"]?.value == .string("kept.example.com"), "the next save keeps it")
+    }
+}

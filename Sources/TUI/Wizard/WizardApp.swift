@@ -151,8 +151,14 @@ package struct WizardApp: TUIApp {
         switch s.screen {
         case .flows:
             if case .submitted(let id) = s.flowList.handle(key), let flow = s.flows.first(where: { $0.id == id }) {
-                s.session = startFlow(flow)
-                Self.enterFlow(&s)
+                if let left = s.leftSessions.removeValue(forKey: flow.id) {
+                    s.session = left
+                    s.screen = .hub
+                    Self.refreshHub(&s)
+                } else {
+                    s.session = startFlow(flow)
+                    Self.enterFlow(&s)
+                }
             }
         case .hub:
             switch s.hub.handle(key, pageSize: max(1, s.size.rows - 4)) {
@@ -160,7 +166,10 @@ package struct WizardApp: TUIApp {
             case .submitted(Self.cpuCheckItem): Self.openCPUCheck(&s)
             case .submitted(let id): openSection(&s, id: id)
             default:
-                if key == .escape, s.flows.count > 1 || s.session == nil { s.screen = .flows }
+                if key == .escape, s.flows.count > 1 || s.session == nil {
+                    if let session = s.session { s.leftSessions[session.flow.id] = session }
+                    s.screen = .flows
+                }
             }
         case .question(let qKey):
             questionKey(&s, qKey, key, &effects)

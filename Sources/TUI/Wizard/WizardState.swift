@@ -63,6 +63,9 @@ package struct WizardState: Sendable {
     package var messages: [DialogMessage] = []
     /// Text typed into questions left without Enter, by key: restored when the question comes back.
     package var drafts: [String: String] = [:]
+    /// The sessions of flows left for the flow list in this run, by flow id: entering one again continues it
+    /// with every answer given so far, instead of reloading what the file held at start-up.
+    package var leftSessions: [String: FlowSession] = [:]
     package var overlay: Overlay<WizardDialogPurpose>?
     package var notice: Notice?
     package var size = Size.minimum
