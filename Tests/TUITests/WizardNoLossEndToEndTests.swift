@@ -92,3 +92,32 @@ import Testing
         #expect(try String(contentsOfFile: answers, encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com"))
     }
 }
+
+extension WizardNoLossEndToEndTests {
+    @Test func aSecondWizardOnTheSameAnswerFileIsRefusedNamingThePID() throws {
+        let first = try wizard()
+        try answerTheFQDN(first)
+        let pid = try #require(try first.pid(of: "ovirt-wizard"))
+
+        let second = try wizard()
+        let refusal = try second.waitFor("EXIT=")
+        #expect(refusal.contains("PID \(pid)"), "the full-screen wizard names the holder:\n\(refusal)")
+        #expect(refusal.contains("is writing the answer file \(answers)"))
+        #expect(try second.waitForExit().code == 3)
+
+        let output = directory.appendingPathComponent("plain-output").path
+        let status = try ChildProcess.run([binary, "plain", "--flow", "engine-setup", "--offline", "--output", answers], output: output)
+        let said = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(status >> 8 & 0xff == 3, "exit code 3 (locked); wait status \(status)")
+        #expect(said.contains("PID \(pid)"), "plain names the holder:\n\(said)")
+
+        // The first wizard's answers were not touched, and once it quits the file is free again.
+        #expect(try String(contentsOfFile: answers, encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com"))
+        try first.send("C-c", "C-c")
+        #expect(try first.waitForExit().code == 130)
+        let third = try wizard()
+        try third.waitFor("Answers loaded")
+        try third.send("C-c", "C-c")
+        #expect(try third.waitForExit().code == 130)
+    }
+}

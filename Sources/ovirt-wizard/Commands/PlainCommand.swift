@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deploy
 import Dispatch
 import Foundation
 import OtopiKit
@@ -31,6 +32,8 @@ struct PlainCommand: ParsableCommand {
             let flow = try screens.flow(named: flow)
             let environment = OtopiEnvironment(files: try loadAnswerFiles(answerFiles))
             let outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+            let lock = try lockAnswerFile(outputPath)
+            defer { lock?.release() }
             var session = FlowSession(flow: flow, offline: offline,
                                       randomSeed: randomSeed ?? UInt64.random(in: .min ... .max))
             session.load(environment)
@@ -65,6 +68,20 @@ struct PlainCommand: ParsableCommand {
                 return 1
             }
         }
+    }
+}
+
+/// Takes the lock of the answer file a wizard writes (`FILE.lock`, the lock `apply` uses), so a second wizard on
+/// the same file is refused, naming the PID that holds it. Nil when the lock file cannot be made at all (a missing
+/// folder): the first save then says why the answers cannot be written.
+func lockAnswerFile(_ path: String) throws -> DeploymentLock? {
+    do {
+        return try DeploymentLock(path: path + ".lock")
+    } catch let busy as DeploymentLock.Busy {
+        throw CLIError(message: "another ovirt-wizard (\(busy.holder)) is writing the answer file \(path) (lock \(busy.path)); "
+                       + "finish or quit that one first, or choose another answer file", code: .locked)
+    } catch {
+        return nil
     }
 }
 

@@ -31,6 +31,8 @@ struct WizardCommand: ParsableCommand {
             }
             let catalog = try screens.catalog()
             let path = URL(fileURLWithPath: answers).standardizedFileURL.path
+            let lock = try lockAnswerFile(path)
+            defer { lock?.release() }
             let files = FileManager.default.fileExists(atPath: path) ? try loadAnswerFiles([path]) : []
             let offline = self.offline
             let start: @Sendable (Flow) -> FlowSession = { flow in
