@@ -29,7 +29,7 @@ final class SaveLog: Sendable {
     }
 
     func runner(_ session: FlowSession, log: SaveLog, size: Size = .minimum) -> (AppRunner<WizardApp>, MemoryBackend) {
-        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete in
+        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete, _ in
             log.saves.withLock { $0.append((s, complete)) }
             return Notice("Saved", kind: .success)
         })
@@ -53,7 +53,7 @@ final class SaveLog: Sendable {
         let catalog = FlowCatalog.load(directory: Self.screens)
         let app = WizardApp(checker: OfflineChecker(reason: "test"),
                             startFlow: { FlowSession(flow: $0, offline: true, randomSeed: 1) },
-                            save: { _, _ in Notice("Saved") })
+                            save: { _, _, _ in Notice("Saved") })
         let backend = MemoryBackend(size: .minimum)
         let runner = AppRunner(app: app, state: WizardApp.initialState(flows: catalog.flows, session: nil), backend: backend)
         _ = runner.run(stopWhenIdle: true)

@@ -8,7 +8,7 @@ import WizardCore
 /// question, the linear walk across sections, Change from the preview, values otopi 1.2 would misread.
 @Suite struct WizardHabitsTests {
     func runner(_ session: FlowSession, log: SaveLog = SaveLog()) -> AppRunner<WizardApp> {
-        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete in
+        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete, _ in
             log.saves.withLock { $0.append((s, complete)) }
             return Notice("Saved", kind: .success)
         })

@@ -121,3 +121,40 @@ extension WizardNoLossEndToEndTests {
         #expect(try third.waitForExit().code == 130)
     }
 }
+
+extension WizardNoLossEndToEndTests {
+    @Test func anUnwritableAnswerFileIsSaidAndAnotherPathTakesTheAnswers() throws {
+        let missing = directory.appendingPathComponent("no-such-folder/answers.conf").path
+        let tmux = try TmuxSession(command: "\(binary) --flow engine-setup --offline --answers \(missing)")
+        try answerTheFQDN(tmux)
+        try tmux.waitFor("Answers NOT saved")
+        try tmux.send("C-u")
+        try tmux.type(answers)
+        try tmux.send("Enter")
+        try tmux.waitFor("Saved to \(answers)")
+        #expect(try String(contentsOfFile: answers, encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com"))
+        try tmux.send("C-c")
+        let quit = try tmux.waitFor("Quit the wizard?")
+        #expect(quit.contains("already saved"))
+        try tmux.send("C-c")
+        let end = try tmux.waitForExit()
+        #expect(end.code == 130)
+        #expect(try tmux.capture().contains("Answers so far are saved in \(answers)"))
+    }
+
+    @Test func quittingWithAnswersThatCouldNotBeWrittenSaysTheyAreLost() throws {
+        let missing = directory.appendingPathComponent("no-such-folder/answers.conf").path
+        let tmux = try TmuxSession(command: "\(binary) --flow engine-setup --offline --answers \(missing)")
+        try answerTheFQDN(tmux)
+        try tmux.waitFor("Answers NOT saved")
+        try tmux.send("Escape")
+        try tmux.send("C-c")
+        let quit = try tmux.waitFor("Quit the wizard?")
+        #expect(quit.contains("could NOT be written"))
+        try tmux.send("C-c")
+        #expect(try tmux.waitForExit().code == 130)
+        let screen = try tmux.capture()
+        #expect(screen.contains("could NOT be saved"), "\(screen)")
+        #expect(!screen.contains("Answers so far are saved"))
+    }
+}

@@ -7,7 +7,7 @@ import WizardCore
 /// No silent loss in the full-screen wizard (memory backend): keys typed while "Terminal too small" is shown.
 @Suite struct WizardNoLossTests {
     func runner(_ session: FlowSession, log: SaveLog) -> (AppRunner<WizardApp>, MemoryBackend) {
-        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete in
+        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete, _ in
             log.saves.withLock { $0.append((s, complete)) }
             return Notice("Saved", kind: .success)
         })
@@ -66,7 +66,7 @@ extension WizardNoLossTests {
         // Every start of a flow reads what the file held at start-up: nothing here.
         let app = WizardApp(checker: OfflineChecker(reason: "test"),
                             startFlow: { FlowSession(flow: $0, offline: true, randomSeed: 1) },
-                            save: { s, complete in
+                            save: { s, complete, _ in
                                 log.saves.withLock { $0.append((s, complete)) }
                                 return Notice("Saved", kind: .success)
                             })
@@ -89,5 +89,80 @@ extension WizardNoLossTests {
         backend.type([.ctrlS])
         _ = runner.run(stopWhenIdle: true)
         #expect(log.last?.session.answers["OVESETUP_CONFIG/fqdn"]?.value == .string("kept.example.com"), "the next save keeps it")
+    }
+}
+
+/// An answer file that cannot be written: said at the first save, another path asked, the Quit dialog truthful.
+/// The saves write real files (the answer-file contract, atomically), in a folder of the test's own.
+@Suite struct WizardUnwritableAnswerFileTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("unwritable-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func runner(answerFile: String) throws -> (AppRunner<WizardApp>, MemoryBackend) {
+        let session = try WizardAppTests.session()
+        let app = WizardApp(checker: OfflineChecker(reason: "test"), startFlow: { _ in session }, save: { s, complete, path in
+            do {
+                try AtomicFile.write(try AnswerFileContract.renderLocal(s, complete: complete), to: path)
+                return Notice("Saved to \(path)", kind: .success)
+            } catch {
+                return Notice("cannot write \(path): \(error)", kind: .error)
+            }
+        })
+        let backend = MemoryBackend(size: .minimum)
+        let state = WizardApp.initialState(flows: [session.flow], session: session, answerFile: answerFile)
+        return (AppRunner(app: app, state: state, backend: backend), backend)
+    }
+
+    func screen(_ backend: MemoryBackend) -> String { backend.lastFrame!.lines.joined(separator: "\n") }
+
+    @Test func aMissingFolderIsSaidAtTheFirstSaveAndAnotherPathIsAsked() throws {
+        let missing = directory.appendingPathComponent("no-such-folder/answers.conf").path
+        let (runner, backend) = try runner(answerFile: missing)
+        backend.type([.enter, .control("u")] + WizardAppTests.text("engine.lab.example.com") + [.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.unsaved)
+        #expect(screen(backend).contains("Answers NOT saved"), "\(screen(backend))")
+        #expect(screen(backend).contains("Type another path"))
+
+        // Not now: the Quit dialog then says the answers are not saved.
+        backend.type([.escape, .ctrlC])
+        _ = runner.run(stopWhenIdle: true)
+        let quit = screen(backend)
+        #expect(quit.contains("could NOT be written"), "\(quit)")
+        #expect(!quit.contains("already saved"))
+        backend.type([.enter])  // Stay
+        _ = runner.run(stopWhenIdle: true)
+
+        // The next save fails too: said in the notice, without a dialog at every answer.
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.overlay == nil, "one dialog per path")
+        #expect(runner.state.notice?.kind == .error)
+        #expect(runner.state.unsaved)
+    }
+
+    @Test func anotherPathGetsEveryAnswerAndTheQuitDialogSaysSavedAgain() throws {
+        let missing = directory.appendingPathComponent("no-such-folder/answers.conf").path
+        let other = directory.appendingPathComponent("answers.conf").path
+        let (runner, backend) = try runner(answerFile: missing)
+        backend.type([.enter, .control("u")] + WizardAppTests.text("engine.lab.example.com") + [.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(screen(backend).contains("Answers NOT saved"))
+        backend.type([.control("u")] + WizardAppTests.text(other) + [.enter])
+        _ = runner.run(stopWhenIdle: true)
+        Thread.sleep(forTimeInterval: 0.1)
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.answerFile == other)
+        #expect(!runner.state.unsaved)
+        let saved = try String(contentsOfFile: other, encoding: .utf8)
+        #expect(saved.contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com"), "\(saved)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        backend.type([.ctrlC])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(screen(backend).contains("already saved"))
     }
 }

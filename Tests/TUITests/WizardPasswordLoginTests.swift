@@ -17,7 +17,7 @@ final class WizardPasswordLoginTests {
     func runner() throws -> (AppRunner<WizardApp>, MemoryBackend) {
         let session = FlowSession(flow: try WizardAppTests.flow(), offline: false, randomSeed: 1)
         let app = WizardApp(checker: OfflineChecker(reason: "not probed yet"), startFlow: { _ in session },
-                            save: { _, _ in Notice("Saved", kind: .success) },
+                            save: { _, _, _ in Notice("Saved", kind: .success) },
                             prober: TargetHostProber(knownHosts: cluster.knownHostsPath, acceptNew: false))
         let backend = MemoryBackend(size: .minimum)
         return (AppRunner(app: app, state: WizardApp.initialState(flows: [session.flow], session: session), backend: backend), backend)

@@ -31,7 +31,7 @@ final class WizardTargetProbeTests {
         if let answers { session.load(OtopiEnvironment(files: [try AnswerFile.parse(text: answers, path: "saved.conf")])) }
         let started = session
         let app = WizardApp(checker: OfflineChecker(reason: "not probed yet"), startFlow: { _ in started },
-                            save: { _, _ in Notice("Saved", kind: .success) },
+                            save: { _, _, _ in Notice("Saved", kind: .success) },
                             prober: TargetHostProber(knownHosts: knownHosts, acceptNew: false))
         let backend = MemoryBackend(size: .minimum)
         return (AppRunner(app: app, state: WizardApp.initialState(flows: [started.flow], session: started), backend: backend), backend)

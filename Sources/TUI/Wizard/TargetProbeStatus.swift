@@ -29,6 +29,8 @@ package struct TargetProbeStatus: Sendable {
 package enum WizardMessage: Sendable {
     /// A saved answer file, or why not.
     case notice(Notice)
+    /// The outcome of writing the answers to `path`: `notice` says where, or why not (kind `.error`).
+    case saved(path: String, Notice)
     /// The probe met a host key known_hosts does not hold and waits for the operator.
     case hostKey(UnknownHostKey)
     /// The probe needs a password or passphrase and waits for the operator (the answer never enters the state).

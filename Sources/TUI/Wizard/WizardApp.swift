@@ -13,8 +13,8 @@ package struct WizardApp: TUIApp {
     package var minimumSize: Size { .minimum }
 
     package enum Effect {
-        /// Write the answers (complete after the preview was confirmed).
-        case save(FlowSession, complete: Bool)
+        /// Write the answers to the path (complete after the preview was confirmed).
+        case save(FlowSession, complete: Bool, to: String)
         /// Connect to the target host the answers name and probe it, off the UI thread.
         case probe(FlowSession)
         /// The operator's decision on an unknown host key, handed to the waiting probe.
@@ -28,13 +28,13 @@ package struct WizardApp: TUIApp {
     package let checker: any HostChecker
     /// Makes the session of a flow chosen in the flow list (answer files loaded).
     package let startFlow: @Sendable (Flow) -> FlowSession
-    /// Writes the answers and says where, or why not.
-    package let save: @Sendable (FlowSession, Bool) -> Notice
+    /// Writes the answers to the path and says where, or why not (a notice of kind `.error`).
+    package let save: @Sendable (FlowSession, Bool, String) -> Notice
     /// Probes the target host once its section is answered; nil never contacts a host.
     package let prober: TargetHostProber?
 
     package init(checker: any HostChecker, startFlow: @escaping @Sendable (Flow) -> FlowSession,
-                save: @escaping @Sendable (FlowSession, Bool) -> Notice, prober: TargetHostProber? = nil) {
+                save: @escaping @Sendable (FlowSession, Bool, String) -> Notice, prober: TargetHostProber? = nil) {
         self.checker = checker
         self.startFlow = startFlow
         self.save = save
@@ -64,7 +64,7 @@ package struct WizardApp: TUIApp {
 
     package func perform(_ effect: Effect, post: @escaping @Sendable (WizardMessage) -> Void) {
         switch effect {
-        case .save(let session, let complete): post(.notice(save(session, complete)))
+        case .save(let session, let complete, let path): post(.saved(path: path, save(session, complete, path)))
         case .probe(let session): startProbe(session, post: post)
         case .answerHostKey(let accept): prober?.answerHostKey(accept)
         case .answerCredential(let secret): prober?.answerCredential(secret)
@@ -86,6 +86,8 @@ package struct WizardApp: TUIApp {
         case .message(.notice(let notice)):
             s.notice = notice
             if s.finished { effects.append(.quit(exitCode: notice.kind == .error ? 1 : 0)) }
+        case .message(.saved(let path, let notice)):
+            saved(&s, path: path, notice, &effects)
         case .message(.hostKey(let key)):
             s.probe.pendingHostKey = key
             s.probe.hostKeyShown = false
@@ -103,7 +105,7 @@ package struct WizardApp: TUIApp {
             }
         case .signal:
             // Accepted answers are already saved; save once more so a hang-up loses nothing.
-            if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
+            if let session = s.session { effects.append(.custom(.save(session, complete: false, to: s.answerFile))) }
         case .key(let key):
             handleKey(&s, key, &effects)
         }
@@ -120,6 +122,8 @@ package struct WizardApp: TUIApp {
             case .chose(0, .credential):
                 // The typed secret goes straight to the waiting probe; the state keeps no copy.
                 if case .dialog(let dialog, _) = overlay { answerCredential(&s, dialog.field?.text, &effects) }
+            case .chose(0, .answerFile):
+                if case .dialog(let dialog, _) = overlay { useAnswerFile(&s, dialog.field?.text ?? "", &effects) }
             case .chose(let button, let purpose): dialogChosen(&s, purpose, button: button, &effects)
             case .cancelled(.followUp(let key)): answerFollowUp(&s, key: key, yes: false, &effects)
             case .cancelled(.hostKey): dialogChosen(&s, .hostKey, button: 1, &effects)
@@ -327,11 +331,10 @@ package struct WizardApp: TUIApp {
         switch action {
         case .help: s.overlay = .help(title: Self.title(s), text: Self.help(s))
         case .save:
-            if let session = s.session { effects.append(.custom(.save(session, complete: false))) }
+            if let session = s.session { effects.append(.custom(.save(session, complete: false, to: s.answerFile))) }
             else { s.notice = Notice("Choose a flow first; there is nothing to save yet.") }
         case .quit:
-            s.overlay = .quitConfirmation(purpose: .quit, detail: "Quit the wizard? Every accepted answer is already saved"
-                + (s.session == nil ? "." : "; start again with the same --answers file to continue."))
+            s.overlay = .quitConfirmation(purpose: .quit, detail: Self.quitDetail(s))
         case .redraw: effects.append(.redrawAll)
         }
     }
@@ -383,7 +386,7 @@ package struct WizardApp: TUIApp {
             session.accept(values, unchecked: unchecked)
             s.session = session
             s.drafts[qKey] = nil
-            effects.append(.custom(.save(session, complete: false)))
+            effects.append(.custom(.save(session, complete: false, to: s.answerFile)))
             advance(&s, after: qKey, messages: messages)
         case .abort(let messages, let reason):
             s.messages = messages
@@ -450,6 +453,8 @@ package struct WizardApp: TUIApp {
             effects.append(.custom(.answerHostKey(button == 0)))
         case .credential:
             answerCredential(&s, nil, &effects)
+        case .answerFile:
+            break
         case .confirmWrite:
             guard button == 0, var session = s.session else { return }
             let confirm = session.flow.preview.confirm
@@ -462,7 +467,7 @@ package struct WizardApp: TUIApp {
             }
             s.session = session
             s.finished = true
-            effects.append(.custom(.save(session, complete: true)))
+            effects.append(.custom(.save(session, complete: true, to: s.answerFile)))
         }
     }
 
@@ -566,5 +571,51 @@ extension String {
         var s = self
         while s.last == " " || s.last == ":" { s.removeLast() }
         return s
+    }
+}
+
+// MARK: - an answer file that cannot be written
+
+extension WizardApp {
+    /// What a write of the answer file came to. The first failure for a path opens a dialog that says so and asks
+    /// for another path; until a write succeeds, the Quit dialog says the answers are not saved.
+    func saved(_ s: inout WizardState, path: String, _ notice: Notice, _ effects: inout [AppEffect<Effect>]) {
+        s.notice = notice
+        guard path == s.answerFile else { return }
+        if notice.kind != .error {
+            s.unsaved = false
+            s.saveFailureShown = false
+            if s.finished { effects.append(.quit(exitCode: 0)) }
+            return
+        }
+        // A confirmed file that could not be written stays confirmed: the next path gets the complete file.
+        s.unsaved = true
+        guard !s.saveFailureShown, s.overlay == nil else { return }
+        s.saveFailureShown = true
+        s.overlay = .dialog(Dialog(title: "Answers NOT saved",
+                                   message: "\(notice.text)\nNothing you answer is kept until the answer file can be written. "
+                                       + "Type another path for it (Enter), or Esc to go on without saving.",
+                                   buttons: ["Save there", "Not now"], selected: 0, field: TextField(text: path)),
+                            purpose: .answerFile)
+    }
+
+    /// Another path for the answer file: every answer of the session is written there at once.
+    func useAnswerFile(_ s: inout WizardState, _ typed: String, _ effects: inout [AppEffect<Effect>]) {
+        let trimmed = typed.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return }
+        let path = URL(fileURLWithPath: trimmed).standardizedFileURL.path
+        s.answerFile = path
+        s.saveFailureShown = false
+        if let session = s.session { effects.append(.custom(.save(session, complete: s.finished, to: path))) }
+    }
+
+    /// The Quit dialog's text: it says the answers are saved only when the last write succeeded.
+    static func quitDetail(_ s: WizardState) -> String {
+        if s.unsaved {
+            return "Quit the wizard? The answers could NOT be written to \(s.answerFile); what was answered is lost if you quit. "
+                + "Stay and press Ctrl-S after fixing the folder, or answer on to get the dialog for another path."
+        }
+        return "Quit the wizard? Every accepted answer is already saved"
+            + (s.session == nil ? "." : "; start again with the same --answers file to continue.")
     }
 }

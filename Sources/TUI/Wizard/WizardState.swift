@@ -27,6 +27,8 @@ package enum WizardDialogPurpose: Hashable, Sendable {
     /// An unknown host key of the target host: Accept records it in known_hosts.
     case hostKey
     case credential
+    /// The answer file could not be written: the field holds another path to try.
+    case answerFile
 }
 
 /// An answer waiting for its host checks. The typed text (a password, for the database check) stays in memory
@@ -66,6 +68,10 @@ package struct WizardState: Sendable {
     /// The sessions of flows left for the flow list in this run, by flow id: entering one again continues it
     /// with every answer given so far, instead of reloading what the file held at start-up.
     package var leftSessions: [String: FlowSession] = [:]
+    /// The last write of the answer file failed: what was accepted since is not on disk.
+    package var unsaved = false
+    /// The "cannot write the answer file" dialog was shown for this path (it is not shown again at every answer).
+    package var saveFailureShown = false
     package var overlay: Overlay<WizardDialogPurpose>?
     package var notice: Notice?
     package var size = Size.minimum

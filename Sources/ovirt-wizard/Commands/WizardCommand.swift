@@ -53,7 +53,7 @@ struct WizardCommand: ParsableCommand {
             let app = WizardApp(
                 checker: OfflineChecker(reason: offline ? "--offline" : "the target host is not probed yet"),
                 startFlow: start,
-                save: { session, complete in
+                save: { session, complete, path in
                     do {
                         try write(session, to: path, complete: complete)
                         return Notice(complete ? "Answer file written to \(path)" : "Saved to \(path)", kind: .success)
@@ -65,17 +65,24 @@ struct WizardCommand: ParsableCommand {
                 },
                 prober: prober)
             var finished = false
+            var written: String? = path
             let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session, answerFile: path),
                                            environment: environment) { runner in
                 finished = runner.state.finished
+                // Where the answers went: another path if the operator gave one, none if the last write failed.
+                written = runner.state.unsaved ? nil : runner.state.answerFile
             }
             if code == TerminalSession.unusableTerminalExitCode { return code }
+            guard let written else {
+                printError("ovirt-wizard: the answers could NOT be saved (the answer file could not be written); they are lost")
+                return code == 0 ? 1 : code
+            }
             if finished && code == 0 {
-                print("Answer file written to \(path)")
-                if let usage = flow.flatMap({ catalog.flow(named: $0)?.usage(answerFile: path) }) { print("Use it with: \(usage)") }
-                return try offerApply(answerFile: path, flows: catalog)
-            } else if FileManager.default.fileExists(atPath: path) {
-                print("Answers so far are saved in \(path); continue with: ovirt-wizard --answers \(path)" + (flow.map { " --flow \($0)" } ?? ""))
+                print("Answer file written to \(written)")
+                if let usage = flow.flatMap({ catalog.flow(named: $0)?.usage(answerFile: written) }) { print("Use it with: \(usage)") }
+                return try offerApply(answerFile: written, flows: catalog)
+            } else if FileManager.default.fileExists(atPath: written) {
+                print("Answers so far are saved in \(written); continue with: ovirt-wizard --answers \(written)" + (flow.map { " --flow \($0)" } ?? ""))
             }
             return code
         }
