@@ -158,3 +158,28 @@ extension WizardNoLossEndToEndTests {
         #expect(!screen.contains("Answers so far are saved"))
     }
 }
+
+extension WizardNoLossEndToEndTests {
+    @Test func theFullScreenWizardRefusesAFileOfAnotherFlowAndOffersOnlyItsOwnFlowWithoutFlow() throws {
+        let first = try wizard()
+        try answerTheFQDN(first)
+        try first.send("C-c", "C-c")
+        #expect(try first.waitForExit().code == 130)
+        let before = try String(contentsOfFile: answers, encoding: .utf8)
+
+        let other = try TmuxSession(command: "\(binary) --flow hosted-engine --offline --answers \(answers)")
+        let refusal = try other.waitFor("EXIT=")
+        #expect(refusal.contains("was written for the engine-setup flow, not hosted-engine"), "\(refusal)")
+        #expect(try other.waitForExit().code == 2)
+        #expect(try String(contentsOfFile: answers, encoding: .utf8) == before, "left as it is")
+
+        // Without --flow the file's own flow opens, and Esc on its hub does not offer another flow for this file.
+        let list = try TmuxSession(command: "\(binary) --offline --answers \(answers)")
+        try list.waitFor("Answers loaded")
+        try list.send("Escape", "Escape", "Escape", "Escape", "Escape", "Escape")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(!(try list.capture()).contains("Choose what to deploy"))
+        try list.send("C-c", "C-c")
+        #expect(try list.waitForExit().code == 130)
+    }
+}

@@ -30,8 +30,13 @@ struct PlainCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let flow = try screens.flow(named: flow)
-            let environment = OtopiEnvironment(files: try loadAnswerFiles(answerFiles))
+            let files = try loadAnswerFiles(answerFiles)
+            try refuseAnswersOfAnotherFlow(files, flow: flow, option: "--answers")
+            let environment = OtopiEnvironment(files: files)
             let outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+            if FileManager.default.fileExists(atPath: outputPath), let existing = try? AnswerFile.load(path: outputPath) {
+                try refuseAnswersOfAnotherFlow([existing], flow: flow, option: "--output")
+            }
             let lock = try lockAnswerFile(outputPath)
             defer { lock?.release() }
             var session = FlowSession(flow: flow, offline: offline,
@@ -82,6 +87,19 @@ func lockAnswerFile(_ path: String) throws -> DeploymentLock? {
                        + "finish or quit that one first, or choose another answer file", code: .locked)
     } catch {
         return nil
+    }
+}
+
+/// Refuses answer files written for another flow (`OVIRT_WIZARD/flow`): loading one would carry its keys over and
+/// the next save would rewrite it as this flow's file. Files that name no flow (older ones, hand-written) are read.
+func refuseAnswersOfAnotherFlow(_ files: [AnswerFile], flow: Flow, option: String) throws {
+    for file in files {
+        guard let named = OtopiEnvironment(files: [file])[AnswerFileContract.flowKey], !named.value.isNone,
+              named.value.displayText != flow.id else { continue }
+        let owner = named.value.displayText
+        throw CLIError(message: "\(file.path) was written for the \(owner) flow, not \(flow.id); it is left as it is. "
+                       + "Continue it with --flow \(owner), or give \(flow.id) its own file with \(option) (for example \(flow.id).conf)",
+                       code: .badInput)
     }
 }
 

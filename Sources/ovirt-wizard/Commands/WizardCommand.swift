@@ -41,8 +41,15 @@ struct WizardCommand: ParsableCommand {
                 return session
             }
             var session: FlowSession? = nil
+            var flows = catalog.flows
             if let flow {
-                session = start(try screens.flow(named: flow))
+                let chosen = try screens.flow(named: flow)
+                try refuseAnswersOfAnotherFlow(files, flow: chosen, option: "--answers")
+                session = start(chosen)
+            } else if let owner = try? AnswerFileContract.flow(of: OtopiEnvironment(files: files), in: catalog) {
+                // The file belongs to one flow: that flow, and no other, may load and rewrite it.
+                flows = [owner]
+                session = start(owner)
             } else if catalog.flows.isEmpty {
                 throw CLIError(message: "no flows in \(catalog.directory)", code: .badInput)
             } else if catalog.flows.count == 1 {
@@ -66,7 +73,7 @@ struct WizardCommand: ParsableCommand {
                 prober: prober)
             var finished = false
             var written: String? = path
-            let code = TerminalSession.run(app, state: WizardApp.initialState(flows: catalog.flows, session: session, answerFile: path),
+            let code = TerminalSession.run(app, state: WizardApp.initialState(flows: flows, session: session, answerFile: path),
                                            environment: environment) { runner in
                 finished = runner.state.finished
                 // Where the answers went: another path if the operator gave one, none if the last write failed.
