@@ -48,7 +48,7 @@ import Testing
             let r = try Wizard.run(["plain", "--flow", flow, "--offline", "--random-seed", "7"],
                                    stdin: try Wizard.fixture("\(flow)-3.4.answers"), in: dir)
             #expect(r.status == 0, "\(r.stderr)")
-            let lines = try String(contentsOf: dir.appendingPathComponent("answers.conf"), encoding: .utf8).split(separator: "\n")
+            let lines = try String(contentsOf: dir.appendingPathComponent("\(flow).conf"), encoding: .utf8).split(separator: "\n")
             #expect(lines.contains("OVIRT_WIZARD/flow=str:\(flow)"))
             #expect(lines.contains("OVIRT_WIZARD/flowVersion=str:\(version)"))
         }

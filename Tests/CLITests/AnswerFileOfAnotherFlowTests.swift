@@ -44,3 +44,19 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("es.conf"), encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:engine.example.com"))
     }
 }
+
+extension AnswerFileOfAnotherFlowTests {
+    @Test func eachFlowWritesItsOwnDefaultFile() throws {
+        let dir = try Wizard.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for flow in ["engine-setup", "hosted-engine"] {
+            let r = try Wizard.run(["plain", "--flow", flow, "--offline", "--random-seed", "7"], stdin: try Wizard.fixture("\(flow)-3.4.answers"), in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        for flow in ["engine-setup", "hosted-engine"] {
+            let text = try String(contentsOf: dir.appendingPathComponent("\(flow).conf"), encoding: .utf8)
+            #expect(text.contains("OVIRT_WIZARD/flow=str:\(flow)"), "\(flow).conf holds its own flow")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("answers.conf").path))
+    }
+}

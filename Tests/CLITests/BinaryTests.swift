@@ -69,7 +69,7 @@ enum Wizard {
             for line in previewLines where !line.contains("XX") {
                 #expect(r.lines.contains("          " + line), "\(flow) preview: \(line)")
             }
-            let file = dir.appendingPathComponent("answers.conf").path
+            let file = dir.appendingPathComponent("\(flow).conf").path
             #expect(r.stdout.contains("[ INFO  ] Generating answer file '\(file)'"))
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
             #expect(mode == 0o600)
@@ -87,11 +87,11 @@ enum Wizard {
         #expect(r.lines.contains("[ ERROR ] Invalid value"))
         // input ends at the firewall question: what was answered is kept, marked incomplete
         #expect(r.status == 1)
-        let saved = try String(contentsOf: dir.appendingPathComponent("answers.conf"), encoding: .utf8)
+        let saved = try String(contentsOf: dir.appendingPathComponent("engine-setup.conf"), encoding: .utf8)
         #expect(saved.contains("# INCOMPLETE"))
         #expect(saved.contains("OVESETUP_CONFIG/fqdn=str:engine.example.com"))
         // and the next run continues at the first unanswered question
-        let resumed = try Wizard.run(["plain", "--flow", "engine-setup", "--offline", "--answers", "answers.conf"], stdin: "", in: dir)
+        let resumed = try Wizard.run(["plain", "--flow", "engine-setup", "--offline", "--answers", "engine-setup.conf"], stdin: "", in: dir)
         let firstPrompt = resumed.lines.first { $0.hasPrefix("          ") && $0.hasSuffix(": ") }
         #expect(firstPrompt == "          Do you want Setup to configure the firewall? (Yes, No) [Yes]: ")
     }

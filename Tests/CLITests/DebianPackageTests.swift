@@ -58,9 +58,9 @@ struct DebianPackageTests {
         let plain = try DebianPackage.installed(["plain", "--flow", "engine-setup", "--offline", "--random-seed", "7"],
                                                 stdin: answers, in: elsewhere)
         #expect(plain.status == 0, "\(plain.stderr)")
-        let written = elsewhere.appendingPathComponent("answers.conf").path
+        let written = elsewhere.appendingPathComponent("engine-setup.conf").path
         #expect(plain.stdout.contains("[ INFO  ] Generating answer file '\(written)'"), "\(plain.stdout.suffix(400))")
-        let check = try DebianPackage.installed(["answers", "check", "--flow", "engine-setup", "answers.conf"], in: elsewhere)
+        let check = try DebianPackage.installed(["answers", "check", "--flow", "engine-setup", "engine-setup.conf"], in: elsewhere)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
 
         // The man page where man looks, with the exit codes; completions that complete.

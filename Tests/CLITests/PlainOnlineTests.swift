@@ -31,7 +31,7 @@ struct PlainOnlineTests {
         // the FQDN default is the host's own name, not the seed's gs1.lofyer.org
         #expect(r.stdout.contains("Host fully qualified DNS name of this server [\(try hostname())]: "))
         #expect(r.status == 1, "input ends at the first engine question")
-        let saved = try String(contentsOf: dir.appendingPathComponent("answers.conf"), encoding: .utf8)
+        let saved = try String(contentsOf: dir.appendingPathComponent("engine-setup.conf"), encoding: .utf8)
         #expect(saved.contains("OVIRT_WIZARD/host=str:\(host.address)"))
         #expect(saved.contains("OVIRT_WIZARD/sshPort=int:\(host.port)"))
     }

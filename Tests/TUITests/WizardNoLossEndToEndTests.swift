@@ -183,3 +183,23 @@ extension WizardNoLossEndToEndTests {
         #expect(try list.waitForExit().code == 130)
     }
 }
+
+extension WizardNoLossEndToEndTests {
+    @Test func withoutAnswersEachFlowWritesItsOwnFile() throws {
+        for flow in ["engine-setup", "hosted-engine"] {
+            // Started in the folder, so the default file lands there (exec: the wizard is the shell's child, as elsewhere).
+            let inFolder = "cd \(TmuxSession.quote(directory.path)) && exec \(binary) --flow \(flow) --offline"
+            let tmux = try TmuxSession(command: "/bin/sh -c \(TmuxSession.quote(inFolder))")
+            try tmux.waitFor("hub")
+            try tmux.send("C-s")
+            try tmux.waitFor("Saved to")
+            try tmux.send("C-c", "C-c")
+            #expect(try tmux.waitForExit().code == 130)
+        }
+        for flow in ["engine-setup", "hosted-engine"] {
+            let text = try String(contentsOfFile: directory.appendingPathComponent("\(flow).conf").path, encoding: .utf8)
+            #expect(text.contains("OVIRT_WIZARD/flow=str:\(flow)"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: answers))
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import OtopiKit
+import Synchronization
 import Testing
 @testable import TUI
 import WizardCore
@@ -164,5 +165,47 @@ extension WizardNoLossTests {
         backend.type([.ctrlC])
         _ = runner.run(stopWhenIdle: true)
         #expect(screen(backend).contains("already saved"))
+    }
+}
+
+extension WizardNoLossTests {
+    /// The flow list with each flow's own file: entering a flow switches the file the saves go to.
+    @Test func eachFlowChosenFromTheListSavesToItsOwnFile() throws {
+        let catalog = FlowCatalog.load(directory: WizardAppTests.screens)
+        let log = SaveLog()
+        let paths = Mutex<[String]>([])
+        let app = WizardApp(checker: OfflineChecker(reason: "test"),
+                            startFlow: { FlowSession(flow: $0, offline: true, randomSeed: 1) },
+                            save: { s, complete, path in
+                                log.saves.withLock { $0.append((s, complete)) }
+                                paths.withLock { $0.append(path) }
+                                return Notice("Saved", kind: .success)
+                            },
+                            answerFileOf: { "/answers/\($0.id).conf" })
+        let backend = MemoryBackend(size: .minimum)
+        let runner = AppRunner(app: app, state: WizardApp.initialState(flows: catalog.flows, session: nil), backend: backend)
+        let index = try #require(catalog.flows.firstIndex { $0.id == "engine-setup" })
+        backend.type(Array(repeating: Key.down, count: index) + [.enter, .ctrlS])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.answerFile == "/answers/engine-setup.conf")
+        #expect(paths.withLock { $0 } == ["/answers/engine-setup.conf"])
+    }
+
+    /// With one file named for every flow (--answers), a second flow is not started over the first one's answers.
+    @Test func aSecondFlowIsNotStartedOverTheFileOfTheFirst() throws {
+        let catalog = FlowCatalog.load(directory: WizardAppTests.screens)
+        let app = WizardApp(checker: OfflineChecker(reason: "test"),
+                            startFlow: { FlowSession(flow: $0, offline: true, randomSeed: 1) },
+                            save: { _, _, _ in Notice("Saved", kind: .success) },
+                            answerFileOf: { _ in "/answers/shared.conf" })
+        let backend = MemoryBackend(size: .minimum)
+        let runner = AppRunner(app: app, state: WizardApp.initialState(flows: catalog.flows, session: nil), backend: backend)
+        let engine = try #require(catalog.flows.firstIndex { $0.id == "engine-setup" })
+        let hosted = try #require(catalog.flows.firstIndex { $0.id == "hosted-engine" })
+        backend.type(Array(repeating: Key.down, count: engine) + [.enter, .escape, .home] + Array(repeating: Key.down, count: hosted) + [.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.screen == .flows)
+        #expect(runner.state.session?.flow.id == "engine-setup")
+        #expect(runner.state.notice?.text.contains("holds the engine-setup answers of this session") == true, "\(String(describing: runner.state.notice))")
     }
 }

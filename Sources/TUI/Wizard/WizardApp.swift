@@ -32,9 +32,13 @@ package struct WizardApp: TUIApp {
     package let save: @Sendable (FlowSession, Bool, String) -> Notice
     /// Probes the target host once its section is answered; nil never contacts a host.
     package let prober: TargetHostProber?
+    /// The answer file of a flow chosen in the flow list (each flow has its own); nil keeps the state's.
+    package let answerFileOf: @Sendable (Flow) -> String?
 
     package init(checker: any HostChecker, startFlow: @escaping @Sendable (Flow) -> FlowSession,
-                save: @escaping @Sendable (FlowSession, Bool, String) -> Notice, prober: TargetHostProber? = nil) {
+                save: @escaping @Sendable (FlowSession, Bool, String) -> Notice, prober: TargetHostProber? = nil,
+                answerFileOf: @escaping @Sendable (Flow) -> String? = { _ in nil }) {
+        self.answerFileOf = answerFileOf
         self.checker = checker
         self.startFlow = startFlow
         self.save = save
@@ -155,6 +159,19 @@ package struct WizardApp: TUIApp {
         switch s.screen {
         case .flows:
             if case .submitted(let id) = s.flowList.handle(key), let flow = s.flows.first(where: { $0.id == id }) {
+                // One file holds one flow's answers: a flow whose file already holds another flow's answers of this
+                // session is not started over it.
+                let file = answerFileOf(flow) ?? s.answerFile
+                if let other = s.leftSessions.values.first(where: { $0.flow.id != flow.id && (answerFileOf($0.flow) ?? s.answerFile) == file }) {
+                    s.notice = Notice("\(file) holds the \(other.flow.id) answers of this session; start the wizard again with "
+                                      + "--flow \(flow.id) --answers \(flow.id).conf for this flow.", kind: .error)
+                    return
+                }
+                if let path = answerFileOf(flow), path != s.answerFile {
+                    s.answerFile = path
+                    s.unsaved = false
+                    s.saveFailureShown = false
+                }
                 if let left = s.leftSessions.removeValue(forKey: flow.id) {
                     s.session = left
                     s.screen = .hub

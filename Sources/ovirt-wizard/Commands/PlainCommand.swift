@@ -21,7 +21,8 @@ struct PlainCommand: ParsableCommand {
     @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
     @Option(name: .customLong("answers"), help: ArgumentHelp("Pre-fill from an answer file (repeatable; later files win).", valueName: "FILE"))
     var answerFiles: [String] = []
-    @Option(help: ArgumentHelp("Where to write the answer file.", valueName: "FILE")) var output = "answers.conf"
+    @Option(help: ArgumentHelp("Where to write the answer file (default: FLOW.conf, e.g. engine-setup.conf).", valueName: "FILE"))
+    var output: String?
     @Option(help: ArgumentHelp("Seed for generated defaults (the VM's MAC address), to replay a dialog exactly.", valueName: "N"))
     var randomSeed: UInt64?
     @OptionGroup var hostKeys: TargetHostKeyOptions
@@ -33,7 +34,7 @@ struct PlainCommand: ParsableCommand {
             let files = try loadAnswerFiles(answerFiles)
             try refuseAnswersOfAnotherFlow(files, flow: flow, option: "--answers")
             let environment = OtopiEnvironment(files: files)
-            let outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+            let outputPath = URL(fileURLWithPath: output ?? defaultAnswerFile(flow)).standardizedFileURL.path
             if FileManager.default.fileExists(atPath: outputPath), let existing = try? AnswerFile.load(path: outputPath) {
                 try refuseAnswersOfAnotherFlow([existing], flow: flow, option: "--output")
             }
@@ -89,6 +90,9 @@ func lockAnswerFile(_ path: String) throws -> DeploymentLock? {
         return nil
     }
 }
+
+/// Each flow's own answer file when none is named, so two flows run in one folder never share one.
+func defaultAnswerFile(_ flow: Flow) -> String { "\(flow.id).conf" }
 
 /// Refuses answer files written for another flow (`OVIRT_WIZARD/flow`): loading one would carry its keys over and
 /// the next save would rewrite it as this flow's file. Files that name no flow (older ones, hand-written) are read.

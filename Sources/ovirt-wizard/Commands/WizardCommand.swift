@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deploy
 import Foundation
 import OtopiKit
 import TUI
@@ -17,8 +18,8 @@ struct WizardCommand: ParsableCommand {
             """)
 
     @Option(help: "The flow: engine-setup or hosted-engine (default: choose from a list).") var flow: String?
-    @Option(name: .customLong("answers"), help: ArgumentHelp("The session's answer file: read if it exists, rewritten after every answer.", valueName: "FILE"))
-    var answers = "answers.conf"
+    @Option(name: .customLong("answers"), help: ArgumentHelp("The session's answer file: read if it exists, rewritten after every answer (default: FLOW.conf, e.g. engine-setup.conf).", valueName: "FILE"))
+    var answers: String?
     @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
     @OptionGroup var hostKeys: TargetHostKeyOptions
     @OptionGroup var screens: ScreensOptions
@@ -30,31 +31,38 @@ struct WizardCommand: ParsableCommand {
                 throw CLIError(message: problem, code: ExitCode(TerminalSession.unusableTerminalExitCode))
             }
             let catalog = try screens.catalog()
-            let path = URL(fileURLWithPath: answers).standardizedFileURL.path
-            let lock = try lockAnswerFile(path)
-            defer { lock?.release() }
-            let files = FileManager.default.fileExists(atPath: path) ? try loadAnswerFiles([path]) : []
+            let named = answers.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            // Each flow writes its own file unless --answers names one.
+            let pathOf: @Sendable (Flow) -> String = { named ?? URL(fileURLWithPath: defaultAnswerFile($0)).standardizedFileURL.path }
+            var flows = catalog.flows
+            if let flow {
+                flows = [try screens.flow(named: flow)]
+            } else if let named, FileManager.default.fileExists(atPath: named),
+                      let owner = try? AnswerFileContract.flow(of: OtopiEnvironment(files: loadAnswerFiles([named])), in: catalog) {
+                // The file belongs to one flow: that flow, and no other, may load and rewrite it.
+                flows = [owner]
+            } else if catalog.flows.isEmpty {
+                throw CLIError(message: "no flows in \(catalog.directory)", code: .badInput)
+            }
+            // Every file this run may write is locked before the first screen.
+            var locks: [DeploymentLock] = []
+            defer { for lock in locks { lock.release() } }
+            var filesByPath: [String: [AnswerFile]] = [:]
+            for path in Set(flows.map(pathOf)).sorted() {
+                if let lock = try lockAnswerFile(path) { locks.append(lock) }
+                filesByPath[path] = FileManager.default.fileExists(atPath: path) ? try loadAnswerFiles([path]) : []
+            }
+            for flow in flows { try refuseAnswersOfAnotherFlow(filesByPath[pathOf(flow)] ?? [], flow: flow, option: "--answers") }
             let offline = self.offline
+            let loaded = filesByPath
             let start: @Sendable (Flow) -> FlowSession = { flow in
                 var session = FlowSession(flow: flow, offline: offline, randomSeed: UInt64.random(in: .min ... .max))
-                session.load(OtopiEnvironment(files: files))
+                session.load(OtopiEnvironment(files: loaded[pathOf(flow)] ?? []))
                 return session
             }
             var session: FlowSession? = nil
-            var flows = catalog.flows
-            if let flow {
-                let chosen = try screens.flow(named: flow)
-                try refuseAnswersOfAnotherFlow(files, flow: chosen, option: "--answers")
-                session = start(chosen)
-            } else if let owner = try? AnswerFileContract.flow(of: OtopiEnvironment(files: files), in: catalog) {
-                // The file belongs to one flow: that flow, and no other, may load and rewrite it.
-                flows = [owner]
-                session = start(owner)
-            } else if catalog.flows.isEmpty {
-                throw CLIError(message: "no flows in \(catalog.directory)", code: .badInput)
-            } else if catalog.flows.count == 1 {
-                session = start(catalog.flows[0])
-            }
+            if flows.count == 1 { session = start(flows[0]) }
+            let path = session.map { pathOf($0.flow) } ?? named ?? "answers.conf"
             let prober = offline ? nil : TargetHostProber(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew)
             defer { prober?.close() }
             let app = WizardApp(
@@ -70,7 +78,7 @@ struct WizardCommand: ParsableCommand {
                         return Notice("cannot save \(path): \(error)", kind: .error)
                     }
                 },
-                prober: prober)
+                prober: prober, answerFileOf: pathOf)
             var finished = false
             var written: String? = path
             let code = TerminalSession.run(app, state: WizardApp.initialState(flows: flows, session: session, answerFile: path),
