@@ -31,6 +31,16 @@ import Testing
         try tmux.waitFor("configure the firewall")
     }
 
+    /// Ctrl-C opens the Quit dialog, a second Ctrl-C quits: exit 130 with the terminal left in canonical mode.
+    private func quitWithCtrlCTwice(_ tmux: TmuxSession) throws {
+        try tmux.send("C-c")
+        try tmux.waitFor("Quit the wizard?")
+        try tmux.send("C-c")
+        let end = try tmux.waitForExit()
+        #expect(end.code == 130)
+        #expect(end.canonical)
+    }
+
     @Test func keysTypedWhileTooSmallChangeNothing() throws {
         let tmux = try wizard()
         try answerTheFQDN(tmux)
@@ -54,12 +64,7 @@ import Testing
     @Test func ctrlCTwiceQuitsBeforeAResize() throws {
         let tmux = try wizard()
         try answerTheFQDN(tmux)
-        try tmux.send("C-c")
-        try tmux.waitFor("Quit the wizard?")
-        try tmux.send("C-c")
-        let end = try tmux.waitForExit()
-        #expect(end.code == 130)
-        #expect(end.canonical)
+        try quitWithCtrlCTwice(tmux)
     }
 
     @Test func ctrlCTwiceQuitsAfterAResizeAsBefore() throws {
@@ -71,12 +76,7 @@ import Testing
         try tmux.waitFor("configure the firewall")
         try tmux.resize(width: 80, height: 24)
         try tmux.waitFor("configure the firewall")
-        try tmux.send("C-c")
-        try tmux.waitFor("Quit the wizard?")
-        try tmux.send("C-c")
-        let end = try tmux.waitForExit()
-        #expect(end.code == 130)
-        #expect(end.canonical)
+        try quitWithCtrlCTwice(tmux)
         #expect(try String(contentsOfFile: answers, encoding: .utf8).contains("OVESETUP_CONFIG/fqdn=str:engine.lab.example.com"))
     }
 
