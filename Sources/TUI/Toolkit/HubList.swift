@@ -70,8 +70,32 @@ package struct HubList: Hashable, Sendable {
         return .ignored
     }
 
-    /// Draws one row per item: marker, status glyph, title, status word, summary.
+    /// The selected item in full, wrapped: its title, status and whole summary (the rows cut them).
+    package func detailLines(width: Int) -> [String] {
+        guard let item = selectedItem, width > 8 else { return [] }
+        let status = showsStatus ? " (\(item.status.label))" : ""
+        return TextLayout.wrap("\(item.title)\(status): \(item.summary)", width: width)
+    }
+
+    static let detailHeight = 3
+
+    /// Draws one row per item: marker, status glyph, title, status word, summary; below them, when there is
+    /// room, the selected item in full.
     package func render(into frame: inout Frame, rect: Rect) {
+        guard rect.height > 0 else { return }
+        let detail = rect.height >= items.count + Self.detailHeight + 1 ? Array(detailLines(width: rect.width - 2).prefix(Self.detailHeight)) : []
+        if !detail.isEmpty {
+            let top = rect.bottom - Self.detailHeight - 1
+            frame.put(String(repeating: "─", count: rect.width), row: top, column: rect.column, style: .muted)
+            for (i, line) in detail.enumerated() {
+                frame.put(line, row: top + 1 + i, column: rect.column + 1, style: .normal, maxWidth: rect.width - 1)
+            }
+        }
+        renderRows(into: &frame, rect: detail.isEmpty ? rect
+                   : Rect(row: rect.row, column: rect.column, width: rect.width, height: rect.height - Self.detailHeight - 1))
+    }
+
+    func renderRows(into frame: inout Frame, rect: Rect) {
         guard rect.height > 0 else { return }
         var viewport = self.viewport
         let titleWidth = min(max(items.map { CellWidth.of($0.title) }.max() ?? 0, 12), rect.width / 3)

@@ -76,10 +76,44 @@ package struct PreviewList: Hashable, Sendable {
         }
     }
 
+    /// The selected row in full, wrapped to `width`: its label and whole value, then where it came from (or its
+    /// problem). The list cuts long values, labels and file paths; this says them.
+    package func detailLines(width: Int) -> [String] {
+        guard let row = selectedRow, !row.isHeading, width > 8 else { return [] }
+        let value = row.shownValue.isEmpty ? (row.problem == nil ? "(empty)" : "(no value)") : row.shownValue
+        var lines = TextLayout.wrap("\(row.label): \(value)", width: width)
+        if let problem = row.problem {
+            lines += TextLayout.wrap("! \(problem)", width: width)
+        } else if let source = row.provenance {
+            lines += TextLayout.wrap("[\(source.label)]", width: width)
+        }
+        return lines
+    }
+
+    /// Most lines the detail of the selected row takes below the list.
+    static let detailHeight = 4
+
     /// Draws the rows: headings in bold, then `label  value  [provenance]`; a problem row is marked `!`
-    /// and its reason replaces the provenance. A scroll position shows when the list is longer.
+    /// and its reason replaces the provenance. A scroll position shows when the list is longer. Below the list
+    /// the selected row is shown in full (wrapped), when the window has room for it.
     package func render(into frame: inout Frame, rect: Rect) {
         guard rect.height > 0, rect.width > 20 else { return }
+        var listRect = rect
+        let detail = rect.height >= 10 ? Array(detailLines(width: rect.width - 2).prefix(Self.detailHeight)) : []
+        if !detail.isEmpty {
+            listRect.height = rect.height - Self.detailHeight - 1
+            let top = rect.row + listRect.height
+            frame.put(String(repeating: "─", count: rect.width), row: top, column: rect.column, style: .muted)
+            for (i, line) in detail.enumerated() {
+                frame.put(line, row: top + 1 + i, column: rect.column + 1,
+                          style: i == 0 ? .bold : (selectedRow?.problem != nil ? .error : .normal), maxWidth: rect.width - 1)
+            }
+        }
+        renderList(into: &frame, rect: listRect)
+    }
+
+    func renderList(into frame: inout Frame, rect: Rect) {
+        guard rect.height > 0 else { return }
         var viewport = self.viewport
         // A list longer than the window gives its last line to the scroll position.
         let overflows = rows.count > rect.height
@@ -115,31 +149,49 @@ package struct PreviewList: Hashable, Sendable {
     }
 }
 
-/// Lines of plain text in a scrolling window (the answer-file lines a host will receive).
+/// Lines of plain text in a scrolling window (the answer-file lines a host will receive). Lines wider than the
+/// window are never cut silently: they end in `…`, and ←/→ scroll sideways (a line scrolled into starts with `…`).
 package struct TextPager: Hashable, Sendable {
     package var lines: [String]
     package private(set) var top: Int = 0
+    /// Columns scrolled to the right.
+    package private(set) var left: Int = 0
+    /// How far one ←/→ moves.
+    static let sideStep = 20
 
     package init(lines: [String]) { self.lines = lines }
 
-    package mutating func handle(_ key: Key, pageSize: Int) -> Bool {
+    var widest: Int { lines.map { CellWidth.of($0) }.max() ?? 0 }
+
+    package mutating func handle(_ key: Key, pageSize: Int, width: Int = 80) -> Bool {
         let last = max(0, lines.count - pageSize)
         switch key {
         case .up: top = max(0, top - 1)
         case .down: top = min(last, top + 1)
         case .pageUp: top = max(0, top - max(1, pageSize - 1))
         case .pageDown: top = min(last, top + max(1, pageSize - 1))
-        case .home: top = 0
+        case .home: top = 0; left = 0
         case .end: top = last
+        case .right: left = min(max(0, widest - width + 2), left + Self.sideStep)
+        case .left: left = max(0, left - Self.sideStep)
         default: return false
         }
         return true
     }
 
+    /// Whether some line is wider than `width` (the view then says how to read it).
+    package func hasCutLines(width: Int) -> Bool { widest > width }
+
     package func render(into frame: inout Frame, rect: Rect, style: Style = .normal) {
         let start = min(top, max(0, lines.count - rect.height))
         for (i, line) in lines.dropFirst(start).prefix(rect.height).enumerated() {
-            frame.put(line, row: rect.row + i, column: rect.column, style: style, maxWidth: rect.width)
+            var shown = line
+            if left > 0 {
+                let skipped = TextLayout.prefix(line, width: left)
+                shown = skipped.count < line.count ? "…" + String(line.dropFirst(skipped.count + 1)) : ""
+            }
+            frame.put(TextLayout.truncate(shown, width: rect.width), row: rect.row + i, column: rect.column, style: style,
+                      maxWidth: rect.width)
         }
     }
 }

@@ -19,6 +19,8 @@ package struct TargetProbeResult: Sendable {
     package var notice: Notice
     /// Why the CPU check screen has no CPU, when it has none.
     package var cpuAbsence: String?
+    /// Why the host checks were not run (the host could not be probed); nil when it was.
+    package var unreachable: String? = nil
 }
 
 /// Connects to the target host named by the wizard's own answers and probes it, on a worker thread. The
@@ -48,7 +50,6 @@ package final class TargetHostProber: Sendable {
     /// (when no key was accepted) and waits for `answerCredential`.
     package func probe(_ session: FlowSession, askHostKey: @escaping @Sendable (UnknownHostKey) -> Void,
                       askCredential: @escaping @Sendable (CredentialRequest) -> Void) -> TargetProbeResult {
-        let seed = session.flow.seedFacts.description
         var options = ConnectOptions()
         options.knownHostsPath = knownHosts
         if acceptNew {
@@ -75,14 +76,15 @@ package final class TargetHostProber: Sendable {
         do {
             login = try TargetLogin(answers: session.answers)
         } catch {
+            let why = "the target host's login is not valid: \(error)"
             return TargetProbeResult(target: "", facts: nil, cpu: nil, checker: nil,
-                                     notice: Notice("\(error): questions that depend on the host use the \(seed).", kind: .error),
-                                     cpuAbsence: "The target host's login is not valid: \(error)")
+                                     notice: Notice(Self.notProbed(why), kind: .error),
+                                     cpuAbsence: "The target host's login is not valid: \(error)", unreachable: why)
         }
         guard let access = HostAccess(login, options: options) else {
-            return TargetProbeResult(target: "", facts: nil, cpu: nil, checker: nil,
-                                     notice: Notice("No target host: questions that depend on the host use the \(seed)."),
-                                     cpuAbsence: "No target host is answered yet.")
+            let why = "no target host is answered"
+            return TargetProbeResult(target: "", facts: nil, cpu: nil, checker: nil, notice: Notice(Self.notProbed(why)),
+                                     cpuAbsence: "No target host is answered yet.", unreachable: why)
         }
         let target = "\(access.target)"
         close()
@@ -110,9 +112,14 @@ package final class TargetHostProber: Sendable {
             return TargetProbeResult(
                 target: target, facts: nil, cpu: nil,
                 checker: OfflineChecker(reason: "\(access.target.host) could not be reached"),
-                notice: Notice("\(reason). Questions that depend on the host use the \(seed); host checks are not run.", kind: .error),
-                cpuAbsence: "\(access.target.host) could not be probed: \(reason)")
+                notice: Notice(Self.notProbed(reason), kind: .error),
+                cpuAbsence: "\(access.target.host) could not be probed: \(reason)", unreachable: reason)
         }
+    }
+
+    /// What the wizard says when the host could not be probed: nothing is invented in its place.
+    package static func notProbed(_ why: String) -> String {
+        "Host checks were not run: \(why). No value is taken from the seed's example: what the host would tell has no default."
     }
 
     /// The operator's decision on an unknown host key.

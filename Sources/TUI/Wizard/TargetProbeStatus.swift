@@ -13,6 +13,8 @@ package struct TargetProbeStatus: Sendable {
     package var cpuOrigin: String?
     /// Why there is no CPU yet.
     package var absence: String
+    /// Why the host checks were not run: the last probe could not reach the host (the banner says it).
+    package var unreachable: String?
     /// Replaces the app's offline checker once the host was probed.
     package var checker: (any HostChecker)?
     /// A host key the probe is waiting on; the dialog opens as soon as no other one is open.

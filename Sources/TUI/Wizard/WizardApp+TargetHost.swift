@@ -86,10 +86,13 @@ extension WizardApp {
         // The operator named another host meanwhile: `targetHost` starts its probe; this result is stale.
         guard var session = s.session, TargetHostProber.target(of: session.answers) == result.target else { return }
         if let facts = result.facts {
-            session.setFacts(session.flow.seedFacts.overlaid(with: facts), probed: true)
-        } else if session.factsProbed {
-            // Another host was probed before; its facts do not describe this one.
-            session.setFacts(session.flow.seedFacts, probed: false)
+            // What the probe could not tell stays unknown: the seed lab's values never fill it in.
+            session.setFacts(session.flow.unprobedFacts.overlaid(with: facts), probed: true)
+            s.probe.unreachable = nil
+        } else {
+            // Another host may have been probed before; its facts do not describe this one.
+            if session.factsProbed { session.forgetHostFacts() }
+            s.probe.unreachable = result.unreachable
         }
         s.session = session
         s.probe.checker = result.checker
@@ -114,8 +117,20 @@ extension WizardApp {
         guard let session = s.session, !session.offline else { return nil }
         if s.probe.running { return Notice(s.probe.absence) }
         if session.factsProbed { return Notice("Host facts: \(session.facts.description)") }
-        if s.probe.target != nil { return Notice("Host facts: the seed's, because \(s.probe.absence)", kind: .error) }
-        return Notice("Host facts: \(session.facts.description) until the target host is probed")
+        // The banner says why the host could not be probed.
+        if s.probe.unreachable != nil { return nil }
+        return Notice("Host facts: none yet; the target host is probed once its section is answered")
+    }
+
+    /// The standing line above every screen of a flow: host checks not run, and why. It is never cut: the view
+    /// wraps it.
+    static func hostBanner(_ s: WizardState) -> String? {
+        guard let session = s.session else { return nil }
+        if session.offline {
+            return "--offline: no host is contacted and host checks are not run; [seed example] marks the seed lab's values."
+        }
+        if let why = s.probe.unreachable, !session.factsProbed, !s.probe.running { return TargetHostProber.notProbed(why) }
+        return nil
     }
 
     static func cpuCheckHubItem(_ s: WizardState) -> HubItem {

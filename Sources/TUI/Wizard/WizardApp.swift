@@ -118,6 +118,11 @@ package struct WizardApp: TUIApp {
     }
 
     func handleKey(_ s: inout WizardState, _ key: Key, _ effects: inout [AppEffect<Effect>]) {
+        if key == .function(2), s.overlay == nil, let notice = Self.shownNotice(s) {
+            // The notice line cuts long messages; F2 shows the last one whole.
+            s.overlay = .help(title: "Message", text: notice.text)
+            return
+        }
         s.notice = nil
         if var overlay = s.overlay {
             let response = overlay.handle(key)
@@ -220,7 +225,7 @@ package struct WizardApp: TUIApp {
             else { _ = s.cpuCheck.handle(key, size: s.size) }
         case .answerLines:
             if key == .escape || key == .character("a") { s.screen = .preview }
-            else { _ = s.pager.handle(key, pageSize: max(1, s.size.rows - 6)) }
+            else { _ = s.pager.handle(key, pageSize: max(1, s.size.rows - 6), width: s.size.columns - 2) }
         }
     }
 
@@ -430,7 +435,7 @@ package struct WizardApp: TUIApp {
             return
         }
         let said = messages.map(\.text).joined(separator: " ")
-        let done = Notice(said.isEmpty ? "\(section.title ?? section.id): done; answers saved." : said, kind: .success)
+        let done = Notice(said.isEmpty ? "\(Self.sectionName(section, active: [])): done; answers saved." : said, kind: .success)
         if s.returnToPreview {
             Self.openPreview(&s)
             s.notice = done
@@ -505,7 +510,7 @@ package struct WizardApp: TUIApp {
                 return "\(q.label): " + (session.isSecret(q.key) ? Secrets.mask : answer.value.displayText)
             }.joined(separator: ", ")
             let missing = active.filter(session.needsAnswer).count
-            items.append(HubItem(id: section.id, title: section.title ?? section.id, status: status,
+            items.append(HubItem(id: section.id, title: sectionName(section, active: active), status: status,
                                  summary: summary.isEmpty ? (missing == 1 ? "1 question" : "\(missing) questions") : summary))
         }
         items.append(cpuCheckHubItem(s))
@@ -515,6 +520,12 @@ package struct WizardApp: TUIApp {
                                                    : "\(missing) values still need an answer"))
         let selected = s.hub.viewport.selected
         s.hub = HubList(items: items, selected: selected)
+    }
+
+    /// A section as the operator reads it: its otopi title or, for a section otopi prints no title for, what it
+    /// asks (never its id, such as `init`).
+    static func sectionName(_ section: FlowSection, active: [Question]) -> String {
+        section.title ?? (active.isEmpty ? section.questions : active).map(\.label).joined(separator: ", ")
     }
 
     static func openPreview(_ s: inout WizardState) {
@@ -558,7 +569,7 @@ package struct WizardApp: TUIApp {
         case .hub: return s.session?.flow.title ?? "Sections"
         case .question(let key):
             guard let session = s.session, let q = session.flow.question(forKey: key) else { return key }
-            return session.flow.section(of: q)?.title ?? q.label
+            return session.flow.section(of: q).map { sectionName($0, active: session.flow.section(of: q)?.questions.filter(session.isActive) ?? []) } ?? q.label
         case .preview: return "Configuration preview"
         case .answerLines: return "Answer file lines"
         case .cpuCheck: return "CPU check"

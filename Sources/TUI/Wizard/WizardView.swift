@@ -25,16 +25,37 @@ extension WizardApp {
                 hints = CPUCheckScreen.hints
             }
             // Where the host facts came from stays in view on the hub until something else is said.
-            var notice = s.notice
-            if notice == nil, s.screen == .hub { notice = Self.factsNotice(s) }
-            let body = Chrome.render(into: &frame, title: "ovirt-wizard: \(flowName) — \(Self.title(s))", location: location,
-                                     notice: notice, hints: hints)
+            var notice = Self.shownNotice(s)
+            if let full = notice, CellWidth.of(full.text) > size.columns - 2 {
+                // A message that does not fit says so; F2 shows it whole.
+                notice = Notice(TextLayout.truncate(full.text, width: size.columns - 2 - Self.moreHint.count) + Self.moreHint, kind: full.kind)
+            }
+            let title = s.session == nil ? "ovirt-wizard — \(Self.title(s))" : "ovirt-wizard: \(flowName) — \(Self.title(s))"
+            var body = Chrome.render(into: &frame, title: title, location: location, notice: notice, hints: hints)
+            // Host checks not run, and why: on every screen of the flow, wrapped, never cut.
+            if s.screen != .flows, let banner = Self.hostBanner(s) {
+                let lines = TextLayout.wrap(banner, width: body.width)
+                for (i, line) in lines.enumerated() {
+                    frame.put(line, row: body.row + i, column: body.column, style: s.session?.offline == true ? .warning : .error)
+                }
+                body = Rect(row: body.row + lines.count + 1, column: body.column, width: body.width, height: body.height - lines.count - 1)
+            }
             switch s.screen {
             case .flows:
                 frame.put("Choose what to deploy:", row: body.row, column: body.column, style: .bold)
-                s.flowList.render(into: &frame, rect: Rect(row: body.row + 2, column: body.column, width: body.width, height: body.height - 2))
+                var row = body.row + 1
+                for line in firstScreenLines(s).flatMap({ TextLayout.wrap($0, width: body.width) }) {
+                    frame.put(line, row: row, column: body.column, style: .muted)
+                    row += 1
+                }
+                s.flowList.render(into: &frame, rect: Rect(row: row + 1, column: body.column, width: body.width, height: body.bottom - row - 1))
             case .hub:
-                s.hub.render(into: &frame, rect: body)
+                var row = body.row
+                for line in TextLayout.wrap(savedLine(s), width: body.width) {
+                    frame.put(line, row: row, column: body.column, style: .muted)
+                    row += 1
+                }
+                s.hub.render(into: &frame, rect: Rect(row: row + 1, column: body.column, width: body.width, height: body.bottom - row - 1))
             case .question:
                 frame.cursor = renderQuestion(s, into: &frame, body: body)
             case .preview:
@@ -45,7 +66,10 @@ extension WizardApp {
             case .cpuCheck:
                 s.cpuCheck.render(into: &frame, rect: body)
             case .answerLines:
-                frame.put("These lines are written to the answer file (secrets masked here):", row: body.row, column: body.column, style: .bold)
+                let cut = s.pager.hasCutLines(width: body.width)
+                frame.put(cut ? "Lines written to the answer file (secrets masked); … marks a cut line: ←→ scroll"
+                              : "These lines are written to the answer file (secrets masked here):",
+                          row: body.row, column: body.column, style: .bold, maxWidth: body.width)
                 s.pager.render(into: &frame, rect: Rect(row: body.row + 2, column: body.column, width: body.width, height: body.height - 2))
             }
             if let overlay = s.overlay {
@@ -53,6 +77,29 @@ extension WizardApp {
                 overlay.render(into: &frame)
             }
         }
+    }
+
+    static let moreHint = " (F2: all)"
+
+    /// The notice line: what was said last, or on the hub where the host facts came from.
+    static func shownNotice(_ s: WizardState) -> Notice? {
+        if let notice = s.notice { return notice }
+        return s.screen == .hub ? factsNotice(s) : nil
+    }
+
+    /// The first screen says where the answers go and whether any host will be contacted.
+    func firstScreenLines(_ s: WizardState) -> [String] {
+        let file = s.flowList.selectedItem.flatMap { id in s.flows.first { $0.id == id.id } }.flatMap(answerFileOf) ?? s.answerFile
+        return ["Answers are saved to \(file) after every answer (the selected flow's file).",
+                prober == nil ? "No host is contacted (--offline): defaults come from the seed's example lab."
+                              : "The target host is contacted over SSH once you name it (its host key is checked)."]
+    }
+
+    /// The hub's first line: the answer file, and (unless the banner says more) whether hosts are contacted.
+    func savedLine(_ s: WizardState) -> String {
+        let file = "Answers: \(s.answerFile) (saved after every answer)"
+        if Self.hostBanner(s) != nil { return file + "." }
+        return file + (prober == nil ? "; no host is contacted." : "; the target host is contacted over SSH.")
     }
 
     func renderQuestion(_ s: WizardState, into frame: inout Frame, body: Rect) -> Point? {

@@ -8,7 +8,10 @@ package enum AnswerFileContract {
     package static let flowKey = "OVIRT_WIZARD/flow"
     /// The flow's version (`3.4`).
     package static let flowVersionKey = "OVIRT_WIZARD/flowVersion"
-    package static let identityKeys: Set<String> = [flowKey, flowVersionKey]
+    /// How each answer was first given (`ProvenanceRecord`): a resumed session keeps typed apart from defaults.
+    package static let provenanceKey = "OVIRT_WIZARD/provenance"
+    /// The wizard's own bookkeeping keys: never sent to a host.
+    package static let identityKeys: Set<String> = [flowKey, flowVersionKey, provenanceKey]
     /// Where the wizard's own keys live (otopi ignores them); a flow must mark every question here wizard-only.
     package static let wizardNamespace = "OVIRT_WIZARD/"
 
@@ -17,6 +20,7 @@ package enum AnswerFileContract {
         var values = session.answerFileValues()
         values[flowKey] = .string(session.flow.id)
         values[flowVersionKey] = .string(session.flow.version)
+        values[provenanceKey] = .string(ProvenanceRecord(session).text)
         return values
     }
 

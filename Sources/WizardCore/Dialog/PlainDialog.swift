@@ -58,7 +58,8 @@ package struct PlainDialog {
                 probed = true
                 let probe = onTargetKnown(session)
                 probe.messages.forEach(log)
-                if let facts = probe.facts { session.setFacts(session.flow.seedFacts.overlaid(with: facts), probed: true) }
+                // What the probe could not tell stays unknown: the seed lab's values never fill it in.
+                if let facts = probe.facts { session.setFacts(session.flow.unprobedFacts.overlaid(with: facts), probed: true) }
                 if let checker = probe.checker { self.checker = checker }
             }
             if session.showsTitle(section), let title = section.title {

@@ -8,7 +8,8 @@ import OtopiKit
 package struct FlowSession: Sendable {
     package let flow: Flow
     package private(set) var facts: HostFacts
-    /// Detected facts come from a probed host; seeded ones from the flow file.
+    /// Detected facts come from a probed host. Otherwise they are the seed's example environment (`--offline`) or,
+    /// for a host not probed (yet), the seed's assumptions without its lab's values (`Flow.unprobedFacts`).
     package private(set) var factsProbed: Bool
     /// Leave out the wizard's own sections (target host): nothing will be contacted.
     package let offline: Bool
@@ -25,7 +26,8 @@ package struct FlowSession: Sendable {
     package init(flow: Flow, facts: HostFacts? = nil, factsProbed: Bool = false, offline: Bool,
                 randomSeed: UInt64, context: ValidationContext = .local) {
         self.flow = flow
-        self.facts = facts ?? flow.seedFacts
+        // Only --offline chooses the seed's example lab; a host not probed yet gets none of its values.
+        self.facts = facts ?? (offline ? flow.seedFacts : flow.unprobedFacts)
         self.factsProbed = factsProbed
         self.offline = offline
         self.context = context
@@ -49,18 +51,65 @@ package struct FlowSession: Sendable {
         applyComputed()
     }
 
+    /// Replaces the facts with those of a host that could not be probed (or whose probe no longer applies):
+    /// what the last host told is forgotten, and nothing of the seed's lab takes its place.
+    package mutating func forgetHostFacts() {
+        facts = offline ? flow.seedFacts : flow.unprobedFacts
+        factsProbed = false
+        applyComputed()
+    }
+
+    /// How a value taken from the facts is labelled: read from the host, or the seed's example (`--offline`).
+    package var factProvenance: Provenance { factsProbed ? .detected : .seedExample }
+
     mutating func applyComputed() {
-        for c in flow.computed where answers[c.key]?.provenance != .operator && !isFromFile(c.key) {
+        for c in flow.computed where !(answers[c.key]?.provenance.isTyped ?? false) && !isFromFile(c.key) {
             let text: String?
             let provenance: Provenance
             switch c.source {
-            case .fact(let name): text = facts.string(name); provenance = .detected
+            case .fact(let name): text = facts.string(name); provenance = factProvenance
             case .value(let v): text = v; provenance = .default
             default: text = nil; provenance = .default
             }
-            guard let text else { continue }
+            guard let text else {
+                // The host that told it is gone (or was never asked): the value is not kept as if it were known.
+                if case .fact = c.source, let answer = answers[c.key], answer.provenance == .detected || answer.provenance == .seedExample {
+                    answers.remove(c.key)
+                }
+                continue
+            }
             answers[c.key] = Answer(Self.typed(text, c.valueType), provenance)
         }
+        refreshDerived()
+    }
+
+    /// Answers derived from other answers or from the host (`[derived]`) follow what they were derived from:
+    /// the FQDN taken from the target host's name changes with it, and the PKI organisation with the FQDN's
+    /// domain. One the operator typed is never touched. Returns whether a value changed.
+    @discardableResult
+    mutating func refreshDerived() -> Bool {
+        var changed = false
+        // Chains are short (target host → FQDN → PKI organisation); a few passes settle them.
+        for _ in 0..<4 {
+            var pass = false
+            for question in flow.questions where answers[question.key]?.provenance.given == .derived {
+                guard let current = answers[question.key] else { continue }
+                if let fresh = defaultAnswer(for: question) {
+                    let value = QuestionExchange.store(fresh.text, for: question)
+                    if value != current.value || fresh.provenance != .derived {
+                        answers[question.key] = Answer(value, fresh.provenance)
+                        pass = true
+                    }
+                } else {
+                    // Nothing to derive it from any more: the question is asked.
+                    answers.remove(question.key)
+                    pass = true
+                }
+            }
+            changed = changed || pass
+            if !pass { break }
+        }
+        return changed
     }
 
     func isFromFile(_ key: String) -> Bool {
@@ -130,23 +179,63 @@ package struct FlowSession: Sendable {
         guard let source = question.defaultValue else { return nil }
         switch source {
         case .value(let v): return (v, .default)
-        case .fact(let name): return facts.string(name).map { ($0, .detected) }
+        case .fact(let name): return facts.string(name).map { ($0, factProvenance) }
+        case .factOrHostName(let name, let key):
+            if let fact = facts.string(name) { return (fact, factProvenance) }
+            return hostName(answers[key]?.value.stringValue).map { ($0, .derived) }
         case .domainOf(let key):
             guard let fqdn = answers[key]?.value.stringValue else { return nil }
-            guard let dot = fqdn.firstIndex(of: "."), fqdn.index(after: dot) < fqdn.endIndex else { return ("Test", .default) }
-            return (String(fqdn[fqdn.index(after: dot)...]), .default)
+            guard let dot = fqdn.firstIndex(of: "."), fqdn.index(after: dot) < fqdn.endIndex else { return ("Test", .derived) }
+            return (String(fqdn[fqdn.index(after: dot)...]), .derived)
         case .randomMAC, .randomUUID: return generatedDefaults[question.key].map { ($0, .default) }
-        case .firstValue: return validValues(for: question).first.map { ($0, factsBacked(question)) }
+        case .firstValue:
+            guard !lacksHostValues(question) else { return nil }
+            return validValues(for: question).first.map { ($0, factsBacked(question)) }
         case .preferredValue(let preferred):
+            guard !lacksHostValues(question) else { return nil }
             let values = validValues(for: question)
             return (values.contains(preferred) ? preferred : values.first).map { ($0, factsBacked(question)) }
         }
     }
 
+    /// A fully qualified host name (not an address, not a short name) as answered, or nil.
+    func hostName(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        if case .ok = Validators.validate("fqdn", text, context: .local) { return text }
+        return nil
+    }
+
+    /// The facts a question's values come from, if any.
+    func backingFact(_ question: Question) -> String? {
+        if let within = question.valuesWithin { return within.fact }
+        if case .fact(let name)? = question.values { return name }
+        return nil
+    }
+
+    /// Whether a question's values should have come from the host, which told nothing: its choice is then the
+    /// operator's (no default is offered, and the whole list of the tool's values is shown).
+    package func lacksHostValues(_ question: Question) -> Bool {
+        guard let fact = backingFact(question) else { return false }
+        return facts[fact] == nil
+    }
+
     func factsBacked(_ question: Question) -> Provenance {
-        if question.valuesWithin != nil { return .detected }
-        if case .fact? = question.values { return .detected }
-        return .default
+        backingFact(question) == nil ? .default : factProvenance
+    }
+
+    /// Why a question offers no value of the host, said before its prompt: the host was not probed.
+    func unprobedNote(for question: Question) -> DialogMessage? {
+        guard !offline, !factsProbed else { return nil }
+        let fromHost: Bool
+        switch question.defaultValue {
+        case .fact(let name)?: fromHost = facts[name] == nil
+        case .factOrHostName(let name, _)?: fromHost = facts[name] == nil
+        default: fromHost = lacksHostValues(question)
+        }
+        guard fromHost else { return nil }
+        return DialogMessage(.warning, "The target host was not probed, so this value is not read from it; "
+                             + (lacksHostValues(question) ? "every value the tool knows is listed: choose the one the host has."
+                                                          : "no example value is offered."))
     }
 
     /// A version 4 UUID (RFC 4122 §4.4) from the seeded generator, as vdsm writes them: lower-case hex.
@@ -198,6 +287,7 @@ package struct FlowSession: Sendable {
         var question = question
         question.notes = question.notes.map(fillAnswerPlaceholders)
         question.prompt = fillAnswerPlaceholders(question.prompt)
+        if let note = unprobedNote(for: question) { question.before.insert(note, at: 0) }
         return QuestionExchange(question: question, validValues: validValues(for: question), defaultText: d?.text,
                                 defaultProvenance: d?.provenance ?? .default, context: answeredContext())
     }
@@ -211,14 +301,14 @@ package struct FlowSession: Sendable {
     /// seen again before the file counts as confirmed.
     package mutating func accept(_ values: [String: Answer], unchecked newUnchecked: [UncheckedItem] = []) {
         let confirmKey = flow.preview.confirm.key
-        if answers.isAnswered(confirmKey), values[confirmKey] == nil,
-           values.contains(where: { answers[$0.key]?.value != $0.value.value }) {
-            answers.remove(confirmKey)
-        }
+        var unconfirm = answers.isAnswered(confirmKey) && values[confirmKey] == nil
+            && values.contains(where: { answers[$0.key]?.value != $0.value.value })
         for (key, answer) in values {
             answers[key] = answer
             rejected[key] = nil
         }
+        if refreshDerived(), answers.isAnswered(confirmKey), values[confirmKey] == nil { unconfirm = true }
+        if unconfirm { answers.remove(confirmKey) }
         let keys = Set(values.keys)
         unchecked.removeAll { keys.contains($0.key) }
         unchecked += newUnchecked
@@ -231,14 +321,18 @@ package struct FlowSession: Sendable {
             for effect in q.effects.values { for k in effect.keys { answers.remove(k) } }
         }
         unchecked.removeAll { $0.key == key }
+        refreshDerived()
     }
 
     /// Pre-fills from answer files, as otopi's `[environment:*]` sections would, and validates each value of a
     /// question. A value that fails is set aside and its question asked again with the reason; keys the flow does
     /// not know are kept as they are and written back.
     package mutating func load(_ environment: OtopiEnvironment) {
-        for (key, item) in environment.items {
-            answers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line))
+        // How each value was first given, when the file recorded it (a file the wizard wrote).
+        let record = environment[AnswerFileContract.provenanceKey].flatMap { ProvenanceRecord(parsing: $0.value.displayText) }
+        for (key, item) in environment.items where key != AnswerFileContract.provenanceKey {
+            let given = record.flatMap { $0.given(key) }
+            answers[key] = Answer(item.value, .file(path: item.origin.path, line: item.origin.line, given: given))
         }
         let asked = Set(flow.questions.map(\.key))
         for (key, item) in environment.items where !asked.contains(key) {

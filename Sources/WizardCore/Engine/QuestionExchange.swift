@@ -107,7 +107,10 @@ package struct QuestionExchange: Sendable {
 
     static func fill(_ template: String, values: [String], defaultText: String?, value: String? = nil) -> String {
         var text = template.replacingOccurrences(of: "@VALUES@", with: values.joined(separator: ", "))
-        // otopi leaves the literal placeholder when there is no default; none of the 3.4 prompts hits that.
+        // Without a default (a host that could not be probed), no empty `[]` is shown: the answer must be typed.
+        if defaultText == nil {
+            text = text.replacingOccurrences(of: " [@DEFAULT@]", with: "").replacingOccurrences(of: "[@DEFAULT@]", with: "")
+        }
         text = text.replacingOccurrences(of: "@DEFAULT@", with: defaultText ?? "")
         if let value { text = text.replacingOccurrences(of: "@VALUE@", with: value) }
         return text
@@ -178,6 +181,9 @@ package struct QuestionExchange: Sendable {
                 provenance = defaultProvenance
             } else if !question.allowEmpty {
                 return .ask([DialogMessage(.error, question.emptyError ?? "Please specify value")])
+            } else {
+                // Enter on an empty optional field takes "nothing": the flow's default, not something typed.
+                provenance = .default
             }
         }
         if !validValues.isEmpty {

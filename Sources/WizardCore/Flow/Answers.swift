@@ -1,34 +1,52 @@
 import OtopiKit
 
-/// Where a value came from; shown beside every value in the preview.
-package enum Provenance: Sendable, Equatable, CustomStringConvertible {
+/// Where a value came from; shown beside every value in the preview. It says the truth: `detected` only for
+/// values read from the probed host, `seed example` only under `--offline`, where the seed's lab was chosen.
+package indirect enum Provenance: Sendable, Equatable, CustomStringConvertible {
     /// The flow's default, accepted (Enter) or set by the tool itself.
     case `default`
-    /// Detected on the target host (or taken from the seed's environment when offline).
+    /// Read from the probed target host.
     case detected
-    /// Read from an answer file.
-    case file(path: String, line: Int)
+    /// Computed from other answers (the engine FQDN from the target host's name, the PKI organisation from the
+    /// FQDN's domain); computed again when they change.
+    case derived
+    /// The seed's example environment (`--offline` only): the values of the tutorial's lab.
+    case seedExample
+    /// Read from an answer file; `given` is how it was first given, when the file recorded it
+    /// (`AnswerFileContract.provenanceKey`).
+    case file(path: String, line: Int, given: Provenance? = nil)
     /// Typed by the operator.
     case `operator`
 
     package var description: String {
         switch self {
-        case .default: return "default"
-        case .detected: return "detected"
-        case .file(let path, let line): return "file \(path):\(line)"
-        case .operator: return "typed"
+        case .file(let path, let line, let given?): return "\(given.description), file \(path):\(line)"
+        case .file(let path, let line, nil): return "file \(path):\(line)"
+        default: return shortName
         }
     }
 
-    /// One word, for narrow columns.
+    /// A few words, for narrow columns.
     package var shortName: String {
         switch self {
         case .default: return "default"
         case .detected: return "detected"
+        case .derived: return "derived"
+        case .seedExample: return "seed example"
+        case .file(_, _, let given?): return given.shortName
         case .file: return "file"
         case .operator: return "typed"
         }
     }
+
+    /// How the value was first given: through an answer file, the kind the file recorded (nil when it recorded none).
+    package var given: Provenance? {
+        if case .file(_, _, let given) = self { return given }
+        return self
+    }
+
+    /// Typed by the operator, now or in an earlier session whose file recorded it.
+    package var isTyped: Bool { given == .operator }
 }
 
 package struct Answer: Sendable, Equatable {

@@ -14,8 +14,11 @@ package struct Flow: Sendable {
     /// The file it was loaded from.
     package var source: String
     package var sections: [FlowSection]
-    /// What the seed's host looked like: used when no target host can be asked.
+    /// What the seed's host looked like: the example environment `--offline` chooses explicitly.
     package var seedFacts: HostFacts
+    /// The seed facts that describe the seed's lab (its names, addresses, CPU): never used for a host that was
+    /// not probed (see `unprobedFacts`).
+    package var labFacts: Set<String> = []
     /// Values the tool sets itself (shown in the preview; written unless `write` is false).
     package var computed: [ComputedValue]
     package var preview: PreviewSpec
@@ -36,6 +39,14 @@ package struct Flow: Sendable {
 
     package func question(forKey key: String) -> Question? {
         questions.first { $0.key == key }
+    }
+
+    /// What is assumed of a target host that could not be probed: the seed's facts that decide which questions
+    /// apply (a fresh host, as otopi would find it), without the seed lab's values. A question whose default or
+    /// values would come from those has none: the operator answers it.
+    package var unprobedFacts: HostFacts {
+        HostFacts(description: "not probed: no value of the seed's example lab is used",
+                  values: seedFacts.values.filter { !labFacts.contains($0.key) })
     }
 
     package func section(of question: Question) -> FlowSection? {
@@ -147,6 +158,9 @@ package struct FactReference: Sendable {
 package enum DefaultSource: Sendable {
     case value(String)
     case fact(String)
+    /// The fact when the host told it; otherwise the host name answered for `key` (the target host), when it is
+    /// a fully qualified name (derived): the engine FQDN of a host that could not be probed.
+    case factOrHostName(fact: String, key: String)
     /// The domain part of another answer (FQDN minus its first label, or `Test`), as otopi's PKI default.
     case domainOf(key: String)
     /// A random MAC address with the given prefix (hosted-engine: `00:16:3e`, then 0x00–0x7f, then two bytes).

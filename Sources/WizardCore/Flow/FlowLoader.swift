@@ -61,11 +61,16 @@ package enum FlowLoader {
         try y.allow(["flow", "title", "tool", "version", "use", "seed_facts", "sections", "computed", "preview"])
         let seed = try y.required("seed_facts")
         var facts = HostFacts(description: try seed.optional("description")?.string() ?? "seed environment")
-        for (name, value) in try seed.mapping() where name != "description" {
+        for (name, value) in try seed.mapping() where name != "description" && name != "lab" {
             facts[name] = try decodeFact(value)
         }
+        // `lab:` names the facts that are the seed lab's own values (only `--offline` uses them).
+        let lab = Set(try seed.optional("lab")?.strings() ?? [])
+        for name in lab where facts[name] == nil {
+            throw seed.error("lab: \(name) is not one of the seed facts")
+        }
         let sections = try y.required("sections").sequence().map { try decodeSection(resolveUse($0)) }
-        let flow = Flow(
+        var flow = Flow(
             id: try y.required("flow").string(),
             title: try y.required("title").string(),
             tool: try y.required("tool").string(),
@@ -77,6 +82,7 @@ package enum FlowLoader {
             computed: try y.optional("computed")?.sequence().map(decodeComputed) ?? [],
             preview: try decodePreview(y.required("preview"))
         )
+        flow.labFacts = lab
         try checkUnique(flow, y)
         for q in flow.questions where q.key.hasPrefix(AnswerFileContract.wizardNamespace) && !flow.isWizardOnly(q.key) {
             throw y.error("\(q.key) is one of the wizard's own keys: put it in a `wizard: true` section or mark it `wizard_only: true`")
@@ -293,8 +299,11 @@ package enum FlowLoader {
 
     static func decodeDefault(_ y: Y) throws -> DefaultSource {
         if let text = try? y.string() { return .value(text) }
-        try y.allow(["fact", "compute", "key", "prefix", "prefer"])
-        if let fact = y.optional("fact") { return .fact(try fact.string()) }
+        try y.allow(["fact", "compute", "key", "prefix", "prefer", "else_host_name"])
+        if let fact = y.optional("fact") {
+            if let key = y.optional("else_host_name") { return .factOrHostName(fact: try fact.string(), key: try key.string()) }
+            return .fact(try fact.string())
+        }
         let compute = try y.required("compute").string()
         switch compute {
         case "domain_of": return .domainOf(key: try y.required("key").string())

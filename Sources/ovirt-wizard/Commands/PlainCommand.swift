@@ -13,8 +13,9 @@ struct PlainCommand: ParsableCommand {
         discussion: """
             Prints the same section titles, prompts and [defaults] as the real tool, re-asks bad answers with \
             [ ERROR ], shows the CONFIGURATION PREVIEW and, once confirmed, writes the answer file (mode 0600). \
-            Reads answers from a terminal or a pipe. With --offline no host is contacted and the seed environment \
-            decides the questions that depend on the host.
+            Reads answers from a terminal or a pipe. With --offline no host is contacted and the seed's example \
+            environment decides the questions that depend on the host (its values are marked as the seed's); \
+            without it, a host that cannot be reached gives no defaults in place of its facts.
             """)
 
     @Option(help: "The flow: engine-setup or hosted-engine.") var flow: String
@@ -49,7 +50,7 @@ struct PlainCommand: ParsableCommand {
             let warn = { (text: String) in io.write(OtopiConsoleFormat.log(DialogMessage(.warning, text), color: io.color) + "\n") }
             info("ovirt-wizard: \(flow.title)")
             if offline {
-                info("--offline: no host is contacted; host facts: \(flow.seedFacts.description)")
+                info("--offline: no host is contacted and host checks are not run; defaults that depend on the host are the \(flow.seedFacts.description)")
             }
             for file in answerFiles { info("Answers read from \(file)") }
             for warning in session.loadWarnings { warn(warning) }

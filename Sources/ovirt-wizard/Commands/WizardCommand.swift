@@ -97,7 +97,8 @@ struct WizardCommand: ParsableCommand {
                 if let usage = flow.flatMap({ catalog.flow(named: $0)?.usage(answerFile: written) }) { print("Use it with: \(usage)") }
                 return try offerApply(answerFile: written, flows: catalog)
             } else if FileManager.default.fileExists(atPath: written) {
-                print("Answers so far are saved in \(written); continue with: ovirt-wizard --answers \(written)" + (flow.map { " --flow \($0)" } ?? ""))
+                print("Answers so far are saved in \(written); continue with: ovirt-wizard --answers \(written)" + (flow.map { " --flow \($0)" } ?? "")
+                      + (offline ? " --offline" : ""))
             }
             return code
         }

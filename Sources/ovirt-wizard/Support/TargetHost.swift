@@ -5,7 +5,8 @@ import WizardCore
 
 /// The dialog's link to the target host: connects with the wizard's answers, probes the facts the questions
 /// depend on, and keeps the connection for the host checks. When the host cannot be reached, it says why and
-/// the dialog goes on with the seed environment: a network problem never blocks the questions.
+/// the dialog goes on without host facts (and without any value of the seed's example lab): a network problem
+/// never blocks the questions, and nothing is invented in place of what the host would tell.
 final class TargetHost: @unchecked Sendable {
     let knownHosts: String?
     let acceptNew: Bool
@@ -24,17 +25,16 @@ final class TargetHost: @unchecked Sendable {
     }
 
     func probe(_ session: FlowSession) -> PlainDialog.TargetProbe {
-        let seed = session.flow.seedFacts.description
         let login: TargetLogin
         do {
             login = try TargetLogin(answers: session.answers)
         } catch {
             return .init(facts: nil, checker: OfflineChecker(reason: "\(error)"),
-                         messages: [DialogMessage(.warning, "\(error): the questions that depend on the host use the \(seed)")])
+                         messages: Self.notProbed("the target host's login is not valid: \(error)"))
         }
         guard let access = HostAccess(login, options: options()) else {
             return .init(facts: nil, checker: OfflineChecker(reason: "no target host given"),
-                         messages: [DialogMessage(.warning, "No target host: the questions that depend on the host use the \(seed)")])
+                         messages: Self.notProbed("no target host was given"))
         }
         do {
             let connection = try access.connect()
@@ -45,9 +45,14 @@ final class TargetHost: @unchecked Sendable {
         } catch {
             let reason = (error as? SSHError)?.description ?? "\(error)"
             return .init(facts: nil, checker: OfflineChecker(reason: "\(access.target.host) could not be reached"),
-                         messages: [DialogMessage(.warning, "\(access.target.host): \(reason)"),
-                                    DialogMessage(.warning, "The questions that depend on the host use the \(seed); host checks are not run")])
+                         messages: Self.notProbed(reason))
         }
+    }
+
+    /// What the dialog says when the host could not be probed: why, and that nothing is put in its place.
+    static func notProbed(_ why: String) -> [DialogMessage] {
+        [DialogMessage(.warning, "Host checks were not run: \(why)"),
+         DialogMessage(.warning, "No value is taken from the seed's example: questions the host would answer have no default")]
     }
 
     func close() {
