@@ -66,6 +66,8 @@ import Testing
             var expected = session.answerFileValues()
             expected[AnswerFileContract.flowKey] = .string(flow.id)
             expected[AnswerFileContract.flowVersionKey] = .string(flow.version)
+            // …and the wizard-only record of how each value was given (a resume keeps typed apart from defaults).
+            expected[AnswerFileContract.provenanceKey] = .string(ProvenanceRecord(session).text)
             #expect(back.items.mapValues(\.value) == expected)
             let catalog = FlowCatalog.load(directory: Repo.screens)
             #expect(try AnswerFileContract.flow(of: back, in: catalog)?.source == flow.source)

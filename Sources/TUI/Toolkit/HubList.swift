@@ -85,14 +85,14 @@ package struct HubList: Hashable, Sendable {
         guard rect.height > 0 else { return }
         let detail = rect.height >= items.count + Self.detailHeight + 1 ? Array(detailLines(width: rect.width - 2).prefix(Self.detailHeight)) : []
         if !detail.isEmpty {
-            let top = rect.bottom - Self.detailHeight - 1
+            let top = rect.bottom - detail.count - 1
             frame.put(String(repeating: "─", count: rect.width), row: top, column: rect.column, style: .muted)
             for (i, line) in detail.enumerated() {
                 frame.put(line, row: top + 1 + i, column: rect.column + 1, style: .normal, maxWidth: rect.width - 1)
             }
         }
         renderRows(into: &frame, rect: detail.isEmpty ? rect
-                   : Rect(row: rect.row, column: rect.column, width: rect.width, height: rect.height - Self.detailHeight - 1))
+                   : Rect(row: rect.row, column: rect.column, width: rect.width, height: rect.height - detail.count - 1))
     }
 
     func renderRows(into frame: inout Frame, rect: Rect) {

@@ -82,10 +82,13 @@ package struct PreviewList: Hashable, Sendable {
         guard let row = selectedRow, !row.isHeading, width > 8 else { return [] }
         let value = row.shownValue.isEmpty ? (row.problem == nil ? "(empty)" : "(no value)") : row.shownValue
         var lines = TextLayout.wrap("\(row.label): \(value)", width: width)
-        if let problem = row.problem {
-            lines += TextLayout.wrap("! \(problem)", width: width)
-        } else if let source = row.provenance {
-            lines += TextLayout.wrap("[\(source.label)]", width: width)
+        let source = row.problem.map { "! \($0)" } ?? row.provenance.map { "[\($0.label)]" }
+        guard let source else { return lines }
+        // Where it came from goes on the value's last line when it fits there.
+        if let last = lines.last, CellWidth.of(last) + 2 + CellWidth.of(source) <= width {
+            lines[lines.count - 1] = last + "  " + source
+        } else {
+            lines += TextLayout.wrap(source, width: width)
         }
         return lines
     }
@@ -101,12 +104,12 @@ package struct PreviewList: Hashable, Sendable {
         var listRect = rect
         let detail = rect.height >= 10 ? Array(detailLines(width: rect.width - 2).prefix(Self.detailHeight)) : []
         if !detail.isEmpty {
-            listRect.height = rect.height - Self.detailHeight - 1
+            listRect.height = rect.height - detail.count - 1
             let top = rect.row + listRect.height
             frame.put(String(repeating: "─", count: rect.width), row: top, column: rect.column, style: .muted)
             for (i, line) in detail.enumerated() {
                 frame.put(line, row: top + 1 + i, column: rect.column + 1,
-                          style: i == 0 ? .bold : (selectedRow?.problem != nil ? .error : .normal), maxWidth: rect.width - 1)
+                          style: selectedRow?.problem != nil ? .error : .normal, maxWidth: rect.width - 1)
             }
         }
         renderList(into: &frame, rect: listRect)

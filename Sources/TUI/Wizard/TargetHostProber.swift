@@ -119,7 +119,7 @@ package final class TargetHostProber: Sendable {
 
     /// What the wizard says when the host could not be probed: nothing is invented in its place.
     package static func notProbed(_ why: String) -> String {
-        "Host checks were not run: \(why). No value is taken from the seed's example: what the host would tell has no default."
+        "Host checks were not run: \(why). No value is taken from the seed's example."
     }
 
     /// The operator's decision on an unknown host key.

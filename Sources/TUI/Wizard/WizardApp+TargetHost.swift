@@ -127,7 +127,7 @@ extension WizardApp {
     static func hostBanner(_ s: WizardState) -> String? {
         guard let session = s.session else { return nil }
         if session.offline {
-            return "--offline: no host is contacted and host checks are not run; [seed example] marks the seed lab's values."
+            return "--offline: no host is contacted, host checks are not run; [seed example] marks the seed lab's values."
         }
         if let why = s.probe.unreachable, !session.factsProbed, !s.probe.running { return TargetHostProber.notProbed(why) }
         return nil

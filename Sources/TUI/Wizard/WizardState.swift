@@ -88,7 +88,9 @@ package struct WizardState: Sendable {
     package init(flows: [Flow], session: FlowSession?) {
         self.flows = flows
         self.flowList = HubList(items: flows.map {
-            HubItem(id: $0.id, title: $0.id, status: .needsAnswers, summary: "\($0.title) (oVirt \($0.version))")
+            // The version is said once: most titles name it already.
+            HubItem(id: $0.id, title: $0.id, status: .needsAnswers,
+                    summary: $0.title.contains("oVirt \($0.version)") ? $0.title : "\($0.title) (oVirt \($0.version))")
         }, showsStatus: false)
         self.session = session
         self.screen = session == nil ? .flows : .hub
