@@ -122,7 +122,9 @@ package struct PreviewList: Hashable, Sendable {
         let overflows = rows.count > rect.height
         let range = viewport.visibleRange(height: overflows ? rect.height - 1 : rect.height)
         let labelWidth = min(max(rows.filter { !$0.isHeading }.map { CellWidth.of($0.label) }.max() ?? 0, 10), rect.width * 2 / 5)
-        let sourceWidth = min(24, rect.width / 4)
+        // The source column is as wide as its longest entry needs (up to a quarter): the value gets the rest.
+        let sources = rows.filter { !$0.isHeading }.map { CellWidth.of($0.problem ?? $0.provenance.map { "[\($0.label)]" } ?? "") }
+        let sourceWidth = min(max(sources.max() ?? 0, 9), 24, rect.width / 4)
         for (line, index) in range.enumerated() {
             let item = rows[index]
             let row = rect.row + line

@@ -38,7 +38,7 @@ extension WizardApp {
                 for (i, line) in lines.enumerated() {
                     frame.put(line, row: body.row + i, column: body.column, style: s.session?.offline == true ? .warning : .error)
                 }
-                body = Rect(row: body.row + lines.count, column: body.column, width: body.width, height: body.height - lines.count)
+                body = Rect(row: body.row + lines.count + 1, column: body.column, width: body.width, height: body.height - lines.count - 1)
             }
             switch s.screen {
             case .flows:
