@@ -587,7 +587,7 @@ package struct WizardApp: TUIApp {
                 : "Type the answer word, or the start of only one value, then Enter (as at otopi's prompt); or choose with the arrows."
             return [q.help, section?.help, choosing, "Otopi key: \(q.key)"].compactMap { $0 }.joined(separator: "\n\n")
         case .preview: return "Every value and where it came from. n/p jump to values that need an answer, Enter changes the selected one, a shows the answer-file lines, c confirms and writes the file."
-        case .answerLines: return "The exact lines the target host receives (secrets masked here). Esc or a goes back."
+        case .answerLines: return "The exact lines the target host receives (secrets masked here). A line wider than the screen ends in …: ← and → scroll sideways (a line scrolled into starts with …). Esc or a goes back."
         case .cpuCheck: return CPUCheckScreen.help
         }
     }

@@ -19,7 +19,8 @@ extension WizardApp {
                          KeyHint("c", "Confirm"), KeyHint("Esc", "Back"), KeyHint("F1", "Help"), KeyHint("^C", "Quit")]
             case .answerLines:
                 location = "answer file"
-                hints = [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("Esc", "Back"), KeyHint("F1", "Help"), KeyHint("^C", "Quit")]
+                hints = [KeyHint("↑↓ PgUp PgDn", "Scroll"), KeyHint("←→", "Sideways"), KeyHint("Esc", "Back"), KeyHint("F1", "Help"),
+                         KeyHint("^C", "Quit")]
             case .cpuCheck:
                 location = "CPU check"
                 hints = CPUCheckScreen.hints
@@ -67,7 +68,7 @@ extension WizardApp {
                 s.cpuCheck.render(into: &frame, rect: body)
             case .answerLines:
                 let cut = s.pager.hasCutLines(width: body.width)
-                frame.put(cut ? "Lines written to the answer file (secrets masked); … marks a cut line: ←→ scroll"
+                frame.put(cut ? "The answer file's lines (secrets masked); … marks a cut line: ←→ scroll"
                               : "These lines are written to the answer file (secrets masked here):",
                           row: body.row, column: body.column, style: .bold, maxWidth: body.width)
                 s.pager.render(into: &frame, rect: Rect(row: body.row + 2, column: body.column, width: body.width, height: body.height - 2))
