@@ -13,6 +13,8 @@ struct WizardNoInventTests {
         try #require(FlowCatalog.load(directory: WizardAppTests.screens).flow(named: name))
     }
 
+    static let storage = "nfs.corp.example:/exports/ovirt/hosted-engine/storage-domain-number-one"
+
     func runner(_ flowName: String, log: SaveLog = SaveLog()) throws -> (AppRunner<WizardApp>, MemoryBackend) {
         let session = FlowSession(flow: try Self.flow(flowName), offline: false, randomSeed: 5)
         let knownHosts = FileManager.default.temporaryDirectory.appendingPathComponent("noinvent-known-\(UUID().uuidString.prefix(8))").path
@@ -51,9 +53,20 @@ struct WizardNoInventTests {
         var text = screen(backend)
         #expect(text.contains("Host checks were not run: 127.0.0.1"), "\(text)")
         #expect(text.contains("No value is taken from the seed's example"), "\(text)")
+        // The notice line cuts the long message and says so; F2 opens it whole, any button closes it.
+        let noticeLine = try #require(backend.lastFrame?.lines[22])
+        #expect(noticeLine.contains("(F2: all)"), "\(noticeLine)")
+        let full = try #require(runner.state.notice?.text)
+        backend.type([.function(2)])
+        _ = runner.run(stopWhenIdle: true)
+        guard case .dialog(let dialog, .message)? = runner.state.overlay else { Issue.record("no message dialog"); return }
+        #expect(dialog.message == full)
+        backend.type([.enter])
+        _ = runner.run(stopWhenIdle: true)
+        #expect(runner.state.overlay == nil)
         // Walk on, answering as an operator of another lab would; every default taken is none of the seed's.
         let typed: [String: String] = [
-            "OVEHOSTED_STORAGE/storageDomainConnection": "nfs.corp.example:/exports/he",
+            "OVEHOSTED_STORAGE/storageDomainConnection": Self.storage,
             "OVEHOSTED_NETWORK/gateway": "10.20.0.1", "OVEHOSTED_VDSM/cpu": "model_Nehalem",
             "OVEHOSTED_VM/vmCDRom": "/var/tmp/c6.iso", "OVEHOSTED_VM/vmMemSizeMB": "4096",
             "OVEHOSTED_ENGINE/adminPassword": "He-adm1n-pw", "OVEHOSTED_NETWORK/fqdn": "he.corp.example",
@@ -83,6 +96,15 @@ struct WizardNoInventTests {
         #expect(SeedLab.found(in: (preview.lines + preview.wizardRows.compactMap(\.text)).joined(separator: "\n")).isEmpty)
         #expect(!(preview.rows + preview.wizardRows).contains { $0.provenance == .detected || $0.provenance == .seedExample })
         Golden.check(backend.lastFrame!, "wizard-preview-unreachable-80x24")
+        // A value the list cuts is shown whole below it when its row is selected.
+        let storageRow = try #require(runner.state.preview.rows.firstIndex { $0.id == "OVEHOSTED_STORAGE/storageDomainConnection" })
+        for _ in runner.state.preview.viewport.selected..<storageRow { backend.type([.down]) }
+        _ = runner.run(stopWhenIdle: true)
+        let detail = screen(backend)
+        #expect(!(backend.lastFrame!.lines.first { $0.contains("Storage connection  ") } ?? "").contains(Self.storage), "the list cuts it")
+        #expect(detail.contains("Storage connection:"), "\(detail)")
+        #expect(detail.contains(Self.storage), "the whole value, on a line of its own: \(detail)")
+        #expect(detail.contains("[typed]"))
         // The answer-file lines, and the file written at the confirmation.
         backend.type([.character("a")])
         _ = runner.run(stopWhenIdle: true)

@@ -19,6 +19,7 @@ package struct KeyHint: Hashable, Sendable {
         KeyHint("←  →", "move in a text field; change a choice"),
         KeyHint("Enter", "accept the value (an empty field takes the default)"),
         KeyHint("Esc", "go back to the previous screen"), KeyHint("F1, ?", "this help (? only outside text fields)"),
+        KeyHint("F2", "the last message in full, when the line above the keys cuts it"),
         KeyHint("Ctrl-S", "save the answers now"), KeyHint("Ctrl-C", "quit (asks first)"),
         KeyHint("Ctrl-L", "redraw the screen"),
     ]

@@ -100,6 +100,10 @@ package enum HelpOverlay {
             lines.append(TextLayout.truncate(TextLayout.pad(hint.keys, width: keyWidth) + "  " + hint.action, width: inner))
         }
         lines += ["", "Press any key to close this help."]
+        if lines.count + 2 > area.height {
+            // Too long for the window: the way out stays on screen, and the cut is marked.
+            lines = Array(lines.prefix(max(0, area.height - 3))) + ["… (cut here) Press any key to close this help."]
+        }
         let height = min(area.height, lines.count + 2)
         let rect = area.centered(width: width, height: height)
         frame.box(rect, style: .dialog, title: "Help: " + title)

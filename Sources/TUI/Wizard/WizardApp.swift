@@ -120,7 +120,7 @@ package struct WizardApp: TUIApp {
     func handleKey(_ s: inout WizardState, _ key: Key, _ effects: inout [AppEffect<Effect>]) {
         if key == .function(2), s.overlay == nil, let notice = Self.shownNotice(s) {
             // The notice line cuts long messages; F2 shows the last one whole.
-            s.overlay = .help(title: "Message", text: notice.text)
+            s.overlay = .dialog(Dialog(title: "Message", message: notice.text, buttons: ["OK"]), purpose: .message)
             return
         }
         s.notice = nil
@@ -475,7 +475,7 @@ package struct WizardApp: TUIApp {
             effects.append(.custom(.answerHostKey(button == 0)))
         case .credential:
             answerCredential(&s, nil, &effects)
-        case .answerFile:
+        case .answerFile, .message:
             break
         case .confirmWrite:
             guard button == 0, var session = s.session else { return }

@@ -29,6 +29,8 @@ package enum WizardDialogPurpose: Hashable, Sendable {
     case credential
     /// The answer file could not be written: the field holds another path to try.
     case answerFile
+    /// The last message, in full (F2): the notice line cuts long ones.
+    case message
 }
 
 /// An answer waiting for its host checks. The typed text (a password, for the database check) stays in memory

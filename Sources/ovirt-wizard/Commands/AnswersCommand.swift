@@ -56,7 +56,7 @@ struct AnswersCommand: ParsableCommand {
                 for line in problems { print(line) }
                 if problems.isEmpty {
                     let count = session.activeQuestions.count
-                    printError("\(file): answers all \(count) questions of \(flow.id) \(flow.version) that apply (host facts: \(flow.seedFacts.description))")
+                    printError("\(file): answers all \(count) questions of \(flow.id) \(flow.version) that apply (host facts: \(session.facts.description))")
                     return 0
                 }
                 return 1
