@@ -1,7 +1,13 @@
 /// Where an effective value came from, as the preview shows it (WizardCore.Provenance describes itself into one).
 package struct SourceLabel: Hashable, Sendable {
+    /// A few words for the list's narrow column.
     package var label: String
-    package init(_ label: String) { self.label = label }
+    /// The whole of it (a file's path and line), for the selected row's detail.
+    package var full: String
+    package init(_ label: String, full: String? = nil) {
+        self.label = label
+        self.full = full ?? label
+    }
     package static let defaultValue = SourceLabel("default")
     package static let detected = SourceLabel("detected")
     package static let answerFile = SourceLabel("answer file")
@@ -82,7 +88,7 @@ package struct PreviewList: Hashable, Sendable {
         guard let row = selectedRow, !row.isHeading, width > 8 else { return [] }
         let value = row.shownValue.isEmpty ? (row.problem == nil ? "(empty)" : "(no value)") : row.shownValue
         var lines = TextLayout.wrap("\(row.label): \(value)", width: width)
-        let source = row.problem.map { "! \($0)" } ?? row.provenance.map { "[\($0.label)]" }
+        let source = row.problem.map { "! \($0)" } ?? row.provenance.map { "[\($0.full)]" }
         guard let source else { return lines }
         // Where it came from goes on the value's last line when it fits there.
         if let last = lines.last, CellWidth.of(last) + 2 + CellWidth.of(source) <= width {

@@ -522,6 +522,13 @@ package struct WizardApp: TUIApp {
         s.hub = HubList(items: items, selected: selected)
     }
 
+    /// Provenance for the preview: a short word in the list ("typed (file)"), the whole (the file's path and line)
+    /// in the selected row's detail.
+    static func sourceLabel(_ provenance: Provenance) -> SourceLabel {
+        if case .file(_, _, let given?) = provenance { return SourceLabel("\(given.shortName) (file)", full: provenance.description) }
+        return SourceLabel(provenance.shortName, full: provenance.description)
+    }
+
     /// A section as the operator reads it: its otopi title or, for a section otopi prints no title for, what it
     /// asks (never its id, such as `init`).
     static func sectionName(_ section: FlowSection, active: [Question]) -> String {
@@ -533,7 +540,7 @@ package struct WizardApp: TUIApp {
         s.returnToPreview = false
         let preview = session.preview()
         func row(_ r: Preview.Row) -> PreviewRow {
-            PreviewRow(id: r.key, label: r.label, value: r.text ?? "", provenance: r.provenance.map { SourceLabel($0.description) },
+            PreviewRow(id: r.key, label: r.label, value: r.text ?? "", provenance: r.provenance.map(sourceLabel),
                        isMasked: r.isSecret, problem: r.problem)
         }
         var rows = [PreviewRow.heading(preview.title)] + preview.rows.map(row)

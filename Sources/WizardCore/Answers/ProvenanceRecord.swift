@@ -15,9 +15,11 @@ package struct ProvenanceRecord: Sendable, Equatable {
 
     var kinds: [String: String] = [:]
 
-    /// The record of a session's answers: only keys the flow asks or computes.
+    /// The record of a session's answers: only keys the flow asks or computes. The preview's confirmation is an
+    /// act, not a value: how it was given (Enter at otopi's prompt, Write in the dialog) is not recorded.
     package init(_ session: FlowSession) {
         let known = Set(session.flow.questions.map(\.key) + session.flow.computed.map(\.key))
+            .subtracting([session.flow.preview.confirm.key])
         for (key, answer) in session.answers.items where known.contains(key) {
             switch answer.provenance.given {
             case nil: kinds[key] = Self.unknownWord

@@ -229,7 +229,12 @@ package struct FlowSession: Sendable {
         let fromHost: Bool
         switch question.defaultValue {
         case .fact(let name)?: fromHost = facts[name] == nil
-        case .factOrHostName(let name, _)?: fromHost = facts[name] == nil
+        case .factOrHostName(let name, let key)?:
+            guard facts[name] == nil else { return nil }
+            if defaultAnswer(for: question) != nil {
+                return DialogMessage(.info, "The target host was not probed: the default is derived from its name as answered (\(flow.question(forKey: key)?.label ?? key)).")
+            }
+            fromHost = true
         default: fromHost = lacksHostValues(question)
         }
         guard fromHost else { return nil }
