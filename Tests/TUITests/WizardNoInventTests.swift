@@ -80,7 +80,16 @@ struct WizardNoInventTests {
                 #expect(runner.state.exchange?.prompt.defaultText == nil, "no gateway of the seed's lab")
                 #expect(screen(backend).contains("not probed"))
             }
-            if key == "OVEHOSTED_VDSM/cpu" { #expect(runner.state.exchange?.prompt.defaultText == nil) }
+            if key == "OVEHOSTED_VDSM/cpu" {
+                #expect(runner.state.exchange?.prompt.defaultText == nil)
+                // Nothing is chosen for the operator: Enter alone chooses nothing and says why.
+                #expect(runner.state.choice.isUnset)
+                #expect(!screen(backend).contains("(•)"), "\(screen(backend))")
+                backend.type([.enter])
+                _ = runner.run(stopWhenIdle: true)
+                #expect(runner.state.screen == .question(key))
+                #expect(runner.state.messages.first?.text.contains("No value is chosen") == true)
+            }
             if let answer = typed[key] { backend.type([.control("u")]); backend.type(answer) }
             backend.type([.enter])
             _ = runner.run(stopWhenIdle: true)

@@ -5,6 +5,9 @@ package struct ChoiceList: Hashable, Sendable {
     package private(set) var selected: Int
     /// Draw the options on one line (yes/no) instead of one per row.
     package var horizontal: Bool
+    /// Nothing is chosen yet (no default to offer): the cursor shows where the arrows are, Enter chooses nothing
+    /// until a key moves, picks (Space) or types a value.
+    package var isUnset = false
 
     package init(options: [String], selected: Int = 0, horizontal: Bool = false) {
         self.options = options
@@ -20,10 +23,20 @@ package struct ChoiceList: Hashable, Sendable {
     package var selectedOption: String? { options.indices.contains(selected) ? options[selected] : nil }
 
     package mutating func select(_ option: String) {
-        if let i = options.firstIndex(of: option) { selected = i }
+        if let i = options.firstIndex(of: option) { selected = i; isUnset = false }
     }
 
     package mutating func handle(_ key: Key) -> WidgetResponse {
+        if isUnset {
+            if key == .enter { return .ignored }
+            if key == .character(" ") { isUnset = false; return .changed }
+        }
+        let response = move(key)
+        if response == .changed { isUnset = false }
+        return response
+    }
+
+    mutating func move(_ key: Key) -> WidgetResponse {
         let previousKey: Key = horizontal ? .left : .up
         let nextKey: Key = horizontal ? .right : .down
         switch key {
@@ -56,7 +69,7 @@ package struct ChoiceList: Hashable, Sendable {
         let first = horizontal || options.count <= rect.height ? 0 : max(0, min(selected - rect.height + 1, options.count - rect.height))
         for (i, option) in options.enumerated() where i >= first {
             let isSelected = i == selected
-            let label = (isSelected ? "(•) " : "( ) ") + option
+            let label = (isSelected && !isUnset ? "(•) " : "( ) ") + option
             let style: Style = isSelected ? (focused ? .focus : .bold) : .normal
             if horizontal {
                 if column + CellWidth.of(label) > rect.right { break }

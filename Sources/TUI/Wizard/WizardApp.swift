@@ -270,6 +270,10 @@ package struct WizardApp: TUIApp {
             let wanted = current ?? prompt.defaultText
             if let wanted, let i = prompt.validValues.firstIndex(where: { $0.lowercased() == wanted.lowercased() }) {
                 choice = ChoiceList(options: prompt.validValues, selected: i, horizontal: choice.horizontal)
+            } else if wanted == nil, let session = s.session, let question = session.flow.question(forKey: key),
+                      session.lacksHostValues(question) {
+                // The host would have said which values it has: nothing is chosen for the operator.
+                choice.isUnset = true
             }
             s.choice = choice
             s.field = TextField()
@@ -315,6 +319,9 @@ package struct WizardApp: TUIApp {
             submit(&s, qKey, isDefault ? "" : text, &effects)
         case .ignored:
             switch key {
+            case .enter where s.choice.isUnset:
+                s.messages = [DialogMessage(.error, "No value is chosen: the host was not probed, so none is offered. "
+                                            + "Choose one with the arrows (or type it), then Enter.")]
             case .escape: back(&s, from: qKey)
             case .tab, .down: move(&s, from: qKey, by: 1)
             case .backTab, .up: move(&s, from: qKey, by: -1)

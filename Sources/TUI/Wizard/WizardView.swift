@@ -120,7 +120,7 @@ extension WizardApp {
             row += 1
         }
         if noteLines.count > notesSpace, notesSpace > 0 {
-            frame.put("… (F1 shows the rest)", row: row - 1, column: body.column, style: .muted)
+            frame.put(TextLayout.pad("… (F1 shows the rest)", width: width), row: row - 1, column: body.column, style: .muted)
         }
         if !noteLines.isEmpty { row += 1 }
         for line in TextLayout.wrap(prompt.text.trimmingTrailingPromptPunctuation(), width: width) where row < body.bottom {
