@@ -127,6 +127,15 @@ extension WizardApp {
             frame.put(line, row: row, column: body.column, style: .bold)
             row += 1
         }
+        // The messages (why an answer was refused) always keep their rows: a long choice list scrolls instead.
+        let messageLines: [(String, Style)] = s.messages.flatMap { message -> [(String, Style)] in
+            let style: Style = message.level == .error ? .error : (message.level == .warning ? .warning : .normal)
+            let mark = message.level == .error ? "✗ " : (message.level == .warning ? "! " : "")
+            // A refused choice names the values, as otopi's prompt does when it asks again.
+            let text = message.text == "Invalid value" && !prompt.validValues.isEmpty
+                ? "\(message.text): \(prompt.validValuesHint)" : message.text
+            return TextLayout.wrap(mark + text, width: width - 1).map { ($0, style) }
+        }
         var cursor: Point? = nil
         if row < body.bottom {
             if s.choice.options.isEmpty {
@@ -137,7 +146,9 @@ extension WizardApp {
                 }
                 row += 1
             } else {
-                row += s.choice.render(into: &frame, rect: Rect(row: row, column: body.column + 1, width: width - 1, height: body.bottom - row),
+                let typedLine = s.choiceTyped.isEmpty ? 0 : 1
+                let room = max(min(3, body.bottom - row), body.bottom - row - messageLines.count - typedLine)
+                row += s.choice.render(into: &frame, rect: Rect(row: row, column: body.column + 1, width: width - 1, height: room),
                                        focused: true)
                 if !s.choiceTyped.isEmpty, row < body.bottom {
                     // The otopi answer word being typed; Enter gives it to the dialog as otopi would take it.
@@ -148,16 +159,9 @@ extension WizardApp {
                 }
             }
         }
-        for message in s.messages {
-            let style: Style = message.level == .error ? .error : (message.level == .warning ? .warning : .normal)
-            let mark = message.level == .error ? "✗ " : (message.level == .warning ? "! " : "")
-            // A refused choice names the values, as otopi's prompt does when it asks again.
-            let text = message.text == "Invalid value" && !prompt.validValues.isEmpty
-                ? "\(message.text): \(prompt.validValuesHint)" : message.text
-            for line in TextLayout.wrap(mark + text, width: width - 1) where row < body.bottom {
-                frame.put(line, row: row, column: body.column + 1, style: style)
-                row += 1
-            }
+        for (line, style) in messageLines where row < body.bottom {
+            frame.put(line, row: row, column: body.column + 1, style: style)
+            row += 1
         }
         return cursor
     }
