@@ -357,7 +357,8 @@ extension SSHConnection {
     /// host did not answer in time; the connection is then marked unusable.
     /// `asRoot`: the group runs as root (started through sudo), so sudo sends the signal.
     func signalProcessGroup(_ pid: Int32, signal: String, asRoot: Bool = false) -> Bool {
-        let command = RemoteCommand(["kill", "-\(signal)", "--", "-\(pid)"]).commandLine
+        // `-s NAME --`: the form both bash and dash (a root shell under sudo is /bin/sh) take.
+        let command = RemoteCommand(["kill", "-s", signal, "--", "-\(pid)"]).commandLine
         do {
             _ = try runLocked(commandLine: command + " 2>/dev/null", options: ExecOptions(timeout: 5), trackProcess: false,
                               asRoot: asRoot && becomeRoot != nil) { _, _ in }
