@@ -83,6 +83,26 @@ struct SudoDeploymentTests {
         #expect(report.hits.isEmpty, "\(report.hits)")
     }
 
+    /// hosted-engine: the ISO upload is staged by the user and installed by root, and the tool's own exec channel
+    /// (its questions answered through it) runs as root through sudo.
+    @Test func hostedEngineWithItsQuestionsAndTheISOThroughPasswordSudo() throws {
+        let lab = try LabDeployment(hosts: 1, sudo: .withPassword)
+        let account = try #require(lab.account)
+        lab.credentials = SudoAnswers(account.password).cache
+        try lab.writeHostedEngineAnswers(0)
+        let sampler = ProcessListSampler(secrets: [account.password])
+        let helper = ScriptedOperator(answers: ["1", "1"])
+        let (outcomes, events) = try lab.run(try lab.plan(), runOperator: helper)
+        let report = sampler.stop()
+        #expect(outcomes[lab.cluster.hosts[0].address] == .succeeded, "\(events.suffix(8))")
+        #expect(!helper.prompts.isEmpty)
+        #expect(lab.runCount(0, "hosted-engine") == 1)
+        var info = stat()
+        #expect(stat(lab.root(0) + "/tmp/centos.iso", &info) == 0 && info.st_uid == 0 && info.st_mode & 0o777 == 0o644)
+        #expect(!"\(events)".contains(account.password) && !deploymentFiles(lab).contains(account.password))
+        #expect(report.hits.isEmpty, "\(report.hits)")
+    }
+
     @Test func aWrongSudoPasswordStopsTheHostWithOneLine() throws {
         let lab = try LabDeployment(hosts: 1, sudo: .withPassword)
         let account = try #require(lab.account)
