@@ -33,11 +33,16 @@ package struct HostAccess: Sendable {
         if usesRunner { connection.usesRunner = true }
         guard forRootSteps, become != .none else { return connection }
         do {
-            try SudoLogin(become: become, options: options).setUp(connection)
+            try becomeRoot(connection)
         } catch {
             connection.close()
             throw error
         }
         return connection
+    }
+
+    /// Sets up and checks sudo on an open connection (see `connect(forRootSteps:)`); nothing for a root login.
+    package func becomeRoot(_ connection: SSHConnection) throws {
+        try SudoLogin(become: become, options: options).setUp(connection)
     }
 }
