@@ -9,6 +9,8 @@ package final class LabAccount: @unchecked Sendable {
     /// The clear-text password: tests type it and then check that it appears nowhere.
     package let password: String
     package let home: String
+    /// What the account may do with sudo (a file in /etc/sudoers.d, removed with the account).
+    package let sudo: LabSudo
     private var deleted = false
     private let lock = NSLock()
 
@@ -32,8 +34,10 @@ package final class LabAccount: @unchecked Sendable {
 
     /// Creates the account; `scratch` is a root-only directory for the one file that carries the password to
     /// `chpasswd` (on its stdin, never on a command line).
-    init(scratch: String) throws {
+    init(scratch: String, sudo: LabSudo = .none) throws {
         if let reason = Self.unavailableReason { throw LabProcess.Failure(description: reason) }
+        if sudo != .none, let reason = LabSudo.unavailableReason { throw LabProcess.Failure(description: reason) }
+        self.sudo = sudo
         Self.sweepStale()
         name = Self.namePrefix + Self.random(8, from: "abcdefghijklmnopqrstuvwxyz0123456789")
         password = "pw-" + Self.random(20, from: "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") + "-9"
@@ -48,6 +52,7 @@ package final class LabAccount: @unchecked Sendable {
                 throw LabProcess.Failure(description: "cannot write \(input)")
             }
             try LabProcess.run("/usr/sbin/chpasswd", [], stdin: input)
+            try sudo.install(for: name)
         } catch {
             delete()
             throw error
@@ -75,6 +80,7 @@ package final class LabAccount: @unchecked Sendable {
         lock.withLock {
             guard !deleted else { return }
             deleted = true
+            LabSudo.uninstall(for: name)
             Self.remove(name)
         }
     }
@@ -92,7 +98,10 @@ package final class LabAccount: @unchecked Sendable {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count > 4, fields[0].hasPrefix(namePrefix), fields[4].hasPrefix(commentPrefix),
                   let pid = Int32(fields[4].dropFirst(commentPrefix.count)) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { remove(String(fields[0])) }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                LabSudo.uninstall(for: String(fields[0]))
+                remove(String(fields[0]))
+            }
         }
     }
 

@@ -15,19 +15,23 @@ package final class LabCluster: @unchecked Sendable {
     package private(set) var hosts: [LabHost] = []
     /// The throwaway account that password and keyboard-interactive logins use; nil for a keys-only cluster.
     package private(set) var account: LabAccount?
+    /// Further throwaway accounts (`addAccount`), deleted by `stop()` as `account` is.
+    private var extraAccounts: [LabAccount] = []
     private var agents: [LabAgent] = []
     private let lock = NSLock()
 
     /// Starts `count` hosts with the given host key types (`ed25519`, `ecdsa`, `rsa`). With password or
     /// keyboard-interactive `authentication`, a throwaway account is created first (root only, see
     /// `LabAccount.unavailableReason`) and deleted again by `stop()`.
+    /// `rootLogin` false: every sshd refuses root logins (`PermitRootLogin no`), as sites that log in as
+    /// themselves and use sudo.
     package static func start(hosts count: Int = 1, hostKeyTypes: [String] = ["ed25519", "ecdsa"],
-                             authentication: LabAuthentication = .keysOnly) throws -> LabCluster {
+                             authentication: LabAuthentication = .keysOnly, rootLogin: Bool = true) throws -> LabCluster {
         let cluster = try LabCluster()
         do {
             if authentication.needsAccount { cluster.account = try LabAccount(scratch: cluster.root) }
             for index in 0..<count {
-                try cluster.addHost(index: index, keyTypes: hostKeyTypes, authentication: authentication)
+                try cluster.addHost(index: index, keyTypes: hostKeyTypes, authentication: authentication, rootLogin: rootLogin)
             }
             try cluster.writeKnownHosts()
         } catch {
@@ -54,12 +58,25 @@ package final class LabCluster: @unchecked Sendable {
 
     deinit { stop() }
 
-    private func addHost(index: Int, keyTypes: [String], authentication: LabAuthentication) throws {
+    private func addHost(index: Int, keyTypes: [String], authentication: LabAuthentication, rootLogin: Bool) throws {
         // Spread clusters started by different processes over 127.0.0.10-249.
         let address = "127.0.0.\(10 + (Int(getpid()) + index * 7 + hosts.count) % 240)"
         let host = try LabHost(index: index, address: address, clusterRoot: root,
-                               authorizedKeys: authorizedKeysPath, keyTypes: keyTypes, authentication: authentication)
+                               authorizedKeys: authorizedKeysPath, keyTypes: keyTypes, authentication: authentication,
+                               rootLogin: rootLogin)
         hosts.append(host)
+    }
+
+    /// Another throwaway account (root only, see `LabAccount.unavailableReason`) with the given sudo rule, whose
+    /// `~/.ssh/authorized_keys` holds the cluster's client key; deleted with its sudoers file by `stop()`.
+    /// The cluster's folder becomes searchable by others (its secrets stay 0600), so that the account's
+    /// sessions reach the hosts' fixture commands.
+    package func addAccount(sudo: LabSudo) throws -> LabAccount {
+        let account = try LabAccount(scratch: root, sudo: sudo)
+        lock.withLock { extraAccounts.append(account) }
+        try account.authorize(keyAt: clientKey)
+        chmod(root, 0o755)
+        return account
     }
 
     /// Rewrites known_hosts from the hosts' current public keys.
@@ -104,6 +121,7 @@ package final class LabCluster: @unchecked Sendable {
         for host in hosts { host.stop() }
         for agent in lock.withLock({ agents }) { agent.stop() }
         account?.delete()
+        for account in lock.withLock({ extraAccounts }) { account.delete() }
         try? FileManager.default.removeItem(atPath: root)
     }
 }

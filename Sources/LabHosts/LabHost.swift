@@ -24,7 +24,7 @@ package final class LabHost: @unchecked Sendable {
     package var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     init(index: Int, address: String, clusterRoot: String, authorizedKeys: String, keyTypes: [String],
-         authentication: LabAuthentication = .keysOnly) throws {
+         authentication: LabAuthentication = .keysOnly, rootLogin: Bool = true) throws {
         self.index = index
         self.address = address
         directory = clusterRoot + "/host\(index)"
@@ -45,7 +45,7 @@ package final class LabHost: @unchecked Sendable {
             StrictModes no
             \(authentication.sshdSettings)
             PubkeyAuthentication yes
-            PermitRootLogin prohibit-password
+            PermitRootLogin \(rootLogin ? "prohibit-password" : "no")
             UseDNS no
             MaxSessions 64
             MaxStartups 100:30:200

@@ -41,6 +41,25 @@ import Testing
         #expect(r.stderr.contains("\(path): names the flow 'engine-setup-9', which is not in "), "\(r.stderr)")
     }
 
+    /// The target login asks how a user other than root becomes root, and only then; no sudo password is asked
+    /// or written by the dialog (it is asked when the plan runs).
+    @Test func plainAsksHowAnotherUserBecomesRoot() throws {
+        let dir = try Wizard.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A host that cannot be resolved: the login questions are asked, then the seed environment is used.
+        let r = try Wizard.run(["plain", "--flow", "engine-setup"], stdin: "nonexistent.invalid\nadmin\n22\n\nsudo-pw\nsudo-password\nyes\n", in: dir)
+        #expect(r.stdout.contains("How does that user run commands as root? (none, sudo, sudo-password) [sudo]: "), "\(r.stdout)")
+        #expect(r.stdout.contains("Is the sudo password the SSH login password? (Yes, No) [No]: "), "\(r.stdout)")
+        let text = try String(contentsOf: dir.appendingPathComponent("engine-setup.conf"), encoding: .utf8)
+        #expect(text.contains("OVIRT_WIZARD/become=str:sudo-password\n"), "\(text)")
+        #expect(text.contains("OVIRT_WIZARD/sudoPasswordIsLoginPassword=bool:True\n"), "\(text)")
+
+        let root = try Wizard.run(["plain", "--flow", "engine-setup", "--output", "root.conf"], stdin: "nonexistent.invalid\nroot\n22\n\n", in: dir)
+        #expect(!root.stdout.contains("as root?"), "\(root.stdout)")
+        let rootText = try String(contentsOf: dir.appendingPathComponent("root.conf"), encoding: .utf8)
+        #expect(!rootText.contains("OVIRT_WIZARD/become=str:"), "\(rootText)")
+    }
+
     @Test func plainWritesTheFlowAndItsVersion() throws {
         for (flow, version) in [("engine-setup", "3.4"), ("hosted-engine", "3.4")] {
             let dir = try Wizard.temporaryDirectory()

@@ -20,9 +20,19 @@ final class LabDeployment: @unchecked Sendable {
     let directory: String
     var answerFiles: [String] = []
     let remoteBase: String
+    /// With `sudo`: the account the answer files log in as (the hosts refuse root logins).
+    let account: LabAccount?
+    /// How that account becomes root (`OVIRT_WIZARD/become`), and whether its sudo password is the login's.
+    var become = "sudo"
+    var sudoPasswordIsLoginPassword = false
 
-    init(hosts: Int) throws {
-        cluster = try LabCluster.start(hosts: hosts)
+    /// `sudo`: the hosts refuse root logins (`PermitRootLogin no`); the answer files log in as a throwaway account
+    /// with that sudo rule (and the cluster's key), whose sessions can use the fixture commands.
+    init(hosts: Int, sudo: LabSudo? = nil) throws {
+        let cluster = try LabCluster.start(hosts: hosts, authentication: sudo == nil ? .keysOnly : .password, rootLogin: sudo == nil)
+        self.cluster = cluster
+        account = try sudo.map { try cluster.addAccount(sudo: $0) }
+        if sudo == .withPassword { become = "sudo-password" }
         directory = cluster.root + "/jump"
         remoteBase = cluster.root + "/remote"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -32,6 +42,16 @@ final class LabDeployment: @unchecked Sendable {
                 try? FileManager.default.removeItem(atPath: target)
                 try FileManager.default.copyItem(atPath: Self.fixtures + "/" + name, toPath: target)
                 chmod(target, name == "common.sh" ? 0o644 : 0o755)
+            }
+        }
+        if account != nil {
+            // The fixture's "/" is shared by the user's reads (rpm -E) and root's steps.
+            for index in cluster.hosts.indices {
+                for dir in [root(index), root(index) + "/var/lib/rpm-fixture"] {
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                    chmod(dir, 0o777)
+                }
+                FileManager.default.createFile(atPath: root(index) + "/runs.log", contents: nil, attributes: [.posixPermissions: 0o666])
             }
         }
     }
@@ -46,8 +66,12 @@ final class LabDeployment: @unchecked Sendable {
         options.identityFiles = [cluster.clientKey]
         options.useAgent = false
         options.connectTimeout = 10
+        if let credentials { options.useCredentials(credentials) }
         return options
     }
+
+    /// What the in-process runs answer when a password is asked (the sudo password), as the CLI's cache does.
+    var credentials: CredentialCache?
 
     /// The fixture's stand-in for `/` on host `index`.
     func root(_ index: Int) -> String { cluster.hosts[index].directory + "/root" }
@@ -71,9 +95,9 @@ final class LabDeployment: @unchecked Sendable {
         return """
             OVIRT_WIZARD/host=str:\(host.address)
             OVIRT_WIZARD/sshPort=int:\(host.port)
-            OVIRT_WIZARD/sshUser=str:root
+            OVIRT_WIZARD/sshUser=str:\(account?.name ?? "root")
             OVIRT_WIZARD/sshIdentity=str:\(cluster.clientKey)
-
+            \(account == nil ? "" : "OVIRT_WIZARD/become=str:\(become)\nOVIRT_WIZARD/sudoPasswordIsLoginPassword=bool:\(sudoPasswordIsLoginPassword ? "True" : "False")\n")
             """
     }
 

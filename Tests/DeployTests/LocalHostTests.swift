@@ -55,11 +55,11 @@ struct LocalHostTests {
         options.knownSHA256 = expected
         let result = try host.upload(file: source, to: target, options: options) { _ in }
         #expect(result.sha256 == expected && result.bytes == 8)
-        #expect(try host.sha256(of: target) == expected)
+        #expect(try host.sha256(of: target, asRoot: false) == expected)
         let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int
         #expect(mode == 0o640)
         #expect(!FileManager.default.fileExists(atPath: SSHConnection.partialPath(for: target)))
-        try host.download(file: target, to: back)
+        try host.download(file: target, to: back, asRoot: false)
         #expect(try String(contentsOfFile: back, encoding: .utf8) == "payload\n")
 
         options.knownSHA256 = String(repeating: "0", count: 64)

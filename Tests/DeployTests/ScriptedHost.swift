@@ -90,11 +90,11 @@ final class ScriptedHost: RemoteHost {
         return TransferResult(bytes: 1, sha256: hash, verified: true)
     }
 
-    func download(file remote: String, to local: String) throws {
+    func download(file remote: String, to local: String, asRoot: Bool) throws {
         throw SSHError.sftpFailed(host: script.name, path: remote, detail: "the scripted host has no files to download")
     }
 
-    func sha256(of remote: String) throws -> String {
+    func sha256(of remote: String, asRoot: Bool) throws -> String {
         guard let hash = script.state.withLock({ $0.files[remote] }) else {
             throw SSHError.sftpFailed(host: script.name, path: remote, detail: "no such file")
         }

@@ -34,7 +34,8 @@ final class WizardPasswordLoginTests {
         backend.type(account.name)
         backend.type([.enter, .control("u")])
         backend.type("\(host.port)")
-        backend.type([.enter, .enter])
+        // The key (none), then how that user becomes root (the default, sudo: nothing here needs root).
+        backend.type([.enter, .enter, .enter])
     }
 
     func screen(_ backend: MemoryBackend) -> String { backend.lastFrame!.lines.joined(separator: "\n") }

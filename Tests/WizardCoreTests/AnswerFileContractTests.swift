@@ -45,6 +45,30 @@ import Testing
         }
     }
 
+    @Test func howTheUserBecomesRoot() throws {
+        let none = try TargetLogin(environment: Self.environment("OVIRT_WIZARD/host=str:gs1\n"))
+        #expect(none.become == .none)
+        for (lines, become) in [("OVIRT_WIZARD/become=str:none\n", TargetLogin.Become.none),
+                                ("OVIRT_WIZARD/become=str:sudo\n", .sudo),
+                                ("OVIRT_WIZARD/become=str:sudo-password\n", .sudoPassword(sameAsLogin: false)),
+                                ("OVIRT_WIZARD/become=str:Sudo-Password\nOVIRT_WIZARD/sudoPasswordIsLoginPassword=bool:True\n", .sudoPassword(sameAsLogin: true))] {
+            let login = try TargetLogin(environment: Self.environment("OVIRT_WIZARD/host=str:gs1\nOVIRT_WIZARD/sshUser=str:admin\n" + lines))
+            #expect(login.become == become, "\(lines)")
+            #expect(login.reaching("gs2").become == become)
+        }
+        for (line, message) in [("OVIRT_WIZARD/become=str:su", "OVIRT_WIZARD/become=su is not a way to become root (none, sudo or sudo-password)"),
+                                ("OVIRT_WIZARD/become=str:sudo-password\nOVIRT_WIZARD/sudoPasswordIsLoginPassword=str:yes",
+                                 "OVIRT_WIZARD/sudoPasswordIsLoginPassword=str:yes is not a yes/no answer (use bool:True or bool:False)")] {
+            let environment = try Self.environment(line + "\n")
+            do {
+                _ = try TargetLogin(environment: environment)
+                Issue.record("\(line) must be refused")
+            } catch {
+                #expect(error.description == message)
+            }
+        }
+    }
+
     @Test func aLoginReachesEveryHost() {
         let login = TargetLogin(user: "root", port: 22)
         #expect(login.reaching("gs3") == TargetLogin(host: "gs3", user: "root", port: 22))

@@ -25,7 +25,8 @@ import Testing
         #expect(engine.questions[0].prompt == "Host to run engine-setup on (name or address): ")
         #expect(engine.questions[0].label == "Target host", "a field the flow does not give comes from _target.yaml")
         let gluster = try Repo.flow("gluster").sections[0]
-        #expect(gluster.questions.map(\.key) == [TargetLogin.userKey, TargetLogin.portKey, TargetLogin.identityKey])
+        #expect(gluster.questions.map(\.key) == [TargetLogin.userKey, TargetLogin.portKey, TargetLogin.identityKey,
+                                                 TargetLogin.becomeKey, TargetLogin.sudoPasswordIsLoginPasswordKey])
         #expect(gluster.questions[0].prompt == "SSH user on the Gluster hosts [@DEFAULT@]: ")
     }
 
@@ -50,7 +51,7 @@ import Testing
                   confirm: {key: T/confirm, kind: boolean, prompt: "ok? "}
                 """, path: directory + "/t.yaml")
         }
-        #expect(try load("  - use: target").sections[0].questions.count == 4)
+        #expect(try load("  - use: target").sections[0].questions.count == TargetLogin.keys.count)
         do {
             _ = try load("  - use: target\n    questions:\n      - {key: OVIRT_WIZARD/sshPassword, prompt: \"p: \"}")
             Issue.record("an override of a question the shared section lacks must be refused")

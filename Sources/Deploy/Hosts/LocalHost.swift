@@ -83,7 +83,7 @@ package final class LocalHost: RemoteHost {
         return TransferResult(bytes: size, sha256: hash, verified: options.verify)
     }
 
-    package func download(file remote: String, to local: String) throws {
+    package func download(file remote: String, to local: String, asRoot: Bool) throws {
         let partial = local + ".ovirt-wizard-part"
         _ = try copy(remote, to: partial, mode: 0o600)
         guard rename(partial, local) == 0 else {
@@ -91,7 +91,7 @@ package final class LocalHost: RemoteHost {
         }
     }
 
-    package func sha256(of remote: String) throws -> String { try SSHConnection.localSHA256(remote) }
+    package func sha256(of remote: String, asRoot: Bool) throws -> String { try SSHConnection.localSHA256(remote) }
 
     /// Copies `source` to a new file `target` with `mode` and syncs it; the number of bytes.
     private func copy(_ source: String, to target: String, mode: mode_t) throws -> Int64 {

@@ -15,10 +15,10 @@ package protocol RemoteHost: AnyObject {
     /// Puts a local file on the host (complete and verified, or not at all).
     func upload(file local: String, to remote: String, options: UploadOptions,
                 progress: (TransferProgress) -> Void) throws -> TransferResult
-    /// Copies a file from the host to this machine.
-    func download(file remote: String, to local: String) throws
-    /// The SHA-256 of a file on the host, lower-case hex.
-    func sha256(of remote: String) throws -> String
+    /// Copies a file from the host to this machine; `asRoot`: read as root (files only root may read).
+    func download(file remote: String, to local: String, asRoot: Bool) throws
+    /// The SHA-256 of a file on the host, lower-case hex; `asRoot`: hashed as root.
+    func sha256(of remote: String, asRoot: Bool) throws -> String
     /// How many command shells this connection has started so far, and why it cannot keep one, if it cannot
     /// (see `SSHConnection.usesRunner`); hosts without such a shell report 0 and nil.
     var shellStarts: Int { get }
@@ -41,18 +41,22 @@ extension RemoteHost {
 }
 
 extension SSHConnection: RemoteHost {
-    package var connectionSummary: String { "\(target.user)@\(target.hostName):\(target.port), \(authenticatedWith)" }
+    package var connectionSummary: String {
+        "\(target.user)@\(target.hostName):\(target.port), \(authenticatedWith)" + (become.map { ", root steps through \($0)" } ?? "")
+    }
 
     package func upload(file local: String, to remote: String, options: UploadOptions,
                        progress: (TransferProgress) -> Void) throws -> TransferResult {
         try upload(local, to: remote, options: options, parallel: [], progress: progress)
     }
 
-    package func download(file remote: String, to local: String) throws {
-        try download(remote, to: local, options: DownloadOptions(), progress: { _ in })
+    package func download(file remote: String, to local: String, asRoot: Bool) throws {
+        var options = DownloadOptions()
+        options.asRoot = asRoot
+        try download(remote, to: local, options: options, progress: { _ in })
     }
 
-    package func sha256(of remote: String) throws -> String { try remoteSHA256(remote) }
+    package func sha256(of remote: String, asRoot: Bool) throws -> String { try remoteSHA256(remote, asRoot: asRoot) }
 
     package var shellStarts: Int { runnerStarts }
     package var shellProblem: String? { runnerProblem }
@@ -62,11 +66,10 @@ extension SSHConnection: RemoteHost {
 struct HostConnector: Sendable {
     let open: @Sendable (HostPlan) throws -> any RemoteHost
 
-    /// Over SSH, as the plan's access says. Commands without a PTY or prompts share one shell on the host: its
-    /// login shell starts once, not per step.
+    /// Over SSH, as the plan's access says (through sudo for the root steps when the login is not root).
+    /// Commands without a PTY or prompts share one shell on the host (a root one for the root steps): its login
+    /// shell starts once, not per step.
     static let ssh = HostConnector { plan in
-        let connection = try plan.access.connect()
-        connection.usesRunner = true
-        return connection
+        try plan.access.connect(forRootSteps: true, usesRunner: true)
     }
 }

@@ -162,6 +162,10 @@ package struct PlanStep: Sendable {
     package var timeout: Double?
     /// Bytes written to a `run` command's standard input (then EOF); nil: stdin is closed at once.
     package var stdin: [UInt8]? = nil
+    /// Whether the step (its commands, upload or fetch, and its probe) runs as root: through sudo when the login
+    /// user is not root (`HostAccess.become`). False for reads that need no root (`check-os`, `check-fqdn`).
+    /// Not part of the digest: how the host is reached does not change what the step does.
+    package var runsAsRoot = true
 
     /// What the step is, as one string: the journal keeps it so a resume only trusts a step that has not changed.
     package var digest: String {

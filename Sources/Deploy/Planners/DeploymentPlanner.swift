@@ -43,7 +43,7 @@ package struct DeploymentPlanner: Sendable {
 
         steps.append(PlanStep(id: "check-os", title: "Check the operating system", action: .run(HostPlatform.checkCommand, otopi: false, interactive: false),
                               changesHost: false, probe: .command(HostPlatform.checkCommand), skipIsSafe: false,
-                              skipNote: "oVirt 3.4 packages exist only for Enterprise Linux and Fedora", waitsFor: [], timeout: 60))
+                              skipNote: "oVirt 3.4 packages exist only for Enterprise Linux and Fedora", waitsFor: [], timeout: 60, runsAsRoot: false))
         let root = RemoteCommand.script(#"u=$(id -u); [ "$u" -eq 0 ] && { echo "running as root"; exit 0; }; echo "logged in as $(id -un) (uid $u): $1 must run as root; set OVIRT_WIZARD/sshUser=str:root" >&2; exit 1"#,
                                         arguments: [tool.rawValue])
         steps.append(PlanStep(id: "check-root", title: "Check that commands run as root", action: .run(root, otopi: false, interactive: false),
@@ -78,7 +78,7 @@ package struct DeploymentPlanner: Sendable {
             steps.append(PlanStep(id: "check-fqdn", title: "Check that \(fqdn) resolves to this host", action: .run(check, otopi: false, interactive: false),
                                   changesHost: false, probe: .command(check), skipIsSafe: true,
                                   skipNote: "engine-setup 3.4 only warns about an FQDN that does not resolve here; certificates then name it anyway",
-                                  waitsFor: [], timeout: 60))
+                                  waitsFor: [], timeout: 60, runsAsRoot: false))
         case .hostedEngine:
             guard let fqdn = input.string("OVEHOSTED_NETWORK/fqdn"), !fqdn.isEmpty else {
                 throw Problem(description: "\(input.path): OVEHOSTED_NETWORK/fqdn is missing (hosted-engine needs the engine VM's FQDN)")
@@ -90,7 +90,7 @@ package struct DeploymentPlanner: Sendable {
                 """#, arguments: [fqdn])
             steps.append(PlanStep(id: "check-fqdn", title: "Check that the engine VM's name \(fqdn) resolves", action: .run(check, otopi: false, interactive: false),
                                   changesHost: false, probe: .command(check), skipIsSafe: false,
-                                  skipNote: "hosted-engine stops when the engine FQDN does not resolve", waitsFor: [], timeout: 60))
+                                  skipNote: "hosted-engine stops when the engine FQDN does not resolve", waitsFor: [], timeout: 60, runsAsRoot: false))
         }
 
         let repoCommand = pm.installFile(Self.releaseRPM)

@@ -72,7 +72,8 @@ package struct ExportDomainReadBack {
         var errors: [UInt8] = []
         let result: ExecResult
         do {
-            result = try connection.execute(RemoteCommand(ExportDomainRemoteCheck.readArgv(path: path))) { stream, chunk in
+            // As root (through sudo for a login that becomes root that way): vdsm's files need not be readable by the user.
+            result = try connection.execute(RemoteCommand(ExportDomainRemoteCheck.readArgv(path: path)), options: ExecOptions(asRoot: true)) { stream, chunk in
                 if stream == .stdout { bytes += chunk } else { errors += chunk }
             }
         } catch {
@@ -86,7 +87,7 @@ package struct ExportDomainReadBack {
 
     func capture(_ command: RemoteCommand) throws(Failure) -> CapturedOutput {
         do {
-            return try connection.capture(command)
+            return try connection.capture(command, options: ExecOptions(asRoot: true))
         } catch {
             throw Failure(description: "\(hostLabel): \(command.commandLine): \((error as? SSHError)?.description ?? "\(error)")")
         }

@@ -176,7 +176,7 @@ final class HostRun {
         case .upload(let upload):
             return runUpload(upload, step: step, on: remote)
         case .fetchResults(let fromStep):
-            return fetch(fromStep: fromStep, on: remote)
+            return fetch(fromStep: fromStep, asRoot: step.runsAsRoot, on: remote)
         case .operation(let operation):
             var last = StepResult.success(StepOutputs(), detail: nil)
             let commands = operation.commands
@@ -244,7 +244,7 @@ final class HostRun {
 
         // otopi's tools run for long and relay prompts: they keep an exec channel of their own.
         let options = ExecOptions(timeout: step.timeout, stdin: step.stdin ?? [], keepStdinOpen: interactive,
-                                  control: control, ownChannel: otopi || interactive)
+                                  control: control, ownChannel: otopi || interactive, asRoot: step.runsAsRoot)
         let result: ExecResult
         do {
             result = try remote.execute(command, options: options) { stream, bytes in
@@ -294,7 +294,7 @@ final class HostRun {
         if case .marker(let path) = step.probe {
             do {
                 let mark = RemoteCommand.script(#"printf '%s\n' "$2" > "$1.tmp" && mv -f "$1.tmp" "$1""#, arguments: [path, step.digest])
-                let out = try remote.capture(mark, options: ExecOptions(timeout: 60))
+                let out = try remote.capture(mark, options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot))
                 guard out.result.succeeded else {
                     return .failure(exitCode: out.result.shellStatus, reason: "\(command.argv[0]) succeeded, but the wizard's marker \(path) could not be written: \(out.stderr)", lastLines: tail.last)
                 }
@@ -326,7 +326,7 @@ final class HostRun {
         defer { if let temporary { unlink(temporary) } }
         do {
             let expected = try upload.sha256 ?? runner.localHashes.sha256(local)
-            if let onHost = try? remote.sha256(of: upload.remotePath), onHost == expected {
+            if let onHost = try? remote.sha256(of: upload.remotePath, asRoot: step.runsAsRoot), onHost == expected {
                 note("\(upload.remotePath) is already on the host (sha256 \(expected)): not uploaded again")
                 return .success(StepOutputs(), detail: "already on the host (sha256 matches)")
             }
@@ -334,6 +334,7 @@ final class HostRun {
             let host = self.host
             var options = UploadOptions(mode: upload.mode, resume: true)
             options.knownSHA256 = expected
+            options.asRoot = step.runsAsRoot
             let result = try remote.upload(file: local, to: upload.remotePath, options: options) { progress in
                 runner.noteActivity(host)
                 let percent = progress.totalBytes > 0 ? Int(progress.bytesDone * 100 / progress.totalBytes) : 100
@@ -349,7 +350,7 @@ final class HostRun {
         }
     }
 
-    func fetch(fromStep: String, on remote: any RemoteHost) -> StepResult {
+    func fetch(fromStep: String, asRoot: Bool, on remote: any RemoteHost) -> StepResult {
         let reported = outputs[fromStep] ?? StepOutputs()
         var learned = StepOutputs(logFile: reported.logFile)
         if let logFile = reported.logFile { note("\(plan.tool.rawValue) log on the host: \(logFile)") }
@@ -362,7 +363,7 @@ final class HostRun {
         let local = directory + "/" + URL(fileURLWithPath: answerFile).lastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try remote.download(file: answerFile, to: local)
+            try remote.download(file: answerFile, to: local, asRoot: asRoot)
             chmod(local, 0o600)
         } catch {
             return .failure(exitCode: nil, reason: "cannot fetch \(answerFile): \(error)", lastLines: [])
@@ -386,15 +387,15 @@ final class HostRun {
         guard let remote = try? connect() else { return false }
         switch step.probe {
         case .command(let command):
-            guard let out = try? remote.capture(command, options: ExecOptions(timeout: 60)) else { return false }
+            guard let out = try? remote.capture(command, options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot)) else { return false }
             return out.result.succeeded
         case .remoteHashMatches:
             guard case .upload(let upload) = step.action,
                   let expected = try? (upload.sha256 ?? runner.localHashes.sha256({ if case .localFile(let p) = upload.source { return p }; return "" }())),
-                  let onHost = try? remote.sha256(of: upload.remotePath) else { return false }
+                  let onHost = try? remote.sha256(of: upload.remotePath, asRoot: step.runsAsRoot) else { return false }
             return onHost == expected
         case .marker(let path):
-            guard let out = try? remote.capture(RemoteCommand(["cat", path]), options: ExecOptions(timeout: 60)) else { return false }
+            guard let out = try? remote.capture(RemoteCommand(["cat", path]), options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot)) else { return false }
             return out.result.succeeded && out.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == step.digest
         case .localFiles, .rerun:
             return false

@@ -32,15 +32,19 @@ package struct ExecOptions: Sendable {
     package var control: ExecControl?
     /// Run on an exec channel of its own even when the connection uses a runner (long tools such as otopi's).
     package var ownChannel = false
+    /// Run as root: through sudo when the connection `becomes` root that way (see `SSHConnection.become`);
+    /// without it, as the login user (who is root then, or the command needs no root).
+    package var asRoot = false
 
     package init(pty: PTYRequest? = nil, timeout: Double? = nil, stdin: [UInt8] = [], keepStdinOpen: Bool = false,
-                control: ExecControl? = nil, ownChannel: Bool = false) {
+                control: ExecControl? = nil, ownChannel: Bool = false, asRoot: Bool = false) {
         self.pty = pty
         self.timeout = timeout
         self.stdin = stdin
         self.keepStdinOpen = keepStdinOpen
         self.control = control
         self.ownChannel = ownChannel
+        self.asRoot = asRoot
     }
 }
 
@@ -133,27 +137,28 @@ extension SSHConnection {
     /// Runs a command, caller holding `lock`: through the runner when the connection uses one and the command
     /// needs no PTY, open stdin or channel of its own; otherwise on an exec channel of its own.
     func commandLocked(commandLine: String, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
+        let root = options.asRoot && becomeRoot != nil
         if options.pty == nil && !options.keepStdinOpen && !options.ownChannel,
-           let runner = try currentRunner(deadline: Deadline(seconds: max(options.timeout ?? 30, 30))) {
+           let runner = try currentRunner(root: root, deadline: Deadline(seconds: max(options.timeout ?? 30, 30))) {
             return try runner.run(self, commandLine: commandLine, input: .bytes(options.stdin), timeout: options.timeout,
                                   control: options.control, onData: onData)
         }
-        return try runLocked(commandLine: commandLine, options: options, trackProcess: true, onData: onData)
+        return try runLocked(commandLine: commandLine, options: options, trackProcess: true, asRoot: root, onData: onData)
     }
 
-    /// The live runner, started when there is none or the last one ended; nil when the connection does not use
-    /// one or the host cannot run it. Caller holds `lock`.
-    func currentRunner(deadline: Deadline) throws -> RemoteRunner? {
+    /// The live runner (the root one, started through sudo, for `root`), started when there is none or the last
+    /// one ended; nil when the connection does not use one or the host cannot run it. Caller holds `lock`.
+    func currentRunner(root: Bool = false, deadline: Deadline) throws -> RemoteRunner? {
         guard runnerEnabled else { return nil }
-        if let runner {
+        if let runner = root ? rootRunner : runner {
             if try runner.isAlive(self) { return runner }
             runner.release(self)
-            self.runner = nil
+            if root { rootRunner = nil } else { self.runner = nil }
         }
         guard runnerUnavailable == nil else { return nil }
         do {
-            let fresh = try RemoteRunner.start(on: self, deadline: deadline)
-            runner = fresh
+            let fresh = try RemoteRunner.start(on: self, asRoot: root ? becomeRoot : nil, deadline: deadline)
+            if root { rootRunner = fresh } else { runner = fresh }
             runnerStartCount += 1
             return fresh
         } catch let error as SSHError {
@@ -192,8 +197,12 @@ extension SSHConnection {
     /// The exec loop. Caller holds `lock`. With `trackProcess`, the command is prefixed with a line that reports
     /// the remote shell's PID (sshd makes it a session and process-group leader), which is filtered out of the
     /// output and used to signal the whole group on timeout or cancellation.
-    func runLocked(commandLine: String, options: ExecOptions, trackProcess: Bool,
+    /// With `asRoot` (the connection becomes root through sudo), the command runs under sudo: sudo's prompt is
+    /// answered with the password on stdin and its talk kept out of the output, and the command's own stdin
+    /// flows only once the root shell reported that it started.
+    func runLocked(commandLine: String, options: ExecOptions, trackProcess: Bool, asRoot: Bool = false,
                    onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
+        let sudo = asRoot ? becomeRoot : nil
         // The command's timeout also bounds opening the channel and starting it.
         let setupDeadline = Deadline(seconds: options.timeout ?? 30)
         let deadline = Deadline(seconds: options.timeout)
@@ -207,11 +216,22 @@ extension SSHConnection {
             }
             if rc != 0 { throw failure(rc, doing: "requesting a PTY") }
         }
-        let line = trackProcess ? "printf '\\037\(PIDMarker.tag)%s\\n' \"$$\" >&2; " + commandLine : commandLine
+        let line: String
+        if let sudo {
+            line = sudo.commandLine(commandLine)
+        } else {
+            line = trackProcess ? "printf '\\037\(PIDMarker.tag)%s\\n' \"$$\" >&2; " + commandLine : commandLine
+        }
         let rc = try retrying("starting the command", deadline: setupDeadline) { shim_channel_exec(channel, line) }
         if rc != 0 { throw failure(rc, doing: "starting the command") }
 
-        var marker = PIDMarker(stream: options.pty == nil ? .stderr : .stdout, active: trackProcess)
+        let watched: ExecStream = options.pty == nil ? .stderr : .stdout
+        var marker = PIDMarker(stream: watched, active: trackProcess && sudo == nil)
+        var gate = SudoGate()
+        var gateOpen = sudo == nil
+        var sudoInput: [UInt8] = []
+        var passwordSent = false
+        var gateFailed = false
         var input = options.stdin
         var inputOffset = 0
         var inputClosed = false
@@ -225,9 +245,35 @@ extension SSHConnection {
             var progressed = false
             // Drain both streams: an unread stderr still consumes the channel window and can stall the command.
             for stream in [ExecStream.stdout, .stderr] {
-                if try drain(channel, stream, into: &buffer, doing: "reading command output", { marker.filter(stream, $0, emit: onData) }) {
+                if try drain(channel, stream, into: &buffer, doing: "reading command output", { bytes in
+                    guard !gateOpen, stream == watched else { return marker.filter(stream, bytes, emit: onData) }
+                    switch gate.feed(bytes) {
+                    case .waiting: break
+                    case .sendPassword:
+                        if let password = sudo?.password, !passwordSent, gate.prompts == 1 {
+                            sudoInput = password.bytes + [UInt8(ascii: "\n")]
+                            passwordSent = true
+                        } else {
+                            gateFailed = true
+                        }
+                    case let .started(pgid, rest):
+                        gateOpen = true
+                        if trackProcess { marker.pid = pgid }
+                        if !rest.isEmpty { onData(stream, rest) }
+                    }
+                }) {
                     progressed = true
                 }
+            }
+            if gateFailed || (!gateOpen && libssh2_channel_eof(channel) != 0) {
+                throw Become.failure(host: name, user: target.user, output: gate.output, passwordSent: passwordSent, prompts: gate.prompts)
+            }
+            if !sudoInput.isEmpty {
+                let n = sudoInput.withUnsafeBufferPointer { p in
+                    p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { shim_channel_write(channel, $0, p.count) }
+                }
+                if n > 0 { sudoInput.removeFirst(n); progressed = true }
+                else if n < 0 && n != Int(LIBSSH2_ERROR_EAGAIN) { throw failure(Int32(n), doing: "answering sudo") }
             }
             if let control = options.control {
                 let (more, closeRequested, cancelled) = control.take()
@@ -235,7 +281,7 @@ extension SSHConnection {
                 if closeRequested { wantEOF = true }
                 if cancelled && stopReason == nil { stopReason = .cancelled(host: name) }
             }
-            if !inputClosed && inputOffset < input.count {
+            if gateOpen && !inputClosed && inputOffset < input.count {
                 let n = input.withUnsafeBufferPointer { p in
                     p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
                         shim_channel_write(channel, $0 + inputOffset, p.count - inputOffset)
@@ -250,7 +296,7 @@ extension SSHConnection {
                     inputClosed = true
                 }
             }
-            if !inputClosed && wantEOF && inputOffset >= input.count {
+            if gateOpen && !inputClosed && wantEOF && inputOffset >= input.count {
                 let e = libssh2_channel_send_eof(channel)
                 if e != LIBSSH2_ERROR_EAGAIN { inputClosed = true }
             }
@@ -261,11 +307,11 @@ extension SSHConnection {
             }
             if stopReason != nil {
                 if killStage == 0 {
-                    guard let pid = marker.pid, signalProcessGroup(pid, signal: "TERM") else { break }
+                    guard let pid = marker.pid, signalProcessGroup(pid, signal: "TERM", asRoot: sudo != nil) else { break }
                     killStage = 1
                     killDeadline = Deadline(seconds: 3)
                 } else if killStage == 1 && killDeadline.expired {
-                    if let pid = marker.pid, !signalProcessGroup(pid, signal: "KILL") { break }
+                    if let pid = marker.pid, !signalProcessGroup(pid, signal: "KILL", asRoot: sudo != nil) { break }
                     killStage = 2
                     killDeadline = Deadline(seconds: 3)
                 } else if killStage == 2 && killDeadline.expired {
@@ -309,10 +355,13 @@ extension SSHConnection {
 
     /// Sends `signal` to the remote process group over a second channel of the same session. False when the
     /// host did not answer in time; the connection is then marked unusable.
-    func signalProcessGroup(_ pid: Int32, signal: String) -> Bool {
-        let command = RemoteCommand(["kill", "-\(signal)", "--", "-\(pid)"]).commandLine
+    /// `asRoot`: the group runs as root (started through sudo), so sudo sends the signal.
+    func signalProcessGroup(_ pid: Int32, signal: String, asRoot: Bool = false) -> Bool {
+        // `-s NAME --`: the form both bash and dash (a root shell under sudo is /bin/sh) take.
+        let command = RemoteCommand(["kill", "-s", signal, "--", "-\(pid)"]).commandLine
         do {
-            _ = try runLocked(commandLine: command + " 2>/dev/null", options: ExecOptions(timeout: 5), trackProcess: false) { _, _ in }
+            _ = try runLocked(commandLine: command + " 2>/dev/null", options: ExecOptions(timeout: 5), trackProcess: false,
+                              asRoot: asRoot && becomeRoot != nil) { _, _ in }
             return true
         } catch {
             if broken == nil { broken = .connectionLost(host: name, detail: "host stopped answering (\(error))") }

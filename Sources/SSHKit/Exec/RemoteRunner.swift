@@ -58,6 +58,8 @@ final class RemoteRunner {
 
     let channel: OpaquePointer
     let token: [UInt8]
+    /// Started through sudo: its commands run as root, and so must the signals that stop them.
+    let asRoot: Bool
     /// The runner shell's PID on the host.
     private(set) var pid: Int32 = 0
     private var nextID: UInt64 = 1
@@ -65,9 +67,10 @@ final class RemoteRunner {
     private var err: RunnerFrameParser
     private var released = false
 
-    private init(channel: OpaquePointer, token: [UInt8]) {
+    private init(channel: OpaquePointer, token: [UInt8], asRoot: Bool) {
         self.channel = channel
         self.token = token
+        self.asRoot = asRoot
         out = RunnerFrameParser(token: token)
         err = RunnerFrameParser(token: token)
     }
@@ -81,19 +84,50 @@ final class RemoteRunner {
 
     /// Opens the channel, starts the runner through the login shell and waits until it is ready. Throws
     /// `RunnerUnavailable` when the host cannot run it (the connection itself is fine), an `SSHError` otherwise.
-    static func start(on connection: SSHConnection, deadline: Deadline) throws -> RemoteRunner {
+    /// With `sudo`, the runner itself is started as root through sudo (the password, when sudo asks, goes to
+    /// sudo's stdin before the token), so that every command sent to it runs as root; sudo's refusal is an
+    /// `SSHError.sudoFailed`.
+    static func start(on connection: SSHConnection, asRoot sudo: Become? = nil, deadline: Deadline) throws -> RemoteRunner {
         let session = connection.session
         let channel = try connection.retrying("opening the runner's channel", deadline: deadline) { shim_channel_open_session(session) }
-        let runner = RemoteRunner(channel: channel, token: makeToken())
+        let runner = RemoteRunner(channel: channel, token: makeToken(), asRoot: sudo != nil)
         do {
-            let line = "exec /bin/sh -c \(ShellQuote.quote(script)) \(processName)"
+            let line = sudo.map { "exec " + $0.commandLine(script, name: processName) }
+                ?? "exec /bin/sh -c \(ShellQuote.quote(script)) \(processName)"
             let rc = try connection.retrying("starting the runner", deadline: deadline) { shim_channel_exec(channel, line) }
             if rc != 0 { throw connection.failure(rc, doing: "starting the runner") }
-            var hello = runner.token + [UInt8(ascii: "\n")]
+            // Under sudo the token waits until the root shell said it started: sudo may read stdin first.
+            var hello = sudo == nil ? runner.token + [UInt8(ascii: "\n")] : []
+            var gate = SudoGate()
+            var passwordSent = false
             var errorText: [UInt8] = []
             var ready = false
             while !ready {
                 var progressed = false
+                if sudo != nil && !gate.isOpen {
+                    var buffer = [CChar](repeating: 0, count: 4096)
+                    var failed = false
+                    if try connection.drain(channel, .stderr, into: &buffer, doing: "starting the runner through sudo", { bytes in
+                        guard !gate.isOpen else { return try runner.err.feed(bytes) { if case .output(let b) = $0 { errorText += b.prefix(max(0, 2048 - errorText.count)) } } }
+                        switch gate.feed(bytes) {
+                        case .waiting: break
+                        case .sendPassword:
+                            if let password = sudo?.password, !passwordSent, gate.prompts == 1 {
+                                hello = password.bytes + [UInt8(ascii: "\n")]
+                                passwordSent = true
+                            } else {
+                                failed = true
+                            }
+                        case .started(_, let rest):
+                            hello += runner.token + [UInt8(ascii: "\n")]
+                            try runner.err.feed(rest) { _ in }
+                        }
+                    }) { progressed = true }
+                    if failed || (!gate.isOpen && libssh2_channel_eof(channel) != 0) {
+                        throw Become.failure(host: connection.name, user: connection.target.user, output: gate.output,
+                                             passwordSent: passwordSent, prompts: gate.prompts)
+                    }
+                }
                 if !hello.isEmpty {
                     let n = hello.withUnsafeBufferPointer { p in
                         p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { shim_channel_write(channel, $0, p.count) }
@@ -105,7 +139,7 @@ final class RemoteRunner {
                 if try runner.read(connection, .stdout, onRead: { _ in }, onEvent: { event in
                     if case .record(let record) = event, record.kind == .ready { ready = true; runner.pid = Int32(clamping: record.value) }
                 }) { progressed = true }
-                if try runner.read(connection, .stderr, onRead: { _ in }, onEvent: { event in
+                if (sudo == nil || gate.isOpen), try runner.read(connection, .stderr, onRead: { _ in }, onEvent: { event in
                     if case .output(let bytes) = event { errorText += bytes.prefix(max(0, 2048 - errorText.count)) }
                 }) { progressed = true }
                 if ready { break }
@@ -273,7 +307,7 @@ final class RemoteRunner {
                 if stopReason != nil {
                     if killStage == 0 {
                         if let pid = commandPID {
-                            guard connection.signalProcessGroup(pid, signal: "TERM") else { break }
+                            guard connection.signalProcessGroup(pid, signal: "TERM", asRoot: asRoot) else { break }
                             killStage = 1
                             killDeadline = Deadline(seconds: 3)
                         } else if pidDeadline.end == nil {
@@ -282,7 +316,7 @@ final class RemoteRunner {
                             throw RunnerBroken(detail: "the command's process was never reported, so it could not be stopped")
                         }
                     } else if killStage == 1 && killDeadline.expired {
-                        guard connection.signalProcessGroup(commandPID!, signal: "KILL") else { break }
+                        guard connection.signalProcessGroup(commandPID!, signal: "KILL", asRoot: asRoot) else { break }
                         killStage = 2
                         killDeadline = Deadline(seconds: 3)
                     } else if killStage == 2 && killDeadline.expired {
@@ -297,7 +331,7 @@ final class RemoteRunner {
             }
         } catch let broken as RunnerBroken {
             // Stop what may still run, so that nothing goes on unseen; the step is not run again.
-            if let commandPID, connection.broken == nil { _ = connection.signalProcessGroup(commandPID, signal: "KILL") }
+            if let commandPID, connection.broken == nil { _ = connection.signalProcessGroup(commandPID, signal: "KILL", asRoot: asRoot) }
             release(connection)
             if let stopReason { throw stopReason }
             let what = commandPID == nil ? "before the command was seen to start" : "while the command ran (it was stopped if it still ran)"

@@ -1,5 +1,6 @@
 import CLibssh2
 import Foundation
+import HostOps
 
 /// libssh2_init is not thread-safe: run it once, before the first session.
 private let libssh2Initialized: Bool = { libssh2_init(0) == 0 }()
@@ -30,6 +31,10 @@ package final class SSHConnection: @unchecked Sendable {
     var runnerEnabled = false
     /// The long-lived command runner on this connection, started with the first command that uses it.
     var runner: RemoteRunner?
+    /// How commands marked `asRoot` become root; nil: they run as the login user.
+    var becomeRoot: Become?
+    /// The runner for those commands, started through sudo (see `becomeRoot`).
+    var rootRunner: RemoteRunner?
     /// Why the host cannot run the runner; its commands then use their own exec channels.
     var runnerUnavailable: String?
     var runnerStartCount = 0
@@ -76,6 +81,24 @@ package final class SSHConnection: @unchecked Sendable {
     package var usesRunner: Bool {
         get { lock.withLock { runnerEnabled } }
         set { lock.withLock { runnerEnabled = newValue } }
+    }
+
+    /// How commands with `ExecOptions.asRoot` (and uploads with `UploadOptions.asRoot`) become root when the login
+    /// user is not root: through sudo. Nil (the default): every command runs as the login user.
+    package var become: Become? {
+        get { lock.withLock { becomeRoot } }
+        set { lock.withLock { becomeRoot = newValue } }
+    }
+
+    /// Checks that commands marked `asRoot` run as root (uid 0), through sudo when the connection becomes root
+    /// that way; throws `SSHError.sudoFailed` with sudo's reason (wrong password, not in sudoers, requiretty).
+    package func verifyRoot() throws {
+        let out = try capture(RemoteCommand(["id", "-u"]), options: ExecOptions(timeout: 60, asRoot: true))
+        let uid = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard out.result.succeeded, uid == "0" else {
+            throw SSHError.sudoFailed(host: name, user: target.user,
+                                      reason: out.result.succeeded ? "commands run as uid \(uid), not as root" : "'id -u' as root failed (\(out.result)): \(out.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
     }
 
     /// How many runners this connection has started (a runner that broke is replaced by a new one).
@@ -453,8 +476,9 @@ package final class SSHConnection: @unchecked Sendable {
     }
 
     private func teardown() {
-        // libssh2_session_free frees the runner's channel with the others.
+        // libssh2_session_free frees the runners' channels with the others.
         runner = nil
+        rootRunner = nil
         if let session {
             // Best effort and bounded: a dead or frozen peer must not hang the close.
             libssh2_session_set_blocking(session, 1)

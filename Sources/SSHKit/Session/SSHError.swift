@@ -20,6 +20,8 @@ package enum SSHError: Error, CustomStringConvertible, Sendable {
     case localFile(path: String, detail: String)
     case integrityMismatch(host: String, path: String, local: String, remote: String)
     case configFile(path: String, line: Int, detail: String)
+    /// sudo would not run a root step for the login user (wrong password, not in sudoers, requiretty, …).
+    case sudoFailed(host: String, user: String, reason: String)
 
     package var description: String {
         switch self {
@@ -62,6 +64,8 @@ package enum SSHError: Error, CustomStringConvertible, Sendable {
             return "\(host):\(path): SHA-256 differs after transfer (local \(local), remote \(remote))"
         case let .configFile(path, line, detail):
             return "\(path):\(line): \(detail)"
+        case let .sudoFailed(host, user, reason):
+            return "\(user)@\(host): cannot become root: \(reason)"
         }
     }
 

@@ -9,6 +9,8 @@ package struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConve
         try value.withCString(body)
     }
     var isEmpty: Bool { value.isEmpty }
+    /// The clear text as bytes, for writing to sudo's standard input only.
+    var bytes: [UInt8] { Array(value.utf8) }
 }
 
 /// What the authenticator asks the operator for, when a terminal can ask.
@@ -17,4 +19,6 @@ package enum CredentialRequest: Sendable, Hashable {
     /// One keyboard-interactive prompt as the server sent it (`echo` says whether the answer may be shown).
     case keyboardInteractive(user: String, host: String, prompt: String, echo: Bool)
     case keyPassphrase(path: String)
+    /// The password `sudo` asks of `user` on `host` to run the plan's root steps (it reaches sudo on its stdin).
+    case sudoPassword(user: String, host: String)
 }

@@ -47,6 +47,9 @@ package struct UploadOptions: Sendable {
     /// the stream method then checks the host's hash against it instead of hashing the file again, when the file
     /// goes as one piece from its start.
     package var knownSHA256: String?
+    /// Install the file as root (owned by root, or `owner`) when the connection becomes root through sudo: it is
+    /// written as the login user to a private temporary folder, then copied into place by root (RootTransfer.swift).
+    package var asRoot = false
 
     package init(mode: Int32 = 0o644, owner: String? = nil, resume: Bool = false, verify: Bool = true) {
         self.mode = mode
@@ -58,6 +61,8 @@ package struct UploadOptions: Sendable {
 
 package struct DownloadOptions: Sendable {
     package var verify = true
+    /// Read the file as root (through sudo when the connection becomes root that way).
+    package var asRoot = false
     package var chunk = 1 << 20
     package var stallTimeout: Double = 60
     package init(verify: Bool = true) { self.verify = verify }
@@ -95,6 +100,9 @@ extension SSHConnection {
         lock.lock()
         defer { lock.unlock() }
         try ensureUsable()
+        if options.asRoot && becomeRoot != nil {
+            return try uploadThroughSudoLocked(localPath, to: remotePath, options: options, parallel: parallel, progress: progress)
+        }
         switch options.method {
         case .stream:
             return try uploadStreamLocked(localPath, to: remotePath, options: options, parallel: parallel, progress: progress)
@@ -282,6 +290,9 @@ extension SSHConnection {
         lock.lock()
         defer { lock.unlock() }
         try ensureUsable()
+        if options.asRoot && becomeRoot != nil {
+            return try downloadThroughSudoLocked(remotePath, to: localPath, options: options, progress: progress)
+        }
         let sftp = try sftpSession()
         guard let total = try remoteSize(sftp, remotePath) else {
             throw SSHError.sftpFailed(host: name, path: remotePath, detail: "no such file")
@@ -342,11 +353,11 @@ extension SSHConnection {
 
     /// The host's SHA-256 of `path`, lower-case hex (OpenSSL's, which uses the CPU's SHA instructions and was
     /// 6x as fast as coreutils' `sha256sum` here, when the host has it).
-    package func remoteSHA256(_ path: String) throws -> String {
+    package func remoteSHA256(_ path: String, asRoot: Bool = false) throws -> String {
         lock.lock()
         defer { lock.unlock() }
         try ensureUsable()
-        return try remoteSHA256Locked(path)
+        return try remoteSHA256Locked(path, asRoot: asRoot)
     }
 
     /// SHA-256 of a local file, lower-case hex.
@@ -368,13 +379,13 @@ extension SSHConnection {
 
     // MARK: - Helpers (caller holds the lock)
 
-    func remoteSHA256Locked(_ path: String) throws -> String {
+    func remoteSHA256Locked(_ path: String, asRoot: Bool = false) throws -> String {
         var out: [UInt8] = []
         var err: [UInt8] = []
         let command = RemoteCommand.script(
             "if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r < \"$1\"; else sha256sum -- \"$1\"; fi",
             arguments: [path])
-        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 3600)) { stream, bytes in
+        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 3600, asRoot: asRoot)) { stream, bytes in
             if stream == .stdout { out += bytes } else { err += bytes }
         }
         let text = String(decoding: out, as: UTF8.self)
@@ -389,9 +400,9 @@ extension SSHConnection {
     }
 
     /// Runs a short command and fails with its stderr unless it succeeds.
-    func checkedLocked(_ command: RemoteCommand, doing what: String) throws {
+    func checkedLocked(_ command: RemoteCommand, doing what: String, asRoot: Bool = false) throws {
         var err: [UInt8] = []
-        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 120)) { stream, bytes in
+        let result = try commandLocked(commandLine: command.commandLine, options: ExecOptions(timeout: 120, asRoot: asRoot)) { stream, bytes in
             if stream == .stderr { err += bytes }
         }
         guard result.succeeded else {

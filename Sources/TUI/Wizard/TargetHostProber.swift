@@ -104,9 +104,19 @@ package final class TargetHostProber: Sendable {
             } catch {
                 cpuAbsence = "\(access.target.host): cat /proc/cpuinfo failed: \(error)"
             }
+            var notice = Notice("Host facts \(facts.description); host checks run there.", kind: .success)
+            if login.become != .none {
+                // The deployment's root steps will run through sudo: checked now (its password asked in the masked
+                // dialog, for this check only), so that a refusal is known before the preview.
+                do {
+                    try access.becomeRoot(opened)
+                    notice.text += " \(opened.target.user) becomes root with sudo."
+                } catch {
+                    notice = Notice("Host facts \(facts.description); host checks run there. But \((error as? SSHError)?.description ?? "\(error)")", kind: .error)
+                }
+            }
             return TargetProbeResult(target: target, facts: facts, cpu: cpu, checker: SSHHostChecker(connection: opened),
-                                     notice: Notice("Host facts \(facts.description); host checks run there.", kind: .success),
-                                     cpuAbsence: cpuAbsence)
+                                     notice: notice, cpuAbsence: cpuAbsence)
         } catch {
             let reason = (error as? SSHError)?.description ?? "\(error)"
             return TargetProbeResult(

@@ -66,6 +66,8 @@ extension WizardApp {
             return "\(user)@\(host) asks: \(prompt.trimmingCharacters(in: .whitespaces))"
         case let .keyPassphrase(path):
             return "The key \(path) is protected. Its passphrase (used for this session only):"
+        case let .sudoPassword(user, host):
+            return "The steps that need root run through sudo as \(user) on \(host). Its sudo password (used for this session only, never saved):"
         }
     }
 

@@ -60,7 +60,8 @@ struct ApplyCommand: ParsableCommand {
                     throw CLIError(message: "\(error)", code: .badInput)
                 }
             } else if let source {
-                let probed = DeploymentArguments.probePlatforms(source.hosts)
+                // Sudo passwords are asked (and checked) here too, before the panes take the terminal.
+                let probed = DeploymentArguments.probePlatforms(source.hosts, forRootSteps: true)
                 if !probed.failures.isEmpty {
                     for f in probed.failures { printError("ovirt-wizard: \(f)") }
                     throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: .unreachable)

@@ -237,7 +237,7 @@ struct ExportDomainCreateCommand: ParsableCommand {
     func createRemotely(_ layout: ExportDomainLayout, _ directory: String, access: HostAccess, label: String) throws {
         func checks() throws -> ExportDomainReadBack {
             do {
-                return ExportDomainReadBack(connection: try access.connect(), hostLabel: label, layout: layout, exportRoot: directory)
+                return ExportDomainReadBack(connection: try access.connect(forRootSteps: true), hostLabel: label, layout: layout, exportRoot: directory)
             } catch {
                 throw fail(error)
             }

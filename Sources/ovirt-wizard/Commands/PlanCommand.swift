@@ -3,6 +3,7 @@ import Deploy
 import Foundation
 import HostOps
 import SSHKit
+import WizardCore
 
 /// `ovirt-wizard plan`: the dry run. Prints every step `apply` will run, per host, in order.
 struct PlanCommand: ParsableCommand {
@@ -64,8 +65,11 @@ enum PlanPrinter {
             out.append("")
             out.append("\(host.name): \(host.tool.rawValue) from \(host.answerFile)")
             out.append("  connect: \(host.access.target) ; platform: \(host.platform)")
+            // A root login runs every step as root, and its plan reads as it always did; sudo is said per step.
+            let sudo = host.access.become == .none ? nil : RootSteps(host)
+            if let sudo { out.append("  root:    \(sudo.summary)") }
             for (i, step) in host.steps.enumerated() {
-                let marks = [step.changesHost ? "changes the host" : "read-only",
+                let marks = [step.changesHost ? "changes the host" : "read-only", sudo?.mark(step),
                              step.skipIsSafe ? "may be skipped" : nil,
                              step.timeout.map { "timeout \(formatDuration($0))" }].compactMap { $0 }
                 out.append("  \(i + 1). \(step.title) [\(step.id); \(marks.joined(separator: "; "))]")
@@ -117,12 +121,15 @@ enum PlanPrinter {
     static func hostsJSON(_ plan: DeploymentPlan, files: DeploymentFiles) -> [String: Any] {
         ["deploymentDirectory": files.directory, "journal": files.journal,
          "hosts": plan.hosts.map { host -> [String: Any] in
-            ["name": host.name, "tool": host.tool.rawValue, "answerFile": host.answerFile, "target": host.access.target.description,
-             "remoteDirectory": host.remoteDirectory, "platform": host.platform.description, "log": files.log(host: host.name),
-             "steps": host.steps.enumerated().map { i, step -> [String: Any] in
+            var hostItem: [String: Any] = ["name": host.name, "tool": host.tool.rawValue, "answerFile": host.answerFile, "target": host.access.target.description,
+             "remoteDirectory": host.remoteDirectory, "platform": host.platform.description, "log": files.log(host: host.name)]
+            let sudo = host.access.become != .none
+            if sudo { hostItem["become"] = host.access.become.word }
+            hostItem["steps"] = host.steps.enumerated().map { i, step -> [String: Any] in
                 var item: [String: Any] = ["index": i + 1, "id": step.id, "title": step.title, "changesHost": step.changesHost,
                                            "skipIsSafe": step.skipIsSafe, "probe": step.shownProbe, "digest": step.digest,
                                            "waitsFor": step.waitsFor.map(\.description)]
+                if sudo { item["runsAsRoot"] = step.runsAsRoot }
                 if let timeout = step.timeout { item["timeout"] = timeout }
                 switch step.action {
                 case .run(let command, let otopi, let interactive):
@@ -154,7 +161,31 @@ enum PlanPrinter {
                     if !operation.input.isEmpty { item["inputBytes"] = operation.input.count }
                 }
                 return item
-             }]
+             }
+            return hostItem
          }]
     }
+}
+
+/// What the plan says about a host whose login user becomes root through sudo: which steps run as root.
+struct RootSteps {
+    let user: String
+    let become: TargetLogin.Become
+
+    init(_ host: HostPlan) {
+        user = host.access.target.user ?? "the SSH user"
+        become = host.access.become
+    }
+
+    var summary: String {
+        switch become {
+        case .none: return "the steps run as \(user)"
+        case .sudo: return "\(user) logs in; steps marked \"as root\" run through sudo (no password)"
+        case .sudoPassword(let same):
+            return "\(user) logs in; steps marked \"as root\" run through sudo, its password "
+                + (same ? "being the SSH login password" : "asked once when apply starts") + " (kept in memory only)"
+        }
+    }
+
+    func mark(_ step: PlanStep) -> String { step.runsAsRoot ? "as root" : "as \(user)" }
 }

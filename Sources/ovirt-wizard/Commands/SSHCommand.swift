@@ -349,6 +349,7 @@ enum TerminalPrompt {
         switch request {
         case let .password(user, host): prompt = "\(user)@\(host)'s password: "
         case let .keyPassphrase(path): prompt = "Enter passphrase for key '\(path)': "
+        case let .sudoPassword(user, host): prompt = "[sudo] password for \(user) on \(host) (for the steps that run as root; kept in memory only): "
         case let .keyboardInteractive(_, host, text, wantsEcho):
             // The server wrote this text: no control characters reach the terminal (escape sequences).
             prompt = "(\(host)) " + String(String.UnicodeScalarView(text.unicodeScalars.filter {

@@ -61,29 +61,31 @@ struct DeploymentArguments: ParsableArguments {
     var files: DeploymentFiles { DeploymentFiles(answerFile: answers[0]) }
 
     /// Connects to every host (known_hosts verified), reads its platform; the connections are closed.
-    static func probePlatforms(_ inputs: [DeploymentInput]) -> (platforms: [String: HostPlatform], failures: [String]) {
-        probePlatforms(inputs.map { ($0.hostName, $0.access) })
+    /// `forRootSteps` (apply): a login that becomes root through sudo also gets its sudo password asked and
+    /// checked now, before anything runs (the credential cache keeps it for the run).
+    static func probePlatforms(_ inputs: [DeploymentInput], forRootSteps: Bool = false) -> (platforms: [String: HostPlatform], failures: [String]) {
+        probePlatforms(inputs.map { ($0.hostName, $0.access) }, forRootSteps: forRootSteps)
     }
 
-    static func probePlatforms(_ hosts: [(name: String, access: HostAccess)]) -> (platforms: [String: HostPlatform], failures: [String]) {
-        onEveryHost(hosts) { try HostPlatform.probe($0) }
+    static func probePlatforms(_ hosts: [(name: String, access: HostAccess)], forRootSteps: Bool = false) -> (platforms: [String: HostPlatform], failures: [String]) {
+        onEveryHost(hosts, forRootSteps: forRootSteps) { try HostPlatform.probe($0) }
     }
 
     /// Connects to every host and closes again: unknown host keys and passwords are settled before a
     /// full screen takes the terminal (a typed password is kept for the run). The failures, one line each.
     static func checkAccess(_ hosts: [(name: String, access: HostAccess)]) -> [String] {
-        onEveryHost(hosts) { _ in () }.failures
+        onEveryHost(hosts, forRootSteps: true) { _ in () }.failures
     }
 
     /// Hosts probed at the same time: enough for a whole cluster at once, bounded for a long host list.
     static let probeConcurrency = 16
 
     /// Runs `body` on a fresh connection to every host, `probeConcurrency` at a time; the connections are closed.
-    static func onEveryHost<T: Sendable>(_ hosts: [(name: String, access: HostAccess)],
+    static func onEveryHost<T: Sendable>(_ hosts: [(name: String, access: HostAccess)], forRootSteps: Bool = false,
                                          _ body: @escaping @Sendable (SSHConnection) throws -> T) -> (platforms: [String: T], failures: [String]) {
         let results = forEachHost(hosts.map(\.access), limit: probeConcurrency) { access -> Result<T, Error> in
             Result {
-                let connection = try access.connect()
+                let connection = try access.connect(forRootSteps: forRootSteps)
                 defer { connection.close() }
                 return try body(connection)
             }

@@ -44,7 +44,7 @@ enum GlusterDeployment {
         if TerminalPrompt.available { access.options.useCredentials(operatorCredentials, mayAsk: false) }
         let connection: SSHConnection
         do {
-            connection = try access.connect()
+            connection = try access.connect(forRootSteps: true)
         } catch {
             printError("ovirt-wizard: read-back on \(first): \((error as? SSHError)?.description ?? "\(error)")")
             return 1
@@ -56,7 +56,7 @@ enum GlusterDeployment {
             let command = check.operation.commands[0]
             let source = "\(first): \(command.commandLine)"
             do {
-                let output = try connection.capture(command, options: ExecOptions(timeout: 120))
+                let output = try connection.capture(command, options: ExecOptions(timeout: 120, asRoot: true))
                 guard output.result.succeeded else {
                     let reason = (output.stderr + "\n" + output.stdout).split(separator: "\n")
                         .map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? "no output"
