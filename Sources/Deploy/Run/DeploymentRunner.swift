@@ -30,6 +30,9 @@ package final class DeploymentRunner: Sendable {
     let journalError = Mutex<Journal.Failure?>(nil)
     /// Hashes of uploaded local files, shared by the hosts.
     let localHashes = LocalFileHashes()
+    /// Answer files fetched to this machine, by `host\0step`: another host's upload may be made from one
+    /// (hosted-engine's additional hosts take the first host's). Filled when the step ran or was verified.
+    let fetchedFiles = Mutex<[String: String]>([:])
 
     struct HostActivity {
         var stepStarted: Date
@@ -124,6 +127,15 @@ package final class DeploymentRunner: Sendable {
         }
         timer.resume()
         return timer
+    }
+
+    func noteFetched(host: String, step: String, outputs: StepOutputs) {
+        guard let local = outputs.fetchedAnswerFile else { return }
+        fetchedFiles.withLock { $0["\(host)\u{0}\(step)"] = local }
+    }
+
+    func fetchedFile(host: String, step: String) -> String? {
+        fetchedFiles.withLock { $0["\(host)\u{0}\(step)"] }
     }
 
     func noteActivity(_ host: String, started: Bool = false) {

@@ -34,6 +34,7 @@ struct PlanCommand: ParsableCommand {
                     throw CLIError(message: "cannot plan without reaching every host (use --no-probe to assume CentOS 6)", code: .unreachable)
                 }
                 platforms = probed.platforms
+                try source.checkCPU()
             }
             let plan = try source.plan(remoteBase: deployment.remoteDir, platforms: platforms)
             if json {
@@ -78,6 +79,10 @@ enum PlanPrinter {
                 if case .upload(let upload) = step.action, case .generated(_, let shown) = upload.source {
                     out.append("     content (passwords masked):")
                     out += shown.split(separator: "\n").map { "       \($0)" }
+                }
+                if case .upload(let upload) = step.action, case .composed(let composed) = upload.source {
+                    out.append("     content: the answer file \(composed.baseHost) generated (fetched by its \(composed.baseStep)), with these lines over it (passwords masked):")
+                    out += composed.shown.split(separator: "\n").map { "       \($0)" }
                 }
             }
         }
@@ -135,6 +140,9 @@ enum PlanPrinter {
                     switch upload.source {
                     case .generated(_, let shown): u["content"] = shown
                     case .localFile(let path): u["localPath"] = path
+                    case .composed(let composed):
+                        u["content"] = composed.shown
+                        u["basedOn"] = ["host": composed.baseHost, "step": composed.baseStep]
                     }
                     item["upload"] = u
                 case .fetchResults(let from):

@@ -62,7 +62,7 @@ struct DeploymentArguments: ParsableArguments {
 
     /// Connects to every host (known_hosts verified), reads its platform; the connections are closed.
     static func probePlatforms(_ inputs: [DeploymentInput]) -> (platforms: [String: HostPlatform], failures: [String]) {
-        probePlatforms(inputs.map { ($0.hostName, $0.access) })
+        probePlatforms(inputs.flatMap(\.hosts))
     }
 
     static func probePlatforms(_ hosts: [(name: String, access: HostAccess)]) -> (platforms: [String: HostPlatform], failures: [String]) {
