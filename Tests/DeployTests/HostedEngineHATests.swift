@@ -257,6 +257,26 @@ struct HostedEngineHATests {
         try checkDeployed(lab)
     }
 
+    @Test func aFailingAdditionalHostLeavesTheFirstAndIsResumedAlone() throws {
+        let failing = "The VDSM Host was found in a failed state. Please check engine and bootstrap installation logs."
+        let lab = try threeHosts(fixture: [2: "HE_ADDITIONAL_FAIL=\"\(failing)\"\n"])
+        let c = lab.cluster.hosts[2].address
+        let applied = try lab.wizard(arguments(lab, "apply", ["--plain"]), stdin: "1\n1\n")
+        #expect(applied.status == 1, "\(applied.stdout)\n\(applied.stderr)")
+        #expect(applied.stdout.contains(failing))
+        #expect(applied.stdout.contains("2 done, 1 failed") || applied.stdout.contains("\(c)"))
+        // The first host and the other additional host are deployed; nothing was undone.
+        #expect(file(lab.root(0) + "/etc/ovirt-hosted-engine/hosted-engine.conf").contains("host_id=1\n"))
+        #expect(file(lab.root(1) + "/etc/ovirt-hosted-engine/hosted-engine.conf").contains("host_id=2\n"))
+
+        try lab.setFixture(2, "HE_STORAGE=\(lab.sharedStorage)\n")
+        let resumed = try lab.wizard(arguments(lab, "apply", ["--plain", "--resume"]))
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+        try checkDeployed(lab)
+        #expect(lab.runCount(1, "hosted-engine") == 1)
+        #expect(lab.runCount(2, "hosted-engine") == 2)
+    }
+
     static func wizardPID(answerFile: String) -> pid_t? {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = pid_t(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }

@@ -93,7 +93,11 @@ package final class DeploymentRunner: Sendable {
     package func run() -> [String: HostOutcome] {
         do { try journal.recordRun(started: options.resume) } catch { stop(because: error, host: nil) }
         let heartbeat = startHeartbeat()
-        let outcomes = forEachHost(plan.hosts, limit: options.maxConcurrentHosts) { [self] host in
+        // A host that waits for another's steps holds its slot while it waits: when hosts wait for each other
+        // (Gluster phases, hosted-engine's additional hosts) every host gets one, or the waited-for host might not.
+        let waits = plan.hosts.contains { $0.steps.contains { !$0.waitsFor.isEmpty } }
+        let limit = waits ? max(options.maxConcurrentHosts, plan.hosts.count) : options.maxConcurrentHosts
+        let outcomes = forEachHost(plan.hosts, limit: limit) { [self] host in
             let outcome = HostRun(runner: self, plan: host).run()
             barrier.finishHost(host.name, succeeded: outcome.succeeded)
             handler.take(.hostFinished(host: host.name, outcome: outcome))

@@ -75,6 +75,10 @@ enum PlanPrinter {
                 if case .operation(let operation) = step.action, !operation.input.isEmpty {
                     out.append("     input:  \(operation.input.count) bytes to the first command (\(operation.summary))")
                 }
+                if case .run = step.action, let stdin = step.stdin {
+                    let shown = String(decoding: stdin, as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n")
+                    out.append("     input:  \"\(shown)\", then end of input (nothing else can be answered)")
+                }
                 if !step.waitsFor.isEmpty { out.append("     after:  \(step.waitsFor.map(\.description).joined(separator: ", "))") }
                 if case .upload(let upload) = step.action, case .generated(_, let shown) = upload.source {
                     out.append("     content (passwords masked):")
