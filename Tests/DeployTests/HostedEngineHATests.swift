@@ -275,6 +275,10 @@ struct HostedEngineHATests {
         try checkDeployed(lab)
         #expect(lab.runCount(1, "hosted-engine") == 1)
         #expect(lab.runCount(2, "hosted-engine") == 2)
+        // Once everything is done, a further resume verifies every host and deploys nothing again.
+        let again = try lab.wizard(arguments(lab, "apply", ["--plain", "--resume"]))
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect((0..<3).map { lab.runCount($0, "hosted-engine") } == [1, 1, 2])
     }
 
     static func wizardPID(answerFile: String) -> pid_t? {

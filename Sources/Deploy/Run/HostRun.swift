@@ -394,16 +394,25 @@ final class HostRun {
         }
     }
 
-    /// An answer file made of another host's fetched answer file and this host's lines.
-    func composedText(_ composed: ComposedAnswerFile) throws -> String {
+    /// Whether this host's `step` was started in an earlier run (nil: never) and whether it finished there.
+    func ranBefore(_ step: String) -> (started: Bool, finished: Bool)? {
+        let entry = runner.previous.entry(host: host, step: step)
+        let interrupted = runner.previous.interrupted[host]?.contains(step) == true
+        guard entry != nil || interrupted else { return nil }
+        return (true, !interrupted && entry?.status.isFinished == true)
+    }
+
+    /// An answer file made of another host's fetched answer file and this host's lines. `reDeploying` (nil: from
+    /// the journal): the run it is for was started before and did not finish, so the tool may find this host's
+    /// Host ID already on the storage.
+    func composedText(_ composed: ComposedAnswerFile, reDeploying: Bool? = nil) throws -> String {
         guard let path = runner.fetchedFile(host: composed.baseHost, step: composed.baseStep) else {
             throw ComposedAnswerFile.Problem(description: "\(composed.baseHost) has no fetched answer file (its step \(composed.baseStep) did not fetch one), which this host's answers are made from")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ComposedAnswerFile.Problem(description: "cannot read \(path), the answer file fetched from \(composed.baseHost)")
         }
-        let earlier = runner.previous.entry(host: host, step: composed.runStep) != nil
-            || runner.previous.interrupted[host]?.contains(composed.runStep) == true
+        let earlier = reDeploying ?? (ranBefore(composed.runStep).map { !$0.finished } ?? false)
         return try composed.text(base: data, basePath: path, reDeploying: earlier)
     }
 
@@ -425,6 +434,11 @@ final class HostRun {
         case .remoteHashMatches:
             guard case .upload(let upload) = step.action, let expected = try? expectedHash(upload),
                   let onHost = try? remote.sha256(of: upload.remotePath) else { return false }
+            if case .composed(let composed) = upload.source, ranBefore(composed.runStep)?.finished == true {
+                // The run it was for is done: the file is right with or without the re-deployment lines.
+                let variants = [true, false].compactMap { try? composedText(composed, reDeploying: $0) }.map { sha256Hex(Array($0.utf8)) }
+                return variants.contains(onHost)
+            }
             return onHost == expected
         case let .hostedEngineHostID(id, configDirectory):
             // The folder of the answer file the tool reported is its configuration folder.
