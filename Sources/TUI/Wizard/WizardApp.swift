@@ -538,7 +538,11 @@ package struct WizardApp: TUIApp {
         blocks.flatMap { block -> [PreviewRow] in
             [.heading(block.title)] + block.lines.enumerated().map { index, line in
                 let id = "host-block:\(block.title):\(index)"
-                guard let eq = line.firstIndex(of: "="), !line.hasPrefix("+") else { return PreviewRow(id: id, label: "", value: line) }
+                // `KEY=TYPE:VALUE` lines, and `what: text` lines, split into the label and value columns.
+                if let colon = line.range(of: ": "), !line[..<colon.lowerBound].contains("=") {
+                    return PreviewRow(id: id, label: String(line[..<colon.lowerBound]), value: String(line[colon.upperBound...]))
+                }
+                guard let eq = line.firstIndex(of: "=") else { return PreviewRow(id: id, label: line, value: "") }
                 return PreviewRow(id: id, label: String(line[..<eq]), value: String(line[line.index(after: eq)...]))
             }
         }

@@ -95,7 +95,7 @@ extension FlowSession {
                 title: "\(host.name): Host ID \(host.hostID), \(host.appHostName)",
                 lines: ["SSH: \(host.login.user ?? "root")@\(host.name)\(port)"]
                     + HostedEngineAdditionalHosts.maskedLines(for: host, shared: value(for:))
-                    + ["+ the first host's \(HostedEngineAdditionalHosts.firstHostAnswerFile), fetched by the wizard after it finished"]))
+                    + ["+ answers.conf: the first host's \(HostedEngineAdditionalHosts.firstHostAnswerFile), fetched by the wizard after it finished"]))
         }
         return blocks
     }

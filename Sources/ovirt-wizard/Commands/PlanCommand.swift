@@ -27,6 +27,9 @@ struct PlanCommand: ParsableCommand {
             var platforms: [String: HostPlatform] = [:]
             if noProbe {
                 for host in source.hosts { platforms[host.name] = .assumed("--no-probe") }
+                if case .tools(let inputs) = source, inputs.contains(where: { !$0.additionalHosts.isEmpty }) {
+                    printError("ovirt-wizard: --no-probe: OVEHOSTED_VDSM/cpu is not checked against the hosted-engine hosts here; apply checks it before anything runs")
+                }
             } else {
                 let probed = DeploymentArguments.probePlatforms(source.hosts)
                 if !probed.failures.isEmpty {
