@@ -37,11 +37,11 @@ final class LabDeployment: @unchecked Sendable {
         remoteBase = cluster.root + "/remote"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for host in cluster.hosts {
-            for name in ["common.sh", "engine-setup", "hosted-engine", "yum", "dnf", "rpm"] {
+            for name in ["common.sh", "engine-setup", "hosted-engine", "hosted-engine-additional", "yum", "dnf", "rpm"] {
                 let target = host.binDirectory + "/" + name
                 try? FileManager.default.removeItem(atPath: target)
                 try FileManager.default.copyItem(atPath: Self.fixtures + "/" + name, toPath: target)
-                chmod(target, name == "common.sh" ? 0o644 : 0o755)
+                chmod(target, name == "common.sh" || name == "hosted-engine-additional" ? 0o644 : 0o755)
             }
         }
         if account != nil {
@@ -169,6 +169,48 @@ final class LabDeployment: @unchecked Sendable {
             """
         try FileManager.default.createDirectory(atPath: root(index) + "/tmp", withIntermediateDirectories: true)
         return try write(text, name: "hosted-\(index).conf")
+    }
+
+    /// The folder every host of a hosted-engine HA set mounts as its shared NFS storage (the fixture's HE_STORAGE).
+    var sharedStorage: String { cluster.root + "/he-storage" }
+
+    /// `user@address:port` of lab host `index`, as an additional host is named in the answers.
+    func entry(_ index: Int) -> String { "root@\(cluster.hosts[index].address):\(cluster.hosts[index].port)" }
+
+    /// A hosted-engine HA set: the first host's answers (host `first`) naming `additional` as its additional hosts,
+    /// every host on the same shared storage. `ids`/`names`: the Host ID and name answers (nil: not given).
+    @discardableResult
+    func writeHostedEngineHA(first: Int, additional: [Int], ids: String? = nil, names: String? = nil, isoUpload: Bool = true,
+                             fixture: [Int: String] = [:], extra: String = "") throws -> String {
+        var lines = "OVIRT_WIZARD/additionalHosts=str:\(additional.map(entry).joined(separator: " "))\n"
+        if let ids { lines += "OVIRT_WIZARD/additionalHostIDs=str:\(ids)\n" }
+        if let names { lines += "OVIRT_WIZARD/additionalHostNames=str:\(names)\n" }
+        if !isoUpload { lines += "OVIRT_WIZARD/isoUpload=str:\n" }
+        for index in [first] + additional {
+            try setFixture(index, "HE_STORAGE=\(sharedStorage)\n" + (fixture[index] ?? ""))
+        }
+        let path = try writeHostedEngineAnswers(first, extra: lines + extra)
+        if !isoUpload {
+            // The seed's case: the ISO is already on the host; the answer file names no upload.
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            text = text.replacingOccurrences(of: "OVIRT_WIZARD/isoUpload=str:\(directory)/centos-\(first).iso\n", with: "")
+            try AtomicFile.write(text, to: path)
+            try Data(count: 4096).write(to: URL(fileURLWithPath: root(first) + "/tmp/centos.iso"))
+        }
+        return path
+    }
+
+    /// Makes lab host `index` report the CPU of `Tests/Fixtures/cpuinfo/NAME` as its /proc/cpuinfo.
+    func setCPU(_ index: Int, _ name: String) throws {
+        let host = cluster.hosts[index]
+        let cpuinfo = URL(fileURLWithPath: Self.fixtures).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/cpuinfo/\(name)").path
+        try? FileManager.default.removeItem(atPath: host.directory + "/cpuinfo")
+        try FileManager.default.copyItem(atPath: cpuinfo, toPath: host.directory + "/cpuinfo")
+        let target = host.binDirectory + "/cat"
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: Self.fixtures + "/cat", toPath: target)
+        chmod(target, 0o755)
     }
 
     private func write(_ text: String, name: String) throws -> String {

@@ -13,6 +13,15 @@ package struct DeploymentInput: Sendable {
     /// The `OVIRT_WIZARD/host` answer.
     package var hostName: String
     package var access: HostAccess
+    /// hosted-engine: the other hosts of the HA set (Host ID > 1), deployed after this one; empty otherwise.
+    package var additionalHosts: [AdditionalHost] = []
+
+    /// An additional host of a hosted engine and how to reach it.
+    package struct AdditionalHost: Sendable {
+        package var host: HostedEngineAdditionalHosts.Host
+        package var access: HostAccess
+        package var name: String { host.name }
+    }
 
     package struct Problem: Error, Sendable, CustomStringConvertible {
         package var path: String
@@ -53,6 +62,21 @@ package struct DeploymentInput: Sendable {
         }
         hostName = host
         self.access = access
+        if tool == .hostedEngine {
+            do {
+                let set = try HostedEngineAdditionalHosts(value: { environment[$0]?.value }, firstLogin: login)
+                additionalHosts = set.hosts.compactMap { host in
+                    HostAccess(host.login, options: options).map { AdditionalHost(host: host, access: $0) }
+                }
+            } catch {
+                throw Problem(path: path, message: error.description)
+            }
+        }
+    }
+
+    /// Every host this file deploys: its target host, then the additional hosts.
+    package var hosts: [(name: String, access: HostAccess)] {
+        [(hostName, access)] + additionalHosts.map { ($0.name, $0.access) }
     }
 
     package func string(_ key: String) -> String? { environment[key]?.value.stringValue }

@@ -222,6 +222,7 @@ package enum StepAction: Sendable {
             switch upload.source {
             case .generated(_, let shown): content = shown
             case .localFile(let path): content = path
+            case .composed(let c): content = "from \(c.baseHost)/\(c.baseStep)\n\(c.shown)"
             }
             return "upload \(upload.remotePath) mode=\(String(upload.mode, radix: 8)) \(content)"
         case .fetchResults(let step): return "fetch \(step)"
@@ -235,11 +236,15 @@ package struct Upload: Sendable {
         case generated(text: String, shown: String)
         /// A local file (an installation ISO).
         case localFile(String)
+        /// Put together while the plan runs from an answer file another host's tool generated (hosted-engine's
+        /// additional hosts: the first host's answers.conf and the wizard's lines over it).
+        case composed(ComposedAnswerFile)
 
         package var description: String {
             switch self {
             case .generated: return "generated"
             case .localFile(let path): return path
+            case .composed(let c): return "the answer file \(c.baseHost) generated, with the wizard's lines"
             }
         }
     }
@@ -263,6 +268,10 @@ package enum Probe: Sendable {
     case localFiles
     /// No probe: on resume the step runs again (generic plans whose steps name no probe).
     case rerun
+    /// hosted-engine's HA agent is configured with this Host ID: `host_id=N` in `hosted-engine.conf`, in the
+    /// folder of the answer file the tool reported (`/etc/ovirt-hosted-engine/` on a real host), or in
+    /// `configDirectory` when it reported none.
+    case hostedEngineHostID(Int, configDirectory: String)
 
     var fingerprint: String {
         switch self {
@@ -271,6 +280,7 @@ package enum Probe: Sendable {
         case .marker(let path): return "probe marker \(path)"
         case .localFiles: return "probe local files"
         case .rerun: return "probe none (runs again)"
+        case let .hostedEngineHostID(id, directory): return "probe host_id=\(id) in hosted-engine.conf (\(directory))"
         }
     }
 }
@@ -286,6 +296,7 @@ extension PlanStep {
             switch upload.source {
             case .generated: what = "(generated answer file)"
             case .localFile(let path): what = path
+            case .composed(let c): what = "(the answer file \(c.baseHost) generated, with this host's lines)"
             }
             return "upload \(what) -> \(upload.remotePath) (mode \(String(upload.mode, radix: 8)))"
         case .fetchResults(let step): return "fetch the answer file and log that \(step) reported"
@@ -299,6 +310,8 @@ extension PlanStep {
         case .marker(let path): return "the wizard's marker \(path) holds this step's digest"
         case .localFiles: return "the fetched files exist locally"
         case .rerun: return "none: the step runs again on resume"
+        case let .hostedEngineHostID(id, directory):
+            return "host_id=\(id) in \(directory)/hosted-engine.conf (the folder of the answer file hosted-engine reports)"
         }
     }
 }

@@ -23,21 +23,34 @@ package struct DeploymentPlanner: Sendable {
     package func plan(_ inputs: [DeploymentInput], platforms: [String: HostPlatform]) throws -> DeploymentPlan {
         var seen: [String: String] = [:]
         for input in inputs {
-            if let other = seen[input.hostName] {
-                throw Problem(description: "\(input.path): host \(input.hostName) is already the target of \(other); one answer file per host")
+            for name in input.hosts.map(\.name) {
+                if let other = seen[name] {
+                    throw Problem(description: "\(input.path): host \(name) is already the target of \(other); one answer file per host")
+                }
+                seen[name] = input.path
             }
-            seen[input.hostName] = input.path
         }
-        let names = Set(inputs.map(\.hostName))
-        return DeploymentPlan(hosts: try inputs.map { input in
+        let names = Set(seen.keys)
+        var hosts = try inputs.map { input in
             try hostPlan(input, platform: platforms[input.hostName] ?? .assumed("not probed"), deploymentHosts: names)
-        })
+        }
+        // hosted-engine's additional hosts come after every first host: they deploy once their first host finished.
+        for input in inputs {
+            for additional in input.additionalHosts {
+                hosts.append(try hostPlan(input, additional: additional, platform: platforms[additional.name] ?? .assumed("not probed"),
+                                          deploymentHosts: names))
+            }
+        }
+        return DeploymentPlan(hosts: hosts)
     }
 
-    func hostPlan(_ input: DeploymentInput, platform: HostPlatform, deploymentHosts: Set<String>) throws -> HostPlan {
+    /// The steps of `input`'s target host, or (`additional`) of one of its hosted-engine additional hosts.
+    func hostPlan(_ input: DeploymentInput, additional: DeploymentInput.AdditionalHost? = nil, platform: HostPlatform,
+                  deploymentHosts: Set<String>) throws -> HostPlan {
         let tool = input.tool
         guard tool != .generic else { throw Problem(description: "\(input.path): a generic plan is read with --plan, not planned from answers") }
-        let dir = remoteBase + "/" + input.hostName
+        let hostName = additional?.name ?? input.hostName
+        let dir = remoteBase + "/" + hostName
         let pm = platform.packageManager
         var steps: [PlanStep] = []
 
@@ -108,25 +121,30 @@ package struct DeploymentPlanner: Sendable {
                               changesHost: true, probe: .command(RemoteCommand(["test", "-d", dir + "/done"])), skipIsSafe: false,
                               skipNote: "the answer file goes there", waitsFor: [], timeout: 60))
 
-        if tool == .hostedEngine, input.string("OVEHOSTED_VM/vmBoot") == "cdrom",
-           let iso = input.string("OVIRT_WIZARD/isoUpload"), let remoteISO = input.string("OVEHOSTED_VM/vmCDRom") {
+        // Empty: the ISO is already on the host (the seed's case); the VM is created on the first host only.
+        if tool == .hostedEngine, additional == nil, input.string("OVEHOSTED_VM/vmBoot") == "cdrom",
+           let iso = input.string("OVIRT_WIZARD/isoUpload"), !iso.isEmpty, let remoteISO = input.string("OVEHOSTED_VM/vmCDRom") {
             steps.append(PlanStep(id: "upload-iso", title: "Upload the installation ISO", action: .upload(Upload(source: .localFile(iso), remotePath: remoteISO, mode: 0o644, sha256: nil)),
                                   changesHost: true, probe: .remoteHashMatches, skipIsSafe: false,
                                   skipNote: "the VM boots from this ISO", waitsFor: [], timeout: nil))
         }
 
-        let answers: HostAnswerFile
-        do {
-            answers = try input.hostAnswerFile()
-        } catch {
-            throw Problem(description: "\(input.path): cannot write the answer file for \(tool.rawValue): \(error)")
-        }
-        let text = answers.text
         let remoteAnswers = "\(dir)/\(tool.rawValue)-answers.conf"
-        let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-        steps.append(PlanStep(id: "upload-answers", title: "Upload the answer file", action: .upload(Upload(source: .generated(text: text, shown: answers.masked), remotePath: remoteAnswers, mode: 0o600, sha256: hash)),
-                              changesHost: true, probe: .remoteHashMatches, skipIsSafe: false,
-                              skipNote: "\(tool.rawValue) reads its answers from it", waitsFor: [], timeout: 600))
+        if let additional {
+            steps.append(additionalAnswersStep(input, additional, remotePath: remoteAnswers))
+        } else {
+            let answers: HostAnswerFile
+            do {
+                answers = try input.hostAnswerFile()
+            } catch {
+                throw Problem(description: "\(input.path): cannot write the answer file for \(tool.rawValue): \(error)")
+            }
+            let text = answers.text
+            let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+            steps.append(PlanStep(id: "upload-answers", title: "Upload the answer file", action: .upload(Upload(source: .generated(text: text, shown: answers.masked), remotePath: remoteAnswers, mode: 0o600, sha256: hash)),
+                                  changesHost: true, probe: .remoteHashMatches, skipIsSafe: false,
+                                  skipNote: "\(tool.rawValue) reads its answers from it", waitsFor: [], timeout: 600))
+        }
 
         let runID = "run-\(tool.rawValue)"
         let command: RemoteCommand
@@ -145,18 +163,51 @@ package struct DeploymentPlanner: Sendable {
             if let connection = input.string("OVEHOSTED_STORAGE/storageDomainConnection"),
                let colon = connection.firstIndex(of: ":") {
                 let server = String(connection[..<colon])
-                if server != input.hostName, deploymentHosts.contains(server) { waits.append(StepReference(host: server, step: nil)) }
+                if server != hostName, deploymentHosts.contains(server) { waits.append(StepReference(host: server, step: nil)) }
             }
         }
-        steps.append(PlanStep(id: runID, title: "Run \(tool.rawValue)", action: .run(command, otopi: true, interactive: true),
-                              changesHost: true, probe: .marker(path: "\(dir)/done/\(runID)"), skipIsSafe: false,
-                              skipNote: "this is the deployment itself", waitsFor: waits, timeout: nil))
+        if let additional {
+            // Non-interactive: the answer file answers everything hosted-engine asks an additional host, except the
+            // "(1) Continue setup - engine installation is complete" loop, which 3.4 still shows; the engine is up
+            // (the first host finished), so the wizard answers 1. Anything else it asked would meet end of input.
+            var step = PlanStep(id: runID, title: "Run \(tool.rawValue) (additional host, Host ID \(additional.host.hostID))",
+                                action: .run(command, otopi: true, interactive: false),
+                                changesHost: true, probe: .hostedEngineHostID(additional.host.hostID, configDirectory: Self.hostedEngineConfigDirectory),
+                                skipIsSafe: false, skipNote: "this is the deployment itself", waitsFor: waits, timeout: nil)
+            step.stdin = Array("1\n".utf8)
+            steps.append(step)
+        } else {
+            steps.append(PlanStep(id: runID, title: "Run \(tool.rawValue)", action: .run(command, otopi: true, interactive: true),
+                                  changesHost: true, probe: .marker(path: "\(dir)/done/\(runID)"), skipIsSafe: false,
+                                  skipNote: "this is the deployment itself", waitsFor: waits, timeout: nil))
+        }
         steps.append(PlanStep(id: "fetch-results", title: "Fetch the generated answer file and the log path", action: .fetchResults(fromStep: runID),
                               changesHost: false, probe: .localFiles, skipIsSafe: true,
                               skipNote: "only copies files back; the host is already set up", waitsFor: [], timeout: 600))
 
-        return HostPlan(name: input.hostName, tool: tool, access: input.access, answerFile: input.path,
+        return HostPlan(name: hostName, tool: tool, access: additional?.access ?? input.access, answerFile: input.path,
                         remoteDirectory: dir, platform: platform, steps: steps, secretValues: input.secretValues)
+    }
+
+    /// Where hosted-engine 3.4 keeps its configuration on a host (answers.conf, hosted-engine.conf).
+    package static let hostedEngineConfigDirectory = "/etc/ovirt-hosted-engine"
+
+    /// An additional host's answer file: the first host's generated answers.conf, fetched by the first host's
+    /// `fetch-results` step once its deploy finished, with this host's lines over it. Waiting for that step is
+    /// what starts this host's deploy only after the first host's.
+    func additionalAnswersStep(_ input: DeploymentInput, _ additional: DeploymentInput.AdditionalHost, remotePath: String) -> PlanStep {
+        let shared: (String) -> OtopiValue? = { input.environment[$0]?.value }
+        let composed = ComposedAnswerFile(
+            baseHost: input.hostName, baseStep: "fetch-results",
+            additions: HostedEngineAdditionalHosts.additions(for: additional.host, shared: shared),
+            onReDeployment: [HostedEngineAdditionalHosts.reDeploymentKey: .bool(true)], runStep: "run-\(input.tool.rawValue)",
+            comment: "Uploaded by ovirt-wizard from \(input.path) for hosted-engine on \(additional.name) (additional host, Host ID \(additional.host.hostID)): the answers \(input.hostName) generated, with these lines over them",
+            shown: HostedEngineAdditionalHosts.maskedLines(for: additional.host, shared: shared).joined(separator: "\n"))
+        return PlanStep(id: "upload-answers", title: "Upload the answer file (\(input.hostName)'s answers, Host ID \(additional.host.hostID))",
+                        action: .upload(Upload(source: .composed(composed), remotePath: remotePath, mode: 0o600, sha256: nil)),
+                        changesHost: true, probe: .remoteHashMatches, skipIsSafe: false,
+                        skipNote: "hosted-engine reads its answers from it", waitsFor: [StepReference(host: input.hostName, step: "fetch-results")],
+                        timeout: 600)
     }
 
     /// `OVIRT_WIZARD/etcHosts`: lines the operator wants in /etc/hosts (multi-str, or a str of comma-separated

@@ -30,6 +30,9 @@ package final class DeploymentRunner: Sendable {
     let journalError = Mutex<Journal.Failure?>(nil)
     /// Hashes of uploaded local files, shared by the hosts.
     let localHashes = LocalFileHashes()
+    /// Answer files fetched to this machine, by `host\0step`: another host's upload may be made from one
+    /// (hosted-engine's additional hosts take the first host's). Filled when the step ran or was verified.
+    let fetchedFiles = Mutex<[String: String]>([:])
 
     struct HostActivity {
         var stepStarted: Date
@@ -90,7 +93,11 @@ package final class DeploymentRunner: Sendable {
     package func run() -> [String: HostOutcome] {
         do { try journal.recordRun(started: options.resume) } catch { stop(because: error, host: nil) }
         let heartbeat = startHeartbeat()
-        let outcomes = forEachHost(plan.hosts, limit: options.maxConcurrentHosts) { [self] host in
+        // A host that waits for another's steps holds its slot while it waits: when hosts wait for each other
+        // (Gluster phases, hosted-engine's additional hosts) every host gets one, or the waited-for host might not.
+        let waits = plan.hosts.contains { $0.steps.contains { !$0.waitsFor.isEmpty } }
+        let limit = waits ? max(options.maxConcurrentHosts, plan.hosts.count) : options.maxConcurrentHosts
+        let outcomes = forEachHost(plan.hosts, limit: limit) { [self] host in
             let outcome = HostRun(runner: self, plan: host).run()
             barrier.finishHost(host.name, succeeded: outcome.succeeded)
             handler.take(.hostFinished(host: host.name, outcome: outcome))
@@ -124,6 +131,15 @@ package final class DeploymentRunner: Sendable {
         }
         timer.resume()
         return timer
+    }
+
+    func noteFetched(host: String, step: String, outputs: StepOutputs) {
+        guard let local = outputs.fetchedAnswerFile else { return }
+        fetchedFiles.withLock { $0["\(host)\u{0}\(step)"] = local }
+    }
+
+    func fetchedFile(host: String, step: String) -> String? {
+        fetchedFiles.withLock { $0["\(host)\u{0}\(step)"] }
     }
 
     func noteActivity(_ host: String, started: Bool = false) {

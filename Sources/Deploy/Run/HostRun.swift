@@ -80,6 +80,7 @@ final class HostRun {
                     continue
                 }
                 if verify(step) {
+                    runner.noteFetched(host: host, step: step.id, outputs: entry.outputs)
                     emit(.stepVerified(host: host, index: index, total: total, step: step.id, title: step.title,
                                        digest: step.digest, outputs: entry.outputs))
                     runner.barrier.finishStep(host: host, step: step.id)
@@ -117,6 +118,7 @@ final class HostRun {
             switch result {
             case .success(let learned, let detail):
                 outputs[step.id] = learned
+                runner.noteFetched(host: host, step: step.id, outputs: learned)
                 emit(.stepFinished(host: host, index: index, total: total, step: step.id, status: .done, seconds: seconds,
                                    detail: detail, end: StepEnd(digest: step.digest, exitCode: 0, outputs: learned)))
                 runner.barrier.finishStep(host: host, step: step.id)
@@ -322,6 +324,15 @@ final class HostRun {
             temporary = path
         case .localFile(let path):
             local = path
+        case .composed(let composed):
+            let path = runner.files.directory + "/.upload-\(DeploymentFiles.safe(host))-\(step.id)"
+            do {
+                try AtomicFileWriter.write(try composedText(composed), to: path)
+            } catch {
+                return .failure(exitCode: nil, reason: "\(error)", lastLines: [])
+            }
+            local = path
+            temporary = path
         }
         defer { if let temporary { unlink(temporary) } }
         do {
@@ -374,6 +385,38 @@ final class HostRun {
         return .success(learned, detail: local)
     }
 
+    /// The SHA-256 an upload must have on the host.
+    func expectedHash(_ upload: Upload) throws -> String {
+        if let known = upload.sha256 { return known }
+        switch upload.source {
+        case .localFile(let path): return try runner.localHashes.sha256(path)
+        case .generated(let text, _): return sha256Hex(Array(text.utf8))
+        case .composed(let composed): return sha256Hex(Array(try composedText(composed).utf8))
+        }
+    }
+
+    /// Whether this host's `step` was started in an earlier run (nil: never) and whether it finished there.
+    func ranBefore(_ step: String) -> (started: Bool, finished: Bool)? {
+        let entry = runner.previous.entry(host: host, step: step)
+        let interrupted = runner.previous.interrupted[host]?.contains(step) == true
+        guard entry != nil || interrupted else { return nil }
+        return (true, !interrupted && entry?.status.isFinished == true)
+    }
+
+    /// An answer file made of another host's fetched answer file and this host's lines. `reDeploying` (nil: from
+    /// the journal): the run it is for was started before and did not finish, so the tool may find this host's
+    /// Host ID already on the storage.
+    func composedText(_ composed: ComposedAnswerFile, reDeploying: Bool? = nil) throws -> String {
+        guard let path = runner.fetchedFile(host: composed.baseHost, step: composed.baseStep) else {
+            throw ComposedAnswerFile.Problem(description: "\(composed.baseHost) has no fetched answer file (its step \(composed.baseStep) did not fetch one), which this host's answers are made from")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ComposedAnswerFile.Problem(description: "cannot read \(path), the answer file fetched from \(composed.baseHost)")
+        }
+        let earlier = reDeploying ?? (ranBefore(composed.runStep).map { !$0.finished } ?? false)
+        return try composed.text(base: data, basePath: path, reDeploying: earlier)
+    }
+
     // MARK: - Resume
 
     /// The step's postcondition probe: true when its effect is in place.
@@ -390,10 +433,20 @@ final class HostRun {
             guard let out = try? remote.capture(command, options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot)) else { return false }
             return out.result.succeeded
         case .remoteHashMatches:
-            guard case .upload(let upload) = step.action,
-                  let expected = try? (upload.sha256 ?? runner.localHashes.sha256({ if case .localFile(let p) = upload.source { return p }; return "" }())),
+            guard case .upload(let upload) = step.action, let expected = try? expectedHash(upload),
                   let onHost = try? remote.sha256(of: upload.remotePath, asRoot: step.runsAsRoot) else { return false }
+            if case .composed(let composed) = upload.source, ranBefore(composed.runStep)?.finished == true {
+                // The run it was for is done: the file is right with or without the re-deployment lines.
+                let variants = [true, false].compactMap { try? composedText(composed, reDeploying: $0) }.map { sha256Hex(Array($0.utf8)) }
+                return variants.contains(onHost)
+            }
             return onHost == expected
+        case let .hostedEngineHostID(id, configDirectory):
+            // The folder of the answer file the tool reported is its configuration folder.
+            let directory = outputs[step.id]?.answerFile.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? configDirectory
+            let check = RemoteCommand.script(#"grep -qx "host_id=$1" "$2/hosted-engine.conf""#, arguments: [String(id), directory])
+            guard let out = try? remote.capture(check, options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot)) else { return false }
+            return out.result.succeeded
         case .marker(let path):
             guard let out = try? remote.capture(RemoteCommand(["cat", path]), options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot)) else { return false }
             return out.result.succeeded && out.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == step.digest

@@ -553,8 +553,24 @@ package struct WizardApp: TUIApp {
         var rows = [PreviewRow.heading(preview.title)] + preview.rows.map(row)
         if !preview.wizardRows.isEmpty { rows += [.heading("Target host (ovirt-wizard)")] + preview.wizardRows.map(row) }
         if !preview.missing.isEmpty { rows += [.heading("Needs an answer")] + preview.missing.map(row) }
+        rows += hostBlockRows(preview.hostBlocks)
         s.preview = PreviewList(rows: rows, selected: 1)
         s.screen = .preview
+    }
+
+    /// The additional hosts of a hosted engine: a heading per host, its answer-file lines as KEY and value.
+    static func hostBlockRows(_ blocks: [Preview.HostBlock]) -> [PreviewRow] {
+        blocks.flatMap { block -> [PreviewRow] in
+            [.heading(block.title)] + block.lines.enumerated().map { index, line in
+                let id = "host-block:\(block.title):\(index)"
+                // `KEY=TYPE:VALUE` lines, and `what: text` lines, split into the label and value columns.
+                if let colon = line.range(of: ": "), !line[..<colon.lowerBound].contains("=") {
+                    return PreviewRow(id: id, label: String(line[..<colon.lowerBound]), value: String(line[colon.upperBound...]))
+                }
+                guard let eq = line.firstIndex(of: "=") else { return PreviewRow(id: id, label: line, value: "") }
+                return PreviewRow(id: id, label: String(line[..<eq]), value: String(line[line.index(after: eq)...]))
+            }
+        }
     }
 
     /// What the target host will receive, secrets masked: the same `AnswerFileContract.renderForHost` the
@@ -574,7 +590,11 @@ package struct WizardApp: TUIApp {
         } catch {
             text = "the answers cannot be written as an otopi file yet: \(error)"
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for block in session.preview().hostBlocks.dropFirst() {
+            lines += ["", "# \(block.title)"] + block.lines
+        }
+        return lines
     }
 
     static func title(_ s: WizardState) -> String {

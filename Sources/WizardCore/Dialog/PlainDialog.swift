@@ -85,6 +85,14 @@ package struct PlainDialog {
             let target = preview.wizardRows.map { "\($0.label): \($0.text ?? "missing")" }.joined(separator: ", ")
             io.write(OtopiConsoleFormat.note("(ovirt-wizard) \(target)") + "\n")
         }
+        if !preview.hostBlocks.isEmpty {
+            io.write(OtopiConsoleFormat.note("") + "\n")
+            io.write(OtopiConsoleFormat.note("(ovirt-wizard) hosts of the hosted engine, deployed in this order:") + "\n")
+            for block in preview.hostBlocks {
+                io.write(OtopiConsoleFormat.note(block.title) + "\n")
+                for line in block.lines { io.write(OtopiConsoleFormat.note("    " + line) + "\n") }
+            }
+        }
         let confirm = session.flow.preview.confirm
         if session.needsAnswer(confirm), let outcome = ask(confirm, io: io, log: log) {
             return outcome

@@ -195,6 +195,13 @@ package struct FlowSession: Sendable {
             guard !lacksHostValues(question) else { return nil }
             let values = validValues(for: question)
             return (values.contains(preferred) ? preferred : values.first).map { ($0, factsBacked(question)) }
+        case let .perWord(key, format, start):
+            guard let text = answers[key]?.value.displayText else { return nil }
+            let words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" })
+            let filled = words.enumerated().map { index, word in
+                format.replacingOccurrences(of: "@ITEM@", with: String(word)).replacingOccurrences(of: "@N@", with: String(start + index))
+            }
+            return (filled.joined(separator: " "), .default)
         }
     }
 

@@ -21,6 +21,16 @@ package struct Preview: Sendable {
     package var wizardRows: [Row]
     /// Questions that apply but have no valid answer yet.
     package var missing: [Row]
+    /// Hosts deployed besides the target host (hosted-engine's additional hosts), each with the lines its
+    /// answer file gets; empty for a one-host deployment.
+    package var hostBlocks: [HostBlock] = []
+
+    package struct HostBlock: Sendable, Equatable {
+        /// `gs2.lofyer.org: Host ID 2, hosted_engine_2`
+        package var title: String
+        /// What its answer file gets (secrets masked), then where the rest comes from.
+        package var lines: [String]
+    }
 
     /// otopi's `'{description:W}: {value}'` lines for the rows that have a value.
     package var lines: [String] {
@@ -63,6 +73,30 @@ extension FlowSession {
             let problem = rejected[q.key].map { "\($0.reason) (\($0.origin))" } ?? "no answer yet"
             return .init(label: q.label, key: q.key, text: nil, provenance: nil, isSecret: q.isHidden, problem: problem)
         }
-        return Preview(title: spec.title, width: spec.width, rows: rows, wizardRows: wizardRows, missing: missing)
+        var preview = Preview(title: spec.title, width: spec.width, rows: rows, wizardRows: wizardRows, missing: missing)
+        preview.hostBlocks = additionalHostBlocks()
+        return preview
+    }
+}
+
+extension FlowSession {
+    /// hosted-engine's HA set as the preview shows it: the first host (Host ID 1), then each additional host
+    /// with its ID and its answer-file lines. Empty when the flow asks no additional hosts or none are given.
+    func additionalHostBlocks() -> [Preview.HostBlock] {
+        guard !offline, flow.question(forKey: HostedEngineAdditionalHosts.hostsKey) != nil,
+              let login = try? TargetLogin(answers: answers),
+              let set = try? HostedEngineAdditionalHosts(value: value(for:), firstLogin: login), !set.hosts.isEmpty else { return [] }
+        let firstName = value(for: HostedEngineAdditionalHosts.appHostNameKey)?.displayText ?? HostedEngineAdditionalHosts.defaultName(1)
+        var blocks = [Preview.HostBlock(title: "\(login.host ?? "(first host)"): Host ID 1, \(firstName) (first host)",
+                                        lines: ["the answer file above; deployed first"])]
+        for host in set.hosts {
+            let port = host.login.port.map { ":\($0)" } ?? ""
+            blocks.append(Preview.HostBlock(
+                title: "\(host.name): Host ID \(host.hostID), \(host.appHostName)",
+                lines: ["SSH: \(host.login.user ?? "root")@\(host.name)\(port)"]
+                    + HostedEngineAdditionalHosts.maskedLines(for: host, shared: value(for:))
+                    + ["+ answers.conf: the first host's \(HostedEngineAdditionalHosts.firstHostAnswerFile), fetched by the wizard after it finished"]))
+        }
+        return blocks
     }
 }

@@ -171,6 +171,9 @@ package enum DefaultSource: Sendable {
     case firstValue
     /// The given value when it is valid, else the first valid value.
     case preferredValue(String)
+    /// One word per word of another answer, space-separated: `format` with `@ITEM@` (that word) and `@N@`
+    /// (its position counted from `start`) filled in (the additional hosts' Host IDs 2 3 …, then their names).
+    case perWord(key: String, format: String, start: Int)
 }
 
 package enum StoreRule: Sendable, Equatable {

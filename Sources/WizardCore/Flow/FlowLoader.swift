@@ -299,7 +299,7 @@ package enum FlowLoader {
 
     static func decodeDefault(_ y: Y) throws -> DefaultSource {
         if let text = try? y.string() { return .value(text) }
-        try y.allow(["fact", "compute", "key", "prefix", "prefer", "else_host_name"])
+        try y.allow(["fact", "compute", "key", "prefix", "prefer", "else_host_name", "format", "start"])
         if let fact = y.optional("fact") {
             if let key = y.optional("else_host_name") { return .factOrHostName(fact: try fact.string(), key: try key.string()) }
             return .fact(try fact.string())
@@ -311,7 +311,11 @@ package enum FlowLoader {
         case "random_uuid": return .randomUUID
         case "first_value": return .firstValue
         case "preferred_value": return .preferredValue(try y.required("prefer").string())
-        default: throw y.error("unknown computed default '\(compute)' (domain_of, random_mac, random_uuid, first_value, preferred_value)")
+        case "per_word":
+            let start = try y.optional("start")?.string() ?? "1"
+            guard let first = Int(start) else { throw y.error("start is a whole number") }
+            return .perWord(key: try y.required("key").string(), format: try y.required("format").string(), start: first)
+        default: throw y.error("unknown computed default '\(compute)' (domain_of, random_mac, random_uuid, first_value, preferred_value, per_word)")
         }
     }
 

@@ -45,6 +45,8 @@ package enum Validators {
         // storage (StorageValidators)
         "gluster_volume_name", "gluster_hosts", "gluster_brick_sources", "gluster_device_confirmations", "gluster_addresses", "byte_size",
         "export_domain_uuid", "export_path", "export_domain_description",
+        // hosted-engine's additional hosts (HostedEngineAdditionalHosts)
+        "he_additional_hosts", "he_host_ids", "he_host_names",
     ]
 
     package static func validate(_ name: String, _ value: String, context: ValidationContext) -> ValidationResult {
@@ -83,7 +85,23 @@ package enum Validators {
         case "export_domain_uuid": return storage(StorageValidators.exportDomainUUID(value))
         case "export_path": return storage(StorageValidators.exportPath(value))
         case "export_domain_description": return storage(StorageValidators.exportDomainDescription(value))
+        case "he_additional_hosts", "he_host_ids", "he_host_names": return additionalHosts(name, value, context: context)
         default: return .error("unknown validator \(name)")
+        }
+    }
+
+    /// The additional hosts of a hosted engine: their list (not the first host, none twice), then one Host ID
+    /// and one name per host, in the same order.
+    static func additionalHosts(_ name: String, _ value: String, context: ValidationContext) -> ValidationResult {
+        func words(_ text: String?) -> [String] {
+            (text ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" }).map(String.init)
+        }
+        let hostCount = words(context.answer(HostedEngineAdditionalHosts.hostsKey)).count
+        switch name {
+        case "he_additional_hosts":
+            return storage(HostedEngineAdditionalHosts.hostsProblem(words(value), firstHost: context.answer(TargetLogin.hostKey)))
+        case "he_host_ids": return storage(HostedEngineAdditionalHosts.idsProblem(words(value), hostCount: hostCount))
+        default: return storage(HostedEngineAdditionalHosts.namesProblem(words(value), hostCount: hostCount))
         }
     }
 

@@ -66,6 +66,7 @@ struct ApplyCommand: ParsableCommand {
                     for f in probed.failures { printError("ovirt-wizard: \(f)") }
                     throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: .unreachable)
                 }
+                try source.checkCPU()
                 plan = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
             } else {
                 throw CLIError(message: "no answer file: give --answers FILE (one per host) or --plan FILE", code: .badInput)

@@ -28,6 +28,9 @@ struct PlanCommand: ParsableCommand {
             var platforms: [String: HostPlatform] = [:]
             if noProbe {
                 for host in source.hosts { platforms[host.name] = .assumed("--no-probe") }
+                if case .tools(let inputs) = source, inputs.contains(where: { !$0.additionalHosts.isEmpty }) {
+                    printError("ovirt-wizard: --no-probe: OVEHOSTED_VDSM/cpu is not checked against the hosted-engine hosts here; apply checks it before anything runs")
+                }
             } else {
                 let probed = DeploymentArguments.probePlatforms(source.hosts)
                 if !probed.failures.isEmpty {
@@ -35,6 +38,7 @@ struct PlanCommand: ParsableCommand {
                     throw CLIError(message: "cannot plan without reaching every host (use --no-probe to assume CentOS 6)", code: .unreachable)
                 }
                 platforms = probed.platforms
+                try source.checkCPU()
             }
             let plan = try source.plan(remoteBase: deployment.remoteDir, platforms: platforms)
             if json {
@@ -78,10 +82,18 @@ enum PlanPrinter {
                 if case .operation(let operation) = step.action, !operation.input.isEmpty {
                     out.append("     input:  \(operation.input.count) bytes to the first command (\(operation.summary))")
                 }
+                if case .run = step.action, let stdin = step.stdin {
+                    let shown = String(decoding: stdin, as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n")
+                    out.append("     input:  \"\(shown)\", then end of input (nothing else can be answered)")
+                }
                 if !step.waitsFor.isEmpty { out.append("     after:  \(step.waitsFor.map(\.description).joined(separator: ", "))") }
                 if case .upload(let upload) = step.action, case .generated(_, let shown) = upload.source {
                     out.append("     content (passwords masked):")
                     out += shown.split(separator: "\n").map { "       \($0)" }
+                }
+                if case .upload(let upload) = step.action, case .composed(let composed) = upload.source {
+                    out.append("     content: the answer file \(composed.baseHost) generated (fetched by its \(composed.baseStep)), with these lines over it (passwords masked):")
+                    out += composed.shown.split(separator: "\n").map { "       \($0)" }
                 }
             }
         }
@@ -142,6 +154,9 @@ enum PlanPrinter {
                     switch upload.source {
                     case .generated(_, let shown): u["content"] = shown
                     case .localFile(let path): u["localPath"] = path
+                    case .composed(let composed):
+                        u["content"] = composed.shown
+                        u["basedOn"] = ["host": composed.baseHost, "step": composed.baseStep]
                     }
                     item["upload"] = u
                 case .fetchResults(let from):

@@ -64,7 +64,7 @@ struct DeploymentArguments: ParsableArguments {
     /// `forRootSteps` (apply): a login that becomes root through sudo also gets its sudo password asked and
     /// checked now, before anything runs (the credential cache keeps it for the run).
     static func probePlatforms(_ inputs: [DeploymentInput], forRootSteps: Bool = false) -> (platforms: [String: HostPlatform], failures: [String]) {
-        probePlatforms(inputs.map { ($0.hostName, $0.access) }, forRootSteps: forRootSteps)
+        probePlatforms(inputs.flatMap(\.hosts), forRootSteps: forRootSteps)
     }
 
     static func probePlatforms(_ hosts: [(name: String, access: HostAccess)], forRootSteps: Bool = false) -> (platforms: [String: HostPlatform], failures: [String]) {

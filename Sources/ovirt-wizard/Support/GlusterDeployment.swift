@@ -12,9 +12,19 @@ enum DeploymentSource {
     /// The hosts to reach before anything runs.
     var hosts: [(name: String, access: HostAccess)] {
         switch self {
-        case .tools(let inputs): return inputs.map { ($0.hostName, $0.access) }
+        case .tools(let inputs): return inputs.flatMap(\.hosts)
         case .gluster(let input): return input.hosts.map { ($0, input.access[$0]!) }
         }
+    }
+
+    /// The engine VM's CPU type must run on every host of a hosted-engine HA set: checked over SSH before
+    /// anything runs (hosted-engine would abort on the first additional host that cannot run it).
+    func checkCPU() throws {
+        guard case .tools(let inputs) = self else { return }
+        let problems = HostedEngineCPUGate.problems(inputs)
+        guard !problems.isEmpty else { return }
+        for p in problems { printError("ovirt-wizard: \(p)") }
+        throw CLIError(message: "nothing was changed: the engine VM's CPU type (OVEHOSTED_VDSM/cpu) must run on every host of the hosted engine; choose one they all run (ovirt-wizard cpu-check HOST... shows it)", code: .problemFound)
     }
 
     func plan(remoteBase: String, platforms: [String: HostPlatform]) throws -> DeploymentPlan {
