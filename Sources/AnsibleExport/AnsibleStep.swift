@@ -84,6 +84,7 @@ extension AnsibleStep {
             kind = .upload
             commands = []
             let sha256: String, sha1: String, source: String
+            var generated = false
             switch upload.source {
             case .generated(let text, _):
                 let bytes = Data(text.utf8)
@@ -93,11 +94,11 @@ extension AnsibleStep {
                 source = "files/\(Self.safe(host.name))/\(Self.safe(name)).vault"
                 vaultContent = text
                 vaultPath = source
+                generated = true
             case .localFile(let path):
                 (sha256, sha1) = try Self.hashes(of: path, at: at)
                 source = path
             }
-            let generated = vaultContent != nil
             values += [("src", .unsafe(source)), ("dest", .unsafe(upload.remotePath)),
                        ("mode", .string("0" + String(upload.mode, radix: 8))), ("sha256", .string(sha256)), ("sha1", .string(sha1)),
                        ("secret", .bool(generated))]
