@@ -68,7 +68,8 @@ package struct AnsibleProject: Sendable {
             if let identity = options.identityFiles.first { vars.append(("ansible_ssh_private_key_file", .unsafe(identity))) }
             var ssh = ["-o", "StrictHostKeyChecking=yes"]
             if let known = options.knownHostsPath { ssh += ["-o", "UserKnownHostsFile=\(known)"] }
-            if let config = options.configPath { ssh += ["-F", config] }
+            // The wizard reads a missing ssh_config as empty; OpenSSH refuses `-F` naming one.
+            if let config = options.configPath, FileManager.default.fileExists(atPath: config) { ssh += ["-F", config] }
             vars.append(("ansible_ssh_common_args", .unsafe(ShellQuote.join(ssh))))
             if let user = target.user, user != "root" { vars.append(("ansible_become", .bool(true))) }
             hosts.append((host.name, .map(vars)))

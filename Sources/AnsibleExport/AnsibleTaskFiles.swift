@@ -26,6 +26,7 @@ enum AnsibleTaskFiles {
           loop_control:
             loop_var: ovw_command
             index_var: ovw_command_index
+            label: "command {{ ovw_command_index + 1 }} of {{ ovw_step.commands | length }}"
           when: ovw_step.probe is none or ovw_probe.rc != 0
 
         - name: "{{ ovw_step.id }}: marker"
@@ -38,7 +39,7 @@ enum AnsibleTaskFiles {
     static let commandLine = """
         # One command line of a step, exactly as the wizard sends it (run by /bin/sh -c); only the first command
         # of a step reads the step's standard input.
-        - name: "{{ ovw_step.id }}: {{ ovw_command }}"
+        - name: "{{ ovw_step.id }}: command {{ ovw_command_index + 1 }} of {{ ovw_step.commands | length }} (site.yml shows it)"
           ansible.builtin.shell:
             cmd: "{{ ovw_command }}"
             stdin: "{{ ovw_step.stdin if (ovw_command_index == 0 and ovw_step.stdin is not none) else omit }}"

@@ -35,6 +35,8 @@ struct AnsibleExportLab {
         let control = try makeShortDirectory()
         env["ANSIBLE_SSH_CONTROL_PATH_DIR"] = control
         env["ANSIBLE_LOCAL_TEMP"] = lab.cluster.root + "/ansible-tmp"
+        // This machine's PATH has pyenv shims that interpreter discovery would pick up on the lab hosts.
+        env["ANSIBLE_PYTHON_INTERPRETER"] = "/usr/bin/python3"
         env["ANSIBLE_NOCOLOR"] = "1"
         env["ANSIBLE_FORCE_COLOR"] = "0"
         env["ANSIBLE_LOG_PATH"] = directory + "-ansible.log"
@@ -87,7 +89,7 @@ struct AnsibleExportLab {
             if skipping(name) { continue }
             let mode = String(info.st_mode & 0o7777, radix: 8)
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(binary)"
-            out[name] = "mode \(mode): " + (relative.contains("/done/") ? "marker" : normal(text))
+            out[name] = "mode \(mode): " + (("/" + relative).contains("/done/") ? "marker" : normal(text))
         }
         return out
     }

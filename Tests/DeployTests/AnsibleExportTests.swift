@@ -87,7 +87,7 @@ struct AnsibleExportTests {
         // The same end state: the fixture calls that change a host, the files on it (modes, contents).
         let hosts = lab.cluster.hosts
         func normal(_ i: Int) -> [(String, String)] {
-            [(hosts[i].directory, "HOSTDIR"), (lab.remoteBase + "/" + hosts[i].address, "REMOTE/HOST"), (hosts[i].address, "HOST")]
+            [(hosts[i].directory, "HOSTDIR"), (lab.remoteBase + "/" + hosts[i].address, "REMOTE/HOST"), (hosts[i].address, "HOST"), ("/jump/engine-\(i).conf", "/jump/engine-N.conf")]
         }
         func normalized(_ i: Int, _ text: String) -> String { normal(i).reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) } }
         let programs: Set<String> = ["engine-setup", "yum", "dnf"]
