@@ -66,7 +66,7 @@ extension AnsibleStep {
                 throw AnsibleExportProblem("\(at): a tool run is verified by the wizard's marker, not by \(step.shownProbe)")
             }
             values += [("command", .unsafe(command.commandLine)),
-                       ("detached", .unsafe(command.commandLine(appendingOutputTo: log))),
+                       ("detached", .unsafe(command.commandLine(writingOutputTo: log))),
                        ("log", .unsafe(log)),
                        ("probe", .unsafe(StepMarker.holds(path: path, digest: step.digest).commandLine)),
                        ("mark", .unsafe(StepMarker.write(path: path, digest: step.digest).commandLine)),

@@ -74,7 +74,7 @@ enum AnsibleTaskFiles {
     static let tool = """
         # An otopi tool's run (engine-setup, hosted-engine) with the uploaded answer file, as apply runs it, but
         # without a terminal: standard input is /dev/null, so a question the answer file does not answer ends the
-        # run. It runs as an async job, its console output appended to a log file on the host, so a dropped
+        # run. It runs as an async job, its console output in a log file on the host (the last run's), so a dropped
         # control connection does not stop it. Done once the wizard's marker holds the step's digest.
         - name: "{{ ovw_step.id }}: done already? (the wizard's marker)"
           ansible.builtin.shell:

@@ -146,7 +146,8 @@ struct AnsibleExportTests {
         #expect(x.calls(0, of: ["yum", "dnf"]) == installs)
         #expect(x.calls(0, of: ["engine-setup"]).count == 2)
         let console = try String(contentsOfFile: lab.remoteBase + "/" + lab.cluster.hosts[0].address + "/run-engine-setup.console.log", encoding: .utf8)
-        #expect(console.contains("Execution of setup failed") && console.contains("Execution of setup completed successfully"))
+        #expect(console.contains("Execution of setup completed successfully") && !console.contains("Execution of setup failed"),
+                "the console log holds the last run")
         for output in [failed.stdout, failed.stderr, again.stdout, again.stderr] {
             #expect(!output.contains(LabDeployment.adminPassword))
         }
@@ -278,8 +279,12 @@ struct AnsibleGlusterExportTests {
         #expect(x.calls(0, of: ["systemctl"]).filter { $0.hasPrefix("systemctl enable") }.count == 1)
 
         // The same end state as apply's (the extra failed `volume start` call aside), and a second run changes nothing.
-        let mine = g.endState().filter { !$0.contains("volume start") && !$0.contains("volume info") && !$0.contains("volume status") && !$0.contains("peer status") }
-        let theirs = viaApply.endState().filter { !$0.contains("volume start") && !$0.contains("volume info") && !$0.contains("volume status") && !$0.contains("peer status") }
+        // Left out: reads (the read-back, `peer status`, the probes `systemctl is-enabled/is-active` that Ansible runs
+        // before every step and apply only on --resume).
+        let reads = ["volume start", "volume info", "volume status", "peer status", "systemctl is-"]
+        let mine = g.endState().filter { line in !reads.contains { line.contains($0) } }
+        let theirs = viaApply.endState().filter { line in !reads.contains { line.contains($0) } }
+        #expect(mine.contains { $0.contains("volume create") } && mine.contains { $0.hasPrefix("etc-hosts: ") })
         #expect(mine == theirs)
         let second = try x.playbook(dir)
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
