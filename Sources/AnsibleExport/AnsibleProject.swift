@@ -78,6 +78,8 @@ package struct AnsibleProject: Sendable {
             ("vars", .map([
                 ("ovw_results_dir", .template("{{ playbook_dir }}-results")),
                 ("ovw_poll_seconds", .int(10)),
+                // Answers to the tools' questions, one a line (hosted-engine: `1` when the VM's OS is installed, …).
+                ("ovw_tool_input", .string("")),
             ])),
             ("hosts", .map(hosts)),
         ])

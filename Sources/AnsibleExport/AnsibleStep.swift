@@ -50,6 +50,11 @@ extension AnsibleStep {
         (host.remoteDirectory.isEmpty ? "/tmp" : host.remoteDirectory) + "/\(step).console.log"
     }
 
+    /// The file a tool step reads its standard input from: the answers to its questions (`ovw_tool_input`).
+    static func toolInput(_ host: HostPlan, step: String) -> String {
+        (host.remoteDirectory.isEmpty ? "/tmp" : host.remoteDirectory) + "/\(step).input"
+    }
+
     init(_ step: PlanStep, index: Int, of host: HostPlan) throws {
         self.host = host.name
         self.index = index
@@ -62,12 +67,13 @@ extension AnsibleStep {
             kind = .tool
             commands = [command]
             let log = Self.consoleLog(host, step: step.id)
+            let input = Self.toolInput(host, step: step.id)
             guard case .marker(let path) = step.probe else {
                 throw AnsibleExportProblem("\(at): a tool run is verified by the wizard's marker, not by \(step.shownProbe)")
             }
             values += [("command", .unsafe(command.commandLine)),
-                       ("detached", .unsafe(command.commandLine(writingOutputTo: log))),
-                       ("log", .unsafe(log)),
+                       ("detached", .unsafe(command.commandLine(readingInputFrom: input, writingOutputTo: log))),
+                       ("log", .unsafe(log)), ("input", .unsafe(input)),
                        ("probe", .unsafe(StepMarker.holds(path: path, digest: step.digest).commandLine)),
                        ("mark", .unsafe(StepMarker.write(path: path, digest: step.digest).commandLine)),
                        ("failure_check", .unsafe(Self.otopiFailureCheck(log).commandLine)),

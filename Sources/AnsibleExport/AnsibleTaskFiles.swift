@@ -72,9 +72,10 @@ enum AnsibleTaskFiles {
         """
 
     static let tool = """
-        # An otopi tool's run (engine-setup, hosted-engine) with the uploaded answer file, as apply runs it, but
-        # without a terminal: standard input is /dev/null, so a question the answer file does not answer ends the
-        # run. It runs as an async job, its console output in a log file on the host (the last run's), so a dropped
+        # An otopi tool's run (engine-setup, hosted-engine) with the uploaded answer file, as `apply --plain` runs
+        # it: the answers to questions the answer file cannot hold (hosted-engine's "(1) Continue setup" choices)
+        # are read from standard input, here the host variable ovw_tool_input (one answer a line; empty: a question
+        # ends the run). It runs as an async job, its console output in a log file on the host (the last run's), so a dropped
         # control connection does not stop it. Done once the wizard's marker holds the step's digest.
         - name: "{{ ovw_step.id }}: done already? (the wizard's marker)"
           ansible.builtin.shell:
@@ -83,6 +84,13 @@ enum AnsibleTaskFiles {
           changed_when: false
           failed_when: false
           check_mode: false
+
+        - name: "{{ ovw_step.id }}: its answers to questions (ovw_tool_input)"
+          ansible.builtin.copy:
+            content: "{{ ovw_tool_input }}"
+            dest: "{{ ovw_step.input }}"
+            mode: "0600"
+          when: ovw_probe.rc != 0
 
         - name: "{{ ovw_step.id }}: start {{ ovw_step.command }} (console output in {{ ovw_step.log }})"
           ansible.builtin.shell:

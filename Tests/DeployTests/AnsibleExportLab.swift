@@ -26,10 +26,10 @@ struct AnsibleExportLab {
     }
 
     /// `ansible-playbook site.yml` in `directory` (the exported project's own ansible.cfg and inventory).
-    func playbook(_ directory: String) throws -> LabDeployment.Result {
+    func playbook(_ directory: String, extra: [String] = []) throws -> LabDeployment.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try TestVenv.executable("ansible-playbook"))
-        process.arguments = ["site.yml", "-e", "ovw_poll_seconds=1"]
+        process.arguments = ["site.yml", "-e", "ovw_poll_seconds=1"] + extra
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = lab.binaryEnvironment
         let control = try makeShortDirectory()
