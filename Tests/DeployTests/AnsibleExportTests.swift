@@ -353,3 +353,32 @@ extension AnsibleExportTests {
         return GlusterDeploymentPlanner(remoteBase: g.lab.remoteBase).plan(try GlusterDeploymentInput(file, options: options))
     }
 }
+
+extension AnsibleExportTests {
+    /// A generic plan (`--plan FILE.json`): standard input, an upload with its mode, and text Ansible must not template.
+    @Test func genericPlanRunsWithStdinUploadAndUntemplatedText() throws {
+        let lab = try LabDeployment(hosts: 1)
+        let x = try AnsibleExportLab(lab)
+        let host = lab.cluster.hosts[0]
+        let out = lab.cluster.root + "/generic-out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "payload\n".write(toFile: lab.directory + "/payload.txt", atomically: true, encoding: .utf8)
+        let plan = """
+            {"hosts": [{"name": "h1", "target": "root@\(host.address):\(host.port)"}],
+             "steps": [{"id": "text", "run": ["sh", "-c", "printf '%s' \\"$1\\" > \\"$2\\"", "sh", "{{ not a template }} $HOME", "\(out)/text"]},
+                       {"id": "feed", "run": ["sh", "-c", "cat > \\"$1\\"", "sh", "\(out)/fed"], "stdin": "line one\\nline two\\n"},
+                       {"id": "put", "upload": "payload.txt", "to": "\(out)/payload", "mode": "640"}]}
+            """
+        let planFile = lab.directory + "/plan.json"
+        try plan.write(toFile: planFile, atomically: true, encoding: .utf8)
+        let dir = lab.cluster.root + "/generic-export"
+        let exported = try x.export(["--plan", planFile], to: dir)
+        #expect(exported.status == 0, "\(exported.stdout)\n\(exported.stderr)")
+        let run = try x.playbook(dir)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(try String(contentsOfFile: out + "/text", encoding: .utf8) == "{{ not a template }} $HOME")
+        #expect(try String(contentsOfFile: out + "/fed", encoding: .utf8) == "line one\nline two\n")
+        #expect(try String(contentsOfFile: out + "/payload", encoding: .utf8) == "payload\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: out + "/payload")[.posixPermissions] as? Int == 0o640)
+    }
+}
