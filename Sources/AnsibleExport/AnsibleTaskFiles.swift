@@ -92,6 +92,13 @@ enum AnsibleTaskFiles {
             mode: "0600"
           when: ovw_probe.rc != 0
 
+        - name: "{{ ovw_step.id }}: its console log, readable by its owner only (a tool may print a console password)"
+          ansible.builtin.file:
+            path: "{{ ovw_step.log }}"
+            state: touch
+            mode: "0600"
+          when: ovw_probe.rc != 0
+
         - name: "{{ ovw_step.id }}: start {{ ovw_step.command }} (console output in {{ ovw_step.log }})"
           ansible.builtin.shell:
             cmd: "{{ ovw_step.detached }}"

@@ -49,6 +49,9 @@ indirect enum YAMLValue: Sendable {
                     var inner = item.lines(indent: indent + 2)
                     inner[0] = pad + "- " + inner[0].dropFirst(indent + 2)
                     out += inner
+                } else if let block = item.literalBlock(indent: indent + 2) {
+                    out.append(pad + "- " + block.header)
+                    out += block.lines
                 } else {
                     out.append(pad + "- " + item.inline)
                 }
@@ -60,6 +63,9 @@ indirect enum YAMLValue: Sendable {
                 if value.isCollection {
                     out.append(pad + Self.key(key) + ":")
                     out += value.lines(indent: indent + 2)
+                } else if let block = value.literalBlock(indent: indent + 2) {
+                    out.append(pad + Self.key(key) + ": " + block.header)
+                    out += block.lines
                 } else {
                     out.append(pad + Self.key(key) + ": " + value.inline)
                 }
@@ -68,6 +74,30 @@ indirect enum YAMLValue: Sendable {
         default:
             return [pad + inline]
         }
+    }
+
+    /// A multi-line string as a literal block (`|-`, or `|` for one final newline), so that a script reads as it
+    /// runs; nil when it must stay a quoted scalar (one line, tabs or other control characters, a leading space,
+    /// trailing spaces on a line, several final newlines).
+    func literalBlock(indent: Int) -> (header: String, lines: [String])? {
+        let text: String, tag: String
+        switch self {
+        case .string(let s): (text, tag) = (s, "")
+        case .unsafe(let s): (text, tag) = (s, "!unsafe ")
+        default: return nil
+        }
+        guard text.contains("\n"), !text.hasPrefix(" "), !text.hasPrefix("\n"), !text.hasSuffix("\n\n") else { return nil }
+        let plainCharacters = text.unicodeScalars.allSatisfy { scalar in
+            let v = scalar.value
+            return scalar == "\n" || !(v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || v == 0xFEFF)
+        }
+        guard plainCharacters else { return nil }
+        let finalNewline = text.hasSuffix("\n")
+        let body = finalNewline ? String(text.dropLast()) : text
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.allSatisfy({ !$0.hasSuffix(" ") }) else { return nil }
+        let pad = String(repeating: " ", count: indent)
+        return (tag + (finalNewline ? "|" : "|-"), lines.map { $0.isEmpty ? "" : pad + $0 })
     }
 
     /// Keys are the export's own identifiers; plain when they are, quoted otherwise.

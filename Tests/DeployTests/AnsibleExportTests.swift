@@ -168,6 +168,9 @@ struct AnsibleExportTests {
             #expect(try FileManager.default.attributesOfItem(atPath: lab.root(i) + "/tmp/centos.iso")[.posixPermissions] as? Int == 0o644)
         }
         #expect(FileManager.default.fileExists(atPath: dir + "-results/" + hosts[1].address + "/answers.conf"))
+        // The console log holds the VNC console password: only its owner may read it.
+        let console = lab.remoteBase + "/" + hosts[1].address + "/run-hosted-engine.console.log"
+        #expect(try FileManager.default.attributesOfItem(atPath: console)[.posixPermissions] as? Int == 0o600)
 
         let second = try x.playbook(dir)
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")

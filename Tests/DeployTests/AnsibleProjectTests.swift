@@ -54,4 +54,16 @@ struct AnsibleProjectTests {
         let commands = root.sequence?.first?["tasks"]?.sequence?.first?["vars"]?["ovw_step"]?["commands"]?.sequence?.compactMap(\.string)
         #expect(commands == [RemoteCommand(argv).commandLine])
     }
+
+    /// A multi-line script reads as a literal block and comes back exactly.
+    @Test func scriptsAreLiteralBlocksAndComeBackExactly() throws {
+        let texts = ["line one\n  indented 'two'\n\nafter a blank \"q\" {{ x }}", "ends with a newline\nyes\n", "trailing space \nline"]
+        for text in texts {
+            let yaml = YAMLValue.map([("list", .list([.unsafe(text)])), ("key", .unsafe(text))]).render()
+            let root = try #require(try Yams.compose(yaml: yaml))
+            #expect(root["key"]?.string == text, "\(yaml)")
+            #expect(root["list"]?.sequence?.first?.string == text, "\(yaml)")
+            #expect(yaml.contains("|") == !text.contains(" \n"), "\(yaml)")
+        }
+    }
 }
