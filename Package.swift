@@ -46,8 +46,13 @@ let package = Package(
             "WizardCore", "OtopiKit", "SSHKit", "HostOps",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // A plan as an Ansible project (ovirt-wizard export ansible): builtin modules of ansible-core only.
+        .target(name: "AnsibleExport", dependencies: [
+            "Deploy", "HostOps", "SSHKit",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy", "HostOps",
+            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy", "HostOps", "AnsibleExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
@@ -56,7 +61,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "HostOps", "Deploy", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit", "LabHosts"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "HostOps", "LabHosts", "ovirt-wizard"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "LabHosts", "WizardCore", "SSHKit", "HostOps", "OtopiKit", "TUI", "ovirt-wizard"],
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "AnsibleExport", .product(name: "Yams", package: "Yams"), "LabHosts", "WizardCore", "SSHKit", "HostOps", "OtopiKit", "TUI", "ovirt-wizard"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -295,7 +295,7 @@ final class HostRun {
         let learned = StepOutputs(logFile: parser.logFile, answerFile: parser.answerFile)
         if case .marker(let path) = step.probe {
             do {
-                let mark = RemoteCommand.script(#"printf '%s\n' "$2" > "$1.tmp" && mv -f "$1.tmp" "$1""#, arguments: [path, step.digest])
+                let mark = StepMarker.write(path: path, digest: step.digest)
                 let out = try remote.capture(mark, options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot))
                 guard out.result.succeeded else {
                     return .failure(exitCode: out.result.shellStatus, reason: "\(command.argv[0]) succeeded, but the wizard's marker \(path) could not be written: \(out.stderr)", lastLines: tail.last)

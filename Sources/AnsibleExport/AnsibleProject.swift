@@ -1,0 +1,140 @@
+import Deploy
+import Foundation
+import HostOps
+import SSHKit
+
+/// A plan as a self-contained Ansible project: inventory.yml, ansible.cfg, site.yml (one task per plan step, in
+/// the plan's order, grouped into plays at the waits between hosts) and the task files per step kind. Only
+/// ansible-core's builtin modules are used.
+package struct AnsibleProject: Sendable {
+    package var plays: AnsiblePlays
+    package var steps: [AnsibleStep] { plays.plays.flatMap(\.steps) }
+    let plan: DeploymentPlan
+    /// Where the answer files came from (named in site.yml's header).
+    let sources: [String]
+
+    package init(plan: DeploymentPlan, sources: [String]) throws {
+        if let problem = plan.confirmationProblem { throw AnsibleExportProblem(problem) }
+        let steps = try plan.hosts.map { host in
+            try host.steps.enumerated().map { try AnsibleStep($1, index: $0 + 1, of: host) }
+        }
+        self.plan = plan
+        self.sources = sources
+        plays = try AnsiblePlays.group(plan, steps: steps)
+    }
+
+    /// Whether the project holds generated files (answer files, with their secrets) that go through Ansible Vault.
+    package var needsVault: Bool { steps.contains { $0.vaultContent != nil } }
+
+    /// The generated uploads: the project path of each vault file and the plain text to encrypt into it.
+    package var vaultFiles: [(path: String, content: String)] {
+        steps.compactMap { step in step.vaultPath.flatMap { path in step.vaultContent.map { (path, $0) } } }
+    }
+
+    // MARK: - Files
+
+    /// The project's plain files (everything but the vault files), by relative path.
+    package func plainFiles(vaultPasswordFile: String?) -> [(path: String, text: String)] {
+        [("ansible.cfg", ansibleConfig(vaultPasswordFile: vaultPasswordFile)), ("inventory.yml", inventory), ("site.yml", site)]
+            + AnsibleTaskFiles.all
+    }
+
+    func ansibleConfig(vaultPasswordFile: String?) -> String {
+        var lines = [
+            "# Written by ovirt-wizard export ansible. Host keys are always checked against known_hosts.",
+            "[defaults]",
+            "inventory = inventory.yml",
+            "host_key_checking = True",
+            "gathering = explicit",
+            "retry_files_enabled = False",
+            "display_skipped_hosts = False",
+            "interpreter_python = auto_silent",
+        ]
+        if let vaultPasswordFile { lines.append("vault_password_file = \(vaultPasswordFile)") }
+        lines += ["", "[ssh_connection]", "pipelining = True", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    /// One host per plan host, reached with its SSH login from the answers (user, port, identity, known_hosts,
+    /// ssh_config); `become` only for a login that is not root.
+    var inventory: String {
+        var hosts: [(String, YAMLValue)] = []
+        for host in plan.hosts {
+            let target = host.access.target
+            let options = host.access.options
+            var vars: [(String, YAMLValue)] = [("ansible_host", .unsafe(target.host))]
+            if let port = target.port { vars.append(("ansible_port", .int(port))) }
+            if let user = target.user { vars.append(("ansible_user", .unsafe(user))) }
+            if let identity = options.identityFiles.first { vars.append(("ansible_ssh_private_key_file", .unsafe(identity))) }
+            var ssh = ["-o", "StrictHostKeyChecking=yes"]
+            if let known = options.knownHostsPath { ssh += ["-o", "UserKnownHostsFile=\(known)"] }
+            // The wizard reads a missing ssh_config as empty; OpenSSH refuses `-F` naming one.
+            if let config = options.configPath, FileManager.default.fileExists(atPath: config) { ssh += ["-F", config] }
+            vars.append(("ansible_ssh_common_args", .unsafe(ShellQuote.join(ssh))))
+            if let user = target.user, user != "root" { vars.append(("ansible_become", .bool(true))) }
+            hosts.append((host.name, .map(vars)))
+        }
+        let all: YAMLValue = .map([
+            ("vars", .map([
+                ("ovw_results_dir", .template("{{ playbook_dir }}-results")),
+                ("ovw_poll_seconds", .int(10)),
+                // Answers to the tools' questions, one a line (hosted-engine: `1` when the VM's OS is installed, …).
+                ("ovw_tool_input", .string("")),
+            ])),
+            ("hosts", .map(hosts)),
+        ])
+        return "# Written by ovirt-wizard export ansible: one host per plan host, with its SSH login.\n"
+            + YAMLValue.map([("all", all)]).render()
+    }
+
+    var site: String {
+        var out = """
+            # Written by ovirt-wizard export ansible from \(sources.joined(separator: ", ")).
+            # Every step of the plan is one task below (an include of tasks/KIND.yml with the step as ovw_step), in
+            # the plan's order; a new play starts where a step waits for steps on other hosts. A failed step stops
+            # the whole run; run site.yml again to continue: every step first runs its probe and is left alone
+            # when its effect is in place.
+
+            """
+        var plays: [YAMLValue] = []
+        for (n, play) in self.plays.plays.enumerated() {
+            let tasks: [YAMLValue] = play.steps.map { step in
+                .map([
+                    ("name", .unsafe("\(step.host) \(step.index)/\(plan.host(named: step.host)?.steps.count ?? 0) \(step.step.id): \(step.step.title)")),
+                    ("ansible.builtin.include_tasks", .string(step.kind.taskFile)),
+                    ("when", .string("inventory_hostname == ovw_step.host")),
+                    ("vars", .map([("ovw_step", step.yaml)])),
+                ])
+            }
+            plays.append(.map([
+                ("name", .unsafe("Plan part \(n + 1) of \(self.plays.plays.count): \(play.hosts.joined(separator: ", "))")),
+                ("hosts", .list(play.hosts.map { .unsafe($0) })),
+                ("gather_facts", .bool(false)),
+                ("any_errors_fatal", .bool(true)),
+                ("tasks", .list(tasks)),
+            ]))
+        }
+        var checkHosts: [String] = []
+        for check in plan.finalChecks where !checkHosts.contains(check.host) { checkHosts.append(check.host) }
+        for host in checkHosts {
+            let checks = plan.finalChecks.filter { $0.host == host }
+            plays.append(.map([
+                ("name", .unsafe("Read back on \(host) after every host finished")),
+                ("hosts", .list([.unsafe(host)])),
+                ("gather_facts", .bool(false)),
+                ("tasks", .list(checks.map { check in
+                    .map([
+                        ("name", .unsafe(check.purpose)),
+                        ("ansible.builtin.include_tasks", .string("tasks/read-back.yml")),
+                        ("vars", .map([("ovw_check", .map([
+                            ("purpose", .unsafe(check.purpose)),
+                            ("command", .unsafe(check.operation.commands.map(\.commandLine).joined(separator: " && "))),
+                        ]))])),
+                    ])
+                })),
+            ]))
+        }
+        out += YAMLValue.list(plays).render()
+        return out
+    }
+}

@@ -1,0 +1,172 @@
+/// The task files, one per step kind. Each reads `ovw_step` (site.yml gives it per step) and does what the
+/// runner does for that kind: the step's probe first, so that a step whose effect is in place changes nothing
+/// and a run after a failure continues at the first step that is not done (as `apply --resume`).
+enum AnsibleTaskFiles {
+    static let all: [(path: String, text: String)] = [
+        ("tasks/command.yml", command), ("tasks/command-line.yml", commandLine), ("tasks/upload.yml", upload),
+        ("tasks/otopi-tool.yml", tool), ("tasks/fetch-results.yml", fetchResults), ("tasks/read-back.yml", readBack),
+    ]
+
+    static let command = """
+        # A step that runs commands: its probe (none for read-only checks and for steps that have none, which run
+        # every time), the commands in order when the probe does not pass (the first failure stops the step), then
+        # the wizard's marker for steps verified by one.
+        - name: "{{ ovw_step.id }}: probe"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_step.probe }}"
+          register: ovw_probe
+          changed_when: false
+          failed_when: false
+          check_mode: false
+          when: ovw_step.probe is not none
+
+        - name: "{{ ovw_step.id }}: run"
+          ansible.builtin.include_tasks: command-line.yml
+          loop: "{{ ovw_step.commands }}"
+          loop_control:
+            loop_var: ovw_command
+            index_var: ovw_command_index
+            label: "command {{ ovw_command_index + 1 }} of {{ ovw_step.commands | length }}"
+          when: ovw_step.probe is none or ovw_probe.rc != 0
+
+        - name: "{{ ovw_step.id }}: marker"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_step.mark }}"
+          when: ovw_step.mark is not none and (ovw_step.probe is none or ovw_probe.rc != 0)
+
+        """
+
+    static let commandLine = """
+        # One command line of a step, exactly as the wizard sends it (run by /bin/sh -c); only the first command
+        # of a step reads the step's standard input.
+        - name: "{{ ovw_step.id }}: command {{ ovw_command_index + 1 }} of {{ ovw_step.commands | length }} (site.yml shows it)"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_command }}"
+            stdin: "{{ ovw_step.stdin if (ovw_command_index == 0 and ovw_step.stdin is not none) else omit }}"
+            stdin_add_newline: false
+          changed_when: ovw_step.changes
+          timeout: "{{ ovw_step.timeout }}"
+
+        """
+
+    static let upload = """
+        # A file for the host: copied (mode, SHA-1 checked after the transfer) unless the host already holds these
+        # bytes (SHA-256, the runner's probe). Generated answer files come from Ansible Vault and are never shown.
+        - name: "{{ ovw_step.id }}: is {{ ovw_step.dest }} there already? (sha256)"
+          ansible.builtin.stat:
+            path: "{{ ovw_step.dest }}"
+            get_checksum: true
+            checksum_algorithm: sha256
+          register: ovw_stat
+
+        - name: "{{ ovw_step.id }}: copy to {{ ovw_step.dest }} (mode {{ ovw_step.mode }})"
+          ansible.builtin.copy:
+            src: "{{ ovw_step.src if ovw_step.src.startswith('/') else playbook_dir + '/' + ovw_step.src }}"
+            dest: "{{ ovw_step.dest }}"
+            mode: "{{ ovw_step.mode }}"
+            checksum: "{{ ovw_step.sha1 }}"
+          no_log: "{{ ovw_step.secret }}"
+          diff: false
+          when: not (ovw_stat.stat.exists and ovw_stat.stat.checksum == ovw_step.sha256)
+
+        """
+
+    static let tool = """
+        # An otopi tool's run (engine-setup, hosted-engine) with the uploaded answer file, as `apply --plain` runs
+        # it: the answers to questions the answer file cannot hold (hosted-engine's "(1) Continue setup" choices)
+        # are read from standard input, here the host variable ovw_tool_input (one answer a line; empty: a question
+        # ends the run). It runs as an async job, its console output in a log file on the host (the last run's), so a dropped
+        # control connection does not stop it. Done once the wizard's marker holds the step's digest.
+        - name: "{{ ovw_step.id }}: done already? (the wizard's marker)"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_step.probe }}"
+          register: ovw_probe
+          changed_when: false
+          failed_when: false
+          check_mode: false
+
+        - name: "{{ ovw_step.id }}: its answers to questions (ovw_tool_input)"
+          ansible.builtin.copy:
+            content: "{{ ovw_tool_input }}"
+            dest: "{{ ovw_step.input }}"
+            mode: "0600"
+          when: ovw_probe.rc != 0
+
+        - name: "{{ ovw_step.id }}: its console log, readable by its owner only (a tool may print a console password)"
+          ansible.builtin.file:
+            path: "{{ ovw_step.log }}"
+            state: touch
+            mode: "0600"
+          when: ovw_probe.rc != 0
+
+        - name: "{{ ovw_step.id }}: start {{ ovw_step.command }} (console output in {{ ovw_step.log }})"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_step.detached }}"
+          async: "{{ ovw_step.async_seconds }}"
+          poll: 0
+          register: ovw_job
+          when: ovw_probe.rc != 0
+
+        - name: "{{ ovw_step.id }}: wait for it"
+          ansible.builtin.async_status:
+            jid: "{{ ovw_job.ansible_job_id }}"
+          register: ovw_job_status
+          until: ovw_job_status.finished
+          retries: "{{ (ovw_step.async_seconds | int) // (ovw_poll_seconds | int) + 1 }}"
+          delay: "{{ ovw_poll_seconds | int }}"
+          when: ovw_probe.rc != 0
+
+        - name: "{{ ovw_step.id }}: did otopi report a failure? (see {{ ovw_step.log }})"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_step.failure_check }}"
+          changed_when: false
+          when: ovw_probe.rc != 0
+
+        - name: "{{ ovw_step.id }}: marker"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_step.mark }}"
+          when: ovw_probe.rc != 0
+
+        """
+
+    static let fetchResults = """
+        # The answer file the tool reported generating, fetched to ovw_results_dir/HOST/ (0600), outside the
+        # project: it may hold the tool's secrets.
+        - name: "{{ ovw_step.id }}: the answer file reported in {{ ovw_step.log }}"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_step.find_answer_file }}"
+          register: ovw_reported
+          changed_when: false
+          check_mode: false
+
+        - name: "{{ ovw_step.id }}: fetch it"
+          ansible.builtin.fetch:
+            src: "{{ ovw_reported.stdout }}"
+            dest: "{{ ovw_results_dir }}/{{ inventory_hostname }}/"
+            flat: true
+          when: ovw_reported.stdout != ""
+
+        - name: "{{ ovw_step.id }}: only the operator may read it"
+          ansible.builtin.file:
+            path: "{{ ovw_results_dir }}/{{ inventory_hostname }}/{{ ovw_reported.stdout | basename }}"
+            mode: "0600"
+          delegate_to: localhost
+          become: false
+          when: ovw_reported.stdout != ""
+
+        """
+
+    static let readBack = """
+        # A read-only check run after every host finished (a Gluster volume's info and status): its output is shown.
+        - name: "{{ ovw_check.purpose }}"
+          ansible.builtin.shell:
+            cmd: "{{ ovw_check.command }}"
+          register: ovw_check_result
+          changed_when: false
+
+        - name: "{{ ovw_check.purpose }}: output"
+          ansible.builtin.debug:
+            var: ovw_check_result.stdout_lines
+
+        """
+}
