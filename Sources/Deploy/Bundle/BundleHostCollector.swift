@@ -270,9 +270,10 @@ package struct BundleHostCollector {
 package enum ByteCount {
     package static func text(_ bytes: some BinaryInteger) -> String {
         let value = Double(bytes)
-        if value >= 1 << 30 { return String(format: "%.1f GiB", value / Double(1 << 30)) }
-        if value >= 1 << 20 { return String(format: "%.1f MiB", value / Double(1 << 20)) }
-        if value >= 1 << 10 { return String(format: "%.1f KiB", value / Double(1 << 10)) }
+        let (kib, mib, gib) = (1024.0, 1024.0 * 1024, 1024.0 * 1024 * 1024)
+        if value >= gib { return String(format: "%.1f GiB", value / gib) }
+        if value >= mib { return String(format: "%.1f MiB", value / mib) }
+        if value >= kib { return String(format: "%.1f KiB", value / kib) }
         return "\(bytes) bytes"
     }
 

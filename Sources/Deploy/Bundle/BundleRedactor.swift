@@ -152,18 +152,18 @@ package struct BundleRedactor: Sendable {
         return triggers.contains { !Self.find($0, in: lower).isEmpty }
     }
 
-    nonisolated(unsafe) private static let envLine = try! NSRegularExpression(
+    private static let envLine = try! NSRegularExpression(
         pattern: #"\b([A-Za-z][A-Za-z0-9_]*(?:/[A-Za-z0-9_]+)+)=(str|multi-str|none|int|bool)?:?('?)([^'\s]*)"#)
-    nonisolated(unsafe) private static let keyValue = try! NSRegularExpression(
+    private static let keyValue = try! NSRegularExpression(
         pattern: #"(["']?)([A-Za-z0-9_.\-]*(?:password|passwd|passphrase|secret|token|_pass|pwd)[A-Za-z0-9_.\-]*)\1[ \t]*(=>|=|:)[ \t]*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,;&}\]\)]+)"#,
         options: [.caseInsensitive])
-    nonisolated(unsafe) private static let authorization = try! NSRegularExpression(
+    private static let authorization = try! NSRegularExpression(
         pattern: #"\b(authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|bearer|negotiate|token)?[ \t]*)([^\s"',]+)"#, options: [.caseInsensitive])
-    nonisolated(unsafe) private static let bearer = try! NSRegularExpression(
+    private static let bearer = try! NSRegularExpression(
         pattern: #"\b(bearer[ \t]+)([A-Za-z0-9._~+/=\-]{8,})"#, options: [.caseInsensitive])
-    nonisolated(unsafe) private static let urlPassword = try! NSRegularExpression(
+    private static let urlPassword = try! NSRegularExpression(
         pattern: #"\b([a-z][a-z0-9+.\-]*://[^/\s:@]+:)([^/\s@]+)(@)"#, options: [.caseInsensitive])
-    nonisolated(unsafe) private static let jwt = try! NSRegularExpression(
+    private static let jwt = try! NSRegularExpression(
         pattern: #"\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*"#)
 
     /// Values that are already masked or carry nothing (otopi's `**FILTERED**`, Ansible's no_log placeholder).
@@ -175,12 +175,18 @@ package struct BundleRedactor: Sendable {
         let lower = v.lowercased()
         return ["**filtered**", "(hidden)", "none", "null", "true", "false", "nil", Secrets.mask,
                 "value_specified_in_no_log_parameter", "[redacted]", "<redacted>", "xxx", "$password"].contains(lower)
-            || lower.hasPrefix("{{") || v.hasPrefix(Secrets.mask)
+            || lower.hasPrefix("{{") || lower.hasPrefix("(hidden") || v.hasPrefix(Secrets.mask)
     }
 
     /// Applies the patterns to one line; the kinds of what it removed.
     private func applyPatterns(_ text: inout String) -> [String] {
         var kinds: [String] = []
+        // hosted-engine's temporary VNC password note, as the host logs mask it.
+        let console = OtopiPromptTracker.maskConsolePassword(text)
+        if console != text {
+            text = console
+            kinds.append("temporary console password")
+        }
         // otopi environment and answer-file lines: KEY=type:value of a secret key.
         replace(Self.envLine, in: &text, group: 4) { match, ns in
             let key = ns.substring(with: match.range(at: 1))
@@ -220,7 +226,7 @@ package struct BundleRedactor: Sendable {
         let ns = text as NSString
         let matches = regex.matches(in: text, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return }
-        let out = NSMutableString(string: ns)
+        let out = NSMutableString(string: text)
         for match in matches.reversed() {
             let range = match.range(at: group)
             guard range.location != NSNotFound, decide(match, ns) != nil else { continue }
