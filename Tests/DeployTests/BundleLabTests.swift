@@ -8,6 +8,8 @@ import Testing
 /// answer files in several encodings, a very large log, an unreachable host; the archive unpacked and searched.
 @Suite("support bundle", .serialized, .timeLimit(.minutes(5)))
 struct BundleLabTests {
+    static let unknownPassword = "Retyped-pw-77"
+
     /// Logs on a host's stand-in root, as the tools would leave them, with the secrets planted in many forms.
     static func plantLogs(root: String, secrets: [String]) throws {
         func write(_ path: String, _ text: String) throws {
@@ -18,8 +20,11 @@ struct BundleLabTests {
         var planted: [String] = []
         for secret in secrets { planted += BundleRedactorTests.plantedLines(secret) }
         let otopi = secrets.enumerated().map { i, s in "2014-05-08 05:47:0\(i) DEBUG otopi.context ENV OVESETUP_CONFIG/adminPassword=str:'\(s)'\nQUESTION/\(i + 1)/OVESETUP_CONFIG_ADMIN_SETUP=str:\(s)" }
+        // A password the answer files do not hold (typed again after a mismatch): only the patterns can find it.
+        let retyped = ["QUESTION/3/OVESETUP_CONFIG_ADMIN_SETUP=str:\(unknownPassword)", "engine db passwd: \(unknownPassword)"]
         try write("/var/log/ovirt-engine/setup/ovirt-engine-setup-20140508050000.log",
-                  (["2014-05-08 05:46:49 DEBUG otopi.context context._executeMethod:138 Stage boot"] + otopi + planted).joined(separator: "\n") + "\n")
+                  (["2014-05-08 05:46:49 DEBUG otopi.context context._executeMethod:138 Stage boot"] + otopi + retyped + planted)
+                    .joined(separator: "\n") + "\n")
         let ansible = secrets.map { #"2023-03-20 02:09:22,123+0000 DEBUG var changed: host "localhost" var "he_vars" type "<class 'dict'>" value: "{\"he_admin_password\": \"\#($0)\", \"he_appliance_password\": \"\#($0)\"}""# }
         try write("/var/log/ovirt-hosted-engine-setup/ovirt-hosted-engine-setup-ansible-bootstrap_local_vm-20230320020922-7l1ean.log",
                   (ansible + ["-----BEGIN OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
@@ -86,11 +91,11 @@ struct BundleLabTests {
         try Self.plantLogs(root: lab.root(0), secrets: secrets)
         try FileManager.default.createDirectory(atPath: lab.root(0) + "/var/lib/rpm-fixture", withIntermediateDirectories: true)
 
-        // The deployment fails on the engine host in Misc configuration; the journal records engine-setup's log.
+        // The deployment fails on the engine host in Misc configuration; the host log names engine-setup's log.
         try lab.setFixture(0, "ENGINE_SETUP_MODE=fail\n")
         let applied = try lab.wizard(["apply", "--plain", "--answers", engine] + lab.sshArguments)
         #expect(applied.status == 1, "\(applied.stdout)\n\(applied.stderr)")
-        let recorded = SupportBundle.recordedLogs(journal: lab.files.journal)
+        let recorded = SupportBundle.recordedLogs(files: lab.files, hosts: [lab.cluster.hosts[0].address])
         let engineHost = lab.cluster.hosts[0].address
         #expect(recorded[engineHost] == [lab.root(0) + "/var/log/ovirt-engine/setup/ovirt-engine-setup-20140508054649.log"])
         // The wizard's own host log gets a secret too, as a careless line would leave it.
@@ -120,8 +125,9 @@ struct BundleLabTests {
 
         // Not one secret, in any of its encodings, anywhere in the archive.
         for secret in secrets {
-            for form in Self.encodings(secret) {
-                #expect(try Self.grep(form, in: folder).isEmpty, "found a form of a secret: \(form.prefix(3))…")
+            for (index, form) in Self.encodings(secret).enumerated() {
+                let found = try Self.grep(form, in: folder)
+                #expect(found.isEmpty, "form \(index) of a secret found in \(found)")
             }
             for (path, data) in files {
                 let text = String(decoding: data, as: UTF8.self)
@@ -130,6 +136,7 @@ struct BundleLabTests {
             }
         }
         #expect(try Self.grep("b3BlbnNzaC1rZXktdjE", in: folder).isEmpty, "private key body left")
+        #expect(try Self.grep(Self.unknownPassword, in: folder).isEmpty, "a password in a known log pattern left")
 
         // Every host's files: the recorded and known logs, the facts, rpm -qa; the unreachable host said as such.
         let hostFolder = "hosts/\(engineHost)"

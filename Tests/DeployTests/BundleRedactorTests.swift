@@ -14,6 +14,7 @@ import Testing
             "2014-05-08 05:46:49 DEBUG plain \(secret) end",
             "base64 \(Data(bytes).base64EncodedString())",
             "urlencoded \(secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+            "uri \(secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+")))!)",
             "form \(secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!.replacingOccurrences(of: "%20", with: "+"))",
             "json \(json)",
             "shell \(SecretEncodings.forms(of: secret).first { $0.encoding == "shell-quoted" }?.text ?? secret)",
@@ -54,6 +55,7 @@ import Testing
             let (out, redactions) = redactor.redact(text)
             for line in out.split(separator: "\n") {
                 #expect(!line.contains(secret), "plain secret left in: \(line)")
+                #expect(line.removingPercentEncoding.map { !$0.contains(secret) } ?? true, "URL-encoded secret left in: \(line)")
                 #expect(!Self.base64Reveals(secret, in: String(line)), "Base64 of the secret left in: \(line)")
             }
             for form in SecretEncodings.forms(of: secret) {

@@ -190,6 +190,8 @@ package struct BundleHostCollector {
         }
     }
 
+    static let smallestPart = 4096
+
     static let compressedSuffixes = [".gz", ".xz", ".bz2", ".zst", ".zip", ".lz4", ".tgz"]
 
     private mutating func take(_ file: RemoteFile, from host: any RemoteHost) {
@@ -205,7 +207,8 @@ package struct BundleHostCollector {
     private mutating func read(_ file: RemoteFile, from host: any RemoteHost, what: String) {
         var entry = BundleEntry(path: folder + "/files/" + BundleStage.safePath(file.path), what: what,
                                 source: "\(spec.name):\(file.path)", size: file.size)
-        guard budget > 0 else {
+        // Less than a few lines left is not worth a file that would start mid-way through its last line.
+        guard budget >= Self.smallestPart else {
             entry.path = nil
             entry.note = "not taken: the host's cap of \(ByteCount.text(limits.perHost)) was reached"
             entries.append(entry)

@@ -20,6 +20,8 @@ package struct BundleRedactor: Sendable {
     }
 
     private let needles: [Needle]
+    /// The secrets' own bytes, for the search in percent-decoded lines.
+    private let plainSecrets: [[UInt8]]
     private let secretKeys: Set<String>
     /// Lower-case words one of which a line must contain before the patterns are tried on it.
     private let triggers: [[UInt8]]
@@ -39,6 +41,7 @@ package struct BundleRedactor: Sendable {
         }
         // Longest first: a form containing another is removed whole.
         self.needles = needles.sorted { $0.bytes.count > $1.bytes.count }
+        plainSecrets = Set(secrets).filter { $0.count >= 3 }.map { Array($0.utf8) }.sorted { $0.count > $1.count }
         self.secretKeys = secretKeys
         var words = ["pass", "secret", "token", "pwd", "auth", "bearer", "://", "eyj", "admin_setup", "private key"]
         words += secretKeys.map { $0.lowercased() }
@@ -51,6 +54,13 @@ package struct BundleRedactor: Sendable {
         var bytes = replaceValues(data, marks: &marks)
         var redactions = Self.lines(of: marks, in: bytes)
         var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Array($0) }
+        for index in lines.indices where lines[index].contains(UInt8(ascii: "%")) {
+            let (clean, count) = replacePercentEncoded(lines[index])
+            if count > 0 {
+                lines[index] = clean
+                redactions += Array(repeating: Redaction(line: index + 1, kind: "answer-file secret (URL-encoded)"), count: count)
+            }
+        }
         for index in lines.indices where triggered(lines[index]) {
             var text = String(decoding: lines[index], as: UTF8.self)
             for kind in applyPatterns(&text) { redactions.append(Redaction(line: index + 1, kind: kind)) }
@@ -60,6 +70,13 @@ package struct BundleRedactor: Sendable {
         bytes = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
         redactions.sort { ($0.line, $0.kind) < ($1.line, $1.kind) }
         return (bytes, redactions)
+    }
+
+    /// Only the known values and their encodings, no patterns.
+    package func redactValues(_ data: [UInt8]) -> (bytes: [UInt8], redactions: [Redaction]) {
+        var marks: [(offset: Int, kind: String)] = []
+        let bytes = replaceValues(data, marks: &marks)
+        return (bytes, Self.lines(of: marks, in: bytes))
     }
 
     package func redact(_ text: String) -> (text: String, redactions: [Redaction]) {
@@ -141,6 +158,46 @@ package struct BundleRedactor: Sendable {
                 if newlines[mid] < mark.offset { lo = mid + 1 } else { hi = mid }
             }
             return Redaction(line: lo + 1, kind: mark.kind)
+        }
+    }
+
+    /// Secrets written percent-encoded by any encoder (which characters it escapes, upper or lower hex, `+` for
+    /// space): the line is decoded with a map back to its bytes, searched, and each hit's encoded span masked.
+    func replacePercentEncoded(_ line: [UInt8]) -> (bytes: [UInt8], count: Int) {
+        guard !plainSecrets.isEmpty else { return (line, 0) }
+        var out = line
+        var count = 0
+        for plusIsSpace in [false, true] {
+            var decoded: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
+            var i = 0
+            while i < out.count {
+                if out[i] == UInt8(ascii: "%"), i + 2 < out.count, let hi = Self.hex(out[i + 1]), let lo = Self.hex(out[i + 2]) {
+                    decoded.append(hi << 4 | lo); starts.append(i); ends.append(i + 3); i += 3
+                } else {
+                    decoded.append(plusIsSpace && out[i] == UInt8(ascii: "+") ? 0x20 : out[i]); starts.append(i); ends.append(i + 1); i += 1
+                }
+            }
+            var spans: [Range<Int>] = []
+            for secret in plainSecrets {
+                for hit in Self.find(secret, in: decoded) {
+                    let span = starts[hit]..<ends[hit + secret.count - 1]
+                    if !spans.contains(where: { $0.overlaps(span) }) { spans.append(span) }
+                }
+            }
+            for span in spans.sorted(by: { $0.lowerBound > $1.lowerBound }) {
+                out.replaceSubrange(span, with: Array(Secrets.mask.utf8))
+                count += 1
+            }
+        }
+        return (out, count)
+    }
+
+    static func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+        default: return nil
         }
     }
 

@@ -46,10 +46,11 @@ package struct BundleStage: Sendable {
     }
 
     /// Removes the secrets from `data`, writes it at `entry.path` and fills in the entry's size, hash and redactions.
-    package func store(_ data: [UInt8], as entry: BundleEntry) throws -> BundleEntry {
+    /// `patterns: false` removes only the known secret values (for the manifest, whose own words name the patterns).
+    package func store(_ data: [UInt8], as entry: BundleEntry, patterns: Bool = true) throws -> BundleEntry {
         var entry = entry
         guard let path = entry.path else { return entry }
-        let (clean, redactions) = redactor.redact(data)
+        let (clean, redactions) = patterns ? redactor.redact(data) : redactor.redactValues(data)
         let full = directory + "/" + top + "/" + path
         try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -18,9 +18,12 @@ package enum SecretEncodings {
             let url = core.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             if url != core { forms.append(Form(text: url, encoding: "base64url")) }
         }
-        forms.append(Form(text: percentEncoded(bytes, spaceAsPlus: false, upper: true), encoding: "URL-encoded"))
-        forms.append(Form(text: percentEncoded(bytes, spaceAsPlus: true, upper: true), encoding: "URL-encoded"))
-        forms.append(Form(text: percentEncoded(bytes, spaceAsPlus: false, upper: false), encoding: "URL-encoded"))
+        // RFC 3986 leaves `-._~` as they are; stricter encoders (and form encoders) escape every non-alphanumeric.
+        for unreserved in ["-._~", ""] {
+            for (plus, upper) in [(false, true), (true, true), (false, false), (true, false)] {
+                forms.append(Form(text: percentEncoded(bytes, spaceAsPlus: plus, upper: upper, unreserved: unreserved), encoding: "URL-encoded"))
+            }
+        }
         forms.append(Form(text: jsonEscaped(secret, asciiOnly: false), encoding: "JSON-escaped"))
         forms.append(Form(text: jsonEscaped(secret, asciiOnly: true), encoding: "JSON-escaped"))
         forms.append(Form(text: pythonEscaped(bytes), encoding: "Python-escaped"))
@@ -52,11 +55,11 @@ package enum SecretEncodings {
         return cores
     }
 
-    static func percentEncoded(_ bytes: [UInt8], spaceAsPlus: Bool, upper: Bool) -> String {
+    static func percentEncoded(_ bytes: [UInt8], spaceAsPlus: Bool, upper: Bool, unreserved: String) -> String {
         var out = ""
         for b in bytes {
             let c = Character(Unicode.Scalar(b))
-            if b < 0x80, c.isLetter || c.isNumber || "-._~".contains(c) {
+            if b < 0x80, c.isLetter || c.isNumber || unreserved.contains(c) {
                 out.append(c)
             } else if b == 0x20 && spaceAsPlus {
                 out.append("+")

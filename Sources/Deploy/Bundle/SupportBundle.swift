@@ -74,7 +74,8 @@ package enum SupportBundle {
         }
         for file in request.localFiles { local.append(try takeLocal(file, stage: stage, limit: limits.perFile)) }
         let manifest = BundleManifest(header: request.header, hosts: hosts, local: local, limits: limits).text
-        let written = try stage.store(Array(manifest.utf8), as: BundleEntry(path: "MANIFEST", what: "manifest", source: "made by ovirt-wizard"))
+        let written = try stage.store(Array(manifest.utf8), as: BundleEntry(path: "MANIFEST", what: "manifest", source: "made by ovirt-wizard"),
+                                      patterns: false)
         try BundleArchive.write(stage: stage, to: output)
         let final = (try? String(contentsOfFile: staging + "/" + stage.top + "/" + written.path!, encoding: .utf8)) ?? manifest
         return SupportBundleResult(output: output, hosts: hosts, manifest: final)
@@ -139,12 +140,24 @@ package enum SupportBundle {
         return Journal.read(path: journal).records.first { $0.kind == .runStarted }.flatMap { formatter.date(from: $0.time) }
     }
 
-    /// The tools' log paths each host's journal records (`logFile` of its steps).
-    package static func recordedLogs(journal: String) -> [String: [String]] {
-        let state = JournalState(records: Journal.read(path: journal).records)
+    /// The tools' log paths of each host: those the journal records (`logFile` of its steps that succeeded) and
+    /// those the tools named in the wizard's host log (otopi's `Log file: …` and `Log file is located at …`, which
+    /// a failed run prints too).
+    package static func recordedLogs(files: DeploymentFiles, hosts: [String]) -> [String: [String]] {
+        let state = JournalState(records: Journal.read(path: files.journal).records)
         var out: [String: [String]] = [:]
-        for (host, steps) in state.steps {
-            out[host] = Array(Set(steps.values.compactMap(\.outputs.logFile))).sorted()
+        for host in hosts {
+            var paths = Set(state.steps[host]?.values.compactMap(\.outputs.logFile) ?? [])
+            if let text = try? String(contentsOfFile: files.log(host: host), encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    for marker in ["Log file is located at ", "Log file: "] {
+                        guard let range = line.range(of: marker) else { continue }
+                        let path = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                        if path.hasPrefix("/"), !path.contains(" ") { paths.insert(path) }
+                    }
+                }
+            }
+            out[host] = paths.sorted()
         }
         return out
     }

@@ -78,7 +78,7 @@ struct DeploymentBundle {
             start = now.addingTimeInterval(-86_400)
             sinceText = "\(format(start)) (no journal at \(files.journal): the last 24 hours)"
         }
-        let recorded = SupportBundle.recordedLogs(journal: files.journal)
+        let recorded = SupportBundle.recordedLogs(files: files, hosts: hosts.map(\.name))
         let specs = hosts.map { host in
             BundleHostSpec(name: host.name, access: host.access, recordedLogs: recorded[host.name] ?? [],
                            logPaths: BundleSources.logPaths(gluster: host.gluster, rootPrefix: hostRoot), since: start,
