@@ -110,6 +110,28 @@ struct DeploymentBundle {
         return formatter.string(from: date)
     }
 
+    /// Makes the bundle without writing to the terminal (the panes own it): progress and the result as lines.
+    func makeReporting(output: String, report: @escaping @Sendable (String) -> Void) -> String {
+        let rows = Mutex<[String: BundleHostProgress]>([:])
+        let names = hosts.map(\.name)
+        do {
+            let result = try SupportBundle.make(request(output: output), connect: Self.connect) { progress in
+                let line = rows.withLock { rows -> String in
+                    rows[progress.host] = progress
+                    let done = rows.values.filter { $0.state == .finished || { if case .unreachable = $0.state { return true }; return false }($0) }.count
+                    return "support bundle: \(done)/\(names.count) hosts; " + BundleProgressPrinter.line(progress)
+                }
+                report(line)
+            }
+            let removed = result.manifest.split(separator: "\n").first { $0.hasPrefix("SECRETS REMOVED") }.map {
+                $0.replacingOccurrences(of: "SECRETS REMOVED (file:line | kind); ", with: "") } ?? ""
+            let missing = result.unreachable.isEmpty ? "" : "; NOT REACHED: \(result.unreachable.joined(separator: ", "))"
+            return "support bundle written: \(result.output) (0600; secrets removed: \(removed))\(missing)"
+        } catch {
+            return "support bundle NOT written: \(error)"
+        }
+    }
+
     /// One connection per host, as the deployment's own (known_hosts checked; a typed password reused).
     static let connect: @Sendable (BundleHostSpec) throws -> any RemoteHost = { spec in
         try spec.access.connect()
