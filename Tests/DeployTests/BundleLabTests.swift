@@ -208,3 +208,32 @@ struct BundleLabTests {
         #expect(String(decoding: files["\(top)/hosts/\(host)/commands/rpm-qa.txt"]!, as: UTF8.self).contains("rpm is not installed on this host"))
     }
 }
+
+/// `b` in the failure dialog of a real `apply` in tmux: the bundle is written while the dialog waits.
+@Suite("support bundle from the panes", .serialized, .timeLimit(.minutes(3)))
+struct BundlePanesEndToEndTests {
+    @Test func bInTheFailureDialogWritesTheBundle() throws {
+        let lab = try LabDeployment(hosts: 1)
+        try lab.writeEngineSetupAnswers(0)
+        try lab.setFixture(0, "ENGINE_SETUP_MODE=fail\n")
+        let argv = ["apply"] + lab.answerFiles.flatMap { ["--answers", $0] } + lab.sshArguments
+        let inDirectory = "cd \(Tmux.quote(lab.directory)) && exec " + ([LabDeployment.binary] + argv).map(Tmux.quote).joined(separator: " ")
+        let tmux = try Tmux(command: "sh -c " + Tmux.quote(inDirectory),
+                            environment: lab.binaryEnvironment.filter { ["HOME", "PATH"].contains($0.key) })
+        var screen = try tmux.waitFor("b bundle", timeout: 60)
+        #expect(screen.contains("step 9/9 failed") || screen.contains("failed"))
+        try tmux.send("b")
+        screen = try tmux.waitFor("support bundle written", timeout: 60)
+        print(screen)
+        let archive = try #require(try FileManager.default.contentsOfDirectory(atPath: lab.directory).first { $0.hasSuffix(".tar.gz") })
+        var info = stat()
+        #expect(stat(lab.directory + "/" + archive, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        let files = try BundleLabTests.unpack(lab.directory + "/" + archive, into: lab.directory + "/unpacked")
+        #expect(files.keys.contains { $0.hasSuffix("/MANIFEST") })
+        #expect(files.keys.contains { $0.hasSuffix("/local/journal.jsonl") })
+        #expect(try BundleLabTests.grep(LabDeployment.adminPassword, in: lab.directory + "/unpacked").isEmpty)
+        try tmux.send("a")
+        _ = try tmux.waitFor("q quit", timeout: 30)
+        try tmux.send("q")
+    }
+}

@@ -56,7 +56,7 @@ import TUI
         (s, effects) = app.update(s, .key(.character("b")))
         #expect(Self.isBundle(effects))
         frame = DeployPanesView.render(s, size: Size(columns: 80, rows: 24), logPath: { _ in "" })
-        #expect(frame.lines[23].contains("support bundle: starting"))
+        #expect(frame.lines[23].contains("q quit  support bundle: starting"))
     }
 
     @Test func withoutAMakerTheKeyIsNotOffered() {

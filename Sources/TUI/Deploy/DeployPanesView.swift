@@ -12,15 +12,22 @@ package enum DeployPanesView {
             } else {
                 title(state, into: &frame, size: size)
                 renderPanes(state, into: &frame, rect: body)
-                keys(state.finished ? (state.bundleStatus ?? "Tab/1-9 select  Enter full log  \(state.canBundle ? "b support bundle  " : "")q quit")
-                     : state.stopping ? "stopping: remote commands are being ended…"
-                     : "Tab/1-9 select  Enter full log  ^C stop all", into: &frame, size: size)
+                keys(keyLine(state), into: &frame, size: size)
             }
             if let dialog = state.dialog {
                 renderDialog(dialog, answer: state.answer, into: &frame, size: size, queued: state.dialogs.count - 1,
                              bundle: (state.canBundle, state.bundleStatus))
             }
         }
+    }
+
+    /// The panes' key line; once a support bundle was asked for, its progress or result follows the quit key.
+    static func keyLine(_ state: DeployPanesApp.State) -> String {
+        if state.finished {
+            return state.bundleStatus.map { "q quit  " + $0 } ?? "Tab/1-9 select  Enter full log  \(state.canBundle ? "b support bundle  " : "")q quit"
+        }
+        if state.stopping { return "stopping: remote commands are being ended…" }
+        return state.bundleStatus.map { "^C stop all  " + $0 } ?? "Tab/1-9 select  Enter full log  ^C stop all"
     }
 
     static func title(_ state: DeployPanesApp.State, into frame: inout Frame, size: Size) {
