@@ -27,6 +27,11 @@ package struct DeployPanesApp: TUIApp {
         package var finished = false
         package var stopping = false
         package var size = Size.minimum
+        /// Whether `b` makes a support bundle (the app was given a maker).
+        package var canBundle = false
+        /// The support bundle's last progress or result line; `bundleRunning` while it is being made.
+        package var bundleStatus: String?
+        package var bundleRunning = false
 
         package init(hosts: [String], now: Date) {
             progress = DeploymentProgress(hostNames: hosts)
@@ -49,22 +54,32 @@ package struct DeployPanesApp: TUIApp {
         case finished
         /// The last lines of a host's log file; `earlier` when the file has more than were read.
         case logLoaded(host: String, lines: [String], earlier: Bool)
+        /// Progress of the support bundle (`finished` with its result line).
+        case bundle(String, finished: Bool)
     }
 
     package enum Effect {
         case cancelRun
         case loadLog(host: String)
+        case makeBundle
     }
+
+    /// Makes a support bundle of the deployment (`ovirt-wizard bundle`), reporting progress lines; returns the
+    /// result line. Run on a thread of its own while the panes go on.
+    package typealias BundleMaker = @Sendable (_ report: @escaping @Sendable (String) -> Void) -> String
 
     let logPath: @Sendable (String) -> String
     let cancel: @Sendable () -> Void
+    let makeBundle: BundleMaker?
     /// How many lines of a host's log the full-screen view keeps in memory (the newest ones).
     package let logLineLimit: Int
 
-    package init(logPath: @escaping @Sendable (String) -> String, logLineLimit: Int = 10_000, cancel: @escaping @Sendable () -> Void) {
+    package init(logPath: @escaping @Sendable (String) -> String, logLineLimit: Int = 10_000, cancel: @escaping @Sendable () -> Void,
+                 makeBundle: BundleMaker? = nil) {
         self.logPath = logPath
         self.logLineLimit = max(1, logLineLimit)
         self.cancel = cancel
+        self.makeBundle = makeBundle
     }
 
     package func update(_ state: State, _ event: AppEvent<Message>) -> (State, [AppEffect<Effect>]) {
@@ -98,6 +113,9 @@ package struct DeployPanesApp: TUIApp {
                 trimLog(&s)
             case .logLoaded:
                 break
+            case let .bundle(line, finished):
+                s.bundleStatus = line
+                if finished { s.bundleRunning = false }
             }
             return (s, [])
         case .key(let key):
@@ -147,6 +165,7 @@ package struct DeployPanesApp: TUIApp {
             s.logHasEarlierLines = false
             return (s, [.custom(.loadLog(host: host))])
         case .character("q") where s.finished: return (s, [.quit(exitCode: 0)])
+        case .character("b") where s.finished: return startBundle(s)
         default:
             if case .character(let c) = key, let digit = c.wholeNumberValue, digit >= 1, digit <= count { s.focus = digit - 1 }
         }
@@ -166,6 +185,8 @@ package struct DeployPanesApp: TUIApp {
                 s.logHost = failure.host
                 s.logTop = nil
                 return (s, [.custom(.loadLog(host: failure.host))])
+            case .character("b"):
+                return startBundle(s)
             default: decision = nil
             }
             if let decision {
@@ -193,6 +214,15 @@ package struct DeployPanesApp: TUIApp {
         return (s, [])
     }
 
+    /// `b`: the support bundle, once at a time, while the hosts and the dialog wait or go on.
+    func startBundle(_ state: State) -> (State, [AppEffect<Effect>]) {
+        var s = state
+        guard s.canBundle, makeBundle != nil, !s.bundleRunning else { return (s, []) }
+        s.bundleRunning = true
+        s.bundleStatus = "support bundle: starting…"
+        return (s, [.custom(.makeBundle)])
+    }
+
     static func dismiss(_ dialog: PendingDialog) {
         switch dialog {
         case .failure(_, let reply): reply(.abort)
@@ -215,6 +245,14 @@ package struct DeployPanesApp: TUIApp {
                 let tail = LogFileTail.read(path: path, lines: limit)
                 post(.logLoaded(host: host, lines: tail.lines, earlier: tail.earlier))
             }
+        case .makeBundle:
+            guard let makeBundle else { return }
+            let thread = Thread {
+                let result = makeBundle { post(.bundle($0, finished: false)) }
+                post(.bundle(result, finished: true))
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
     }
 

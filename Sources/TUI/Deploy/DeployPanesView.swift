@@ -12,11 +12,22 @@ package enum DeployPanesView {
             } else {
                 title(state, into: &frame, size: size)
                 renderPanes(state, into: &frame, rect: body)
-                keys(state.finished ? "Tab/1-9 select  Enter full log  q quit" : state.stopping ? "stopping: remote commands are being ended…"
-                     : "Tab/1-9 select  Enter full log  ^C stop all", into: &frame, size: size)
+                keys(keyLine(state), into: &frame, size: size)
             }
-            if let dialog = state.dialog { renderDialog(dialog, answer: state.answer, into: &frame, size: size, queued: state.dialogs.count - 1) }
+            if let dialog = state.dialog {
+                renderDialog(dialog, answer: state.answer, into: &frame, size: size, queued: state.dialogs.count - 1,
+                             bundle: (state.canBundle, state.bundleStatus))
+            }
         }
+    }
+
+    /// The panes' key line; once a support bundle was asked for, its progress or result follows the quit key.
+    static func keyLine(_ state: DeployPanesApp.State) -> String {
+        if state.finished {
+            return state.bundleStatus.map { "q quit  " + $0 } ?? "Tab/1-9 select  Enter full log  \(state.canBundle ? "b support bundle  " : "")q quit"
+        }
+        if state.stopping { return "stopping: remote commands are being ended…" }
+        return state.bundleStatus.map { "^C stop all  " + $0 } ?? "Tab/1-9 select  Enter full log  ^C stop all"
     }
 
     static func title(_ state: DeployPanesApp.State, into frame: inout Frame, size: Size) {
@@ -155,7 +166,8 @@ package enum DeployPanesView {
         keys("↑↓ PgUp PgDn Home End scroll  r reload  Esc back to the panes", into: &frame, size: size)
     }
 
-    static func renderDialog(_ dialog: DeployPanesApp.PendingDialog, answer: String, into frame: inout Frame, size: Size, queued: Int) {
+    static func renderDialog(_ dialog: DeployPanesApp.PendingDialog, answer: String, into frame: inout Frame, size: Size, queued: Int,
+                             bundle: (available: Bool, status: String?) = (false, nil)) {
         var lines: [(String, Style)] = []
         let title: String
         let hint: String
@@ -171,7 +183,8 @@ package enum DeployPanesView {
             }
             lines.append(("Log: \(f.logPath)", .muted))
             lines.append((f.skipIsSafe ? "Skipping is safe: \(f.skipNote)" : "Cannot be skipped: \(f.skipNote)", .muted))
-            hint = "r retry" + (f.skipIsSafe ? "  s skip" : "") + "  a abort this host  l log"
+            hint = "r retry" + (f.skipIsSafe ? "  s skip" : "") + "  a abort this host  l log" + (bundle.available ? "  b bundle" : "")
+            if let status = bundle.status { lines.append((status, .highlight)) }
         case let .prompt(host, prompt, password, _):
             title = "\(host) asks"
             lines += prompt.context.suffix(10).map { ($0, .normal) }

@@ -31,8 +31,15 @@ enum DeployPanesRunner {
             done.signal()
         }
         thread.start()
-        let app = DeployPanesApp(logPath: files.log(host:), cancel: { runner.cancel() })
-        let code = TerminalSession.run(app, state: DeployPanesApp.State(hosts: plan.hosts.map(\.name), now: Date()),
+        let answerFiles = Array(Set(plan.hosts.map(\.answerFile))).sorted()
+        // `b` in the recap and the failure dialog: the support bundle, its secrets from the plan's answer files.
+        let flows = try? ScreensOptions.parse([]).catalog()
+        let bundle = DeploymentBundle(plan: plan, files: files, answerFiles: answerFiles, flows: flows)
+        let app = DeployPanesApp(logPath: files.log(host:), cancel: { runner.cancel() },
+                                 makeBundle: { report in bundle.makeReporting(output: DeploymentBundle.defaultOutput(), report: report) })
+        var state = DeployPanesApp.State(hosts: plan.hosts.map(\.name), now: Date())
+        state.canBundle = true
+        let code = TerminalSession.run(app, state: state,
                                        environment: ProcessInfo.processInfo.environment, inbox: inbox)
         if code != 0 && code != TerminalSession.unusableTerminalExitCode {
             runner.cancel()   // a signal ended the screen: stop the hosts, keep the journal

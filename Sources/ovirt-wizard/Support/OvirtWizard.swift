@@ -19,6 +19,7 @@ struct OvirtWizard: ParsableCommand {
             PlanCommand.self,
             ApplyCommand.self,
             ExportCommand.self,
+            BundleCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )
