@@ -8,6 +8,8 @@ package struct Flow: Sendable {
     /// The remote tool the answers are for (`engine-setup`, `hosted-engine`).
     package var tool: String
     package var version: String
+    /// The hosts this version's tool runs on; empty: any host (the wizard's own tools).
+    package var platforms: [FlowPlatform] = []
     /// How the written answer file is used, `@FILE@` standing for its path; nil: `TOOL --config-append=@FILE@`.
     /// (Flows of the wizard's own tools, such as `gluster`, are read back by an `ovirt-wizard` command.)
     package var use: String?
@@ -32,6 +34,11 @@ package struct Flow: Sendable {
     /// The command line that uses an answer file at `path`.
     package func usage(answerFile path: String) -> String {
         (use ?? "\(tool) --config-append=@FILE@").replacingOccurrences(of: "@FILE@", with: path)
+    }
+
+    /// Whether this version's tool runs on `os`: nil when the flow names no platforms (any host will do).
+    package func runs(on os: HostOS) -> Bool? {
+        platforms.isEmpty ? nil : platforms.contains { $0.matches(family: os.family, major: os.major) }
     }
 
     package func question(forKey key: String) -> Question? {

@@ -58,14 +58,14 @@ package enum FlowLoader {
     // MARK: - decoding
 
     static func decodeFlow(_ y: Y) throws -> Flow {
-        try y.allow(["flow", "title", "tool", "version", "use", "seed_facts", "sections", "computed", "preview"])
+        try y.allow(["flow", "title", "tool", "version", "platforms", "use", "seed_facts", "sections", "computed", "preview"])
         let seed = try y.required("seed_facts")
         var facts = HostFacts(description: try seed.optional("description")?.string() ?? "seed environment")
         for (name, value) in try seed.mapping() where name != "description" {
             facts[name] = try decodeFact(value)
         }
         let sections = try y.required("sections").sequence().map { try decodeSection(resolveUse($0)) }
-        let flow = Flow(
+        var flow = Flow(
             id: try y.required("flow").string(),
             title: try y.required("title").string(),
             tool: try y.required("tool").string(),
@@ -77,11 +77,21 @@ package enum FlowLoader {
             computed: try y.optional("computed")?.sequence().map(decodeComputed) ?? [],
             preview: try decodePreview(y.required("preview"))
         )
+        flow.platforms = try y.optional("platforms")?.sequence().map(decodePlatform) ?? []
         try checkUnique(flow, y)
         for q in flow.questions where q.key.hasPrefix(AnswerFileContract.wizardNamespace) && !flow.isWizardOnly(q.key) {
             throw y.error("\(q.key) is one of the wizard's own keys: put it in a `wizard: true` section or mark it `wizard_only: true`")
         }
         return flow
+    }
+
+    /// `{os: [centos, redhat], major: [8, 9]}`.
+    static func decodePlatform(_ y: Y) throws -> FlowPlatform {
+        try y.allow(["os", "major"])
+        let families = try y.required("os").strings()
+        let majors = try y.required("major").sequence().map { try $0.int() }
+        guard !families.isEmpty, !majors.isEmpty else { throw y.error("a platform names at least one os and one major version") }
+        return FlowPlatform(families: families, majors: majors)
     }
 
     static func checkUnique(_ flow: Flow, _ y: Y) throws {
