@@ -38,9 +38,10 @@ import Testing
                 #expect(text.contains("oVirt 4.5 needs EL 8, 9 (centos, redhat)"), "\(text)")
             }
         }
-        // hosted-engine has no 4.5 flow yet: an EL9 host is refused rather than given the 3.4 dialog
+        #expect(try catalog.flow(id: "hosted-engine", on: HostOS(family: "centos", major: 9), host: "he1").version == "4.5")
+        #expect(try catalog.flow(id: "hosted-engine", on: HostOS(family: "centos", major: 6), host: "he1").version == "3.4")
         #expect(throws: FlowCatalog.VersionRefused.self) {
-            try catalog.flow(id: "hosted-engine", on: HostOS(family: "centos", major: 9), host: "he1")
+            try catalog.flow(id: "hosted-engine", on: HostOS(family: "centos", major: 7), host: "he1")
         }
     }
 
