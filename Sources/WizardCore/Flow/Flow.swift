@@ -133,6 +133,9 @@ package struct Question: Sendable {
     /// The tool never reads this answer; the wizard keeps it for itself (not in the file sent to the host).
     /// Questions of a `wizard` section are wizard-only anyway.
     package var wizardOnly = false
+    /// otopi's name of the query (`OVESETUP_CONFIG_APPLICATION_MODE`) and which of its occurrences this question
+    /// is: an answer file of otopi >= 1.7.6 may answer it as `QUESTION/<occurrence>/<name>`.
+    package var otopiQuestion: OtopiQuestionName?
 
     package var isWizardKey: Bool { key.hasPrefix("OVIRT_WIZARD/") }
 }

@@ -174,7 +174,7 @@ package enum FlowLoader {
         "key", "label", "kind", "type", "prompt", "notes", "before", "after", "values", "values_within",
         "value_labels", "value_line", "case_sensitive", "labels", "default", "allow_empty", "when", "validators",
         "checks", "error_prefix", "empty_error", "confirm", "weak", "minimum", "store", "invert", "effects",
-        "abort_on", "help", "wizard_only",
+        "abort_on", "help", "wizard_only", "otopi_name",
     ]
 
     static func decodeQuestion(_ y: Y) throws -> Question {
@@ -260,6 +260,12 @@ package enum FlowLoader {
             help: try y.optional("help")?.string()
         )
         question.wizardOnly = try y.optional("wizard_only")?.bool() ?? false
+        if let name = try y.optional("otopi_name")?.string() {
+            guard let parsed = OtopiQuestionName(name) else {
+                throw y.error("otopi_name is the query's name, optionally after its occurrence (2/OVESETUP_KEYCLOAK_ENABLE)")
+            }
+            question.otopiQuestion = parsed
+        }
         for v in question.validators where !Validators.names.contains(v.name) {
             throw y.error("unknown validator '\(v.name)' (known: \(Validators.names.sorted().joined(separator: ", ")))")
         }
