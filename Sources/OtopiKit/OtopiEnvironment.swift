@@ -59,6 +59,12 @@ package struct OtopiEnvironment: Sendable, Equatable {
 
     package subscript(key: String) -> Item? { items[key] }
 
+    /// Adds an item the file answers in another form (a `QUESTION/<n>/<name>` answer read as the key it sets);
+    /// a key the file sets itself is kept, as otopi takes environment keys first.
+    package mutating func addIfAbsent(_ key: String, _ item: Item) {
+        if items[key] == nil { items[key] = item }
+    }
+
     /// The keys otopi treats as answered: present with a value other than `none`.
     package var answeredKeys: Set<String> {
         Set(items.filter { !$0.value.value.isNone }.keys)

@@ -17,7 +17,17 @@ package enum HostFactsProbe {
           case "$(cat /etc/redhat-release)" in CentOS*) os=centos;; Fedora*) os=fedora;; *) os=redhat;; esac
         fi
         case "$os" in rhel|ol|almalinux|rocky) os=redhat;; esac
+        major=""
+        if exists rpm; then
+          major=$(rpm -E '%{?rhel}' 2>/dev/null)
+          if [ -n "$major" ]; then case "$os" in centos|redhat) ;; *) os=redhat;; esac
+          else f=$(rpm -E '%{?fedora}' 2>/dev/null); [ -n "$f" ] && { major=$f; os=fedora; }; fi
+        fi
+        [ -z "$major" ] && [ -r /etc/os-release ] && major=$(. /etc/os-release; echo "${VERSION_ID%%.*}")
+        [ -z "$major" ] && [ -r /etc/redhat-release ] && major=$(sed -n 's/.* release \([0-9][0-9]*\).*/\1/p' /etc/redhat-release | head -n 1)
         echo "os_family=$os"
+        echo "os_major=$major"
+        [ -r /etc/os-release ] && echo "os_variant=$(. /etc/os-release; echo "${VARIANT_ID:-}")"
         [ -r /etc/redhat-release ] && echo "os_release=$(head -n 1 /etc/redhat-release)"
         m=""; a=""
         if exists iptables && { [ -e /etc/init.d/iptables ] || [ -e /usr/lib/systemd/system/iptables.service ]; }; then

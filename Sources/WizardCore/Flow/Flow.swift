@@ -8,6 +8,8 @@ package struct Flow: Sendable {
     /// The remote tool the answers are for (`engine-setup`, `hosted-engine`).
     package var tool: String
     package var version: String
+    /// The hosts this version's tool runs on; empty: any host (the wizard's own tools).
+    package var platforms: [FlowPlatform] = []
     /// How the written answer file is used, `@FILE@` standing for its path; nil: `TOOL --config-append=@FILE@`.
     /// (Flows of the wizard's own tools, such as `gluster`, are read back by an `ovirt-wizard` command.)
     package var use: String?
@@ -35,6 +37,11 @@ package struct Flow: Sendable {
     /// The command line that uses an answer file at `path`.
     package func usage(answerFile path: String) -> String {
         (use ?? "\(tool) --config-append=@FILE@").replacingOccurrences(of: "@FILE@", with: path)
+    }
+
+    /// Whether this version's tool runs on `os`: nil when the flow names no platforms (any host will do).
+    package func runs(on os: HostOS) -> Bool? {
+        platforms.isEmpty ? nil : platforms.contains { $0.matches(family: os.family, major: os.major) }
     }
 
     package func question(forKey key: String) -> Question? {
@@ -137,6 +144,9 @@ package struct Question: Sendable {
     /// The tool never reads this answer; the wizard keeps it for itself (not in the file sent to the host).
     /// Questions of a `wizard` section are wizard-only anyway.
     package var wizardOnly = false
+    /// otopi's name of the query (`OVESETUP_CONFIG_APPLICATION_MODE`) and which of its occurrences this question
+    /// is: an answer file of otopi >= 1.7.6 may answer it as `QUESTION/<occurrence>/<name>`.
+    package var otopiQuestion: OtopiQuestionName?
 
     package var isWizardKey: Bool { key.hasPrefix("OVIRT_WIZARD/") }
 }

@@ -29,11 +29,38 @@ package struct FlowCatalog: Sendable {
         return FlowCatalog(directory: directory, flows: flows, problems: problems)
     }
 
-    /// A flow by name: `engine-setup` (the newest version) or `engine-setup-3.4` (one version).
+    /// A flow by name: `engine-setup-3.4` (one version) or `engine-setup`. A name without a version, when no host
+    /// has decided (`flow(id:on:)`), is the oldest version the wizard knows: the seed tutorial's (oVirt 3.4).
     package func flow(named name: String) -> Flow? {
         let exact = flows.filter { "\($0.id)-\($0.version)" == name }
         if let flow = exact.first { return flow }
-        return flows.filter { $0.id == name }.max { $0.version.compare($1.version, options: .numeric) == .orderedAscending }
+        return versions(of: name).first
+    }
+
+    /// Every version of flow `id`, oldest first.
+    package func versions(of id: String) -> [Flow] {
+        flows.filter { $0.id == id }.sorted { $0.version.compare($1.version, options: .numeric) == .orderedAscending }
+    }
+
+    /// The version of flow `id` whose tool runs on `os` (EL6: 3.4, EL8/EL9: 4.5). A flow that names no platforms
+    /// runs anywhere; a host no version runs on is refused, naming the versions and what they need.
+    package func flow(id: String, on os: HostOS, host: String) throws(VersionRefused) -> Flow {
+        let candidates = versions(of: id)
+        if let any = candidates.first(where: { $0.platforms.isEmpty }) { return any }
+        if let fit = candidates.last(where: { $0.runs(on: os) == true }) { return fit }
+        throw VersionRefused(host: host, os: os, flowID: id, versions: candidates)
+    }
+
+    package struct VersionRefused: Error, Sendable, CustomStringConvertible {
+        package var host: String
+        package var os: HostOS
+        package var flowID: String
+        package var versions: [Flow]
+        package var description: String {
+            let known = versions.map { "oVirt \($0.version) needs \($0.platforms.map(\.description).joined(separator: " or "))" }
+            return "\(host) runs \(os): no \(flowID) flow the wizard knows runs there ("
+                + known.joined(separator: "; ") + ")"
+        }
     }
 
     /// Where the binary finds `Screens/`: an explicit folder, `$OVIRT_WIZARD_SCREENS`, beside the executable,

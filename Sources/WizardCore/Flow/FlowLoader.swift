@@ -58,7 +58,7 @@ package enum FlowLoader {
     // MARK: - decoding
 
     static func decodeFlow(_ y: Y) throws -> Flow {
-        try y.allow(["flow", "title", "tool", "version", "use", "seed_facts", "sections", "computed", "preview"])
+        try y.allow(["flow", "title", "tool", "version", "platforms", "use", "seed_facts", "sections", "computed", "preview"])
         let seed = try y.required("seed_facts")
         var facts = HostFacts(description: try seed.optional("description")?.string() ?? "seed environment")
         for (name, value) in try seed.mapping() where name != "description" && name != "lab" {
@@ -83,11 +83,21 @@ package enum FlowLoader {
             preview: try decodePreview(y.required("preview"))
         )
         flow.labFacts = lab
+        flow.platforms = try y.optional("platforms")?.sequence().map(decodePlatform) ?? []
         try checkUnique(flow, y)
         for q in flow.questions where q.key.hasPrefix(AnswerFileContract.wizardNamespace) && !flow.isWizardOnly(q.key) {
             throw y.error("\(q.key) is one of the wizard's own keys: put it in a `wizard: true` section or mark it `wizard_only: true`")
         }
         return flow
+    }
+
+    /// `{os: [centos, redhat], major: [8, 9]}`.
+    static func decodePlatform(_ y: Y) throws -> FlowPlatform {
+        try y.allow(["os", "major"])
+        let families = try y.required("os").strings()
+        let majors = try y.required("major").sequence().map { try $0.int() }
+        guard !families.isEmpty, !majors.isEmpty else { throw y.error("a platform names at least one os and one major version") }
+        return FlowPlatform(families: families, majors: majors)
     }
 
     static func checkUnique(_ flow: Flow, _ y: Y) throws {
@@ -170,7 +180,7 @@ package enum FlowLoader {
         "key", "label", "kind", "type", "prompt", "notes", "before", "after", "values", "values_within",
         "value_labels", "value_line", "case_sensitive", "labels", "default", "allow_empty", "when", "validators",
         "checks", "error_prefix", "empty_error", "confirm", "weak", "minimum", "store", "invert", "effects",
-        "abort_on", "help", "wizard_only",
+        "abort_on", "help", "wizard_only", "otopi_name",
     ]
 
     static func decodeQuestion(_ y: Y) throws -> Question {
@@ -256,6 +266,12 @@ package enum FlowLoader {
             help: try y.optional("help")?.string()
         )
         question.wizardOnly = try y.optional("wizard_only")?.bool() ?? false
+        if let name = try y.optional("otopi_name")?.string() {
+            guard let parsed = OtopiQuestionName(name) else {
+                throw y.error("otopi_name is the query's name, optionally after its occurrence (2/OVESETUP_KEYCLOAK_ENABLE)")
+            }
+            question.otopiQuestion = parsed
+        }
         for v in question.validators where !Validators.names.contains(v.name) {
             throw y.error("unknown validator '\(v.name)' (known: \(Validators.names.sorted().joined(separator: ", ")))")
         }

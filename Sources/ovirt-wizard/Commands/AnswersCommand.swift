@@ -26,7 +26,8 @@ struct AnswersCommand: ParsableCommand {
             try runReportingErrors {
                 let flow = try screens.flow(named: flow)
                 let answerFile = try loadAnswerFiles([file])
-                let environment = OtopiEnvironment(files: answerFile)
+                // QUESTION/<n>/<name> answers (what 4.3+ engine-setup writes) count as the keys they set.
+                let environment = OtopiQuestionAnswers.translate(OtopiEnvironment(files: answerFile), flow: flow)
                 if let named = environment[AnswerFileContract.flowKey]?.value.displayText, named != flow.id {
                     printError("warning: \(file) names the flow '\(named)'; checked against \(flow.id) \(flow.version) as asked")
                 }
