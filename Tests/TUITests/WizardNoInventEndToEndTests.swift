@@ -75,12 +75,12 @@ import Testing
         try answer(tmux, "list of email addresses")
         try answer(tmux, "Lines to add to /etc/hosts")
         try answer(tmux, "Installation ISO on this jump host")
-        let preview = try tmux.waitFor("CONFIGURATION PREVIEW")
+        // The selected row's detail is drawn below the list: once it shows, the whole preview is on screen.
+        let preview = try tmux.waitFor("Engine FQDN: he.corp.example")
         #expect(SeedLab.found(in: preview).isEmpty, "\(preview)")
         #expect(!preview.contains("[detected]"))
         #expect(preview.contains("Host checks were not run"), "the banner stays: \(preview)")
-        // The selected row in full under the list (its value and where it came from).
-        #expect(preview.contains("Engine FQDN: he.corp.example"), "\(preview)")
+        #expect(preview.contains("CONFIGURATION PREVIEW"), "\(preview)")
         #expect(preview.contains("[typed]"))
         // The answer-file lines: a cut line is marked, and →/← scroll sideways.
         try tmux.send("a")

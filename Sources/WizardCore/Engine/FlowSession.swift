@@ -59,8 +59,9 @@ package struct FlowSession: Sendable {
         applyComputed()
     }
 
-    /// How a value taken from the facts is labelled: read from the host, or the seed's example (`--offline`).
-    package var factProvenance: Provenance { factsProbed ? .detected : .seedExample }
+    /// How a value taken from the facts is labelled: read from the host, the seed's example (`--offline`), or (a host
+    /// not probed, whose assumed facts hold no value of the seed's lab) the flow's default.
+    package var factProvenance: Provenance { factsProbed ? .detected : (offline ? .seedExample : .default) }
 
     mutating func applyComputed() {
         for c in flow.computed where !(answers[c.key]?.provenance.isTyped ?? false) && !isFromFile(c.key) {
