@@ -104,6 +104,9 @@ extension AnsibleStep {
             case .localFile(let path):
                 (sha256, sha1) = try Self.hashes(of: path, at: at)
                 source = path
+            case .composed:
+                // The file is put together while the plan runs, from the first host's answers.conf.
+                throw AnsibleExportProblem("\(at): an additional hosted-engine host's answer file is composed from the first host's answers.conf while apply runs; exporting that step to Ansible is not built yet")
             }
             values += [("src", .unsafe(source)), ("dest", .unsafe(upload.remotePath)),
                        ("mode", .string("0" + String(upload.mode, radix: 8))), ("sha256", .string(sha256)), ("sha1", .string(sha1)),
@@ -127,6 +130,8 @@ extension AnsibleStep {
             probe = .unsafe(StepMarker.holds(path: path, digest: step.digest).commandLine)
             mark = .unsafe(StepMarker.write(path: path, digest: step.digest).commandLine)
         case .rerun: break
+        case .hostedEngineHostID(let id, let directory):
+            probe = .unsafe(RemoteCommand.script(#"grep -qx "host_id=$1" "$2/hosted-engine.conf""#, arguments: [String(id), directory]).commandLine)
         case .remoteHashMatches, .localFiles:
             throw AnsibleExportProblem("\(at): a command step verified by \(step.shownProbe) has no Ansible form")
         }
