@@ -9,7 +9,7 @@ import Yams
 
 /// `ovirt-wizard export ansible`: the plan as an Ansible project, checked step by step against the plan, then run
 /// with the venv's ansible-playbook on lab hosts and compared with `apply` on a fresh host of the same lab.
-@Suite("export ansible", .serialized, .timeLimit(.minutes(10)))
+@Suite("export ansible", .serialized, .timeLimit(.minutes(20)))
 struct AnsibleExportTests {
     /// The steps of site.yml for `host`, in file order: (id, commands, tool command).
     static func exportedSteps(_ directory: String, host: String) throws -> [(id: String, kind: String, commands: [String])] {
