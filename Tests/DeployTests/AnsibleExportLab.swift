@@ -116,6 +116,14 @@ struct AnsibleExportLab {
     }
 }
 
+/// Runs a blocking body (a process that runs for minutes) on a thread of its own, so that the test's wait leaves
+/// the Swift concurrency pool to the other tests (on 2 cores a blocked pool thread stalls half the suite).
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
 /// Data handed from a reader thread.
 final class LockedData: Sendable {
     private let data = Mutex<Data?>(nil)

@@ -9,7 +9,7 @@ import Yams
 
 /// `ovirt-wizard export ansible`: the plan as an Ansible project, checked step by step against the plan, then run
 /// with the venv's ansible-playbook on lab hosts and compared with `apply` on a fresh host of the same lab.
-@Suite("export ansible", .serialized, .timeLimit(.minutes(10)))
+@Suite("export ansible", .serialized, .timeLimit(.minutes(20)))
 struct AnsibleExportTests {
     /// The steps of site.yml for `host`, in file order: (id, commands, tool command).
     static func exportedSteps(_ directory: String, host: String) throws -> [(id: String, kind: String, commands: [String])] {
@@ -57,14 +57,14 @@ struct AnsibleExportTests {
 
     // MARK: - engine-setup
 
-    @Test func engineSetupExportRunsLikeApplyIsIdempotentAndKeepsSecrets() throws {
+    @Test func engineSetupExportRunsLikeApplyIsIdempotentAndKeepsSecrets() async throws {
         let lab = try LabDeployment(hosts: 2)
         let x = try AnsibleExportLab(lab)
         let byApply = try lab.writeEngineSetupAnswers(0)
         let byAnsible = try lab.writeEngineSetupAnswers(1)
         let dir = lab.cluster.root + "/engine-export"
 
-        let exported = try x.export(["--answers", byAnsible], to: dir)
+        let exported = try await offThePool { try x.export(["--answers", byAnsible], to: dir) }
         #expect(exported.status == 0, "\(exported.stdout)\n\(exported.stderr)")
         let plan = try lab.plan([byAnsible])
         try Self.expectSameSteps(plan, exportedIn: dir)
@@ -77,9 +77,9 @@ struct AnsibleExportTests {
         }
         #expect(!exported.stdout.contains(LabDeployment.adminPassword) && !exported.stderr.contains(LabDeployment.adminPassword))
 
-        let applied = try lab.wizard(["apply", "--plain", "--answers", byApply] + lab.sshArguments)
+        let applied = try await offThePool { try lab.wizard(["apply", "--plain", "--answers", byApply] + lab.sshArguments) }
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
-        let first = try x.playbook(dir)
+        let first = try await offThePool { try x.playbook(dir) }
         #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
         for output in [first.stdout, first.stderr, (try? String(contentsOfFile: dir + "-ansible.log", encoding: .utf8)) ?? ""] {
             #expect(!output.contains(LabDeployment.adminPassword))
@@ -116,7 +116,7 @@ struct AnsibleExportTests {
 
         // A second run changes nothing and runs no tool again.
         let callsAfterFirst = x.calls(1, of: programs)
-        let second = try x.playbook(dir)
+        let second = try await offThePool { try x.playbook(dir) }
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(AnsibleExportLab.changed(second.stdout) == [hosts[1].address: 0], "\(second.stdout)")
         #expect(x.calls(1, of: programs) == callsAfterFirst)
@@ -127,20 +127,20 @@ struct AnsibleExportTests {
 
     /// hosted-engine with its ISO upload and the two "(1) Continue setup" questions, answered as `apply --plain`
     /// reads them from standard input (here: ovw_tool_input).
-    @Test func hostedEngineExportRunsLikeApply() throws {
+    @Test func hostedEngineExportRunsLikeApply() async throws {
         let lab = try LabDeployment(hosts: 2)
         let x = try AnsibleExportLab(lab)
         let byApply = try lab.writeHostedEngineAnswers(0, isoBytes: 256 << 10)
         let byAnsible = try lab.writeHostedEngineAnswers(1, isoBytes: 256 << 10)
         let dir = lab.cluster.root + "/hosted-export"
-        let exported = try x.export(["--answers", byAnsible], to: dir)
+        let exported = try await offThePool { try x.export(["--answers", byAnsible], to: dir) }
         #expect(exported.status == 0, "\(exported.stdout)\n\(exported.stderr)")
         try Self.expectSameSteps(try lab.plan([byAnsible]), exportedIn: dir)
         #expect(AnsibleExportLab.filesHolding(LabDeployment.hostedPassword, under: dir).isEmpty)
 
-        let applied = try lab.wizard(["apply", "--plain", "--answers", byApply] + lab.sshArguments, stdin: "1\n1\n")
+        let applied = try await offThePool { try lab.wizard(["apply", "--plain", "--answers", byApply] + lab.sshArguments, stdin: "1\n1\n") }
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
-        let run = try x.playbook(dir, extra: ["-e", #"{"ovw_tool_input": "1\n1\n"}"#])
+        let run = try await offThePool { try x.playbook(dir, extra: ["-e", #"{"ovw_tool_input": "1\n1\n"}"#]) }
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         for secret in [LabDeployment.hostedPassword, "2067OGHU"] {
             #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret), "\(secret) in Ansible's output")
@@ -172,22 +172,22 @@ struct AnsibleExportTests {
         let console = lab.remoteBase + "/" + hosts[1].address + "/run-hosted-engine.console.log"
         #expect(try FileManager.default.attributesOfItem(atPath: console)[.posixPermissions] as? Int == 0o600)
 
-        let second = try x.playbook(dir)
+        let second = try await offThePool { try x.playbook(dir) }
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(AnsibleExportLab.changed(second.stdout) == [hosts[1].address: 0], "\(second.stdout)")
         #expect(x.calls(1, of: ["hosted-engine"]).count == 1)
     }
 
-    @Test func engineSetupFailureHalfWayThenRerunContinues() throws {
+    @Test func engineSetupFailureHalfWayThenRerunContinues() async throws {
         let lab = try LabDeployment(hosts: 1)
         let x = try AnsibleExportLab(lab)
         let answers = try lab.writeEngineSetupAnswers(0)
         let dir = lab.cluster.root + "/engine-export"
-        let exported = try x.export(["--answers", answers], to: dir)
+        let exported = try await offThePool { try x.export(["--answers", answers], to: dir) }
         #expect(exported.status == 0, "\(exported.stdout)\n\(exported.stderr)")
 
         try lab.setFixture(0, "ENGINE_SETUP_MODE=fail\n")
-        let failed = try x.playbook(dir)
+        let failed = try await offThePool { try x.playbook(dir) }
         #expect(failed.status != 0, "\(failed.stdout)")
         #expect(failed.stdout.contains("run-engine-setup"))
         #expect(x.calls(0, of: ["engine-setup"]).count == 1)
@@ -196,7 +196,7 @@ struct AnsibleExportTests {
         #expect(!FileManager.default.fileExists(atPath: lab.remoteBase + "/" + lab.cluster.hosts[0].address + "/done/run-engine-setup"))
 
         try lab.setFixture(0, "")
-        let again = try x.playbook(dir)
+        let again = try await offThePool { try x.playbook(dir) }
         #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
         // The packages were verified by their probes, not installed again; the tool ran once more.
         #expect(x.calls(0, of: ["yum", "dnf"]) == installs)
@@ -209,7 +209,7 @@ struct AnsibleExportTests {
         }
     }
 
-    @Test func refusesWithoutAVaultPasswordFileAndIntoAForeignFolder() throws {
+    @Test func refusesWithoutAVaultPasswordFileAndIntoAForeignFolder() async throws {
         let lab = try LabDeployment(hosts: 1)
         let x = try AnsibleExportLab(lab)
         let answers = try lab.writeEngineSetupAnswers(0)
@@ -219,100 +219,99 @@ struct AnsibleExportTests {
         let foreign = lab.cluster.root + "/foreign"
         try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
         try "x".write(toFile: foreign + "/notes.txt", atomically: true, encoding: .utf8)
-        let refused = try x.export(["--answers", answers], to: foreign)
+        let refused = try await offThePool { try x.export(["--answers", answers], to: foreign) }
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("is not empty"), "\(refused.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: foreign) == ["notes.txt"])
     }
 }
 
-/// The Gluster plan (2 lab hosts, a distributed-replicate volume of 2 × 2 directory bricks) exported and run by
-/// ansible-playbook on one lab, and by `apply` on another.
-@Suite("export ansible: Gluster", .serialized, .timeLimit(.minutes(10)))
-struct AnsibleGlusterExportTests {
-    final class Lab {
-        let lab: LabDeployment
-        let sshConfig: String
-        let answers: String
-        var hosts: [String] { lab.cluster.hosts.indices.map { "gs\($0 + 1).example.com" } }
+/// A lab for the Gluster plan: 2 hosts, a distributed-replicate volume of 2 × 2 directory bricks.
+final class GlusterExportLab: Sendable {
+    let lab: LabDeployment
+    let sshConfig: String
+    let answers: String
+    var hosts: [String] { lab.cluster.hosts.indices.map { "gs\($0 + 1).example.com" } }
 
-        init() throws {
-            lab = try LabDeployment(hosts: 2)
-            for host in lab.cluster.hosts {
-                let fixtures = ["gluster": "gluster", "systemctl": "systemctl", "parted": "disktool", "udevadm": "disktool",
-                                "mkfs.xfs": "disktool", "mount": "disktool", "mountpoint": "disktool"]
-                for (name, source) in fixtures {
-                    let target = host.binDirectory + "/" + name
-                    try FileManager.default.copyItem(atPath: LabDeployment.fixtures + "/" + source, toPath: target)
-                    chmod(target, 0o755)
-                }
+    init() throws {
+        lab = try LabDeployment(hosts: 2)
+        for host in lab.cluster.hosts {
+            let fixtures = ["gluster": "gluster", "systemctl": "systemctl", "parted": "disktool", "udevadm": "disktool",
+                            "mkfs.xfs": "disktool", "mount": "disktool", "mountpoint": "disktool"]
+            for (name, source) in fixtures {
+                let target = host.binDirectory + "/" + name
+                try FileManager.default.copyItem(atPath: LabDeployment.fixtures + "/" + source, toPath: target)
+                chmod(target, 0o755)
             }
-            sshConfig = lab.cluster.root + "/gluster-ssh-config"
-            try lab.cluster.hosts.enumerated().map { "Host gs\($0 + 1).example.com\n  HostName \($1.address)\n  Port \($1.port)\n" }.joined()
-                .write(toFile: sshConfig, atomically: true, encoding: .utf8)
-            answers = lab.directory + "/gluster-answers.conf"
-            lab.answerFiles = [answers]
-            let root = lab.cluster.root
-            let text = """
-                # ovirt-wizard answers for the gluster flow
-                [environment:default]
-                OVIRT_WIZARD/flow=str:gluster
-                OVIRT_WIZARD/flowVersion=str:3.4
-                OVIRT_WIZARD/sshUser=str:root
-                OVIRT_WIZARD/sshIdentity=str:\(lab.cluster.clientKey)
-                GLUSTER/hosts=str:\(hosts.joined(separator: " "))
-                GLUSTER/brickKind=str:directory
-                GLUSTER/brickSources=str:\(root)/gluster_brick0 \(root)/gluster_brick1
-                GLUSTER/volumeName=str:gluster-vol1
-                GLUSTER/volumeType=str:distributed-replicate
-                GLUSTER/replicaCount=int:2
-                GLUSTER/transport=str:tcp
-                GLUSTER/force=bool:True
-                GLUSTER/serviceManager=str:systemd
-                GLUSTER/addresses=str:\(zip(hosts, lab.cluster.hosts).map { "\($0)=\($1.address)" }.joined(separator: " "))
-                GLUSTER/hostsFile=str:\(root)/etc-hosts
-                GLUSTER/fstabFile=str:\(root)/etc-fstab
-
-                """
-            try text.write(toFile: answers, atomically: true, encoding: .utf8)
         }
+        sshConfig = lab.cluster.root + "/gluster-ssh-config"
+        try lab.cluster.hosts.enumerated().map { "Host gs\($0 + 1).example.com\n  HostName \($1.address)\n  Port \($1.port)\n" }.joined()
+            .write(toFile: sshConfig, atomically: true, encoding: .utf8)
+        answers = lab.directory + "/gluster-answers.conf"
+        lab.answerFiles = [answers]
+        let root = lab.cluster.root
+        let text = """
+            # ovirt-wizard answers for the gluster flow
+            [environment:default]
+            OVIRT_WIZARD/flow=str:gluster
+            OVIRT_WIZARD/flowVersion=str:3.4
+            OVIRT_WIZARD/sshUser=str:root
+            OVIRT_WIZARD/sshIdentity=str:\(lab.cluster.clientKey)
+            GLUSTER/hosts=str:\(hosts.joined(separator: " "))
+            GLUSTER/brickKind=str:directory
+            GLUSTER/brickSources=str:\(root)/gluster_brick0 \(root)/gluster_brick1
+            GLUSTER/volumeName=str:gluster-vol1
+            GLUSTER/volumeType=str:distributed-replicate
+            GLUSTER/replicaCount=int:2
+            GLUSTER/transport=str:tcp
+            GLUSTER/force=bool:True
+            GLUSTER/serviceManager=str:systemd
+            GLUSTER/addresses=str:\(zip(hosts, lab.cluster.hosts).map { "\($0)=\($1.address)" }.joined(separator: " "))
+            GLUSTER/hostsFile=str:\(root)/etc-hosts
+            GLUSTER/fstabFile=str:\(root)/etc-fstab
 
-        func wizard(_ command: [String]) throws -> LabDeployment.Result {
-            try lab.wizard(command + ["--answers", answers, "--known-hosts", lab.cluster.knownHostsPath,
-                                      "--ssh-config", sshConfig, "--remote-dir", lab.remoteBase])
-        }
-
-        /// What the plan's steps left: the fixture calls per host, the lab's files (hosts file, bricks, state).
-        func endState() -> [String] {
-            let x = try! AnsibleExportLab(lab)
-            var replacing = [(lab.cluster.root, "LAB")]
-            for host in lab.cluster.hosts { replacing.append((host.address, "ADDR")) }
-            func normal(_ text: String) -> String { replacing.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) } }
-            var out: [String] = []
-            for index in lab.cluster.hosts.indices {
-                out += x.calls(index, of: ["gluster", "systemctl", "yum", "mkdir"]).map { "host \(index): " + normal($0) }
-                let files = AnsibleExportLab.snapshot(lab.cluster.hosts[index].directory + "/root", replacing: replacing) { $0 == "runs.log" }
-                out += files.sorted { $0.key < $1.key }.map { "host \(index) file \($0.key): \($0.value)" }
-            }
-            for file in ["etc-hosts", "etc-fstab"] {
-                out.append("\(file): " + normal((try? String(contentsOfFile: lab.cluster.root + "/" + file, encoding: .utf8)) ?? "(none)"))
-            }
-            for brick in ["gluster_brick0", "gluster_brick1"] {
-                out.append("\(brick): \(FileManager.default.fileExists(atPath: lab.cluster.root + "/" + brick))")
-            }
-            return out
-        }
+            """
+        try text.write(toFile: answers, atomically: true, encoding: .utf8)
     }
 
-    @Test func glusterExportRunsLikeApplyIsIdempotentAndResumes() throws {
-        let viaApply = try Lab()
-        let applied = try viaApply.wizard(["apply", "--plain"])
+    func wizard(_ command: [String]) throws -> LabDeployment.Result {
+        try lab.wizard(command + ["--answers", answers, "--known-hosts", lab.cluster.knownHostsPath,
+                                  "--ssh-config", sshConfig, "--remote-dir", lab.remoteBase])
+    }
+
+    /// What the plan's steps left: the fixture calls per host, the lab's files (hosts file, bricks, state).
+    func endState() -> [String] {
+        let x = try! AnsibleExportLab(lab)
+        var replacing = [(lab.cluster.root, "LAB")]
+        for host in lab.cluster.hosts { replacing.append((host.address, "ADDR")) }
+        func normal(_ text: String) -> String { replacing.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) } }
+        var out: [String] = []
+        for index in lab.cluster.hosts.indices {
+            out += x.calls(index, of: ["gluster", "systemctl", "yum", "mkdir"]).map { "host \(index): " + normal($0) }
+            let files = AnsibleExportLab.snapshot(lab.cluster.hosts[index].directory + "/root", replacing: replacing) { $0 == "runs.log" }
+            out += files.sorted { $0.key < $1.key }.map { "host \(index) file \($0.key): \($0.value)" }
+        }
+        for file in ["etc-hosts", "etc-fstab"] {
+            out.append("\(file): " + normal((try? String(contentsOfFile: lab.cluster.root + "/" + file, encoding: .utf8)) ?? "(none)"))
+        }
+        for brick in ["gluster_brick0", "gluster_brick1"] {
+            out.append("\(brick): \(FileManager.default.fileExists(atPath: lab.cluster.root + "/" + brick))")
+        }
+        return out
+    }
+}
+
+extension AnsibleExportTests {
+    /// The Gluster plan exported and run by ansible-playbook on one lab, and by `apply` on another.
+    @Test func glusterExportRunsLikeApplyIsIdempotentAndResumes() async throws {
+        let viaApply = try GlusterExportLab()
+        let applied = try await offThePool { try viaApply.wizard(["apply", "--plain"]) }
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
 
-        let g = try Lab()
+        let g = try GlusterExportLab()
         let x = try AnsibleExportLab(g.lab)
         let dir = g.lab.cluster.root + "/gluster-export"
-        let exported = try x.export(["--answers", g.answers], to: dir, sshConfig: g.sshConfig)
+        let exported = try await offThePool { try x.export(["--answers", g.answers], to: dir, sshConfig: g.sshConfig) }
         #expect(exported.status == 0, "\(exported.stdout)\n\(exported.stderr)")
         let plan = try AnsibleExportTests.planOf(g)
         try AnsibleExportTests.expectSameSteps(plan, exportedIn: dir)
@@ -321,12 +320,12 @@ struct AnsibleGlusterExportTests {
 
         // A failure half-way (the volume's start), then a run that continues where it stopped.
         try g.lab.setFixture(0, "GLUSTER_FAIL='volume start*'\n")
-        let failed = try x.playbook(dir)
+        let failed = try await offThePool { try x.playbook(dir) }
         #expect(failed.status != 0, "\(failed.stdout)")
         let yumBefore = x.calls(0, of: ["yum"]) + x.calls(1, of: ["yum"])
         #expect(x.calls(0, of: ["gluster"]).filter { $0.contains("volume create") }.count == 1)
         try g.lab.setFixture(0, "")
-        let resumed = try x.playbook(dir)
+        let resumed = try await offThePool { try x.playbook(dir) }
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
         #expect(x.calls(0, of: ["yum"]) + x.calls(1, of: ["yum"]) == yumBefore)
         let gluster0 = x.calls(0, of: ["gluster"])
@@ -342,14 +341,14 @@ struct AnsibleGlusterExportTests {
         let theirs = viaApply.endState().filter { line in !reads.contains { line.contains($0) } }
         #expect(mine.contains { $0.contains("volume create") } && mine.contains { $0.hasPrefix("etc-hosts: ") })
         #expect(mine == theirs)
-        let second = try x.playbook(dir)
+        let second = try await offThePool { try x.playbook(dir) }
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(AnsibleExportLab.changed(second.stdout) == Dictionary(uniqueKeysWithValues: g.hosts.map { ($0, 0) }), "\(second.stdout)")
     }
 }
 
 extension AnsibleExportTests {
-    static func planOf(_ g: AnsibleGlusterExportTests.Lab) throws -> DeploymentPlan {
+    static func planOf(_ g: GlusterExportLab) throws -> DeploymentPlan {
         var options = g.lab.options
         options.configPath = g.sshConfig
         let file = try DeploymentAnswerFile.load(path: g.answers, flows: LabDeployment.flows)
@@ -359,7 +358,7 @@ extension AnsibleExportTests {
 
 extension AnsibleExportTests {
     /// A generic plan (`--plan FILE.json`): standard input, an upload with its mode, and text Ansible must not template.
-    @Test func genericPlanRunsWithStdinUploadAndUntemplatedText() throws {
+    @Test func genericPlanRunsWithStdinUploadAndUntemplatedText() async throws {
         let lab = try LabDeployment(hosts: 1)
         let x = try AnsibleExportLab(lab)
         let host = lab.cluster.hosts[0]
@@ -375,9 +374,9 @@ extension AnsibleExportTests {
         let planFile = lab.directory + "/plan.json"
         try plan.write(toFile: planFile, atomically: true, encoding: .utf8)
         let dir = lab.cluster.root + "/generic-export"
-        let exported = try x.export(["--plan", planFile], to: dir)
+        let exported = try await offThePool { try x.export(["--plan", planFile], to: dir) }
         #expect(exported.status == 0, "\(exported.stdout)\n\(exported.stderr)")
-        let run = try x.playbook(dir)
+        let run = try await offThePool { try x.playbook(dir) }
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(try String(contentsOfFile: out + "/text", encoding: .utf8) == "{{ not a template }} $HOME")
         #expect(try String(contentsOfFile: out + "/fed", encoding: .utf8) == "line one\nline two\n")
