@@ -36,10 +36,16 @@ package struct PlainDialog {
         package var facts: HostFacts?
         package var checker: HostChecker?
         package var messages: [DialogMessage]
-        package init(facts: HostFacts?, checker: HostChecker?, messages: [DialogMessage]) {
+        /// The version of the flow the host runs, when it is not the one the dialog started with.
+        package var flow: Flow?
+        /// Why no version of the flow runs on the host: the dialog stops, the answers so far are kept.
+        package var refused: String?
+        package init(facts: HostFacts?, checker: HostChecker?, messages: [DialogMessage], flow: Flow? = nil, refused: String? = nil) {
             self.facts = facts
             self.checker = checker
             self.messages = messages
+            self.flow = flow
+            self.refused = refused
         }
     }
 
@@ -53,11 +59,26 @@ package struct PlainDialog {
         func log(_ m: DialogMessage) { io.write(OtopiConsoleFormat.log(m, color: io.color) + "\n") }
 
         var probed = false
-        for section in session.flow.sections {
+        var index = 0
+        while index < session.flow.sections.count {
+            var section = session.flow.sections[index]
+            index += 1
             if !section.isWizard && !probed && !session.offline, let onTargetKnown {
                 probed = true
                 let probe = onTargetKnown(session)
                 probe.messages.forEach(log)
+                if let refused = probe.refused {
+                    log(DialogMessage(.error, refused))
+                    return .aborted(refused)
+                }
+                if let other = probe.flow {
+                    // The host runs another oVirt version: go on with its questions, after the same target section.
+                    session = session.switching(to: other)
+                    onProgress(session)
+                    guard let first = session.flow.sections.firstIndex(where: { !$0.isWizard }) else { break }
+                    section = session.flow.sections[first]
+                    index = first + 1
+                }
                 // What the probe could not tell stays unknown: the seed lab's values never fill it in.
                 if let facts = probe.facts { session.setFacts(session.flow.unprobedFacts.overlaid(with: facts), probed: true) }
                 if let checker = probe.checker { self.checker = checker }

@@ -22,10 +22,13 @@ package struct FlowSession: Sendable {
     package private(set) var unchecked: [UncheckedItem] = []
     var generatedDefaults: [String: String] = [:]
     package let context: ValidationContext
+    /// The seed of generated defaults (a MAC address), kept for `switching(to:)`.
+    let randomSeed: UInt64
 
     package init(flow: Flow, facts: HostFacts? = nil, factsProbed: Bool = false, offline: Bool,
                 randomSeed: UInt64, context: ValidationContext = .local) {
         self.flow = flow
+        self.randomSeed = randomSeed
         // Only --offline chooses the seed's example lab; a host not probed yet gets none of its values.
         self.facts = facts ?? (offline ? flow.seedFacts : flow.unprobedFacts)
         self.factsProbed = factsProbed
@@ -307,6 +310,17 @@ package struct FlowSession: Sendable {
 
     /// Why a loaded answer for this question was refused, if it was.
     package func rejection(for question: Question) -> RejectedAnswer? { rejected[question.key] }
+
+    /// This session in another version of its flow, which the probed host chose (EL9: engine-setup of oVirt
+    /// 4.5): the answers to the questions both versions ask (the target host's login) are kept as they were given.
+    package func switching(to other: Flow) -> FlowSession {
+        var next = FlowSession(flow: other, facts: factsProbed ? facts : nil, factsProbed: factsProbed, offline: offline,
+                               randomSeed: randomSeed, context: context)
+        var kept: [String: Answer] = [:]
+        for key in answers.keys where other.question(forKey: key) != nil { kept[key] = answers[key] }
+        next.accept(kept)
+        return next
+    }
 
     // MARK: - recording answers
 

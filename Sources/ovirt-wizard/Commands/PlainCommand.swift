@@ -31,13 +31,22 @@ struct PlainCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let flow = try screens.flow(named: flow)
+            let catalog = try screens.catalog()
+            var flow = try screens.flow(named: self.flow)
             let files = try loadAnswerFiles(answerFiles)
             try refuseAnswersOfAnotherFlow(files, flow: flow, option: "--answers")
             let environment = OtopiEnvironment(files: files)
             let outputPath = URL(fileURLWithPath: output ?? defaultAnswerFile(flow)).standardizedFileURL.path
-            if FileManager.default.fileExists(atPath: outputPath), let existing = try? AnswerFile.load(path: outputPath) {
-                try refuseAnswersOfAnotherFlow([existing], flow: flow, option: "--output")
+            var existing: [AnswerFile] = []
+            if FileManager.default.fileExists(atPath: outputPath), let file = try? AnswerFile.load(path: outputPath) {
+                try refuseAnswersOfAnotherFlow([file], flow: flow, option: "--output")
+                existing = [file]
+            }
+            // A name without its version: a file that records one continues in it; otherwise the host chooses.
+            var hostChoosesVersion = self.flow == flow.id && catalog.versions(of: flow.id).count > 1
+            if hostChoosesVersion, let recorded = recordedVersion(of: flow.id, in: files + existing, catalog: catalog) {
+                flow = recorded
+                hostChoosesVersion = false
             }
             let lock = try lockAnswerFile(outputPath)
             defer { lock?.release() }
@@ -60,6 +69,7 @@ struct PlainCommand: ParsableCommand {
             var dialog = PlainDialog(session: session, checker: OfflineChecker(reason: "--offline"),
                                      onProgress: { progress.update($0) })
             let target = TargetHost(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew)
+            if hostChoosesVersion { target.versionChoice = catalog }
             dialog.onTargetKnown = { target.probe($0) }
             let outcome = dialog.run(io: io)
             target.close()
@@ -67,11 +77,11 @@ struct PlainCommand: ParsableCommand {
             case .confirmed:
                 try write(dialog.session, to: outputPath, complete: true)
                 info("Generating answer file '\(outputPath)'")
-                info("Use it with: \(flow.usage(answerFile: outputPath))")
+                info("Use it with: \(dialog.session.flow.usage(answerFile: outputPath))")
                 return 0
             case .aborted, .endOfInput:
                 try write(dialog.session, to: outputPath, complete: false)
-                info("The answers given so far are saved in '\(outputPath)' (incomplete); continue with: ovirt-wizard plain --flow \(flow.id) --answers \(outputPath)")
+                info("The answers given so far are saved in '\(outputPath)' (incomplete); continue with: ovirt-wizard plain --flow \(flowArgument(dialog.session.flow, catalog)) --answers \(outputPath)")
                 return 1
             }
         }
@@ -90,6 +100,19 @@ func lockAnswerFile(_ path: String) throws -> DeploymentLock? {
     } catch {
         return nil
     }
+}
+
+/// The flow version an answer file records (`OVIRT_WIZARD/flowVersion`) for flow `id`, the last file winning.
+func recordedVersion(of id: String, in files: [AnswerFile], catalog: FlowCatalog) -> Flow? {
+    let environment = OtopiEnvironment(files: files)
+    guard environment[AnswerFileContract.flowKey]?.value.displayText == id,
+          let version = environment[AnswerFileContract.flowVersionKey]?.value.displayText else { return nil }
+    return catalog.versions(of: id).first { $0.version == version }
+}
+
+/// How `--flow` names `flow`: with its version when the catalog has several (`engine-setup-4.5`).
+func flowArgument(_ flow: Flow, _ catalog: FlowCatalog) -> String {
+    catalog.versions(of: flow.id).count > 1 ? "\(flow.id)-\(flow.version)" : flow.id
 }
 
 /// Each flow's own answer file when none is named, so two flows run in one folder never share one.

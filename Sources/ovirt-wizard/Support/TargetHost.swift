@@ -11,6 +11,9 @@ final class TargetHost: @unchecked Sendable {
     let knownHosts: String?
     let acceptNew: Bool
     private(set) var connection: SSHConnection?
+    /// Set when the operator named a flow without its version: the probed host chooses it (EL6: oVirt 3.4,
+    /// EL8/EL9: oVirt 4.5), and a host no version runs on stops the dialog.
+    var versionChoice: FlowCatalog?
 
     init(knownHosts: String?, acceptNew: Bool) {
         self.knownHosts = knownHosts
@@ -40,12 +43,30 @@ final class TargetHost: @unchecked Sendable {
             let connection = try access.connect()
             self.connection = connection
             let facts = try HostProber.probe(connection)
-            return .init(facts: facts, checker: SSHHostChecker(connection: connection),
-                         messages: [DialogMessage(.info, "Host facts \(facts.description)")])
+            var probe = PlainDialog.TargetProbe(facts: facts, checker: SSHHostChecker(connection: connection),
+                                                messages: [DialogMessage(.info, "Host facts \(facts.description)")])
+            if let catalog = versionChoice { chooseVersion(&probe, of: session.flow, facts: facts, host: access.target.host, in: catalog) }
+            return probe
         } catch {
             let reason = (error as? SSHError)?.description ?? "\(error)"
             return .init(facts: nil, checker: OfflineChecker(reason: "\(access.target.host) could not be reached"),
                          messages: Self.notProbed(reason))
+        }
+    }
+
+    /// The version of `flow` the host runs, said in one line; the dialog switches to it or stops.
+    func chooseVersion(_ probe: inout PlainDialog.TargetProbe, of flow: Flow, facts: HostFacts, host: String, in catalog: FlowCatalog) {
+        guard catalog.versions(of: flow.id).count > 1 else { return }
+        guard let os = HostOS(facts: facts) else {
+            probe.messages.append(DialogMessage(.warning, "The operating system of \(host) could not be told: the questions are oVirt \(flow.version)'s"))
+            return
+        }
+        do {
+            let chosen = try catalog.flow(id: flow.id, on: os, host: host)
+            probe.messages.append(DialogMessage(.info, "\(host) runs \(os): the questions are those of \(flow.tool) in oVirt \(chosen.version)"))
+            if chosen.version != flow.version { probe.flow = chosen }
+        } catch {
+            probe.refused = error.description
         }
     }
 
