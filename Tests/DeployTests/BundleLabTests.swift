@@ -237,3 +237,24 @@ struct BundlePanesEndToEndTests {
         try tmux.send("q")
     }
 }
+
+/// A gluster flow answer file: every Gluster host gives `gluster volume info/status` and its peers.
+@Suite("support bundle of a Gluster deployment", .serialized, .timeLimit(.minutes(3)))
+struct BundleGlusterTests {
+    @Test func everyGlusterHostGivesVolumeInfoAndStatus() throws {
+        let g = try GlusterApplyTests.GlusterLab()
+        let output = g.lab.directory + "/gluster-bundle.tar.gz"
+        let made = try g.wizard("bundle", ["--output", output])
+        #expect(made.status == 0, "\(made.stdout)\n\(made.stderr)")
+        let files = try BundleLabTests.unpack(output, into: g.lab.directory + "/unpacked")
+        for (index, host) in g.hosts.enumerated() {
+            #expect(g.calls(index, of: ["gluster"]).contains("gluster volume info gluster-vol1"))
+            #expect(g.calls(index, of: ["gluster"]).contains("gluster volume status gluster-vol1"))
+            for name in ["gluster-volume-info.txt", "gluster-volume-status.txt", "gluster-peer-status.txt"] {
+                #expect(files.keys.contains { $0.hasSuffix("/hosts/\(host)/commands/\(name)") }, "\(host): \(name)")
+            }
+        }
+        let manifest = try #require(files.first { $0.key.hasSuffix("/MANIFEST") }.map { String(decoding: $0.value, as: UTF8.self) })
+        #expect(manifest.contains(":/var/log/glusterfs/"), "the Gluster logs were looked for")
+    }
+}

@@ -51,25 +51,59 @@ package struct BundleRedactor: Sendable {
     /// The text with every secret replaced by `Secrets.mask`, and what was replaced where.
     package func redact(_ data: [UInt8]) -> (bytes: [UInt8], redactions: [Redaction]) {
         var marks: [(offset: Int, kind: String)] = []
-        var bytes = replaceValues(data, marks: &marks)
+        let bytes = replaceValues(data, marks: &marks)
         var redactions = Self.lines(of: marks, in: bytes)
-        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Array($0) }
-        for index in lines.indices where lines[index].contains(UInt8(ascii: "%")) {
-            let (clean, count) = replacePercentEncoded(lines[index])
+        // Whole-buffer searches pick the few lines the line-wise passes need: a log of gigabytes has few.
+        let starts = Self.lineStarts(bytes)
+        func line(of offset: Int) -> Int {
+            var lo = 0, hi = starts.count
+            while lo < hi { let mid = (lo + hi) / 2; if starts[mid] <= offset { lo = mid + 1 } else { hi = mid } }
+            return lo - 1
+        }
+        func slice(_ index: Int) -> [UInt8] {
+            let end = index + 1 < starts.count ? starts[index + 1] - 1 : bytes.count
+            return Array(bytes[starts[index]..<end])
+        }
+        let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        var triggeredLines = Set<Int>()
+        for trigger in triggers { for hit in Self.find(trigger, in: lower) { triggeredLines.insert(line(of: hit)) } }
+        let percentLines = plainSecrets.isEmpty ? [] : Set(Self.find([UInt8(ascii: "%")], in: bytes).map(line(of:)))
+        var changed: [Int: [UInt8]] = [:]
+        for index in percentLines.sorted() {
+            let (clean, count) = replacePercentEncoded(slice(index))
             if count > 0 {
-                lines[index] = clean
+                changed[index] = clean
                 redactions += Array(repeating: Redaction(line: index + 1, kind: "answer-file secret (URL-encoded)"), count: count)
             }
         }
-        for index in lines.indices where triggered(lines[index]) {
-            var text = String(decoding: lines[index], as: UTF8.self)
-            for kind in applyPatterns(&text) { redactions.append(Redaction(line: index + 1, kind: kind)) }
-            lines[index] = Array(text.utf8)
+        // The patterns run once over the triggered lines joined, not once per line.
+        let batch = triggeredLines.sorted()
+        if !batch.isEmpty {
+            var text = batch.map { String(decoding: changed[$0] ?? slice($0), as: UTF8.self) }.joined(separator: "\n")
+            for (position, kind) in applyPatterns(&text) { redactions.append(Redaction(line: batch[position] + 1, kind: kind)) }
+            for (position, lineText) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                changed[batch[position]] = Array(lineText.utf8)
+            }
         }
-        redactions += Self.removePrivateKeys(&lines)
-        bytes = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
+        var lines: [[UInt8]]? = nil
+        if !Self.find(Array("private key-----".utf8), in: lower).isEmpty {
+            var all = starts.indices.map { changed[$0] ?? slice($0) }
+            redactions += Self.removePrivateKeys(&all)
+            lines = all
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for index in starts.indices {
+            if index > 0 { out.append(UInt8(ascii: "\n")) }
+            if let lines { out += lines[index] } else if let line = changed[index] { out += line } else { out += slice(index) }
+        }
         redactions.sort { ($0.line, $0.kind) < ($1.line, $1.kind) }
-        return (bytes, redactions)
+        return (out, redactions)
+    }
+
+    /// The offset of each line's first byte.
+    static func lineStarts(_ bytes: [UInt8]) -> [Int] {
+        [0] + find([UInt8(ascii: "\n")], in: bytes).map { $0 + 1 }
     }
 
     /// Only the known values and their encodings, no patterns.
@@ -203,23 +237,17 @@ package struct BundleRedactor: Sendable {
 
     // MARK: - Patterns
 
-    private func triggered(_ line: [UInt8]) -> Bool {
-        guard !line.isEmpty else { return false }
-        let lower = line.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-        return triggers.contains { !Self.find($0, in: lower).isEmpty }
-    }
-
     private static let envLine = try! NSRegularExpression(
         pattern: #"\b([A-Za-z][A-Za-z0-9_]*(?:/[A-Za-z0-9_]+)+)=(str|multi-str|none|int|bool)?:?('?)([^'\s]*)"#)
     private static let keyValue = try! NSRegularExpression(
-        pattern: #"(["']?)([A-Za-z0-9_.\-]*(?:password|passwd|passphrase|secret|token|_pass|pwd)[A-Za-z0-9_.\-]*)\1[ \t]*(=>|=|:)[ \t]*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,;&}\]\)]+)"#,
+        pattern: #"(["']?)(?<![A-Za-z0-9_.\-])([A-Za-z0-9_.\-]*(?:password|passwd|passphrase|secret|token|_pass|pwd)[A-Za-z0-9_.\-]*)\1[ \t]*(=>|=|:)[ \t]*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s,;&}\]\)]+)"#,
         options: [.caseInsensitive])
     private static let authorization = try! NSRegularExpression(
         pattern: #"\b(authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|bearer|negotiate|token)?[ \t]*)([^\s"',]+)"#, options: [.caseInsensitive])
     private static let bearer = try! NSRegularExpression(
         pattern: #"\b(bearer[ \t]+)([A-Za-z0-9._~+/=\-]{8,})"#, options: [.caseInsensitive])
     private static let urlPassword = try! NSRegularExpression(
-        pattern: #"\b([a-z][a-z0-9+.\-]*://[^/\s:@]+:)([^/\s@]+)(@)"#, options: [.caseInsensitive])
+        pattern: #"(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*://[^/\s:@]+:)([^/\s@]+)(@)"#, options: [.caseInsensitive])
     private static let jwt = try! NSRegularExpression(
         pattern: #"\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*"#)
 
@@ -235,61 +263,70 @@ package struct BundleRedactor: Sendable {
             || lower.hasPrefix("{{") || lower.hasPrefix("(hidden") || v.hasPrefix(Secrets.mask)
     }
 
-    /// Applies the patterns to one line; the kinds of what it removed.
-    private func applyPatterns(_ text: inout String) -> [String] {
-        var kinds: [String] = []
+    /// Applies the patterns to lines joined by newlines; the line (0-based in `text`) and kind of each removal.
+    private func applyPatterns(_ text: inout String) -> [(Int, String)] {
+        var found: [(Int, String)] = []
         // hosted-engine's temporary VNC password note, as the host logs mask it.
-        let console = OtopiPromptTracker.maskConsolePassword(text)
-        if console != text {
-            text = console
-            kinds.append("temporary console password")
+        if text.contains("temporary password") {
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for i in lines.indices where lines[i].contains("temporary password") {
+                let masked = OtopiPromptTracker.maskConsolePassword(lines[i])
+                if masked != lines[i] { lines[i] = masked; found.append((i, "temporary console password")) }
+            }
+            text = lines.joined(separator: "\n")
         }
         // otopi environment and answer-file lines: KEY=type:value of a secret key.
-        replace(Self.envLine, in: &text, group: 4) { match, ns in
+        replace(Self.envLine, in: &text, group: 4, found: &found) { match, ns in
             let key = ns.substring(with: match.range(at: 1))
             let value = ns.substring(with: match.range(at: 4))
             let name = key.split(separator: "/").last.map(String.init) ?? key
             let isQuestion = key.hasPrefix("QUESTION/") && ["PASSWORD", "PASSWD", "ADMIN_SETUP", "SECRET", "PWD"]
                 .contains { name.uppercased().contains($0) }
             guard secretKeys.contains(key) || Secrets.looksSecret(key) || isQuestion, !Self.isHarmless(value) else { return nil }
-            let kind = isQuestion ? "otopi QUESTION answer of \(name)" : "value of secret key \(key)"
-            kinds.append(kind)
-            return kind
+            return isQuestion ? "otopi QUESTION answer of \(name)" : "value of secret key \(key)"
         }
-        replace(Self.keyValue, in: &text, group: 4) { match, ns in
+        replace(Self.keyValue, in: &text, group: 4, found: &found) { match, ns in
             let value = ns.substring(with: match.range(at: 4))
             guard !Self.isHarmless(value) else { return nil }
             let key = ns.substring(with: match.range(at: 2)).lowercased()
-            let kind = key.contains("token") ? "token (\(key)\(ns.substring(with: match.range(at: 3))))"
+            return key.contains("token") ? "token (\(key)\(ns.substring(with: match.range(at: 3))))"
                 : "password (\(key)\(ns.substring(with: match.range(at: 3))) form)"
-            kinds.append(kind)
-            return kind
         }
         for (regex, group, kind) in [(Self.authorization, 2, "authorization header"), (Self.bearer, 2, "bearer token"),
                                      (Self.urlPassword, 2, "password in a URL"), (Self.jwt, 0, "token (JWT)")] {
-            replace(regex, in: &text, group: group) { match, ns in
-                guard !Self.isHarmless(ns.substring(with: match.range(at: group))) else { return nil }
-                kinds.append(kind)
-                return kind
+            replace(regex, in: &text, group: group, found: &found) { match, ns in
+                Self.isHarmless(ns.substring(with: match.range(at: group))) ? nil : kind
             }
         }
-        return kinds
+        return found
     }
 
-    /// Replaces capture `group` of each match by the mask where `decide` returns a kind; right to left, so the
-    /// ranges of earlier matches stay valid.
-    private func replace(_ regex: NSRegularExpression, in text: inout String, group: Int,
+    /// Replaces capture `group` of each match by the mask where `decide` returns a kind, recording its line.
+    private func replace(_ regex: NSRegularExpression, in text: inout String, group: Int, found: inout [(Int, String)],
                          decide: (NSTextCheckingResult, NSString) -> String?) {
         let ns = text as NSString
         let matches = regex.matches(in: text, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return }
-        let out = NSMutableString(string: text)
-        for match in matches.reversed() {
+        let units = Array(text.utf16)
+        var newlines: [Int] = []
+        for (i, unit) in units.enumerated() where unit == 10 { newlines.append(i) }
+        // Rebuilt left to right from pieces: replacing in place would move the rest of a long text per match.
+        var out: [UInt16] = []
+        out.reserveCapacity(units.count)
+        var last = 0
+        let mask = Array(Secrets.mask.utf16)
+        for match in matches {
             let range = match.range(at: group)
-            guard range.location != NSNotFound, decide(match, ns) != nil else { continue }
-            out.replaceCharacters(in: range, with: Secrets.mask)
+            guard range.location != NSNotFound, range.location >= last, let kind = decide(match, ns) else { continue }
+            var lo = 0, hi = newlines.count
+            while lo < hi { let mid = (lo + hi) / 2; if newlines[mid] < range.location { lo = mid + 1 } else { hi = mid } }
+            found.append((lo, kind))
+            out += units[last..<range.location]
+            out += mask
+            last = range.location + range.length
         }
-        text = out as String
+        out += units[last...]
+        text = String(decoding: out, as: UTF16.self)
     }
 
     // MARK: - Private keys

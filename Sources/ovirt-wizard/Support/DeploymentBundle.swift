@@ -163,8 +163,11 @@ final class BundleProgressPrinter: Sendable {
             let before = s.rows[progress.host]
             s.rows[progress.host] = progress
             if terminal {
+                // A line wider than the terminal would wrap and throw the redraw off by a row: cut to the width.
+                var size = winsize()
+                let width = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 1 ? Int(size.ws_col) - 1 : 79
                 var out = s.drawn > 0 ? "\u{1b}[\(s.drawn)A" : ""
-                for host in order { out += "\r\u{1b}[2K" + Self.line(s.rows[host]!) + "\n" }
+                for host in order { out += "\r\u{1b}[2K" + String(Self.line(s.rows[host]!).prefix(width)) + "\n" }
                 s.drawn = order.count
                 FileHandle.standardOutput.write(Data(out.utf8))
             } else if before?.state != progress.state {
