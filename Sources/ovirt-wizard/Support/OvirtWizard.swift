@@ -18,6 +18,7 @@ struct OvirtWizard: ParsableCommand {
             WizardCommand.self,
             PlanCommand.self,
             ApplyCommand.self,
+            EngineCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )
