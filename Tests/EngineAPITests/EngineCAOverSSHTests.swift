@@ -17,7 +17,10 @@ import Testing
             #!/bin/sh
             # Fixture: the engine host's /etc/pki/ovirt-engine lives in this lab host's work directory.
             case "$1" in
-            /etc/pki/ovirt-engine/*) exec /bin/cat "\(pki)/${1#/etc/pki/ovirt-engine/}" ;;
+            /etc/pki/ovirt-engine/*)
+                file="\(pki)/${1#/etc/pki/ovirt-engine/}"
+                [ -f "$file" ] || { echo "cat: $1: No such file or directory" >&2; exit 1; }
+                exec /bin/cat "$file" ;;
             esac
             exec /bin/cat "$@"
 
@@ -43,7 +46,7 @@ import Testing
         ])
         #expect(r.status == 0, "\(r.stderr)")
         // apache-ca.pem is absent on this host: ca.pem is the one read.
-        #expect(r.stderr == "engine: Pinned the CA of engine.test from \(host.target):/etc/pki/ovirt-engine/ca.pem (over SSH): "
+        #expect(r.stderr == "engine: Pinned the CA of engine.test from \(host.address):/etc/pki/ovirt-engine/ca.pem (over SSH): "
             + "SHA256 \(ca.fingerprint) (\(directory)/store/engine.test.pem)\n")
         #expect(r.stdout.hasPrefix("Engine engine.test: oVirt Engine 3.4.0-1.el6, API v3\n"))
     }
@@ -58,7 +61,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let answers = try EngineStatusCommandTests.answerFile(engine, in: directory)
         let empty = directory + "/known_hosts"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let r = try EngineStatusCommandTests.run([
             "engine", "status", "--answers", answers, "--address", engine.address, "--port", String(engine.port),
             "--ca-store", directory + "/store", "--ca-from-host", host.target, "--known-hosts", empty, "-i", cluster.clientKey,
@@ -83,7 +86,9 @@ import Testing
             "--known-hosts", cluster.knownHostsPath, "-i", cluster.clientKey,
         ])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("\(host.target) holds no engine CA (/etc/pki/ovirt-engine/apache-ca.pem: "), "\(r.stderr)")
+        #expect(r.stderr.contains("\(host.address) holds no engine CA (/etc/pki/ovirt-engine/apache-ca.pem: cat: "
+            + "/etc/pki/ovirt-engine/apache-ca.pem: No such file or directory; /etc/pki/ovirt-engine/ca.pem: cat: "
+            + "/etc/pki/ovirt-engine/ca.pem: No such file or directory)"), "\(r.stderr)")
         #expect(r.stderr.contains("is it the engine host, after engine-setup?"))
     }
 }

@@ -1,3 +1,4 @@
+import Deploy
 import EngineAPI
 import Foundation
 import HostOps
