@@ -39,9 +39,12 @@ package struct EngineCA: Sendable, Equatable {
         return SHA256.hash(data: der).map { String(format: "%02X", $0) }.joined(separator: ":")
     }
 
-    /// The subject of the first certificate (for messages).
+    /// The first certificate's common name, for messages (`CN=…`; NIOSSL's description names it `common_name`).
     package var subject: String {
-        certificates[0].description
+        let text = certificates[0].description
+        guard let start = text.range(of: "common_name=") else { return text }
+        let rest = text[start.upperBound...]
+        return "CN=" + String(rest.prefix { $0 != ";" && $0 != ">" })
     }
 
     /// True when `text` names this CA's fingerprint: hex with or without colons, any case, an optional
@@ -95,6 +98,15 @@ package struct EngineCAStore: Sendable {
         package var pinned: String
         package var offered: String
         package var source: String
+
+        package init(fqdn: String, path: String, pinned: String, offered: String, source: String) {
+            self.fqdn = fqdn
+            self.path = path
+            self.pinned = pinned
+            self.offered = offered
+            self.source = source
+        }
+
         package var description: String {
             "the CA \(source) (SHA256 \(offered)) is not the one pinned for \(fqdn) in \(path) (SHA256 \(pinned)); "
                 + "if the engine was set up again, remove \(path) and pin its new CA"

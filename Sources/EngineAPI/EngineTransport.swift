@@ -67,7 +67,7 @@ package final class EngineTransport: Sendable {
         }
         if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
             return .untrusted(endpoint: endpoint.described,
-                              reason: "its certificate is not signed by the pinned engine CA (SHA256 \(ca.fingerprint))")
+                              reason: "its certificate is not signed by the engine CA trusted for it (SHA256 \(ca.fingerprint))")
         }
         if let client = error as? HTTPClientError {
             switch client {

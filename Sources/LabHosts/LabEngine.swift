@@ -49,7 +49,7 @@ package final class LabEngine: @unchecked Sendable {
         try Self.makeServerCertificate(directory + "/server", name: certificateName ?? fqdn, ca: signer)
 
         let passwordFile = directory + "/password"
-        FileManager.default.createFile(atPath: passwordFile, contents: Data((password + "\n").utf8),
+        _ = FileManager.default.createFile(atPath: passwordFile, contents: Data((password + "\n").utf8),
                                        attributes: [.posixPermissions: 0o600])
         let scenarioFile = directory + "/scenario.json"
         try JSONSerialization.data(withJSONObject: scenario).write(to: URL(fileURLWithPath: scenarioFile))
@@ -91,7 +91,7 @@ package final class LabEngine: @unchecked Sendable {
     }
 
     static func makeCA(_ prefix: String, subject: String) throws {
-        try LabProcess.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+        try LabProcess.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256",
                                                 "-keyout", prefix + ".key", "-out", prefix + ".pem", "-days", "2",
                                                 "-subj", subject,
                                                 "-addext", "basicConstraints=critical,CA:TRUE",
@@ -99,7 +99,7 @@ package final class LabEngine: @unchecked Sendable {
     }
 
     static func makeServerCertificate(_ prefix: String, name: String, ca: String) throws {
-        try LabProcess.run("/usr/bin/openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-sha256",
+        try LabProcess.run("/usr/bin/openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256",
                                                 "-keyout", prefix + ".key", "-out", prefix + ".csr", "-subj", "/CN=\(name)"])
         let extensions = prefix + ".ext"
         try "subjectAltName=DNS:\(name)\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"

@@ -133,12 +133,28 @@ struct EngineConnectionArguments: ParsableArguments {
         }
         let store = EngineCAStore(directory: caStore)
         do {
-            return try runBlocking {
-                let ca = try await EngineTrust.resolve(resolved.endpoint, source: resolved.source, store: store) {
-                    FileHandle.standardError.write(Data("engine: \($0)\n".utf8))
+            let session = try runBlocking {
+                let trusted = try await EngineTrust.resolve(resolved.endpoint, source: resolved.source, store: store)
+                let session: EngineSession
+                do {
+                    session = try await EngineSession.open(resolved.endpoint, ca: trusted.ca, credentials: resolved.credentials)
+                } catch let error as EngineError where trusted.newFrom != nil {
+                    var code: Int32 = ExitCode.unreachable.rawValue
+                    if case .fault = error { code = ExitCode.problemFound.rawValue }
+                    throw EngineTrust.Failure(description: "\(error.description); the CA from \(trusted.newFrom!) was not pinned",
+                                              exitCode: code)
                 }
-                return try await EngineSession.open(resolved.endpoint, ca: ca, credentials: resolved.credentials)
+                do {
+                    if let line = try EngineTrust.pin(trusted, endpoint: resolved.endpoint, store: store) {
+                        FileHandle.standardError.write(Data("engine: \(line)\n".utf8))
+                    }
+                } catch {
+                    await session.close()
+                    throw error
+                }
+                return session
             }
+            return session
         } catch let failure as EngineTrust.Failure {
             Self.fail(failure.description, code: ExitCode(failure.exitCode))
         } catch let error as EngineError {

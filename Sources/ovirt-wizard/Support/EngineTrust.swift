@@ -25,34 +25,45 @@ enum EngineTrust {
         case fetch(fingerprint: String?)
     }
 
-    /// The CA to pin: the pinned one when no source is given; else the source's CA after checking it against the
-    /// pinned one. `report` gets one line per decision (stderr).
-    static func resolve(_ endpoint: EngineEndpoint, source: Source?, store: EngineCAStore,
-                        report: (String) -> Void) async throws -> EngineCA {
+    /// The CA to trust for this connection: the pinned one when no source is given, else the source's CA, which
+    /// must equal the pinned one when there is one. A new CA is pinned only after the engine proved it holds a
+    /// certificate that CA signed for its FQDN (`pin(_:)` after a successful login), so a wrong file or host is
+    /// never remembered.
+    struct Trusted: Sendable {
+        var ca: EngineCA
+        /// Where a CA that is not pinned yet came from; nil when it is the pinned one.
+        var newFrom: String?
+    }
+
+    static func resolve(_ endpoint: EngineEndpoint, source: Source?, store: EngineCAStore) async throws -> Trusted {
         let pinned: EngineCA?
         do { pinned = try store.pinned(endpoint.fqdn) } catch { throw Failure(description: "\(error)") }
         guard let source else {
-            if let pinned {
-                return pinned
-            }
+            if let pinned { return Trusted(ca: pinned, newFrom: nil) }
             throw Failure(description: "no CA is pinned for \(endpoint.fqdn) (in \(store.directory)): read it from the engine "
                 + "host with --ca-from-host [user@]HOST (over SSH), give it with --ca-file FILE, or fetch it with --fetch-ca "
                 + "and accept its fingerprint")
         }
-        let (ca, origin) = try await candidate(source, endpoint: endpoint, pinned: pinned, report: report)
-        do {
-            try store.pin(ca, for: endpoint.fqdn, source: origin)
-        } catch {
-            throw Failure(description: "\(error)")
+        let (ca, origin) = try await candidate(source, endpoint: endpoint, pinned: pinned)
+        if let pinned {
+            guard pinned == ca else {
+                throw Failure(description: EngineCAStore.Conflict(fqdn: endpoint.fqdn, path: store.path(for: endpoint.fqdn),
+                                                                  pinned: pinned.fingerprint, offered: ca.fingerprint,
+                                                                  source: origin).description)
+            }
+            return Trusted(ca: pinned, newFrom: nil)
         }
-        if pinned == nil {
-            report("Pinned the CA of \(endpoint.fqdn) from \(origin): SHA256 \(ca.fingerprint) (\(store.path(for: endpoint.fqdn)))")
-        }
-        return ca
+        return Trusted(ca: ca, newFrom: origin)
     }
 
-    static func candidate(_ source: Source, endpoint: EngineEndpoint, pinned: EngineCA?,
-                          report: (String) -> Void) async throws -> (EngineCA, String) {
+    /// Pins a new CA once the engine was reached through it; the line to show, nil when nothing was new.
+    static func pin(_ trusted: Trusted, endpoint: EngineEndpoint, store: EngineCAStore) throws -> String? {
+        guard let origin = trusted.newFrom else { return nil }
+        do { try store.pin(trusted.ca, for: endpoint.fqdn, source: origin) } catch { throw Failure(description: "\(error)") }
+        return "Pinned the CA of \(endpoint.fqdn) from \(origin): SHA256 \(trusted.ca.fingerprint) (\(store.path(for: endpoint.fqdn)))"
+    }
+
+    static func candidate(_ source: Source, endpoint: EngineEndpoint, pinned: EngineCA?) async throws -> (EngineCA, String) {
         switch source {
         case let .file(path):
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -75,7 +86,7 @@ enum EngineTrust {
                 }
                 return (ca, origin)
             }
-            guard pinned == nil else { return (ca, origin) }  // the store refuses it with both fingerprints
+            guard pinned == nil else { return (ca, origin) }  // resolve refuses it with both fingerprints
             guard TerminalPrompt.available else {
                 throw Failure(description: "the engine serves a CA with SHA256 \(ca.fingerprint) (\(ca.subject)); compare it with "
                     + "engine-setup's 'Internal CA fingerprint' and pass it with --ca-fingerprint to accept it")
