@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Already brought by async-http-client; named so EngineAPI can set the TLS trust roots and read bodies.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         .target(name: "OtopiKit"),
@@ -51,8 +55,16 @@ let package = Package(
             "Deploy", "HostOps", "SSHKit",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The oVirt engine's REST API (v3 on 3.4, v4 on 4.5) over HTTPS pinned to the engine's own CA.
+        .target(name: "EngineAPI", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy", "HostOps", "AnsibleExport",
+            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy", "HostOps", "AnsibleExport", "EngineAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),
@@ -61,6 +73,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["WizardCore", "SSHKit", "HostOps", "Deploy", "LabHosts", "ovirt-wizard"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit", "LabHosts"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "HostOps", "LabHosts", "ovirt-wizard"]),
+        .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI", "LabHosts", "ovirt-wizard"], exclude: ["Fixture"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "AnsibleExport", .product(name: "Yams", package: "Yams"), "LabHosts", "WizardCore", "SSHKit", "HostOps", "OtopiKit", "TUI", "ovirt-wizard"],
                     exclude: ["Fixtures"]),
     ],

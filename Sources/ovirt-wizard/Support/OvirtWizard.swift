@@ -20,6 +20,7 @@ struct OvirtWizard: ParsableCommand {
             ApplyCommand.self,
             ExportCommand.self,
             BundleCommand.self,
+            EngineCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )
@@ -49,7 +50,9 @@ struct OvirtWizard: ParsableCommand {
                  killed by signal N.
           255    SSH: a host cannot be connected to, its host key is unknown or
                  changed, authentication failed, or (ssh run, ssh put) a timeout;
-                 plan and apply when a host cannot be reached before any change.
+                 plan and apply when a host cannot be reached before any change;
+                 engine status: the engine cannot be reached, is not trusted or
+                 refused the login.
           Otherwise ssh run exits with the remote command's status, as ssh does.
         """
 }
