@@ -239,7 +239,7 @@ struct BundlePanesEndToEndTests {
 }
 
 /// A gluster flow answer file: every Gluster host gives `gluster volume info/status` and its peers.
-@Suite("support bundle of a Gluster deployment", .serialized, .timeLimit(.minutes(3)))
+@Suite("support bundle of a Gluster deployment", .serialized, .timeLimit(.minutes(5)))
 struct BundleGlusterTests {
     @Test func everyGlusterHostGivesVolumeInfoAndStatus() throws {
         let g = try GlusterApplyTests.GlusterLab()

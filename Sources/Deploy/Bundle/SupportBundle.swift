@@ -45,8 +45,9 @@ package struct SupportBundleResult: Sendable {
 }
 
 package enum SupportBundle {
-    /// Hosts collected at the same time.
-    package static let concurrency = 16
+    /// Hosts collected at the same time: each may hold a few copies of a file of up to the per-file cap while its
+    /// secrets are removed, so fewer than the probes' 16.
+    package static let concurrency = 8
 
     /// Collects every host in parallel (one connection each, from `connect`), then the local files, writes the
     /// manifest and the archive. Nothing reaches the staging folder or the archive before the redactor saw it.
