@@ -25,7 +25,8 @@ struct PlainOnlineTests {
         let dir = try Wizard.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = "\(host.address)\nroot\n\(host.port)\n\(cluster.clientKey)\n"
-        let r = try Wizard.run(["plain", "--flow", "engine-setup", "--known-hosts", cluster.knownHostsPath], stdin: input, in: dir,
+        // The version is named: this Debian lab host would otherwise be refused (no oVirt version runs there).
+        let r = try Wizard.run(["plain", "--flow", "engine-setup-3.4", "--known-hosts", cluster.knownHostsPath], stdin: input, in: dir,
                                environment: ["HOME": cluster.root, "SSH_AUTH_SOCK": ""])
         #expect(r.lines.contains("[ INFO  ] Host facts probed on \(host.address) over SSH"), "\(r.stdout)")
         // the FQDN default is the host's own name, not the seed's gs1.lofyer.org
@@ -67,5 +68,33 @@ struct PlainOnlineTests {
         #expect(r.stdout.contains("[WARNING] Host checks were not run: 127.0.0.1"), "\(r.stdout)")
         #expect(r.stdout.contains("[WARNING] No value is taken from the seed's example"))
         #expect(r.stdout.contains("Please specify the storage you would like to use (nfs3, nfs4)[nfs3]: "))
+    }
+
+    @Test func aHostNoOVirtVersionRunsOnStopsTheDialogWithTheReason() throws {
+        let host = cluster.hosts[0]
+        let dir = try Wizard.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = "\(host.address)\nroot\n\(host.port)\n\(cluster.clientKey)\n\n\n\n"
+        let r = try Wizard.run(["plain", "--flow", "engine-setup", "--known-hosts", cluster.knownHostsPath], stdin: input, in: dir,
+                               environment: ["HOME": cluster.root, "SSH_AUTH_SOCK": ""])
+        let os = try String(contentsOfFile: "/etc/os-release", encoding: .utf8)
+        let id = os.split(separator: "\n").first { $0.hasPrefix("ID=") }.map { $0.dropFirst(3).replacingOccurrences(of: "\"", with: "") } ?? ""
+        #expect(r.stdout.contains("[ ERROR ] \(host.address) runs \(id) "), "\(r.stdout)")
+        #expect(r.stdout.contains("no engine-setup flow the wizard knows runs there (oVirt 3.4 needs EL 6 (centos, redhat) or Fedora 19, 20; oVirt 4.5 needs EL 8, 9 (centos, redhat))"))
+        #expect(!r.stdout.contains("PRODUCT OPTIONS"), "no question of either version is asked")
+        #expect(r.status == 1)
+        let saved = try String(contentsOf: dir.appendingPathComponent("engine-setup.conf"), encoding: .utf8)
+        #expect(saved.contains("OVIRT_WIZARD/host=str:\(host.address)"), "the login typed so far is kept")
+    }
+
+    @Test func aFileContinuesInTheVersionItRecords() throws {
+        let dir = try Wizard.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("engine-setup.conf").path
+        try "[environment:default]\nOVIRT_WIZARD/flow=str:engine-setup\nOVIRT_WIZARD/flowVersion=str:4.5\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Wizard.run(["plain", "--flow", "engine-setup", "--offline", "--answers", file, "--output", file], stdin: "", in: dir)
+        #expect(r.stdout.contains("ovirt-wizard: oVirt Engine on one host (engine-setup, oVirt 4.5)"), "\(r.stdout)")
+        #expect(r.stdout.contains("continue with: ovirt-wizard plain --flow engine-setup-4.5 --answers \(file)"), "\(r.stdout)")
     }
 }

@@ -157,10 +157,16 @@ struct AnsibleExportTests {
         #expect(x.calls(1, of: ["hosted-engine"]).count == 1)
         // The ISOs differ by design (one per host); each is compared with its own source below.
         let skip: (String) -> Bool = { $0 == "runs.log" || $0.hasSuffix(".console.log") || $0.hasSuffix(".input") || $0 == "tmp/centos.iso" }
+        // The fixture hosted-engine draws new storage and VM UUIDs on every deploy, as the real tool does.
+        let uuid = try NSRegularExpression(pattern: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+        func withoutUUIDs(_ text: String) -> String {
+            uuid.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "UUID")
+        }
         func state(_ i: Int) -> [String: String] {
             AnsibleExportLab.snapshot(lab.root(i), replacing: normal(i), skipping: skip)
                 .merging(AnsibleExportLab.snapshot(lab.remoteBase + "/" + hosts[i].address, replacing: normal(i), skipping: skip)
                     .map { ("remote/" + $0, $1) }) { a, _ in a }
+                .mapValues(withoutUUIDs)
         }
         #expect(state(1) == state(0))
         #expect(try SSHConnection.localSHA256(lab.root(1) + "/tmp/centos.iso") == SSHConnection.localSHA256(lab.directory + "/centos-1.iso"))

@@ -37,11 +37,11 @@ final class LabDeployment: @unchecked Sendable {
         remoteBase = cluster.root + "/remote"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for host in cluster.hosts {
-            for name in ["common.sh", "engine-setup", "hosted-engine", "hosted-engine-additional", "yum", "dnf", "rpm"] {
+            for name in ["common.sh", "engine-setup", "engine-setup-4.5.sh", "hosted-engine", "hosted-engine-additional", "yum", "dnf", "rpm"] {
                 let target = host.binDirectory + "/" + name
                 try? FileManager.default.removeItem(atPath: target)
                 try FileManager.default.copyItem(atPath: Self.fixtures + "/" + name, toPath: target)
-                chmod(target, name == "common.sh" || name == "hosted-engine-additional" ? 0o644 : 0o755)
+                chmod(target, name.hasSuffix(".sh") || name == "hosted-engine-additional" ? 0o644 : 0o755)
             }
         }
         if account != nil {
@@ -213,7 +213,7 @@ final class LabDeployment: @unchecked Sendable {
         chmod(target, 0o755)
     }
 
-    private func write(_ text: String, name: String) throws -> String {
+    func write(_ text: String, name: String) throws -> String {
         let path = directory + "/" + name
         try AtomicFile.write(text, to: path)
         answerFiles.append(path)

@@ -73,6 +73,7 @@ import Testing
         try answer(tmux, "TCP port number of the SMTP server")
         try answer(tmux, "email address from which")
         try answer(tmux, "list of email addresses")
+        try answer(tmux, "Additional hosts of the hosted engine")
         try answer(tmux, "Lines to add to /etc/hosts")
         try answer(tmux, "Installation ISO on this jump host")
         // The selected row's detail is drawn below the list: once it shows, the whole preview is on screen.

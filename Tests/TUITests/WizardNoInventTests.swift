@@ -160,7 +160,7 @@ struct WizardNoInventTests {
             #expect(text.contains("Answers are saved to /work/x/engine-setup.conf"), "\(text)")
             #expect(text.contains(prober == nil ? "No host is contacted (--offline)" : "contacted over SSH once you name it"))
             #expect(!text.contains("ovirt-wizard: ovirt-wizard"), "the title does not repeat the name")
-            backend.type([.down])
+            backend.type([.down, .down])
             _ = runner.run(stopWhenIdle: true)
             #expect(backend.lastFrame!.lines.joined(separator: "\n").contains("/work/x/export-domain.conf"), "follows the selection")
             if prober != nil { Golden.check(backend.lastFrame!, "wizard-flows-80x24") }

@@ -43,8 +43,11 @@ info "No product updates found"
 title "NETWORK CONFIGURATION"
 need OVESETUP_CONFIG/fqdn "Host fully qualified DNS name of this server [$(hostname -f)]: "
 fqdn=$(key OVESETUP_CONFIG/fqdn)
-need OVESETUP_CONFIG/updateFirewall "Do you want Setup to configure the firewall? (Yes, No) [Yes]: "
-is_true OVESETUP_CONFIG/updateFirewall && info "firewalld will be configured as firewall manager."
+# Without a firewall manager on the host, setup decides "no" silently; with firewalld it asks.
+if command -v firewall-cmd >/dev/null 2>&1; then
+  need OVESETUP_CONFIG/updateFirewall "Do you want Setup to configure the firewall? (Yes, No) [Yes]: "
+  is_true OVESETUP_CONFIG/updateFirewall && info "firewalld will be configured as firewall manager."
+fi
 title "DATABASE CONFIGURATION"
 # need_db PREFIX NAME PROVISIONING_KEY: a database is answered when provisioned, or with every credential
 need_db() {
