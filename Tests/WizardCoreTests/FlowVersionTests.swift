@@ -69,16 +69,6 @@ import Testing
     }
 
     func probe(path: String) throws -> HostFacts {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", HostFactsProbe.script]
-        p.environment = ["PATH": path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return HostFactsProbe.parse(String(decoding: data, as: UTF8.self), description: "local")
+        try HostFactsProbeTests.runScript(environment: ["PATH": path]).facts
     }
 }

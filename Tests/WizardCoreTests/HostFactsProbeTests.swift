@@ -33,21 +33,27 @@ import Testing
     }
 
     @Test func theScriptRunsUnderARealShell() throws {
+        let (status, facts) = try Self.runScript()
+        #expect(status == 0)
+        #expect(facts.string("host_fqdn")?.isEmpty == false)
+        if case .int(let mb)? = facts["memory_mb"] { #expect(mb > 0) } else { Issue.record("memory_mb missing") }
+        #expect(facts.list("nics") != nil)
+        #expect(facts["cpu_models"] != nil)
+        #expect(facts["new_database"] == .bool(true))
+    }
+
+    /// Runs the probe script under /bin/sh on this machine (with `environment`, when given) and parses it.
+    static func runScript(environment: [String: String]? = nil) throws -> (status: Int32, facts: HostFacts) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", HostFactsProbe.script]
+        if let environment { p.environment = environment }
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let facts = HostFactsProbe.parse(String(decoding: data, as: UTF8.self), description: "local")
-        #expect(facts.string("host_fqdn")?.isEmpty == false)
-        if case .int(let mb)? = facts["memory_mb"] { #expect(mb > 0) } else { Issue.record("memory_mb missing") }
-        #expect(facts.list("nics") != nil)
-        #expect(facts["cpu_models"] != nil)
-        #expect(facts["new_database"] == .bool(true))
+        return (p.terminationStatus, HostFactsProbe.parse(String(decoding: data, as: UTF8.self), description: "local"))
     }
 }
