@@ -1,6 +1,7 @@
 /// A YAML document as data, written the one way the export needs: block maps and lists, every string
 /// double-quoted with JSON-style escapes (valid YAML 1.1 and 1.2), and command lines tagged `!unsafe` so that
-/// Ansible never reads `{{` in them as a template.
+/// Ansible never reads `{{` in them as a template. Written here rather than by Yams: Yams's emitter marks every
+/// scalar's tag implicit, so it cannot write `!unsafe` (tried: the tag is dropped and Ansible would template).
 indirect enum YAMLValue: Sendable {
     case string(String)
     /// A string Ansible must take as it is (command lines, paths, anything from the operator).
