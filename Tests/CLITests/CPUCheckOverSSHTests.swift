@@ -3,7 +3,7 @@ import LabHosts
 import Testing
 
 /// `cpu-check HOST` reads /proc/cpuinfo over SSH from a real sshd on loopback.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CPUCheckOverSSHTests {
     let cluster: LabCluster
     init() throws { cluster = try LabCluster.start(hosts: 2) }

@@ -4,7 +4,7 @@ import Testing
 
 /// `gluster status VOLUME` against a real sshd on loopback whose PATH starts with a `gluster` fixture script
 /// replaying the seed's saved GlusterFS 3.5 outputs (Tests/StorageTests/Fixtures), and from saved files.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct GlusterStatusCommandTests {
     static let fixtures = Wizard.repo.appendingPathComponent("Tests/StorageTests/Fixtures")
     static let seedInfo = fixtures.appendingPathComponent("seed-volume-info-3.5.txt").path

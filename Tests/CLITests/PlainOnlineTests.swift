@@ -3,7 +3,7 @@ import LabHosts
 import Testing
 
 /// `plain` with a target host: a real sshd on loopback answers the probe; an unreachable host does not block.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct PlainOnlineTests {
     let cluster: LabCluster
     init() throws { cluster = try LabCluster.start(hosts: 1) }

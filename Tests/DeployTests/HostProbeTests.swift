@@ -18,7 +18,7 @@ func labOptions(_ cluster: LabCluster) -> ConnectOptions {
     return options
 }
 
-@Suite("Host probes over a real sshd", .serialized, .timeLimit(.minutes(2)))
+@Suite("Host probes over a real sshd", .serialized, .timeLimit(.minutes(5)))
 struct HostProbeTests {
     let cluster: LabCluster
     init() throws { cluster = try LabCluster.start(hosts: 1) }

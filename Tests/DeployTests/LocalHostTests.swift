@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 @testable import Deploy
 
-@Suite("Local host", .timeLimit(.minutes(1)))
+@Suite("Local host", .timeLimit(.minutes(5)))
 struct LocalHostTests {
     let host = LocalHost()
 
@@ -84,7 +84,7 @@ struct FanoutTests {
     }
 }
 
-@Suite("Runner on the local host", .timeLimit(.minutes(1)))
+@Suite("Runner on the local host", .timeLimit(.minutes(5)))
 struct LocalRunnerTests {
     /// A real shell and file system under the real runner: a command step with the wizard's marker, an upload,
     /// then a resume that verifies both by their probes without running them again.

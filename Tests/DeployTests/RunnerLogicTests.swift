@@ -7,7 +7,7 @@ import Testing
 /// The runner's decisions (resume, digests, retry, skip, waits, cancel, a journal that cannot be written) on
 /// scripted hosts: the real `DeploymentRunner`, `HostRun`, journal and host logs, no sshd. The lab tests in
 /// RunnerTests and FaultTests run the same code against real hosts.
-@Suite("Runner logic on scripted hosts", .timeLimit(.minutes(1)))
+@Suite("Runner logic on scripted hosts", .timeLimit(.minutes(5)))
 struct RunnerLogicTests {
     /// A temporary deployment folder and a plan over scripted hosts.
     struct Setup {

@@ -24,7 +24,7 @@ func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
     return condition()
 }
 
-@Suite("Exec against a real sshd", .serialized, .timeLimit(.minutes(2)))
+@Suite("Exec against a real sshd", .serialized, .timeLimit(.minutes(5)))
 struct ExecTests {
     let cluster: LabCluster
 
@@ -218,7 +218,7 @@ struct ExecTests {
     }
 }
 
-@Suite("Reconnecting after a host restart", .timeLimit(.minutes(2)))
+@Suite("Reconnecting after a host restart", .timeLimit(.minutes(5)))
 struct ReconnectTests {
     /// What the runner relies on to replace a dead connection (`HostRun.connect`): the old one says it is not
     /// usable, connecting fails while the host is down and works again once it is back.

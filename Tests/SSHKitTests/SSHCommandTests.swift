@@ -26,7 +26,7 @@ func runWizard(_ arguments: [String], input: Data? = nil) throws -> (status: Int
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
-@Suite("ovirt-wizard ssh run/put", .serialized, .timeLimit(.minutes(2)))
+@Suite("ovirt-wizard ssh run/put", .serialized, .timeLimit(.minutes(5)))
 struct SSHCommandTests {
     let cluster: LabCluster
     init() throws { cluster = try LabCluster.start(hosts: 1) }

@@ -7,7 +7,7 @@ import Testing
 /// A host that stops answering (sshd frozen with SIGSTOP: TCP stays up, keepalive replies stop) is declared
 /// lost after `keepaliveInterval * keepaliveCountMax` seconds of silence while a command waits on it; a
 /// connection that merely sat idle between commands is not.
-@Suite("Silent hosts", .serialized, .timeLimit(.minutes(2)))
+@Suite("Silent hosts", .serialized, .timeLimit(.minutes(5)))
 struct SilenceTests {
     func options(_ cluster: LabCluster) -> ConnectOptions {
         var options = labOptions(cluster)

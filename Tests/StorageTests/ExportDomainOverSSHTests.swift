@@ -7,7 +7,7 @@ import Testing
 /// The whole path an operator takes: the export-domain flow answered through `plain`, then
 /// `export-domain create --answers FILE --host …` against a real OpenSSH sshd on loopback, which creates
 /// the domain in a directory of the lab host (this machine) that is then inspected from here.
-@Suite("export domain over SSH", .serialized, .timeLimit(.minutes(2)))
+@Suite("export domain over SSH", .serialized, .timeLimit(.minutes(5)))
 struct ExportDomainOverSSHTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let screens = repository.appendingPathComponent("Screens").path
@@ -142,7 +142,7 @@ enum StorageCLI {
 
 /// The flow answered online: its wizard section names the NFS server to log in to, and `create --answers`
 /// connects there without --host.
-@Suite("export domain from an online answer file", .serialized, .timeLimit(.minutes(2)))
+@Suite("export domain from an online answer file", .serialized, .timeLimit(.minutes(5)))
 struct ExportDomainFromOnlineAnswersTests {
     @Test func theAnswerFileNamesTheServerToLogInTo() throws {
         let cluster = try LabCluster.start(hosts: 1)

@@ -7,7 +7,7 @@ import Testing
 /// `export-domain create` runs through the deployment runner: a wizard killed (SIGKILL) in the middle of the
 /// domain leaves a journal, and `--resume` finishes the domain without redoing a step whose effect the server
 /// already shows, against a real sshd on loopback.
-@Suite("export domain resumed after a kill", .serialized, .timeLimit(.minutes(2)))
+@Suite("export domain resumed after a kill", .serialized, .timeLimit(.minutes(5)))
 struct ExportDomainResumeTests {
     @Test func aKilledRunResumesAndTheDomainVerifies() throws {
         let cluster = try LabCluster.start(hosts: 1)

@@ -7,7 +7,7 @@ import Testing
 
 /// The command lines of host operations sent through the one quoting to a real sshd: the scripts that take
 /// their values as positional parameters must arrive word for word (tabs, quotes, `$(…)` in values).
-@Suite("host operation commands over SSH", .serialized, .timeLimit(.minutes(2)))
+@Suite("host operation commands over SSH", .serialized, .timeLimit(.minutes(5)))
 struct HostOperationCommandsOverSSHTests {
     func run(_ operation: HostOperation, on ssh: SSHConnection) throws {
         for (index, command) in operation.commands.enumerated() {

@@ -4,7 +4,7 @@ import Testing
 
 /// `gluster status --tui` in a real terminal (tmux) against a lab sshd whose PATH starts with a `gluster`
 /// fixture replaying the seed's saved GlusterFS 3.5 outputs.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 final class GlusterStatusEndToEndTests {
     let cluster: LabCluster
 

@@ -7,7 +7,7 @@ import WizardCore
 /// The full-screen wizard against a target host that cannot be probed (nothing listens on 127.0.0.1 port 1; a
 /// `.invalid` name never resolves): no value of the seed's lab becomes a default, provenance says the truth, and
 /// a banner that stays on screen says why host checks were not run. On the memory backend at 80x24.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct WizardNoInventTests {
     static func flow(_ name: String) throws -> Flow {
         try #require(FlowCatalog.load(directory: WizardAppTests.screens).flow(named: name))

@@ -7,7 +7,7 @@ import WizardCore
 
 /// The full-screen wizard logging in to a target host that takes only a password (PAM, a throwaway account):
 /// the probe asks in a dialog, the field shows stars, and the password reaches no frame.
-@Suite(.serialized, .timeLimit(.minutes(2)),
+@Suite(.serialized, .timeLimit(.minutes(5)),
        .enabled(if: LabAccount.isAvailable, Comment(rawValue: LabAccount.unavailableReason ?? "")))
 final class WizardPasswordLoginTests {
     let cluster: LabCluster

@@ -4,7 +4,7 @@ import Testing
 
 /// The real `ovirt-wizard` binary in tmux with a target host: a lab sshd on loopback is probed once the
 /// TARGET HOST section is answered, and its facts become the defaults of the questions that follow.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 final class WizardProbeEndToEndTests {
     let cluster: LabCluster
     let directory: URL

@@ -8,7 +8,7 @@ import WizardCore
 
 /// The full-screen wizard with a target login that becomes root through sudo with a password, on a host that
 /// refuses root logins: the probe checks sudo, asking its password in the masked dialog; it reaches no frame.
-@Suite(.serialized, .timeLimit(.minutes(2)),
+@Suite(.serialized, .timeLimit(.minutes(5)),
        .enabled(if: LabAccount.isAvailable && LabSudo.unavailableReason == nil,
                 Comment(rawValue: LabAccount.unavailableReason ?? LabSudo.unavailableReason ?? "")))
 final class WizardSudoCheckTests {

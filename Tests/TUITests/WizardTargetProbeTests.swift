@@ -8,7 +8,7 @@ import WizardCore
 
 /// The full-screen wizard probing its target host: a real sshd on loopback (LabHosts) answers; the wizard
 /// runs on the memory backend and the probe on a worker thread, its result coming back through the inbox.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 final class WizardTargetProbeTests {
     let cluster: LabCluster
     init() throws { cluster = try LabCluster.start(hosts: 1) }
