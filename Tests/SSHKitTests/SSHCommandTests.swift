@@ -41,12 +41,13 @@ struct SSHCommandTests {
     }
 
     /// Real OpenSSH `ssh` against the same sshd, batch mode, the lab's key and known_hosts, no config file.
-    func openSSH(_ words: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func openSSH(_ words: [String], user: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh")
         process.arguments = ["-F", "/dev/null", "-i", cluster.clientKey, "-p", String(host.port),
                              "-o", "UserKnownHostsFile=\(cluster.knownHostsPath)", "-o", "StrictHostKeyChecking=yes",
-                             "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", host.address] + words
+                             "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes"] + (user.map { ["-l", $0] } ?? [])
+                             + [host.address] + words
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -70,8 +71,12 @@ struct SSHCommandTests {
         ["exit 0"],
     ])
     func runTreatsTheWordsAsOpenSSHDoes(_ words: [String]) throws {
-        let ours = try runWizard(["ssh", "run", host.target] + common + ["--"] + words)
-        let theirs = try openSSH(words)
+        // As a throwaway account whose shell (/bin/sh) reads no start-up file: the login user's bash reads
+        // ~/.bashrc over ssh, and on this machine root's runs `pyenv rehash`, which prints to stderr when logins
+        // race; both sides would then differ by that noise, not by how they treat the words.
+        let account = try cluster.addAccount(sudo: .none)
+        let ours = try runWizard(["ssh", "run", "\(account.name)@\(host.target)"] + common + ["--"] + words)
+        let theirs = try openSSH(words, user: account.name)
         #expect(!theirs.stderr.contains("Permission denied"), "OpenSSH could not log in: \(theirs.stderr)")
         #expect(ours.status == theirs.status)
         #expect(ours.stdout == theirs.stdout)
