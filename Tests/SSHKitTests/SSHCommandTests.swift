@@ -31,10 +31,14 @@ struct SSHCommandTests {
     let cluster: LabCluster
     init() throws { cluster = try LabCluster.start(hosts: 1) }
     var host: LabHost { cluster.hosts[0] }
+    /// A login whose shell (/bin/sh, a throwaway account) reads no start-up file, for tests that compare the
+    /// remote stderr exactly: over ssh, bash reads the login user's ~/.bashrc, and on this machine root's runs
+    /// `pyenv rehash`, which prints to stderr when logins race.
+    func quietShellTarget() throws -> String { "\(try cluster.addAccount(sudo: .none).name)@\(host.target)" }
     var common: [String] { ["-i", cluster.clientKey, "--known-hosts", cluster.knownHostsPath, "--ssh-config", cluster.root + "/none"] }
 
     @Test func runPrintsOutputAndExitsWithTheRemoteStatus() throws {
-        let r = try runWizard(["ssh", "run", host.target] + common + ["--", "echo out; echo err >&2; exit 3"])
+        let r = try runWizard(["ssh", "run", try quietShellTarget()] + common + ["--", "echo out; echo err >&2; exit 3"])
         #expect(r.status == 3)
         #expect(r.stdout == "out\n")
         #expect(r.stderr == "err\n")
@@ -71,12 +75,9 @@ struct SSHCommandTests {
         ["exit 0"],
     ])
     func runTreatsTheWordsAsOpenSSHDoes(_ words: [String]) throws {
-        // As a throwaway account whose shell (/bin/sh) reads no start-up file: the login user's bash reads
-        // ~/.bashrc over ssh, and on this machine root's runs `pyenv rehash`, which prints to stderr when logins
-        // race; both sides would then differ by that noise, not by how they treat the words.
-        let account = try cluster.addAccount(sudo: .none)
-        let ours = try runWizard(["ssh", "run", "\(account.name)@\(host.target)"] + common + ["--"] + words)
-        let theirs = try openSSH(words, user: account.name)
+        let target = try quietShellTarget()
+        let ours = try runWizard(["ssh", "run", target] + common + ["--"] + words)
+        let theirs = try openSSH(words, user: String(target.prefix { $0 != "@" }))
         #expect(!theirs.stderr.contains("Permission denied"), "OpenSSH could not log in: \(theirs.stderr)")
         #expect(ours.status == theirs.status)
         #expect(ours.stdout == theirs.stdout)
@@ -91,7 +92,7 @@ struct SSHCommandTests {
     }
 
     @Test func argvQuotesEveryWord() throws {
-        let r = try runWizard(["ssh", "run", host.target] + common + ["--argv", "--", "sh", "-c", "echo out; echo err >&2; exit 3"])
+        let r = try runWizard(["ssh", "run", try quietShellTarget()] + common + ["--argv", "--", "sh", "-c", "echo out; echo err >&2; exit 3"])
         #expect(r.status == 3)
         #expect(r.stdout == "out\n")
         #expect(r.stderr == "err\n")
@@ -113,7 +114,7 @@ struct SSHCommandTests {
     }
 
     @Test func timeoutIsAFailureWithOneLine() throws {
-        let r = try runWizard(["ssh", "run", host.target] + common + ["--timeout", "1", "--", "sleep", "20"])
+        let r = try runWizard(["ssh", "run", try quietShellTarget()] + common + ["--timeout", "1", "--", "sleep", "20"])
         #expect(r.status == 255)
         #expect(r.stderr == "ovirt-wizard: \(host.address): command timed out after 1 s\n")
     }
