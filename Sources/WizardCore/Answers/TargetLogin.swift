@@ -75,7 +75,8 @@ package struct TargetLogin: Sendable, Equatable {
         return login
     }
 
-    private init(value: (String) -> OtopiValue?) throws(Problem) {
+    /// From any source of answers (the platform flow reads its engine host's login through this).
+    package init(value: (String) -> OtopiValue?) throws(Problem) {
         func text(_ key: String) throws(Problem) -> String? {
             switch value(key) {
             case nil, .none?: return nil
