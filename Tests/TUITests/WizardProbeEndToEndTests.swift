@@ -11,6 +11,8 @@ final class WizardProbeEndToEndTests {
 
     init() throws {
         cluster = try LabCluster.start(hosts: 1)
+        // The seed's host runs EL6: `--flow engine-setup` named without its version gets oVirt 3.4's questions.
+        try LabHostOS.make(cluster, el: 6)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wizard-probe-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }

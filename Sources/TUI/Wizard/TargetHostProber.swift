@@ -21,6 +21,10 @@ package struct TargetProbeResult: Sendable {
     package var cpuAbsence: String?
     /// Why the host checks were not run (the host could not be probed); nil when it was.
     package var unreachable: String? = nil
+    /// The version of the flow the probed host runs, when the host chooses it and it differs from the session's.
+    package var chosenFlow: Flow? = nil
+    /// Why no version of the flow runs on the probed host (its OS named), when the host chooses the version.
+    package var versionRefused: String? = nil
 }
 
 /// Connects to the target host named by the wizard's own answers and probes it, on a worker thread. The
@@ -29,15 +33,23 @@ package struct TargetProbeResult: Sendable {
 package final class TargetHostProber: Sendable {
     let knownHosts: String?
     let acceptNew: Bool
+    /// Set when the operator named a flow without its version: the probed host's OS chooses it (EL6: 3.4,
+    /// EL8/EL9: 4.5), as `plain` does.
+    let versionChoice: FlowCatalog?
+    /// The flows (by id) whose version the host chooses; a flow the operator named with its version, or whose
+    /// answer file records one, keeps it.
+    let choosing: Set<String>
     private let connection = Mutex<SSHConnection?>(nil)
     private let hostKeyAnswer = Mutex<Bool?>(nil)
     private let hostKeyAnswered = DispatchSemaphore(value: 0)
     private let credentialAnswer = Mutex<Secret?>(nil)
     private let credentialAnswered = DispatchSemaphore(value: 0)
 
-    package init(knownHosts: String?, acceptNew: Bool) {
+    package init(knownHosts: String?, acceptNew: Bool, versionChoice: FlowCatalog? = nil, choosing: Set<String> = []) {
         self.knownHosts = knownHosts
         self.acceptNew = acceptNew
+        self.versionChoice = versionChoice
+        self.choosing = choosing
     }
 
     /// The target the answers name, as the operator would write it; nil when no host is given.
@@ -115,8 +127,10 @@ package final class TargetHostProber: Sendable {
                     notice = Notice("Host facts \(facts.description); host checks run there. But \((error as? SSHError)?.description ?? "\(error)")", kind: .error)
                 }
             }
-            return TargetProbeResult(target: target, facts: facts, cpu: cpu, checker: SSHHostChecker(connection: opened),
-                                     notice: notice, cpuAbsence: cpuAbsence)
+            var result = TargetProbeResult(target: target, facts: facts, cpu: cpu, checker: SSHHostChecker(connection: opened),
+                                           notice: notice, cpuAbsence: cpuAbsence)
+            if let versionChoice, choosing.contains(session.flow.id) { Self.chooseVersion(&result, of: session.flow, host: access.target.host, in: versionChoice) }
+            return result
         } catch {
             let reason = (error as? SSHError)?.description ?? "\(error)"
             return TargetProbeResult(
@@ -124,6 +138,23 @@ package final class TargetHostProber: Sendable {
                 checker: OfflineChecker(reason: "\(access.target.host) could not be reached"),
                 notice: Notice(Self.notProbed(reason), kind: .error),
                 cpuAbsence: "\(access.target.host) could not be probed: \(reason)", unreachable: reason)
+        }
+    }
+
+    /// The version of `flow` the probed host runs (or why none does), said in the result's notice.
+    static func chooseVersion(_ result: inout TargetProbeResult, of flow: Flow, host: String, in catalog: FlowCatalog) {
+        guard catalog.versions(of: flow.id).count > 1, let facts = result.facts else { return }
+        guard let os = HostOS(facts: facts) else {
+            result.notice.text += " The operating system of \(host) could not be told: the questions stay oVirt \(flow.version)'s."
+            return
+        }
+        do {
+            let chosen = try catalog.flow(id: flow.id, on: os, host: host)
+            result.notice.text += " \(host) runs \(os): the questions are those of \(flow.tool) in oVirt \(chosen.version)."
+            if chosen.version != flow.version { result.chosenFlow = chosen }
+        } catch {
+            result.versionRefused = error.description
+            result.notice = Notice(error.description, kind: .error)
         }
     }
 

@@ -15,6 +15,9 @@ package struct TargetProbeStatus: Sendable {
     package var absence: String
     /// Why the host checks were not run: the last probe could not reach the host (the banner says it).
     package var unreachable: String?
+    /// Why no version of the flow runs on the probed host: the preview cannot be confirmed until another host
+    /// is named.
+    package var versionRefused: String?
     /// Replaces the app's offline checker once the host was probed.
     package var checker: (any HostChecker)?
     /// A host key the probe is waiting on; the dialog opens as soon as no other one is open.

@@ -87,6 +87,11 @@ extension WizardApp {
         }
         // The operator named another host meanwhile: `targetHost` starts its probe; this result is stale.
         guard var session = s.session, TargetHostProber.target(of: session.answers) == result.target else { return }
+        s.probe.versionRefused = result.versionRefused
+        if let chosen = result.chosenFlow {
+            // The host runs another oVirt version: its questions, with every answer that question set shares.
+            session = session.switching(to: chosen)
+        }
         if let facts = result.facts {
             // What the probe could not tell stays unknown: the seed lab's values never fill it in.
             session.setFacts(session.flow.unprobedFacts.overlaid(with: facts), probed: true)
@@ -132,6 +137,7 @@ extension WizardApp {
             return "--offline: no host is contacted, host checks are not run; [seed example] marks the seed lab's values."
         }
         if let why = s.probe.unreachable, !session.factsProbed, !s.probe.running { return TargetHostProber.notProbed(why) }
+        if let refused = s.probe.versionRefused, !s.probe.running { return refused + " Name another target host." }
         return nil
     }
 

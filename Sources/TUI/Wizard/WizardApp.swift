@@ -47,8 +47,9 @@ package struct WizardApp: TUIApp {
 
     /// The state to start with: the flow list, or the flow's first question needing an answer when
     /// answers were loaded (resume), else its hub.
-    package static func initialState(flows: [Flow], session: FlowSession?, answerFile: String = "answers.conf") -> WizardState {
-        var state = WizardState(flows: flows, session: session)
+    package static func initialState(flows: [Flow], session: FlowSession?, answerFile: String = "answers.conf",
+                                     hostChoosesVersion: [String: [String]] = [:]) -> WizardState {
+        var state = WizardState(flows: flows, session: session, hostChoosesVersion: hostChoosesVersion)
         state.answerFile = answerFile
         if session != nil { WizardApp.enterFlow(&state) }
         return state
@@ -163,7 +164,7 @@ package struct WizardApp: TUIApp {
         }
         switch s.screen {
         case .flows:
-            if case .submitted(let id) = s.flowList.handle(key), let flow = s.flows.first(where: { $0.id == id }) {
+            if case .submitted(let row) = s.flowList.handle(key), let flow = s.flows.first(where: { s.flowRowID($0) == row }) {
                 // One file holds one flow's answers: a flow whose file already holds another flow's answers of this
                 // session is not started over it.
                 let file = answerFileOf(flow) ?? s.answerFile
@@ -207,7 +208,9 @@ package struct WizardApp: TUIApp {
                 s.screen = .answerLines
             case .character("c"):
                 guard let session = s.session else { return }
-                if !session.preview().missing.isEmpty {
+                if let refused = s.probe.versionRefused {
+                    s.notice = Notice(refused + " Name another target host before writing the answer file.", kind: .error)
+                } else if !session.preview().missing.isEmpty {
                     s.notice = Notice("Some values still need an answer (n jumps to them).", kind: .error)
                 } else {
                     s.overlay = .dialog(Dialog(title: "Confirm", message: "Write the answer file with these values?",

@@ -87,14 +87,29 @@ package struct WizardState: Sendable {
     /// Numbers the check runs, so an outcome that arrives after the operator stopped waiting is dropped.
     package var checkSerial = 0
 
-    package init(flows: [Flow], session: FlowSession?) {
+    /// `hostChoosesVersion`: the flows (by id) listed once whose version the probed target host chooses, with
+    /// the versions it chooses from.
+    package init(flows: [Flow], session: FlowSession?, hostChoosesVersion: [String: [String]] = [:]) {
         self.flows = flows
-        self.flowList = HubList(items: flows.map {
-            // The version is said once: most titles name it already.
-            HubItem(id: $0.id, title: $0.id, status: .needsAnswers,
-                    summary: $0.title.contains("oVirt \($0.version)") ? $0.title : "\($0.title) (oVirt \($0.version))")
-        }, showsStatus: false)
+        self.flowList = HubList(items: [], showsStatus: false)
         self.session = session
         self.screen = session == nil ? .flows : .hub
+        self.flowList = HubList(items: flows.map { flow in
+            HubItem(id: flowRowID(flow), title: flow.id, status: .needsAnswers,
+                    summary: Self.flowSummary(flow, versions: hostChoosesVersion[flow.id]))
+        }, showsStatus: false)
+    }
+
+    /// The flow list's row of `flow`: its id, with the version when the list holds several versions of it.
+    package func flowRowID(_ flow: Flow) -> String {
+        flows.filter { $0.id == flow.id }.count > 1 ? "\(flow.id)-\(flow.version)" : flow.id
+    }
+
+    /// The row's text: the flow's title with its version said once, or, when the host chooses, that it does.
+    static func flowSummary(_ flow: Flow, versions: [String]?) -> String {
+        let said = "oVirt \(flow.version)"
+        guard let versions else { return flow.title.contains(said) ? flow.title : "\(flow.title) (\(said))" }
+        let choice = versions.joined(separator: "/") + " by host"
+        return flow.title.contains(said) ? flow.title.replacingOccurrences(of: said, with: choice) : "\(flow.title) (\(choice))"
     }
 }

@@ -90,7 +90,7 @@ extension WizardApp {
 
     /// The first screen says where the answers go and whether any host will be contacted.
     func firstScreenLines(_ s: WizardState) -> [String] {
-        let file = s.flowList.selectedItem.flatMap { id in s.flows.first { $0.id == id.id } }.flatMap(answerFileOf) ?? s.answerFile
+        let file = s.flowList.selectedItem.flatMap { row in s.flows.first { s.flowRowID($0) == row.id } }.flatMap(answerFileOf) ?? s.answerFile
         return ["Answers are saved to \(file) after every answer (the selected flow's file).",
                 prober == nil ? "No host is contacted (--offline): defaults come from the seed's example lab."
                               : "The target host is contacted over SSH once you name it (its host key is checked)."]

@@ -37,6 +37,19 @@ package struct FlowCatalog: Sendable {
         return versions(of: name).first
     }
 
+    /// The flow list when the target host chooses the version: each flow once (its oldest version stands for it
+    /// until the host is probed), and for each flow with several versions, the versions it chooses from.
+    package func listedForHostChoice() -> (flows: [Flow], versions: [String: [String]]) {
+        var listed: [Flow] = []
+        var versions: [String: [String]] = [:]
+        for flow in flows where !listed.contains(where: { $0.id == flow.id }) {
+            let all = self.versions(of: flow.id)
+            listed.append(all[0])
+            if all.count > 1 { versions[flow.id] = all.map(\.version) }
+        }
+        return (listed, versions)
+    }
+
     /// Every version of flow `id`, oldest first.
     package func versions(of id: String) -> [Flow] {
         flows.filter { $0.id == id }.sorted { $0.version.compare($1.version, options: .numeric) == .orderedAscending }

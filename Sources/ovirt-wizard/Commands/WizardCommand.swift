@@ -35,14 +35,22 @@ struct WizardCommand: ParsableCommand {
             // Each flow writes its own file unless --answers names one.
             let pathOf: @Sendable (Flow) -> String = { named ?? URL(fileURLWithPath: defaultAnswerFile($0)).standardizedFileURL.path }
             var flows = catalog.flows
+            // A flow listed without its version is chosen by the probed host's OS (as in `plain`); offline there is
+            // no host to ask, so each version has its own row.
+            var hostChooses: [String: [String]] = [:]
             if let flow {
                 flows = [try screens.flow(named: flow)]
+                if !offline, flow == flows[0].id, catalog.versions(of: flow).count > 1 {
+                    hostChooses[flow] = catalog.versions(of: flow).map(\.version)
+                }
             } else if let named, FileManager.default.fileExists(atPath: named),
                       let owner = try? AnswerFileContract.flow(of: OtopiEnvironment(files: loadAnswerFiles([named])), in: catalog) {
                 // The file belongs to one flow: that flow, and no other, may load and rewrite it.
                 flows = [owner]
             } else if catalog.flows.isEmpty {
                 throw CLIError(message: "no flows in \(catalog.directory)", code: .badInput)
+            } else if !offline {
+                (flows, hostChooses) = catalog.listedForHostChoice()
             }
             // Every file this run may write is locked before the first screen.
             var locks: [DeploymentLock] = []
@@ -53,6 +61,12 @@ struct WizardCommand: ParsableCommand {
                 filesByPath[path] = FileManager.default.fileExists(atPath: path) ? try loadAnswerFiles([path]) : []
             }
             for flow in flows { try refuseAnswersOfAnotherFlow(filesByPath[pathOf(flow)] ?? [], flow: flow, option: "--answers") }
+            // A file that records its version continues in it.
+            flows = flows.map { flow in
+                guard hostChooses[flow.id] != nil, let recorded = recordedVersion(of: flow.id, in: filesByPath[pathOf(flow)] ?? [], catalog: catalog) else { return flow }
+                hostChooses[flow.id] = nil
+                return recorded
+            }
             let offline = self.offline
             let loaded = filesByPath
             let start: @Sendable (Flow) -> FlowSession = { flow in
@@ -63,7 +77,8 @@ struct WizardCommand: ParsableCommand {
             var session: FlowSession? = nil
             if flows.count == 1 { session = start(flows[0]) }
             let path = session.map { pathOf($0.flow) } ?? named ?? "answers.conf"
-            let prober = offline ? nil : TargetHostProber(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew)
+            let prober = offline ? nil : TargetHostProber(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew,
+                                                          versionChoice: catalog, choosing: Set(hostChooses.keys))
             defer { prober?.close() }
             let app = WizardApp(
                 checker: OfflineChecker(reason: offline ? "--offline" : "the target host is not probed yet"),
@@ -80,10 +95,12 @@ struct WizardCommand: ParsableCommand {
                 },
                 prober: prober, answerFileOf: pathOf)
             var finished = false
+            var finalFlow: Flow? = nil
             var written: String? = path
-            let code = TerminalSession.run(app, state: WizardApp.initialState(flows: flows, session: session, answerFile: path),
+            let code = TerminalSession.run(app, state: WizardApp.initialState(flows: flows, session: session, answerFile: path, hostChoosesVersion: hostChooses),
                                            environment: environment) { runner in
                 finished = runner.state.finished
+                finalFlow = runner.state.session?.flow
                 // Where the answers went: another path if the operator gave one, none if the last write failed.
                 written = runner.state.unsaved ? nil : runner.state.answerFile
             }
@@ -94,7 +111,8 @@ struct WizardCommand: ParsableCommand {
             }
             if finished && code == 0 {
                 print("Answer file written to \(written)")
-                if let usage = flow.flatMap({ catalog.flow(named: $0)?.usage(answerFile: written) }) { print("Use it with: \(usage)") }
+                // The flow the session ended in: the probed host may have chosen another version than the one named.
+                if let usage = (finalFlow ?? flow.flatMap { catalog.flow(named: $0) })?.usage(answerFile: written) { print("Use it with: \(usage)") }
                 return try offerApply(answerFile: written, flows: catalog)
             } else if FileManager.default.fileExists(atPath: written) {
                 print("Answers so far are saved in \(written); continue with: ovirt-wizard --answers \(written)" + (flow.map { " --flow \($0)" } ?? "")
