@@ -35,12 +35,25 @@ package struct EngineStorageDomainSpec: Sendable {
     package var storage: Storage
     /// The Up host that creates it.
     package var host: String
+    /// The path already holds a domain of this type (the export domain made by `export-domain create`): import it,
+    /// never format it. v4 says so with `<import>true</import>` (what the SDK's `import_=True` sends); 3.4's REST
+    /// layer imports an existing NFS domain by itself (`AddExistingFileStorageDomain`) and has no such element.
+    package var importExisting: Bool
 
-    package init(name: String, function: Function, storage: Storage, host: String) {
+    /// `address:/path`, as the engine shows the domain's storage.
+    package var connection: String {
+        switch storage {
+        case let .nfs(address, path, _): return "\(address):\(path)"
+        case let .glusterfs(address, volume, _): return "\(address):" + (volume.hasPrefix("/") ? volume : "/" + volume)
+        }
+    }
+
+    package init(name: String, function: Function, storage: Storage, host: String, importExisting: Bool = false) {
         self.name = name
         self.function = function
         self.storage = storage
         self.host = host
+        self.importExisting = importExisting
     }
 }
 
@@ -71,7 +84,7 @@ package enum EngineRequests {
 
     /// `POST /storagedomains`: name, type, storage (type, address, path, then mount options / vfs type / NFS
     /// version in the 3.4 schema's order), host.
-    package static func addStorageDomain(_ spec: EngineStorageDomainSpec, version _: EngineAPIVersion) -> EngineXML {
+    package static func addStorageDomain(_ spec: EngineStorageDomainSpec, version: EngineAPIVersion) -> EngineXML {
         var storage: [EngineXML]
         switch spec.storage {
         case let .nfs(address, path, nfsVersion):
@@ -83,11 +96,13 @@ package enum EngineRequests {
             if let mountOptions { storage.append(.leaf("mount_options", mountOptions)) }
             storage.append(.leaf("vfs_type", "glusterfs"))
         }
-        return EngineXML("storage_domain", children: [
+        var children: [EngineXML] = [
             .leaf("name", spec.name), .leaf("type", spec.function.rawValue),
             EngineXML("storage", children: storage),
             EngineXML("host", children: [.leaf("name", spec.host)]),
-        ])
+        ]
+        if spec.importExisting && version == .v4 { children.append(.leaf("import", "true")) }
+        return EngineXML("storage_domain", children: children)
     }
 
     /// `POST /datacenters/{dc}/storagedomains`: the domain by id.

@@ -29,6 +29,18 @@ API = "/ovirt-engine/api"
 HEALTH = "DB Up!Welcome to Health Status!"
 
 
+def matches_search(query, name):
+    """The engine's `search=name="…"` (case-insensitive, `*` a wildcard); True without a search."""
+    search = query.get("search", [None])[0]
+    if not search:
+        return True
+    match = re.match(r'^name\s*=\s*"?([^"]*)"?$', search.strip())
+    if not match:
+        raise Problem(400, "Operation Failed", "search '%s' is not understood by the fake engine" % search)
+    pattern = "^" + re.escape(match.group(1).lower()).replace("\\*", ".*") + "$"
+    return re.match(pattern, name.lower()) is not None
+
+
 def esc(text):
     return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
 
@@ -109,6 +121,8 @@ class Engine:
                      (559, "normal", "Installing Host %s. Gathering Facts." % name),
                      (559, "normal", "Installing Host %s. Install ovirt-host package." % name)])
         script = [{"status": "installing", "events": progress[:2]}, {"status": "installing", "events": progress[2:]}]
+        # A slow install (a host that reboots, a slow mirror): more ticks in `installing`.
+        script += [{"status": "installing"} for _ in range(int(outcome.get("installing_ticks", 0)))]
         kind = outcome.get("outcome", "up")
         if kind == "install_failed":
             message = outcome.get("message", "Failed to execute stage 'Package installation'")
@@ -154,9 +168,8 @@ class Engine:
                           "(IP address, routable address etc.) You may refer to the engine.log file for further details.]")
         method = body.findtext("ssh/authentication_method")
         password = body.findtext("root_password") or body.findtext("ssh/user/password")
-        keyed = self.scenario.get("engine_key_installed_on", None)
         authenticated = (password == self.scenario.get("root_password", "rootpw")) if password else (
-            method == "publickey" and (keyed is None or name in keyed))
+            method == "publickey" and self.key_accepted(name, address))
         if not authenticated:
             # The engine logs in over SSH while validating the add (AddVdsCommand.canConnect): no host is created.
             raise Problem(409, "Operation Failed",
@@ -170,7 +183,63 @@ class Engine:
         self.event(42, "normal", "Host %s was added by %s." % (name, self.user), host=hid, correlation=correlation)
         return host
 
+    def key_accepted(self, name, address):
+        """Public-key login: the engine's key must be in the host's authorized_keys (a lab host's file, read here as
+        the engine's SSH login would find it), or the scenario says which hosts hold it."""
+        files = self.scenario.get("authorized_keys", {})
+        if address in files:
+            try:
+                lines = open(files[address]).read().splitlines()
+            except OSError:
+                return False
+            return self.engine_key in lines
+        keyed = self.scenario.get("engine_key_installed_on", None)
+        return keyed is None or name in keyed
+
+    def reinstall(self, hid, body, correlation):
+        host = self.hosts.get(hid)
+        if host is None:
+            raise Problem(404, "Operation Failed", "Entity not found: %s" % hid)
+        password = body.findtext("root_password")
+        if password is not None and password != self.scenario.get("root_password", "rootpw"):
+            raise Problem(409, "Operation Failed",
+                          "[Cannot install Host. SSH authentication failed, verify authentication parameters are correct "
+                          "(Username/Password, public-key etc.) You may refer to the engine.log file for further details.]")
+        self.scenario.get("hosts", {}).pop(host["name"], None)  # the reinstall goes the way of a good host
+        host["status"], host["detail"], host["correlation"] = "installing", None, correlation
+        host["script"] = self.install_script(host["name"], hid)
+
+    def set_cluster_cpu(self, cid, body):
+        if cid != self.cluster["id"]:
+            raise Problem(404, "Operation Failed", "Entity not found: %s" % cid)
+        cpu = body.find("cpu")
+        name = (cpu.get("id") if self.api == "v3" else cpu.findtext("type")) if cpu is not None else None
+        if not name:
+            raise Problem(400, "Incomplete parameters", "Cluster [cpu] required for update")
+        self.cluster["cpu"] = name
+        self.event(811, "normal", "Host cluster %s was updated by %s" % (self.cluster["name"], self.user))
+        return self.cluster
+
     # -- storage --
+    def local_export(self, connection, path, kind):
+        """What VDSM finds when it mounts an export the lab serves from this machine's file system: the owner
+        (36:36 or a permission error) and a domain already there (imported when of the requested type)."""
+        if not self.scenario.get("local_exports") or not os.path.isdir(path):
+            return {}
+        st = os.stat(path)
+        if (st.st_uid, st.st_gid) != (36, 36):
+            return {"error": "permission"}
+        for entry in sorted(os.listdir(path)):
+            metadata = os.path.join(path, entry, "dom_md", "metadata")
+            if os.path.isfile(metadata):
+                fields = dict(line.split("=", 1) for line in open(metadata).read().splitlines() if "=" in line)
+                found = {"Backup": "export", "Iso": "iso", "Data": "data"}.get(fields.get("CLASS"), "data")
+                if found != kind:
+                    return {"error": "not_empty"}
+                return {"existing": {"id": fields.get("SDUUID", entry), "name": fields.get("DESCRIPTION", entry),
+                                     "type": found}}
+        return {}
+
     def host_by_ref(self, ref):
         hid = ref.get("id") if ref is not None else None
         name = ref.findtext("name") if ref is not None else None
@@ -203,7 +272,7 @@ class Engine:
         connection = "%s:%s" % (address, path) if address else path
         if not re.match(r"^[A-Za-z0-9.\-_\[\]:]+:/[^\s]*$", connection):
             raise Problem(400, "Operation Failed", "[Mount path is illegal, please use [IP:/path or FQDN:/path] convention.]")
-        existing = self.scenario.get("storage", {}).get(connection, {})
+        existing = self.scenario.get("storage", {}).get(connection) or self.local_export(connection, path, kind)
         error = existing.get("error")
         vdsm = {"permission": ("Permission settings on the specified path do not allow access to the storage.\n"
                                "Verify permission settings on the specified storage path."),
@@ -445,6 +514,8 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/ovirt-engine/services/pki-resource":
                 if query.get("resource") == ["ca-certificate"] and query.get("format") == ["X509-PEM-CA"]:
                     return self.send(200, self.server.ca_pem, "application/x-x509-ca-cert")
+                if query.get("resource") == ["engine-certificate"] and query.get("format") == ["OPENSSH-PUBKEY"]:
+                    return self.send(200, engine.engine_key + "\n", "text/plain")
                 return self.send(400, "Resource '%s' is invalid" % ",".join(query.get("resource", [])), "text/plain")
             if path == "/ovirt-engine/sso/oauth/token" and method == "POST" and engine.api == "v4":
                 return self.token(body)
@@ -594,11 +665,18 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and not parts:
             return 200, view.api_root()
         if parts == ["datacenters"] and method == "GET":
-            return 200, view.many([view.dc(engine.dc)], "data_centers")
+            return 200, view.many([view.dc(engine.dc)] if matches_search(query, engine.dc["name"]) else [], "data_centers")
         if parts == ["clusters"] and method == "GET":
-            return 200, view.many([view.cluster(engine.cluster)], "clusters")
+            return 200, view.many([view.cluster(engine.cluster)] if matches_search(query, engine.cluster["name"]) else [],
+                                  "clusters")
+        if len(parts) == 2 and parts[0] == "clusters" and method == "PUT":
+            cluster = engine.set_cluster_cpu(parts[1], self.parse(body, "cluster", view))
+            return 200, view.one(view.cluster(cluster))
         if parts == ["hosts"] and method == "GET":
-            return 200, view.many([view.host(h) for h in engine.hosts.values()], "hosts")
+            return 200, view.many([view.host(h) for h in engine.hosts.values() if matches_search(query, h["name"])], "hosts")
+        if len(parts) == 3 and parts[0] == "hosts" and parts[2] == "install" and method == "POST":
+            engine.reinstall(parts[1], self.parse(body, "action", view), correlation)
+            return 200, view.action()
         if parts == ["hosts"] and method == "POST":
             allowed = {"activate", "deploy_hosted_engine", "undeploy_hosted_engine", "reboot", "correlation_id", "async"}
             unknown = [k for k in query if k not in allowed] if engine.api == "v4" else []
@@ -613,7 +691,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, view.one(view.host(host))
         if parts == ["storagedomains"] and method == "GET":
             return 200, view.many([view.domain(d, None if d["id"] in engine.attached else "unattached")
-                                   for d in engine.domains.values()], "storage_domains")
+                                   for d in engine.domains.values() if matches_search(query, d["name"])], "storage_domains")
         if parts == ["storagedomains"] and method == "POST":
             domain = engine.add_domain(self.parse(body, "storage_domain", view))
             return 201, view.one(view.domain(domain, "unattached"))
@@ -661,6 +739,12 @@ def main():
     args = parser.parse_args()
     scenario = json.load(open(args.scenario)) if args.scenario else {}
     engine = Engine(args.api, scenario)
+    # The engine's own SSH key pair (engine-setup makes one; the pki-resource serves its public half).
+    key = os.path.join(os.path.dirname(os.path.abspath(args.cert)), "engine_id")
+    if not os.path.exists(key):
+        import subprocess
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ovirt-engine", "-f", key], check=True)
+    engine.engine_key = open(key + ".pub").read().strip()
     engine.view = V4View(engine) if args.api == "v4" else V3View(engine)
     server = ThreadingHTTPServer((args.listen, args.port), Handler)
     server.daemon_threads = True

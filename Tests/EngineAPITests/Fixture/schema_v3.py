@@ -71,7 +71,7 @@ for _collection, _item, _type in (("Hosts", "host", "Host"), ("DataCenters", "da
     TYPES[_collection] = [("actions", "Opaque"), ("total", "int"), ("active", "int"), (_item, _type)]
 
 # The documents the fake engine answers with, by root element.
-RESPONSE_ROOTS = {"api": "API", "hosts": "Hosts", "data_centers": "DataCenters", "clusters": "Clusters",
+RESPONSE_ROOTS = {"api": "API", "cluster": "Cluster", "hosts": "Hosts", "data_centers": "DataCenters", "clusters": "Clusters",
                   "storage_domains": "StorageDomains", "events": "Events", "host": "Host",
                   "storage_domain": "StorageDomain", "action": "Action", "fault": "Fault"}
 
