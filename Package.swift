@@ -6,6 +6,7 @@ import PackageDescription
 //                   │       └──► WizardCore → OtopiKit (Foundation only)
 //                   └─► WizardCore, OtopiKit, CNcursesw, and SSHKit (the wizard's target-host probe: not yet moved out)
 //   WizardCore, SSHKit, Deploy → HostOps (typed host operations and the one shell quoting; Foundation only)
+//   Deploy → EngineAPI (the platform's engine steps run through the engine's REST API)
 let package = Package(
     name: "ovirt-wizard",
     platforms: [.macOS(.v13)],
@@ -47,7 +48,7 @@ let package = Package(
         ]),
         // Plans, the runner, the journal and host probes: what happens on the hosts.
         .target(name: "Deploy", dependencies: [
-            "WizardCore", "OtopiKit", "SSHKit", "HostOps",
+            "WizardCore", "OtopiKit", "SSHKit", "HostOps", "EngineAPI",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // A plan as an Ansible project (ovirt-wizard export ansible): builtin modules of ansible-core only.
@@ -74,7 +75,7 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI", "tui-harness", "ovirt-wizard", "WizardCore", "OtopiKit", "LabHosts"], exclude: ["Golden"]),
         .testTarget(name: "SSHKitTests", dependencies: ["SSHKit", "HostOps", "LabHosts", "ovirt-wizard"]),
         .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI", "LabHosts", "ovirt-wizard"], exclude: ["Fixture"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "AnsibleExport", .product(name: "Yams", package: "Yams"), "LabHosts", "WizardCore", "SSHKit", "HostOps", "OtopiKit", "TUI", "ovirt-wizard"],
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "AnsibleExport", "EngineAPI", .product(name: "Yams", package: "Yams"), "LabHosts", "WizardCore", "SSHKit", "HostOps", "OtopiKit", "TUI", "ovirt-wizard"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

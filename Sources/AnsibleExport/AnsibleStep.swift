@@ -111,6 +111,8 @@ extension AnsibleStep {
             values += [("src", .unsafe(source)), ("dest", .unsafe(upload.remotePath)),
                        ("mode", .string("0" + String(upload.mode, radix: 8))), ("sha256", .string(sha256)), ("sha1", .string(sha1)),
                        ("secret", .bool(generated))]
+        case .engine:
+            throw AnsibleExportProblem("\(at): a call to the engine's REST API has no Ansible form yet")
         case .fetchResults(let fromStep):
             kind = .fetchResults
             commands = []
@@ -132,7 +134,7 @@ extension AnsibleStep {
         case .rerun: break
         case .hostedEngineHostID(let id, let directory):
             probe = .unsafe(RemoteCommand.script(#"grep -qx "host_id=$1" "$2/hosted-engine.conf""#, arguments: [String(id), directory]).commandLine)
-        case .remoteHashMatches, .localFiles:
+        case .remoteHashMatches, .localFiles, .engine:
             throw AnsibleExportProblem("\(at): a command step verified by \(step.shownProbe) has no Ansible form")
         }
         var stdin: YAMLValue = .null

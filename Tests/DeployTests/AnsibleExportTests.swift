@@ -33,7 +33,7 @@ struct AnsibleExportTests {
         switch step.action {
         case .run(let command, _, _): return [command.commandLine]
         case .operation(let operation): return operation.commands.map(\.commandLine)
-        case .upload, .fetchResults: return []
+        case .upload, .fetchResults, .engine: return []
         }
     }
 
@@ -49,6 +49,7 @@ struct AnsibleExportTests {
                 case .operation: kind = "command"
                 case .upload: kind = "upload"
                 case .fetchResults: kind = "fetch-results"
+                case .engine: kind = "engine (never exported)"
                 }
                 #expect(task.kind == "tasks/\(kind).yml", "\(host.name) \(step.id)")
             }

@@ -1,4 +1,5 @@
 import Crypto
+import EngineAPI
 import Foundation
 import HostOps
 import OtopiKit
@@ -15,6 +16,8 @@ package struct DeploymentPlan: Sendable {
     package var finalChecks: [FinalCheck] = []
     /// The planner's warnings, shown with the plan.
     package var warnings: [String] = []
+    /// The engine the plan's engine steps talk to (the platform flow); nil for plans without any.
+    package var engine: EngineTarget?
 
     package init(hosts: [HostPlan]) { self.hosts = hosts }
 
@@ -128,6 +131,8 @@ package enum DeployTool: String, Sendable, Codable {
     case generic = "plan"
     /// An export storage domain's directories and files (`Screens/export-domain.yaml`, `export-domain create`).
     case exportDomain = "export-domain"
+    /// The platform through the engine's REST API (`Screens/platform-*.yaml`): hosts and storage domains.
+    case platform = "platform"
 
     /// The package that brings the tool.
     package var package: String {
@@ -135,7 +140,7 @@ package enum DeployTool: String, Sendable, Codable {
         case .engineSetup: return "ovirt-engine"
         case .hostedEngine: return "ovirt-hosted-engine-setup"
         case .gluster: return "glusterfs-server"
-        case .generic, .exportDomain: return "(none)"
+        case .generic, .exportDomain, .platform: return "(none)"
         }
     }
 }
@@ -204,6 +209,8 @@ package enum StepAction: Sendable {
     case fetchResults(fromStep: String)
     /// A typed host operation: its commands in order, the first fed the operation's input bytes.
     case operation(HostOperation)
+    /// A call to the engine's REST API (or an SSH step fed by the engine), run through the plan's `EngineTarget`.
+    case engine(EngineStep, version: EngineAPIVersion)
 
     package var fingerprint: String {
         switch self {
@@ -226,6 +233,7 @@ package enum StepAction: Sendable {
             }
             return "upload \(upload.remotePath) mode=\(String(upload.mode, radix: 8)) \(content)"
         case .fetchResults(let step): return "fetch \(step)"
+        case let .engine(step, version): return step.fingerprint(version: version)
         }
     }
 }
@@ -272,6 +280,8 @@ package enum Probe: Sendable {
     /// folder of the answer file the tool reported (`/etc/ovirt-hosted-engine/` on a real host), or in
     /// `configDirectory` when it reported none.
     case hostedEngineHostID(Int, configDirectory: String)
+    /// The engine's state read through its API (host up, domain active in the data center).
+    case engine(EngineProbe)
 
     var fingerprint: String {
         switch self {
@@ -281,6 +291,7 @@ package enum Probe: Sendable {
         case .localFiles: return "probe local files"
         case .rerun: return "probe none (runs again)"
         case let .hostedEngineHostID(id, directory): return "probe host_id=\(id) in hosted-engine.conf (\(directory))"
+        case .engine(let probe): return "probe engine: " + probe.fingerprint
         }
     }
 }
@@ -300,6 +311,7 @@ extension PlanStep {
             }
             return "upload \(what) -> \(upload.remotePath) (mode \(String(upload.mode, radix: 8)))"
         case .fetchResults(let step): return "fetch the answer file and log that \(step) reported"
+        case let .engine(step, version): return step.request(version: version).first ?? ""
         }
     }
 
@@ -312,6 +324,7 @@ extension PlanStep {
         case .rerun: return "none: the step runs again on resume"
         case let .hostedEngineHostID(id, directory):
             return "host_id=\(id) in \(directory)/hosted-engine.conf (the folder of the answer file hosted-engine reports)"
+        case .engine(let probe): return "the engine: " + probe.fingerprint
         }
     }
 }

@@ -80,6 +80,7 @@ package struct DeploymentPlanner: Sendable {
             // DeploymentInput never reads a gluster file; GlusterDeploymentPlanner plans those.
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
         case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
+        case .platform: throw Problem(description: "\(input.path): a platform answer file is planned by PlatformPlanner")
         case .generic: break
         case .engineSetup:
             guard let fqdn = input.string("OVESETUP_CONFIG/fqdn"), !fqdn.isEmpty else {
@@ -155,6 +156,7 @@ package struct DeploymentPlanner: Sendable {
         case .gluster:
             throw Problem(description: "\(input.path): a gluster flow answer file is planned by GlusterDeploymentPlanner")
         case .exportDomain: throw Problem(description: "\(input.path): an export-domain answer file is planned by ExportDomainPlanner")
+        case .platform: throw Problem(description: "\(input.path): a platform answer file is planned by PlatformPlanner")
         case .generic: throw Problem(description: "\(input.path): no tool to run")
         case .engineSetup:
             let offline = input.bool("OVIRT_WIZARD/offline") ?? (input.bool("OSETUP_RPMDISTRO/enableUpgrade") != true)

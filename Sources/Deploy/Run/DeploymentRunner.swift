@@ -11,6 +11,8 @@ package final class DeploymentRunner: Sendable {
         package var maxConcurrentHosts = 4
         /// Seconds of silence after which a running step reports a heartbeat.
         package var heartbeatInterval: Double = 15
+        /// Where the engine's SSH key goes on the hosts it adds (a lab host's own file in tests).
+        package var rootAuthorizedKeys = "/root/.ssh/authorized_keys"
         package init() {}
     }
 
@@ -33,6 +35,8 @@ package final class DeploymentRunner: Sendable {
     /// Answer files fetched to this machine, by `host\0step`: another host's upload may be made from one
     /// (hosted-engine's additional hosts take the first host's). Filled when the step ran or was verified.
     let fetchedFiles = Mutex<[String: String]>([:])
+    /// The engine of a platform plan, opened by its first engine step.
+    let engine: EngineLink?
 
     struct HostActivity {
         var stepStarted: Date
@@ -55,6 +59,7 @@ package final class DeploymentRunner: Sendable {
         self.runOperator = runOperator
         self.connector = connector
         handler = EventHandlerSink(handle: sink)
+        engine = plan.engine.map { EngineLink(target: $0) }
         try files.create()
         previous = JournalState(records: options.resume ? Journal.read(path: files.journal).records : [])
         journal = JournalSink(journal: try Journal(path: files.journal))
@@ -104,6 +109,7 @@ package final class DeploymentRunner: Sendable {
             return outcome
         }
         heartbeat.cancel()
+        engine?.close()
         let result = Dictionary(uniqueKeysWithValues: zip(plan.hosts.map(\.name), outcomes))
         let failed = outcomes.filter { !$0.succeeded }.count
         do { try journal.recordRun(endedWithFailures: failed) } catch { stop(because: error, host: nil) }

@@ -165,6 +165,8 @@ final class HostRun {
     }
 
     func execute(_ step: PlanStep) -> StepResult {
+        // Engine steps talk to the engine; only the one that installs its key needs this host's SSH.
+        if case let .engine(engineStep, _) = step.action { return runEngine(engineStep, planStep: step) }
         let remote: any RemoteHost
         do {
             remote = try connect()
@@ -179,6 +181,8 @@ final class HostRun {
             return runUpload(upload, step: step, on: remote)
         case .fetchResults(let fromStep):
             return fetch(fromStep: fromStep, asRoot: step.runsAsRoot, on: remote)
+        case .engine:
+            return .failure(exitCode: nil, reason: "an engine step reached the SSH runner", lastLines: [])
         case .operation(let operation):
             var last = StepResult.success(StepOutputs(), detail: nil)
             let commands = operation.commands
@@ -427,6 +431,7 @@ final class HostRun {
             if let local = learned.fetchedAnswerFile { return FileManager.default.fileExists(atPath: local) }
             return learned.noAnswerFile
         }
+        if case .engine(let probe) = step.probe { return verifyEngine(probe, step: step) }
         guard let remote = try? connect() else { return false }
         switch step.probe {
         case .command(let command):
@@ -450,7 +455,7 @@ final class HostRun {
         case .marker(let path):
             guard let out = try? remote.capture(RemoteCommand(["cat", path]), options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot)) else { return false }
             return out.result.succeeded && out.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == step.digest
-        case .localFiles, .rerun:
+        case .localFiles, .rerun, .engine:
             return false
         }
     }

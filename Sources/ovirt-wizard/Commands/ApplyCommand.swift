@@ -26,6 +26,7 @@ struct ApplyCommand: ParsableCommand {
             """)
 
     @OptionGroup var deployment: DeploymentArguments
+    @OptionGroup(title: "Platform flow (the engine's REST API)") var engine: PlatformEngineArguments
     @Option(name: .customLong("plan"), help: ArgumentHelp("A generic plan (JSON: hosts and steps) instead of answer files; FILE.deploy/ holds its journal.", valueName: "FILE"))
     var planFile: String?
     @Flag(help: "Continue the deployment recorded in the journal.") var resume = false
@@ -48,6 +49,7 @@ struct ApplyCommand: ParsableCommand {
             options.resume = resume
             options.maxConcurrentHosts = max(1, jobs)
             options.heartbeatInterval = max(1, heartbeat)
+            options.rootAuthorizedKeys = engine.rootAuthorizedKeys
             let execution = PlanExecution(files: planFile.map { DeploymentFiles(answerFile: $0) } ?? deployment.files,
                                           options: options, plain: plain, verbose: verbose)
             let lock = try execution.begin()
@@ -67,7 +69,9 @@ struct ApplyCommand: ParsableCommand {
                     throw CLIError(message: "nothing was changed: every host must be reachable before apply starts", code: .unreachable)
                 }
                 try source.checkCPU()
-                plan = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
+                var planned = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
+                if case .platform(let input) = source { try engine.trust(&planned, input: input) }
+                plan = planned
             } else {
                 throw CLIError(message: "no answer file: give --answers FILE (one per host) or --plan FILE", code: .badInput)
             }

@@ -13,8 +13,8 @@ struct EngineCommand: ParsableCommand {
         commandName: "engine",
         abstract: "Talk to an oVirt engine through its REST API (3.4: API v3, 4.5: API v4).",
         discussion: """
-            Only `engine status` is built: adding hosts and storage domains through the engine (the platform flow) \
-            is not built yet.
+            `engine status` shows the engine's state. Adding hosts and storage domains through the engine is the \
+            platform flow: plan and apply take its answer file (OVIRT_WIZARD/flow=str:platform).
             """,
         subcommands: [EngineStatusCommand.self])
 }

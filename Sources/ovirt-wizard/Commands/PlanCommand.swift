@@ -1,5 +1,6 @@
 import ArgumentParser
 import Deploy
+import EngineAPI
 import Foundation
 import HostOps
 import SSHKit
@@ -26,7 +27,9 @@ struct PlanCommand: ParsableCommand {
         try runReportingErrors {
             let source = try deployment.source()
             var platforms: [String: HostPlatform] = [:]
-            if noProbe {
+            if case .platform = source {
+                // The platform flow installs nothing on the hosts: their OS does not change its plan.
+            } else if noProbe {
                 for host in source.hosts { platforms[host.name] = .assumed("--no-probe") }
                 if case .tools(let inputs) = source, inputs.contains(where: { !$0.additionalHosts.isEmpty }) {
                     printError("ovirt-wizard: --no-probe: OVEHOSTED_VDSM/cpu is not checked against the hosted-engine hosts here; apply checks it before anything runs")
@@ -69,6 +72,9 @@ enum PlanPrinter {
             out.append("")
             out.append("\(host.name): \(host.tool.rawValue) from \(host.answerFile)")
             out.append("  connect: \(host.access.target) ; platform: \(host.platform)")
+            if host.tool == .platform, host.name == plan.hosts.first?.name, let engine = plan.engine {
+                out.append("  engine:  \(engine.endpoint.origin)\(EngineEndpoint.apiRoot) (API \(engine.expectedVersion.rawValue)) as \(engine.credentials.user); its CA pinned, certificate verified")
+            }
             // A root login runs every step as root, and its plan reads as it always did; sudo is said per step.
             let sudo = host.access.become == .none ? nil : RootSteps(host)
             if let sudo { out.append("  root:    \(sudo.summary)") }
@@ -78,6 +84,12 @@ enum PlanPrinter {
                              step.timeout.map { "timeout \(formatDuration($0))" }].compactMap { $0 }
                 out.append("  \(i + 1). \(step.title) [\(step.id); \(marks.joined(separator: "; "))]")
                 out.append("     run:    \(step.shownAction)")
+                if case let .engine(engineStep, version) = step.action {
+                    // The request as sent (the body's password masked), after its method and path shown above.
+                    for part in engineStep.request(version: version).dropFirst() {
+                        out += part.split(separator: "\n").map { "             \($0)" }
+                    }
+                }
                 out.append("     verify: \(step.shownProbe)")
                 if case .operation(let operation) = step.action, !operation.input.isEmpty {
                     out.append("     input:  \(operation.input.count) bytes to the first command (\(operation.summary))")
@@ -161,6 +173,8 @@ enum PlanPrinter {
                     item["upload"] = u
                 case .fetchResults(let from):
                     item["fetchResultsOf"] = from
+                case let .engine(engineStep, version):
+                    item["engine"] = ["api": version.rawValue, "request": engineStep.request(version: version)] as [String: Any]
                 case .operation(let operation):
                     let commands = operation.commands
                     // One command reads as the `run` step it is; more as their list.

@@ -21,6 +21,14 @@ struct DeploymentArguments: ParsableArguments {
     /// flow. The flow each file names comes from Screens/; a file naming none is read by its key prefixes.
     func source() throws -> DeploymentSource {
         guard !answers.isEmpty else { throw CLIError(message: "no answer file: give --answers FILE (one per host)", code: .badInput) }
+        if let path = answers.first, let file = PlatformInput.names(path) {
+            // The platform file names its hosts and engine itself (one file for the whole platform).
+            guard answers.count == 1 else {
+                throw CLIError(message: "\(path) is a platform flow answer file, which describes the whole platform: give it alone, without other --answers files", code: .badInput)
+            }
+            return .platform(try PlatformInput(path: URL(fileURLWithPath: path).standardizedFileURL.path, file: file,
+                                               options: connection.connectOptions()))
+        }
         let flows = (try? screens.catalog()) ?? FlowCatalog(directory: "Screens/ (no such folder found)", flows: [])
         var files: [DeploymentAnswerFile] = []
         var problems: [String] = []

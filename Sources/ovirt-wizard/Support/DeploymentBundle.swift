@@ -36,6 +36,8 @@ struct DeploymentBundle {
             }
         case .gluster(let input):
             hosts = input.hosts.map { Host(name: $0, access: input.access[$0]!, gluster: true, volume: input.plan.request.volumeName) }
+        case .platform:
+            hosts = source.hosts.map { Host(name: $0.name, access: $0.access, gluster: false, volume: nil) }
         }
         self.answerFiles = answerFiles
         self.files = files

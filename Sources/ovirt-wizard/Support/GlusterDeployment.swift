@@ -8,12 +8,15 @@ import WizardCore
 enum DeploymentSource {
     case tools([DeploymentInput])
     case gluster(GlusterDeploymentInput)
+    /// The platform flow: hosts and storage domains through the engine's REST API.
+    case platform(PlatformInput)
 
     /// The hosts to reach before anything runs.
     var hosts: [(name: String, access: HostAccess)] {
         switch self {
         case .tools(let inputs): return inputs.flatMap(\.hosts)
         case .gluster(let input): return input.hosts.map { ($0, input.access[$0]!) }
+        case .platform(let input): return ((try? input.plan(remoteBase: "/")).map { $0.hosts } ?? []).map { ($0.name, $0.access) }
         }
     }
 
@@ -32,7 +35,10 @@ enum DeploymentSource {
             switch self {
             case .tools(let inputs): return try DeploymentPlanner(remoteBase: remoteBase).plan(inputs, platforms: platforms)
             case .gluster(let input): return GlusterDeploymentPlanner(remoteBase: remoteBase).plan(input)
+            case .platform(let input): return try input.plan(remoteBase: remoteBase)
             }
+        } catch let error as CLIError {
+            throw error
         } catch {
             throw CLIError(message: "\(error)", code: .badInput)
         }
