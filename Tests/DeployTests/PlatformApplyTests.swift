@@ -266,6 +266,30 @@ struct PlatformApplyTests {
         #expect(lab.requests(record, "POST /ovirt-engine/api/storagedomains").isEmpty)
     }
 
+    @Test func aNodeThatEndsNonOperationalShowsTheEnginesReason() async throws {
+        let lab = try Lab(api: .v3, scenario: ["hosts": ["node2": ["outcome": "non_operational", "reason": "cpu_type_incompatible_with_cluster"]]])
+        try lab.makeExportDomain()
+        try lab.writeAnswers(version: "3.4")
+        let run = try lab.lab.wizard(lab.applyArguments() + ["--plain"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("node2 is non_operational (cpu_type_incompatible_with_cluster): Host node2 moved to Non-Operational state as host CPU type is not supported"), "\(run.stdout)")
+        let record = try await lab.record()
+        #expect(lab.requests(record, "POST /ovirt-engine/api/storagedomains").isEmpty)
+    }
+
+    @Test func anExportNotOwnedByVdsmStopsTheRunBeforeAnythingIsSent() async throws {
+        let lab = try Lab(api: .v4)
+        try lab.makeExportDomain()
+        chown(lab.exports + "/iso", 0, 0)
+        try lab.writeAnswers(version: "4.5")
+        let run = try lab.lab.wizard(lab.applyArguments() + ["--plain"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("\(lab.exports)/iso is owned by 0:0, not 36:36 (vdsm:kvm): run chown 36:36 \(lab.exports)/iso"), "\(run.stdout)")
+        let record = try await lab.record()
+        #expect(lab.requests(record, "POST /ovirt-engine/api/").isEmpty)
+        #expect(lab.requests(record, "PUT /ovirt-engine/api/").isEmpty)
+    }
+
     @Test func sshKeyAuthPutsTheEnginesKeyOnEveryNodeFirst() async throws {
         let lab = try Lab(api: .v3)
         try lab.makeExportDomain()
