@@ -3,6 +3,19 @@ import Foundation
 /// What finishing a platform needs beyond `EngineOperations`: look-ups by name (adding must be idempotent across
 /// re-runs, reference §8.1 item 9), the cluster's CPU, the engine's SSH public key and importing the export domain.
 extension EngineSession {
+    /// The `Correlation-Id` of the requests made in this task (one per wizard step): the engine puts it on the
+    /// command, its job and its events (reference §6). `[A-Za-z0-9_-]`, at most 36 characters: 3.4 refuses other
+    /// characters, 4.5 truncates.
+    @TaskLocal package static var correlationID: String?
+
+    /// A correlation id for `step` on `host`: readable, within both versions' rules.
+    package static func correlationID(step: String, host: String) -> String {
+        var hash: UInt32 = 2166136261
+        for byte in host.utf8 { hash = (hash ^ UInt32(byte)) &* 16777619 }
+        let word = String(step.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" }.prefix(22))
+        return "ovw-\(word)-\(String(format: "%08x", hash))"
+    }
+
     /// PUT an XML body to `path` (an update), the XML answer.
     package func put(_ path: String, _ body: EngineXML) async throws -> EngineXML {
         try await request(.PUT, path, body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + body.rendered)

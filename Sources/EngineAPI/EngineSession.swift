@@ -165,6 +165,7 @@ package final class EngineSession: Sendable {
         guard !closed else { throw EngineError.unexpected(operation: operation, reason: "the session was closed") }
         var headers = HTTPHeaders([("Accept", "application/xml")])
         if body != nil { headers.add(name: "Content-Type", value: "application/xml") }
+        if let correlation = Self.correlationID { headers.add(name: "Correlation-Id", value: correlation) }
         switch version {
         case .v3:
             headers.add(name: "Prefer", value: "persistent-auth")

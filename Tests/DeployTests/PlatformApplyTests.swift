@@ -190,6 +190,12 @@ struct PlatformApplyTests {
         #expect(lab.requests(record, "POST /ovirt-engine/api/hosts").count == 3)
         #expect(lab.requests(record, "POST /ovirt-engine/api/storagedomains").count == 3)
         #expect(lab.requests(record, "PUT /ovirt-engine/api/clusters/").count == 1)
+        // Each step's requests carry its Correlation-Id: the engine's events about node2's add name it.
+        let session = try await lab.session()
+        let added = try await session.events(after: 0).first { $0.code == 42 && $0.description.hasPrefix("Host node2 ") }
+        await session.close()
+        #expect(added?.correlationID?.hasPrefix("ovw-add-host-") == true, "\(String(describing: added))")
+        #expect(((record["correlations"] as? [String]) ?? []).allSatisfy { $0.range(of: "^[0-9a-zA-Z_-]{1,36}$", options: .regularExpression) != nil })
         // The nodes' install progress from the engine's events, in their own log (what their pane shows).
         let node2Log = try String(contentsOfFile: lab.answerFile + ".deploy/logs/" + "\(lab.cluster.hosts[1].address).log", encoding: .utf8)
         #expect(node2Log.contains(api == .v3 ? "Installing Host node2. Stage: Initializing." : "Installing Host node2. Gathering Facts."))

@@ -19,10 +19,10 @@ package final class EngineLink: Sendable {
         package var description: String
     }
 
-    /// Runs `body` with the open session and waits for it.
-    package func run<T: Sendable>(_ body: @escaping @Sendable (EngineSession) async throws -> T) throws -> T {
+    /// Runs `body` with the open session and waits for it; its requests carry `correlation` (the step's).
+    package func run<T: Sendable>(correlation: String? = nil, _ body: @escaping @Sendable (EngineSession) async throws -> T) throws -> T {
         let session = try open()
-        return try Self.wait { try await body(session) }
+        return try Self.wait { try await EngineSession.$correlationID.withValue(correlation) { try await body(session) } }
     }
 
     func open() throws -> EngineSession {

@@ -6,7 +6,13 @@ import SSHKit
 /// How a host's run does an engine step: through the runner's `EngineLink`, never adding twice what the engine
 /// already has (every step looks the object up by name first), the engine's faults and events as the reason.
 extension HostRun {
+    /// The engine call of the current step, with its correlation id.
+    func call<T: Sendable>(_ link: EngineLink, _ body: @escaping @Sendable (EngineSession) async throws -> T) throws -> T {
+        try link.run(correlation: correlation, body)
+    }
+
     func runEngine(_ step: EngineStep, planStep: PlanStep) -> StepResult {
+        correlation = EngineSession.correlationID(step: planStep.id, host: host)
         guard let link = runner.engine else {
             return .failure(exitCode: nil, reason: "this plan names no engine to send the step to", lastLines: [])
         }
@@ -15,7 +21,7 @@ extension HostRun {
             case .installEngineKey:
                 return try installEngineKey(link, planStep: planStep)
             case let .setClusterCPU(clusterName, cpu):
-                return try link.run { session in
+                return try call(link) { session in
                     guard let cluster = try await session.cluster(named: clusterName) else {
                         return .failure(exitCode: nil, reason: "the engine has no cluster named \(clusterName)", lastLines: [])
                     }
@@ -53,7 +59,7 @@ extension HostRun {
     // MARK: - hosts
 
     func installEngineKey(_ link: EngineLink, planStep: PlanStep) throws -> StepResult {
-        let key = try link.run { try await $0.engineSSHPublicKey() }
+        let key = try call(link) { try await $0.engineSSHPublicKey() }
         show("the engine's SSH key: \(key.split(separator: " ").prefix(1).joined()) … \(key.split(separator: " ").dropFirst(2).joined(separator: " "))")
         let remote = try connect()
         let out = try remote.capture(Self.authorizeKey(key, file: runner.options.rootAuthorizedKeys),
@@ -81,7 +87,7 @@ extension HostRun {
 
     func addHost(_ link: EngineLink, spec: EngineHostSpec) throws -> StepResult {
         let host = self.host
-        return try link.run { session in
+        return try call(link) { session in
             if let existing = try await session.host(named: spec.name) {
                 guard existing.status == "install_failed" else {
                     return .success(StepOutputs(), detail: "already in the engine (\(existing.status ?? "no status")): not added again")
@@ -100,11 +106,11 @@ extension HostRun {
 
     /// Until up (or a failure state), each new event about the host shown in its pane.
     func waitForHost(_ link: EngineLink, name: String, timeout: Double) throws -> StepResult {
-        guard let found = try link.run({ try await $0.host(named: name) }) else {
+        guard let found = try call(link, { try await $0.host(named: name) }) else {
             return .failure(exitCode: nil, reason: "the engine has no host named \(name)", lastLines: [])
         }
         var marker: Int
-        if let known = link.marker(host: host) { marker = known } else { marker = try link.run { try await $0.lastEventID() ?? 0 } }
+        if let known = link.marker(host: host) { marker = known } else { marker = try call(link) { try await $0.lastEventID() ?? 0 } }
         let started = Date()
         var lastStatus = ""
         var errors: [String] = []
@@ -112,7 +118,7 @@ extension HostRun {
         while true {
             if runner.isCancelled { return .failure(exitCode: nil, reason: "cancelled (Ctrl-C)", lastLines: tail) }
             let since = marker
-            let (current, events) = try link.run { session in
+            let (current, events) = try call(link) { session in
                 (try await session.host(id: found.id), try await session.events(after: since))
             }
             for event in events {
@@ -150,7 +156,7 @@ extension HostRun {
     // MARK: - storage domains
 
     func addDomain(_ link: EngineLink, spec: EngineStorageDomainSpec, clusterName: String) throws -> StepResult {
-        try link.run { session in
+        try call(link) { session in
             if let existing = try await Self.domain(session, name: spec.name, connection: spec.connection) {
                 return .success(StepOutputs(), detail: "already in the engine (id \(existing.id)): not added again")
             }
@@ -178,13 +184,13 @@ extension HostRun {
     }
 
     func attachDomain(_ link: EngineLink, name: String, connection: String, dataCenterName: String, timeout: Double) throws -> StepResult {
-        let (domain, dataCenter) = try link.run { session in
+        let (domain, dataCenter) = try call(link) { session in
             (try await Self.domain(session, name: name, connection: connection), try await session.dataCenter(named: dataCenterName))
         }
         guard let domain else { return .failure(exitCode: nil, reason: "the engine has no storage domain named \(name)", lastLines: []) }
         guard let dataCenter else { return .failure(exitCode: nil, reason: "the engine has no data center named \(dataCenterName)", lastLines: []) }
-        if try link.run({ try await $0.attachedStorageDomain(id: domain.id, dataCenterID: dataCenter.id) }) == nil {
-            _ = try link.run { try await $0.attachStorageDomain(id: domain.id, dataCenterID: dataCenter.id) }
+        if try call(link, { try await $0.attachedStorageDomain(id: domain.id, dataCenterID: dataCenter.id) }) == nil {
+            _ = try call(link) { try await $0.attachStorageDomain(id: domain.id, dataCenterID: dataCenter.id) }
             show("\(name) attached to \(dataCenterName)")
         }
         let started = Date()
@@ -192,7 +198,7 @@ extension HostRun {
         var last = ""
         while true {
             if runner.isCancelled { return .failure(exitCode: nil, reason: "cancelled (Ctrl-C)", lastLines: []) }
-            let status = try link.run { try await $0.attachedStorageDomain(id: domain.id, dataCenterID: dataCenter.id)?.status } ?? "not attached"
+            let status = try call(link) { try await $0.attachedStorageDomain(id: domain.id, dataCenterID: dataCenter.id)?.status } ?? "not attached"
             if status != last {
                 show("\(name) in \(dataCenterName): \(status)")
                 last = status
@@ -201,7 +207,7 @@ extension HostRun {
             case "active":
                 return .success(StepOutputs(), detail: "active in \(dataCenterName)")
             case "maintenance" where !activated:
-                try link.run { try await $0.activateStorageDomain(id: domain.id, dataCenterID: dataCenter.id) }
+                try call(link) { try await $0.activateStorageDomain(id: domain.id, dataCenterID: dataCenter.id) }
                 show("\(name) stayed in maintenance: activated")
                 activated = true
             case "inactive", "unknown", "not attached":
@@ -224,22 +230,22 @@ extension HostRun {
         do {
             switch probe {
             case let .clusterCPU(name, cpu):
-                return try link.run { try await $0.cluster(named: name)?.cpuType } == cpu
+                return try call(link) { try await $0.cluster(named: name)?.cpuType } == cpu
             case .hostAdded(let name):
-                guard let status = try link.run({ try await $0.host(named: name) })?.status else { return false }
+                guard let status = try call(link, { try await $0.host(named: name) })?.status else { return false }
                 return status != "install_failed"
             case .hostUp(let name):
-                return try link.run { try await $0.host(named: name)?.status } == "up"
+                return try call(link) { try await $0.host(named: name)?.status } == "up"
             case let .domainExists(name, connection):
-                return try link.run { try await Self.domain($0, name: name, connection: connection) } != nil
+                return try call(link) { try await Self.domain($0, name: name, connection: connection) } != nil
             case let .domainActive(name, connection, dataCenterName):
-                return try link.run { session in
+                return try call(link) { session in
                     guard let domain = try await Self.domain(session, name: name, connection: connection),
                           let dc = try await session.dataCenter(named: dataCenterName) else { return false }
                     return try await session.attachedStorageDomain(id: domain.id, dataCenterID: dc.id)?.status == "active"
                 }
             case .engineKeyInstalled:
-                let key = try link.run { try await $0.engineSSHPublicKey() }
+                let key = try call(link) { try await $0.engineSSHPublicKey() }
                 let out = try connect().capture(Self.keyInstalled(key, file: runner.options.rootAuthorizedKeys),
                                                 options: ExecOptions(timeout: 60, asRoot: step.runsAsRoot))
                 return out.result.succeeded

@@ -19,6 +19,8 @@ final class HostRun {
     /// Shells the current connection had started when last looked at (a new one is noted in the host log).
     var shellStarts = 0
     var shellProblemLogged = false
+    /// The `Correlation-Id` of the engine step running now (its requests, the engine's job and events).
+    var correlation: String?
 
     init(runner: DeploymentRunner, plan: HostPlan) {
         self.runner = runner

@@ -616,6 +616,12 @@ class Handler(BaseHTTPRequestHandler):
         if not ok:
             return self.challenge(view)
         correlation = self.headers.get("Correlation-Id")
+        if correlation is not None:
+            engine.record.setdefault("correlations", []).append(correlation)
+            if engine.api == "v3" and not re.match(r"^[0-9a-zA-Z_-]{1,50}$", correlation):
+                # 3.4 validates it with the command's parameters (VdcActionParametersBase).
+                return self.send(400, engine.view.fault("Operation Failed", "[Correlation ID is invalid: %s]" % correlation),
+                                 "application/xml", extra)
         if engine.api == "v4" and correlation:
             extra = extra + [("Correlation-Id", correlation)]
         engine.advance()
