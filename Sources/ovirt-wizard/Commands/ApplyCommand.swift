@@ -21,8 +21,10 @@ struct ApplyCommand: ParsableCommand {
             journal cannot be written (disk full), 255 when a host cannot be reached, 128+N after signal N (the \
             journal stays usable). A gluster flow answer file runs the volume's plan on every Gluster host (phases \
             waited for across hosts; disks only when GLUSTER/destroyDevices names exactly the disks the plan wipes), \
-            then reads the volume back: exit 1 when it is not healthy. --plan FILE.json runs a generic plan (hosts \
-            and steps) instead.
+            then reads the volume back: exit 1 when it is not healthy. A platform flow answer file adds the hosts and \
+            storage domains through the engine's REST API: the engine's CA is pinned (--engine-ca-file, else read \
+            over SSH from the engine host) and the engine logged in to once before anything runs; each added host's \
+            pane shows the engine's install events. --plan FILE.json runs a generic plan (hosts and steps) instead.
             """)
 
     @OptionGroup var deployment: DeploymentArguments

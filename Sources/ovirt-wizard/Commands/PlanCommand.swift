@@ -15,7 +15,8 @@ struct PlanCommand: ParsableCommand {
             Each host is contacted read-only to learn its operating system (which decides yum or dnf); with \
             --no-probe the seed's CentOS 6 is assumed. Commands are shown exactly as they are sent; the uploaded \
             answer file is shown with its passwords masked. A gluster flow answer file (one file for every Gluster \
-            host) gives the volume's steps, with the disks it wipes. Exit 0; 2 when an answer file cannot be used \
+            host) gives the volume's steps, with the disks it wipes. A platform flow answer file gives the engine's \
+            requests (method, path and body, passwords masked) and the checks of the exports; no host is probed. Exit 0; 2 when an answer file cannot be used \
             (also when its GLUSTER/destroyDevices do not match the disks exactly); 255 when a host cannot be reached.
             """)
 
