@@ -296,6 +296,23 @@ struct PlatformApplyTests {
         #expect(lab.requests(record, "PUT /ovirt-engine/api/").isEmpty)
     }
 
+    @Test func theSupportBundleOfAPlatformRunHoldsNoPassword() async throws {
+        let lab = try Lab(api: .v4)
+        try lab.makeExportDomain()
+        try lab.writeAnswers(version: "4.5")
+        let run = try lab.lab.wizard(lab.applyArguments() + ["--plain"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let output = lab.lab.directory + "/support.tar.gz"
+        let made = try lab.lab.wizard(["bundle", "--answers", lab.answerFile, "--output", output] + lab.lab.sshArguments)
+        #expect(made.status == 0, "\(made.stdout)\n\(made.stderr)")
+        let folder = lab.lab.directory + "/unpacked"
+        let files = try BundleLabTests.unpack(output, into: folder)
+        #expect(files.keys.contains { $0.hasSuffix("platform.conf") }, "\(files.keys.sorted())")
+        for secret in [PlatformApplyTests.adminPassword, PlatformApplyTests.rootPassword] {
+            #expect(try BundleLabTests.grep(secret, in: folder).isEmpty)
+        }
+    }
+
     @Test func sshKeyAuthPutsTheEnginesKeyOnEveryNodeFirst() async throws {
         let lab = try Lab(api: .v3)
         try lab.makeExportDomain()

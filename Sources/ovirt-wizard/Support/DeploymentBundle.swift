@@ -43,13 +43,7 @@ struct DeploymentBundle {
         self.files = files
         let platforms = Dictionary(uniqueKeysWithValues: source.hosts.map { ($0.name, HostPlatform.assumed("not probed by bundle")) })
         planText = (try? source.plan(remoteBase: remoteBase, platforms: platforms)).map { PlanPrinter.text($0, files: files) }
-        for path in answerFiles {
-            guard let file = try? DeploymentAnswerFile.load(path: path, flows: flows) else { continue }
-            for (key, item) in file.environment.items where file.kind.isSecret(key) || Secrets.looksSecret(key) {
-                secretKeys.insert(key)
-                if let value = item.value.stringValue, !value.isEmpty { secrets.append(value) }
-            }
-        }
+        for path in answerFiles { addSecrets(of: path, flows: flows) }
     }
 
     /// From a plan being applied (`apply --plan` has no answer files: only the patterns find its secrets).
@@ -58,12 +52,25 @@ struct DeploymentBundle {
         self.answerFiles = answerFiles
         self.files = files
         planText = PlanPrinter.text(plan, files: files)
-        for path in answerFiles {
-            guard let flows, let file = try? DeploymentAnswerFile.load(path: path, flows: flows) else { continue }
-            for (key, item) in file.environment.items where file.kind.isSecret(key) || Secrets.looksSecret(key) {
-                secretKeys.insert(key)
-                if let value = item.value.stringValue, !value.isEmpty { secrets.append(value) }
-            }
+        for path in answerFiles { addSecrets(of: path, flows: flows) }
+    }
+
+    /// The secret keys and values of an answer file: as its flow names them; a file whose flow is not in Screens/
+    /// (or no catalog) still gives every key that looks secret (the platform file's PLATFORM/*Password).
+    mutating func addSecrets(of path: String, flows: FlowCatalog?) {
+        let items: [(String, OtopiValue)]
+        var isSecret: (String) -> Bool = { Secrets.looksSecret($0) || PlatformAnswers.secretKeys.contains($0) }
+        if let flows, let file = try? DeploymentAnswerFile.load(path: path, flows: flows) {
+            items = file.environment.items.map { ($0.key, $0.value.value) }
+            isSecret = { file.kind.isSecret($0) || Secrets.looksSecret($0) }
+        } else if let file = try? AnswerFile.load(path: path) {
+            items = OtopiEnvironment(files: [file]).items.map { ($0.key, $0.value.value) }
+        } else {
+            return
+        }
+        for (key, value) in items where isSecret(key) {
+            secretKeys.insert(key)
+            if let text = value.stringValue, !text.isEmpty { secrets.append(text) }
         }
     }
 
