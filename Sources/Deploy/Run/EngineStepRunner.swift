@@ -113,6 +113,7 @@ extension HostRun {
         if let known = link.marker(host: host) { marker = known } else { marker = try call(link) { try await $0.lastEventID() ?? 0 } }
         let started = Date()
         var lastStatus = ""
+        var unresponsiveSince: Date?
         var errors: [String] = []
         var tail: [String] = []
         while true {
@@ -134,9 +135,14 @@ extension HostRun {
                 show("\(name): \(status)" + (current.statusDetail.map { " (\($0))" } ?? ""))
                 lastStatus = status
             }
+            // Right after an install the engine may lose the host for a moment; a minute of it is a failure.
+            unresponsiveSince = status == "non_responsive" ? (unresponsiveSince ?? Date()) : nil
             switch status {
             case "up":
                 return .success(StepOutputs(), detail: "up")
+            case "non_responsive" where Date().timeIntervalSince(unresponsiveSince!) > 60:
+                return .failure(exitCode: nil, reason: "\(name) has been non_responsive for more than 60 s"
+                                + (errors.isEmpty ? "" : ": " + errors.joined(separator: "; ")), lastLines: tail)
             case "install_failed", "non_operational", "error":
                 var reason = "\(name) is \(status)"
                 if let detail = current.statusDetail, !detail.isEmpty { reason += " (\(detail))" }
