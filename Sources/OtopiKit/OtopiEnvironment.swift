@@ -59,6 +59,14 @@ package struct OtopiEnvironment: Sendable, Equatable {
 
     package subscript(key: String) -> Item? { items[key] }
 
+    /// An environment made by the wizard rather than read from a file (the engine VM's answers, made from the
+    /// hosted-engine ones): every value in `[environment:default]`, its origin `path` with no line.
+    package init(values: [String: OtopiValue], path: String) {
+        for (key, value) in values {
+            items[key] = Item(value: value, origin: Origin(path: path, line: 0, section: .default), raw: value.typeName + ":" + value.displayText)
+        }
+    }
+
     /// Adds an item the file answers in another form (a `QUESTION/<n>/<name>` answer read as the key it sets);
     /// a key the file sets itself is kept, as otopi takes environment keys first.
     package mutating func addIfAbsent(_ key: String, _ item: Item) {

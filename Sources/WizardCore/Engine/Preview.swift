@@ -74,7 +74,7 @@ extension FlowSession {
             return .init(label: q.label, key: q.key, text: nil, provenance: nil, isSecret: q.isHidden, problem: problem)
         }
         var preview = Preview(title: spec.title, width: spec.width, rows: rows, wizardRows: wizardRows, missing: missing)
-        preview.hostBlocks = additionalHostBlocks()
+        preview.hostBlocks = additionalHostBlocks() + engineVMBlocks()
         return preview
     }
 }
@@ -98,5 +98,22 @@ extension FlowSession {
                     + ["+ answers.conf: the first host's \(HostedEngineAdditionalHosts.firstHostAnswerFile), fetched by the wizard after it finished"]))
         }
         return blocks
+    }
+}
+
+extension FlowSession {
+    /// The engine VM as a target of its own, when the wizard sets up the engine in it: its SSH login and the
+    /// engine-setup answer-file lines it receives (secrets masked).
+    func engineVMBlocks() -> [Preview.HostBlock] {
+        guard !offline, let login = try? TargetLogin(answers: answers),
+              let vm = try? HostedEngineEngineVM(flow: flow, value: value(for:), firstLogin: login),
+              let file = try? vm.answerFile(source: "these answers") else { return [] }
+        let port = vm.login.port.map { ":\($0)" } ?? ""
+        let lines = file.masked.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.hasPrefix("[") }
+        return [Preview.HostBlock(
+            title: "\(vm.name): the engine VM (engine-setup \(vm.engineSetup.flow.version) --offline, at hosted-engine's engine-installation loop)",
+            lines: ["SSH: \(vm.login.user ?? "root")@\(vm.name)\(port) (its host key is shown to accept when it first answers)"]
+                + lines
+                + ["hosted-engine's loop is answered 1 only after engine-setup succeeded in the VM"])]
     }
 }

@@ -44,6 +44,9 @@ package struct Flow: Sendable {
         platforms.isEmpty ? nil : platforms.contains { $0.matches(family: os.family, major: os.major) }
     }
 
+    /// The questions this flow borrows from other flows' files, for the tools its answers also drive.
+    package var imports: [FlowImport] { sections.flatMap(\.imports) }
+
     package func question(forKey key: String) -> Question? {
         questions.first { $0.key == key }
     }
@@ -87,6 +90,8 @@ package struct FlowSection: Sendable {
     /// The title is printed only when this holds (otopi prints PACKAGES only on RPM systems).
     package var condition: Condition?
     package var questions: [Question]
+    /// Where some of `questions` came from: another flow's file (`- use: FLOW` in the section's questions).
+    package var imports: [FlowImport] = []
 }
 
 package struct Question: Sendable {

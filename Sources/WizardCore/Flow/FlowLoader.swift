@@ -165,6 +165,18 @@ package enum FlowLoader {
 
     static func decodeSection(_ y: Y) throws -> FlowSection {
         try y.allow(["id", "title", "wizard", "notes", "help", "when", "questions"])
+        // A question is asked here, or (`- use: FLOW`) questions are imported from another flow's file.
+        var questions: [Question] = []
+        var imports: [FlowImport] = []
+        for item in try y.required("questions").sequence() {
+            if item.optional("use") != nil {
+                let imported = try decodeImport(item)
+                imports.append(imported)
+                questions += imported.questions
+            } else {
+                questions.append(try decodeQuestion(item))
+            }
+        }
         return FlowSection(
             id: try y.required("id").string(),
             title: try y.optional("title")?.string(),
@@ -172,7 +184,8 @@ package enum FlowLoader {
             notes: try y.optional("notes")?.strings() ?? [],
             help: try y.optional("help")?.string(),
             condition: try y.optional("when").map(decodeCondition),
-            questions: try y.required("questions").sequence().map(decodeQuestion)
+            questions: questions,
+            imports: imports
         )
     }
 
