@@ -25,6 +25,11 @@ package struct AnsibleProject: Sendable {
         if !engineSteps.isEmpty {
             throw AnsibleExportProblem("the plan's engine steps (\(engineSteps.joined(separator: ", "))) are calls to the engine's REST API, which export ansible does not write yet; run them with ovirt-wizard apply")
         }
+        // A play cannot wait at hosted-engine's loop for a VM that the same play's host creates: refused, by name.
+        for vm in plan.hosts {
+            guard let role = vm.engineVM else { continue }
+            throw AnsibleExportProblem("the plan sets up the engine in the VM \(vm.name) at \(role.host)'s hosted-engine engine-installation loop (steps \(vm.steps.map(\.id).joined(separator: ", "))), which export ansible does not build: hosted-engine waits for them in the middle of its run. Export with OVIRT_WIZARD/engineVM=bool:False (the loop is then answered by hand), or deploy with ovirt-wizard apply")
+        }
         let steps = try plan.hosts.map { host in
             try host.steps.enumerated().map { try AnsibleStep($1, index: $0 + 1, of: host) }
         }

@@ -15,6 +15,8 @@ package struct DeploymentInput: Sendable {
     package var access: HostAccess
     /// hosted-engine: the other hosts of the HA set (Host ID > 1), deployed after this one; empty otherwise.
     package var additionalHosts: [AdditionalHost] = []
+    /// hosted-engine: the engine VM, when the wizard sets up the engine inside it; nil otherwise.
+    package var engineVM: HostedEngineEngineVM?
 
     /// An additional host of a hosted engine and how to reach it.
     package struct AdditionalHost: Sendable {
@@ -71,7 +73,26 @@ package struct DeploymentInput: Sendable {
             } catch {
                 throw Problem(path: path, message: error.description)
             }
+            if let flow = kind.flow {
+                do {
+                    engineVM = try HostedEngineEngineVM(flow: flow, value: { environment[$0]?.value }, firstLogin: login)
+                } catch {
+                    throw Problem(path: path, message: error.description)
+                }
+            }
         }
+    }
+
+    /// The engine VM's part of a hosted-engine file: engine-setup in the VM, with the answers made for it from the
+    /// file's (`HostedEngineEngineVM`), reached with the file's connection options and the VM's login.
+    package init(engineVM vm: HostedEngineEngineVM, of input: DeploymentInput) {
+        path = input.path
+        environment = OtopiEnvironment(values: vm.values, path: input.path)
+        kind = AnswerFileKind(flow: vm.engineSetup.flow)
+        tool = .engineSetup
+        hostName = vm.name
+        access = HostAccess(vm.login, options: input.access.options)
+            ?? HostAccess(target: SSHTarget(user: "root", host: vm.name, port: vm.login.port), options: input.access.options)
     }
 
     /// Every host this file deploys: its target host, then the additional hosts.

@@ -22,6 +22,11 @@ package struct DeploymentPlan: Sendable {
     package init(hosts: [HostPlan]) { self.hosts = hosts }
 
     package func host(named name: String) -> HostPlan? { hosts.first { $0.name == name } }
+
+    /// Each host's answer file, by host name.
+    package var answerFiles: [String: String] {
+        Dictionary(hosts.map { ($0.name, $0.answerFile) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// Something destructive the operator confirms by name (`HOST:DEVICE` for a disk a Gluster plan wipes).
@@ -56,6 +61,9 @@ package struct HostPlan: Sendable {
     package var steps: [PlanStep]
     /// Replaces the answers' secrets in any output line before it is logged or shown.
     package var masker: SecretMasker
+    /// Set on a hosted-engine engine VM's plan: it runs from its host's engine-installation loop, not with the
+    /// other hosts.
+    package var engineVM: EngineVMRole?
 
     package init(name: String, tool: DeployTool, access: HostAccess, answerFile: String, remoteDirectory: String,
                 platform: HostPlatform, steps: [PlanStep], secretValues: [String]) {
@@ -171,6 +179,9 @@ package struct PlanStep: Sendable {
     /// user is not root (`HostAccess.become`). False for reads that need no root (`check-os`, `check-fqdn`).
     /// Not part of the digest: how the host is reached does not change what the step does.
     package var runsAsRoot = true
+    /// Set on hosted-engine's step when the wizard sets up the engine in the VM: at the tool's engine-installation
+    /// loop the runner runs the VM's steps and answers 1 only after engine-setup succeeded there.
+    package var engineVM: EngineVMRole? = nil
 
     /// What the step is, as one string: the journal keeps it so a resume only trusts a step that has not changed.
     package var digest: String {
@@ -180,6 +191,7 @@ package struct PlanStep: Sendable {
             if let shown = String(bytes: stdin, encoding: .utf8) { text += "\nstdin " + shown } else { text += "\nstdin sha256 " + sha256Hex(stdin) }
         }
         text += "\n" + waitsFor.map(\.description).joined(separator: ",")
+        if let engineVM { text += "\nengine VM " + engineVM.description }
         return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 }

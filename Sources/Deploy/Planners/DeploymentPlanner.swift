@@ -34,6 +34,8 @@ package struct DeploymentPlanner: Sendable {
         var hosts = try inputs.map { input in
             try hostPlan(input, platform: platforms[input.hostName] ?? .assumed("not probed"), deploymentHosts: names)
         }
+        // The engine VMs, each right after its host, whose engine-installation loop runs it.
+        try addEngineVMs(inputs, to: &hosts, taken: names)
         // hosted-engine's additional hosts come after every first host: they deploy once their first host finished.
         for input in inputs {
             for additional in input.additionalHosts {

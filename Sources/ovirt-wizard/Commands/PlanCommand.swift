@@ -79,6 +79,9 @@ enum PlanPrinter {
             // A root login runs every step as root, and its plan reads as it always did; sudo is said per step.
             let sudo = host.access.become == .none ? nil : RootSteps(host)
             if let sudo { out.append("  root:    \(sudo.summary)") }
+            if let role = host.engineVM {
+                out.append("  runs:    at \(role.host)'s hosted-engine engine-installation loop (\(role.hostStep)), once the VM answers on SSH; not at the start")
+            }
             for (i, step) in host.steps.enumerated() {
                 let marks = [step.changesHost ? "changes the host" : "read-only", sudo?.mark(step),
                              step.skipIsSafe ? "may be skipped" : nil,
@@ -100,6 +103,9 @@ enum PlanPrinter {
                     out.append("     input:  \"\(shown)\", then end of input (nothing else can be answered)")
                 }
                 if !step.waitsFor.isEmpty { out.append("     after:  \(step.waitsFor.map(\.description).joined(separator: ", "))") }
+                if let role = step.engineVM {
+                    out.append("     loop:   at \"(1) \(EngineVMRole.continueLabel)\" the wizard runs the steps of \(role.vm), and answers \(EngineVMRole.continueChoice) only after its \(role.engineSetupStep) succeeded")
+                }
                 if case .upload(let upload) = step.action, case .generated(_, let shown) = upload.source {
                     out.append("     content (passwords masked):")
                     out += shown.split(separator: "\n").map { "       \($0)" }
@@ -150,11 +156,13 @@ enum PlanPrinter {
              "remoteDirectory": host.remoteDirectory, "platform": host.platform.description, "log": files.log(host: host.name)]
             let sudo = host.access.become != .none
             if sudo { hostItem["become"] = host.access.become.word }
+            if let role = host.engineVM { hostItem["engineVMOf"] = ["host": role.host, "step": role.hostStep, "engineSetupStep": role.engineSetupStep] }
             hostItem["steps"] = host.steps.enumerated().map { i, step -> [String: Any] in
                 var item: [String: Any] = ["index": i + 1, "id": step.id, "title": step.title, "changesHost": step.changesHost,
                                            "skipIsSafe": step.skipIsSafe, "probe": step.shownProbe, "digest": step.digest,
                                            "waitsFor": step.waitsFor.map(\.description)]
                 if sudo { item["runsAsRoot"] = step.runsAsRoot }
+                if let role = step.engineVM { item["engineVM"] = role.vm }
                 if let timeout = step.timeout { item["timeout"] = timeout }
                 switch step.action {
                 case .run(let command, let otopi, let interactive):
