@@ -98,7 +98,7 @@ package struct OtopiConsoleParser: Sendable {
     }
 
     /// Removes ANSI colour sequences (`ESC [ … m`), which otopi puts around the level on a terminal.
-    static func stripColor(_ line: String) -> Substring {
+    package static func stripColor(_ line: String) -> Substring {
         guard line.contains("\u{1B}") else { return Substring(line) }
         var out = ""
         var iterator = line.makeIterator()

@@ -37,6 +37,8 @@ package struct DeploymentProgress: Sendable, Equatable {
         package var prompt: OtopiPrompt?
         package var failure: StepFailure?
         package var outcome: HostOutcome?
+        /// The engine's web address, once engine-setup's SUMMARY gave it (run now or in an earlier run).
+        package var webAddress: String?
         /// Steps done, verified, skipped in this run.
         package var done = 0, verified = 0, skipped = 0
 
@@ -104,8 +106,9 @@ package struct DeploymentProgress: Sendable, Equatable {
                 h.prompt = nil
                 h.failure = nil
             }
-        case let .stepVerified(host, index, total, _, title, _, _):
+        case let .stepVerified(host, index, total, _, title, _, outputs):
             update(host) { h in
+                if let web = outputs.webAddress { h.webAddress = web }
                 h.stepIndex = index
                 h.totalSteps = total
                 h.stepTitle = title
@@ -148,8 +151,9 @@ package struct DeploymentProgress: Sendable, Equatable {
                 h.phase = .running
                 h.prompt = nil
             }
-        case let .stepFinished(host, _, _, _, status, _, _, _):
+        case let .stepFinished(host, _, _, _, status, _, _, end):
             update(host) { h in
+                if let web = end.outputs.webAddress { h.webAddress = web }
                 switch status {
                 case .done: h.done += 1
                 case .verified: h.verified += 1

@@ -86,7 +86,9 @@ package struct PlainProgressFormatter: Sendable {
     }
 
     /// One line per host: outcome, steps done/verified/skipped, time, log.
-    package static func recap(_ progress: DeploymentProgress, logPath: (String) -> String, now: Date = Date()) -> [String] {
+    /// `answerFiles`: each host's answer file (the engine's next step names it).
+    package static func recap(_ progress: DeploymentProgress, logPath: (String) -> String, now: Date = Date(),
+                              answerFiles: [String: String] = [:]) -> [String] {
         var out = ["Recap:"]
         let width = progress.hosts.map(\.name.count).max() ?? 0
         for h in progress.hosts {
@@ -101,6 +103,20 @@ package struct PlainProgressFormatter: Sendable {
             let elapsed = h.hostStarted.map { formatDuration((h.finishedAt ?? now).timeIntervalSince($0)) } ?? "-"
             let name = h.name + String(repeating: " ", count: max(0, width - h.name.count))
             out.append("  \(name)  \(outcome); \(h.done) run, \(h.verified) verified, \(h.skipped) skipped of \(h.totalSteps); \(elapsed); log \(logPath(h.name))")
+        }
+        return out + engineLines(progress, answerFiles: answerFiles)
+    }
+
+    /// The engine an engine-setup run set up (its SUMMARY's web address), and what comes next: the platform flow
+    /// reads the answer file the engine came from. Empty when no engine-setup run succeeded.
+    static func engineLines(_ progress: DeploymentProgress, answerFiles: [String: String]) -> [String] {
+        var out: [String] = []
+        for h in progress.hosts where h.outcome == .succeeded {
+            guard let web = h.webAddress else { continue }
+            let file = answerFiles[h.name] ?? "FILE"
+            out += ["", "The engine on \(h.name): \(web) (from engine-setup's summary; log in as admin@internal)",
+                    "Next, the hosts and storage domains (the seed's chapter 13): ovirt-wizard --flow platform --engine-answers \(file)",
+                    "  (with an ovirt-wizard that has the platform flow: ovirt-wizard flows lists the flows it has)"]
         }
         return out
     }

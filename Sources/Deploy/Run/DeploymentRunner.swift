@@ -37,6 +37,8 @@ package final class DeploymentRunner: Sendable {
     let fetchedFiles = Mutex<[String: String]>([:])
     /// The engine of a platform plan, opened by its first engine step.
     let engine: EngineLink?
+    /// How each engine VM's steps ended (they run from their host's loop, not with the hosts).
+    let engineVMOutcomes = Mutex<[String: HostOutcome]>([:])
 
     struct HostActivity {
         var stepStarted: Date
@@ -102,16 +104,35 @@ package final class DeploymentRunner: Sendable {
         // (Gluster phases, hosted-engine's additional hosts) every host gets one, or the waited-for host might not.
         let waits = plan.hosts.contains { $0.steps.contains { !$0.waitsFor.isEmpty } }
         let limit = waits ? max(options.maxConcurrentHosts, plan.hosts.count) : options.maxConcurrentHosts
-        let outcomes = forEachHost(plan.hosts, limit: limit) { [self] host in
+        // An engine VM runs from its host's engine-installation loop, on that host's thread.
+        let hosts = plan.hosts.filter { $0.engineVM == nil }
+        let outcomes = forEachHost(hosts, limit: limit) { [self] host in
             let outcome = HostRun(runner: self, plan: host).run()
             barrier.finishHost(host.name, succeeded: outcome.succeeded)
             handler.take(.hostFinished(host: host.name, outcome: outcome))
             return outcome
         }
+        var result = Dictionary(uniqueKeysWithValues: zip(hosts.map(\.name), outcomes))
+        for vm in plan.hosts where vm.engineVM != nil {
+            let role = vm.engineVM!
+            if let outcome = engineVMOutcomes.withLock({ $0[vm.name] }) {
+                result[vm.name] = outcome
+            } else if result[role.host] == .succeeded, !isCancelled {
+                // The host's deploy was verified from an earlier run, so its loop was not shown again: the VM's
+                // steps are verified the same way (a step whose probe fails runs again, engine-setup only if the
+                // VM holds no successful run with its answer file).
+                let outcome = HostRun(runner: self, plan: vm).run()
+                finishEngineVM(vm.name, outcome: outcome)
+                result[vm.name] = outcome
+            } else {
+                let outcome = HostOutcome.notRun("its steps run at \(role.host)'s engine-installation loop, which was not reached")
+                result[vm.name] = outcome
+                handler.take(.hostFinished(host: vm.name, outcome: outcome))
+            }
+        }
         heartbeat.cancel()
         engine?.close()
-        let result = Dictionary(uniqueKeysWithValues: zip(plan.hosts.map(\.name), outcomes))
-        let failed = outcomes.filter { !$0.succeeded }.count
+        let failed = result.values.filter { !$0.succeeded }.count
         do { try journal.recordRun(endedWithFailures: failed) } catch { stop(because: error, host: nil) }
         return result
     }
@@ -137,6 +158,13 @@ package final class DeploymentRunner: Sendable {
         }
         timer.resume()
         return timer
+    }
+
+    /// Records how an engine VM's steps ended (called by its host's loop), for the run's outcomes and the panes.
+    func finishEngineVM(_ vm: String, outcome: HostOutcome) {
+        engineVMOutcomes.withLock { $0[vm] = outcome }
+        barrier.finishHost(vm, succeeded: outcome.succeeded)
+        handler.take(.hostFinished(host: vm, outcome: outcome))
     }
 
     func noteFetched(host: String, step: String, outputs: StepOutputs) {

@@ -21,6 +21,8 @@ final class HostRun {
     var shellProblemLogged = false
     /// The `Correlation-Id` of the engine step running now (its requests, the engine's job and events).
     var correlation: String?
+    /// Steps skipped in this run or an earlier one (the engine VM's loop asks whether engine-setup was).
+    var skippedSteps: Set<String> = []
 
     init(runner: DeploymentRunner, plan: HostPlan) {
         self.runner = runner
@@ -76,6 +78,7 @@ final class HostRun {
                entry.digest == step.digest {
                 outputs[step.id] = entry.outputs
                 if entry.status == .skipped {
+                    skippedSteps.insert(step.id)
                     emit(.stepFinished(host: host, index: index, total: total, step: step.id, status: .skipped, seconds: 0,
                                        detail: "skipped in an earlier run", end: StepEnd(digest: step.digest)))
                     runner.barrier.finishStep(host: host, step: step.id)
@@ -97,6 +100,11 @@ final class HostRun {
             verifying = false
             if runner.options.resume, runner.previous.interrupted[host]?.contains(step.id) == true {
                 emit(.note(host: host, text: "step \(index)/\(total) \(step.title) was running when the wizard stopped (no end in the journal): it runs again"))
+                if let role = step.engineVM {
+                    // hosted-engine read its answers from the wizard's end of the connection: killed with it, otopi
+                    // met end of input at its loop and stopped. There is nothing to reattach to.
+                    emit(.note(host: host, text: "hosted-engine cannot be reattached (it read end of input when the wizard stopped, and ended): it runs again; at its engine-installation loop the engine VM \(role.vm)'s steps are checked against the journal and the VM, and engine-setup is not started a second time there"))
+                }
             }
             if let stop = runStep(step, index: index) { return stop }
         }
@@ -140,6 +148,7 @@ final class HostRun {
                     note("=== step \(index)/\(total) \(step.id): retry ===")
                     continue
                 case .skip where step.skipIsSafe && !runner.isCancelled:
+                    skippedSteps.insert(step.id)
                     emit(.stepFinished(host: host, index: index, total: total, step: step.id, status: .skipped, seconds: 0,
                                        detail: "skipped by the operator", end: StepEnd(digest: step.digest, after: reason)))
                     runner.barrier.finishStep(host: host, step: step.id)
@@ -233,6 +242,8 @@ final class HostRun {
         let masker = plan.masker
         let host = name
         let runOperator = runner.runOperator
+        let engineLoop = step.engineVM.map { EngineVMLoop(runner: runner, role: $0) }
+        var web = WebAddressReader()
 
         func take(_ raw: String, stream: ExecStream) {
             var line = masker.mask(raw)
@@ -245,6 +256,7 @@ final class HostRun {
                 case let .log(level, message) where level != .info: emit(.otopiLog(host: host, level: level, message: message))
                 default: break
                 }
+                web.take(line)
             }
             tail.append(line)
             emit(.output(host: host, line: line, stream: stream))
@@ -270,7 +282,9 @@ final class HostRun {
                     let handler = runner.handler
                     handler.take(.prompt(host: host, prompt: prompt))
                     DispatchQueue.global().async {
-                        if let answer = runOperator.answer(prompt, host: host, consolePassword: password) {
+                        let answer = engineLoop.map { $0.answer(prompt, consolePassword: password) }
+                            ?? runOperator.answer(prompt, host: host, consolePassword: password)
+                        if let answer {
                             control.send(answer + "\n")
                             handler.take(.promptAnswered(host: host, answer: prompt.isHidden ? Secrets.mask : answer))
                         } else {
@@ -298,7 +312,7 @@ final class HostRun {
             if failureReason == nil, !failedMessage, let lastError { reason += ": " + lastError.trimmingCharacters(in: .whitespaces) }
             return .failure(exitCode: result.shellStatus, reason: reason, lastLines: tail.last)
         }
-        let learned = StepOutputs(logFile: parser.logFile, answerFile: parser.answerFile)
+        let learned = StepOutputs(logFile: parser.logFile, answerFile: parser.answerFile, webAddress: web.address)
         if case .marker(let path) = step.probe {
             do {
                 let mark = StepMarker.write(path: path, digest: step.digest)
@@ -474,5 +488,23 @@ final class PromptState: Sendable {
 enum AtomicFileWriter {
     static func write(_ text: String, to path: String) throws {
         try AtomicFile.write(text, to: path, mode: 0o600)
+    }
+}
+
+/// Reads engine-setup's SUMMARY for the engine's web address: the lines after "Web access is enabled at:",
+/// the https one preferred.
+struct WebAddressReader {
+    private(set) var address: String?
+    private var inList = false
+
+    mutating func take(_ line: String) {
+        let text = String(OtopiConsoleParser.stripColor(line)).trimmingCharacters(in: .whitespaces)
+        if text == "Web access is enabled at:" {
+            inList = true
+        } else if inList, text.hasPrefix("http://") || text.hasPrefix("https://") {
+            if address == nil || (text.hasPrefix("https://") && address?.hasPrefix("https://") == false) { address = text }
+        } else {
+            inList = false
+        }
     }
 }

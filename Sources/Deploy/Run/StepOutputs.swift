@@ -9,12 +9,16 @@ package struct StepOutputs: Sendable, Equatable {
     package var fetchedAnswerFile: String?
     /// The tool reported no generated answer file (so there is nothing to fetch).
     package var noAnswerFile = false
+    /// The engine's web address from engine-setup's SUMMARY ("Web access is enabled at:"), https preferred.
+    package var webAddress: String?
 
-    package init(logFile: String? = nil, answerFile: String? = nil, fetchedAnswerFile: String? = nil, noAnswerFile: Bool = false) {
+    package init(logFile: String? = nil, answerFile: String? = nil, fetchedAnswerFile: String? = nil, noAnswerFile: Bool = false,
+                 webAddress: String? = nil) {
         self.logFile = logFile
         self.answerFile = answerFile
         self.fetchedAnswerFile = fetchedAnswerFile
         self.noAnswerFile = noAnswerFile
+        self.webAddress = webAddress
     }
 
     package var isEmpty: Bool { self == StepOutputs() }
@@ -25,6 +29,7 @@ package struct StepOutputs: Sendable, Equatable {
         answerFile = journal["answerFile"]
         fetchedAnswerFile = journal["fetchedAnswerFile"]
         noAnswerFile = journal["noAnswerFile"] == "true"
+        webAddress = journal["webAddress"]
     }
 
     var journal: [String: String] {
@@ -33,6 +38,7 @@ package struct StepOutputs: Sendable, Equatable {
         if let answerFile { out["answerFile"] = answerFile }
         if let fetchedAnswerFile { out["fetchedAnswerFile"] = fetchedAnswerFile }
         if noAnswerFile { out["noAnswerFile"] = "true" }
+        if let webAddress { out["webAddress"] = webAddress }
         return out
     }
 
@@ -42,5 +48,6 @@ package struct StepOutputs: Sendable, Equatable {
         answerFile = other.answerFile ?? answerFile
         fetchedAnswerFile = other.fetchedAnswerFile ?? fetchedAnswerFile
         noAnswerFile = other.noAnswerFile || noAnswerFile
+        webAddress = other.webAddress ?? webAddress
     }
 }

@@ -128,7 +128,7 @@ enum PlainApply {
         }
         output.print(["Deploying to \(plan.hosts.count) host(s); journal \(files.journal)" + (options.resume ? " (resuming)" : "")])
         let outcomes = runner.run()
-        output.print(PlainProgressFormatter.recap(output.progress, logPath: files.log(host:)))
+        output.print(PlainProgressFormatter.recap(output.progress, logPath: files.log(host:), answerFiles: plan.answerFiles))
         for source in sources { source.cancel() }
         if let failure = runner.journalFailure {
             printError(journalFailureMessage(failure))

@@ -48,7 +48,7 @@ enum DeployPanesRunner {
             runner.cancel()
         }
         done.wait()
-        for line in PlainProgressFormatter.recap(recap.progress, logPath: files.log(host:)) { print(line) }
+        for line in PlainProgressFormatter.recap(recap.progress, logPath: files.log(host:), answerFiles: plan.answerFiles) { print(line) }
         print("Journal: \(files.journal)")
         if let failure = runner.journalFailure {
             printError(PlainApply.journalFailureMessage(failure))
