@@ -73,6 +73,12 @@ package struct OtopiEnvironment: Sendable, Equatable {
         if items[key] == nil { items[key] = item }
     }
 
+    /// Replaces the value of an item the file sets, keeping where it came from (an old spelling read as the
+    /// value the tool makes of it).
+    package mutating func replaceValue(_ key: String, with value: OtopiValue) {
+        items[key]?.value = value
+    }
+
     /// The keys otopi treats as answered: present with a value other than `none`.
     package var answeredKeys: Set<String> {
         Set(items.filter { !$0.value.value.isNone }.keys)

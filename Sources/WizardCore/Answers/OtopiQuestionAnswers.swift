@@ -60,3 +60,23 @@ package enum OtopiQuestionAnswers {
         }
     }
 }
+
+/// Reads old spellings of values as the tool does (`Question.legacyValues`): hosted-engine 4.5 still takes the
+/// `domainType=nfs3` of files written for 4.1 and earlier as `nfs` with `nfsVersion=v3`. A key the file sets
+/// itself is kept.
+package enum OtopiLegacyValues {
+    package static func translate(_ environment: OtopiEnvironment, flow: Flow) -> OtopiEnvironment {
+        var result = environment
+        for question in flow.questions where !question.legacyValues.isEmpty {
+            guard let item = environment[question.key], case .string(let text) = item.value,
+                  let legacy = question.legacyValues[text] else { continue }
+            result.replaceValue(question.key, with: .string(legacy.value))
+            for (key, value) in legacy.sets.sorted(by: { $0.key < $1.key }) {
+                var set = item
+                set.value = .string(value)
+                result.addIfAbsent(key, set)
+            }
+        }
+        return result
+    }
+}

@@ -152,8 +152,17 @@ package struct Question: Sendable {
     /// otopi's name of the query (`OVESETUP_CONFIG_APPLICATION_MODE`) and which of its occurrences this question
     /// is: an answer file of otopi >= 1.7.6 may answer it as `QUESTION/<occurrence>/<name>`.
     package var otopiQuestion: OtopiQuestionName?
+    /// Values older answer files use that the tool still reads as another value, and the keys it sets with it
+    /// (hosted-engine 4.5 reads `domainType=nfs3` as `nfs` with `nfsVersion=v3`). Keyed by the old value.
+    package var legacyValues: [String: LegacyValue] = [:]
 
     package var isWizardKey: Bool { key.hasPrefix("OVIRT_WIZARD/") }
+}
+
+/// What the tool makes of an old spelling of a value: the value it stands for and the keys it also sets.
+package struct LegacyValue: Sendable, Equatable {
+    package var value: String
+    package var sets: [String: String]
 }
 
 package enum ValueType: String, Sendable {

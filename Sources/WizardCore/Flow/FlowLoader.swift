@@ -193,7 +193,7 @@ package enum FlowLoader {
         "key", "label", "kind", "type", "prompt", "notes", "before", "after", "values", "values_within",
         "value_labels", "value_line", "case_sensitive", "labels", "default", "allow_empty", "when", "validators",
         "checks", "error_prefix", "empty_error", "confirm", "weak", "minimum", "store", "invert", "effects",
-        "abort_on", "help", "wizard_only", "otopi_name",
+        "abort_on", "help", "wizard_only", "otopi_name", "legacy_values",
     ]
 
     static func decodeQuestion(_ y: Y) throws -> Question {
@@ -284,6 +284,13 @@ package enum FlowLoader {
                 throw y.error("otopi_name is the query's name, optionally after its occurrence (2/OVESETUP_KEYCLOAK_ENABLE)")
             }
             question.otopiQuestion = parsed
+        }
+        if let legacy = y.optional("legacy_values") {
+            for (old, entry) in try legacy.mapping() {
+                try entry.allow(["value", "sets"])
+                question.legacyValues[old] = LegacyValue(value: try entry.required("value").string(),
+                                                         sets: try entry.optional("sets")?.stringMapping() ?? [:])
+            }
         }
         for v in question.validators where !Validators.names.contains(v.name) {
             throw y.error("unknown validator '\(v.name)' (known: \(Validators.names.sorted().joined(separator: ", ")))")

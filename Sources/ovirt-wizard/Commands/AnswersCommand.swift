@@ -19,15 +19,32 @@ struct AnswersCommand: ParsableCommand {
                 """)
 
         @Option(help: "The flow to check against (engine-setup, hosted-engine).") var flow: String
+        @Flag(name: .customLong("accept-defaults"),
+              help: "Read the file as the tool run with --accept-defaults does (also when the file sets DIALOG/autoAcceptDefault=bool:True): a question with a default takes it.")
+        var acceptDefaults = false
         @Argument(help: "The answer file.") var file: String
         @OptionGroup var screens: ScreensOptions
+
+        /// What `--accept-defaults` sets (otopi's human dialog answers each question that has a default with it).
+        static let autoAcceptKey = "DIALOG/autoAcceptDefault"
+
+        /// Whether the tool's default is read from the host it runs on (its name, its interfaces).
+        static func defaultComesFromTheHost(_ question: Question) -> Bool {
+            switch question.defaultValue {
+            case .fact?, .factOrHostName?: return true
+            default: return false
+            }
+        }
 
         func run() throws {
             try runReportingErrors {
                 let flow = try screens.flow(named: flow)
                 let answerFile = try loadAnswerFiles([file])
                 // QUESTION/<n>/<name> answers (what 4.3+ engine-setup writes) count as the keys they set.
-                let environment = OtopiQuestionAnswers.translate(OtopiEnvironment(files: answerFile), flow: flow)
+                // Old spellings the tool still reads (hosted-engine 4.5: domainType=nfs3) count as what it makes of them.
+                let environment = OtopiLegacyValues.translate(
+                    OtopiQuestionAnswers.translate(OtopiEnvironment(files: answerFile), flow: flow), flow: flow)
+                let autoAccept = acceptDefaults || environment[Self.autoAcceptKey]?.value == .bool(true)
                 if let named = environment[AnswerFileContract.flowKey]?.value.displayText, named != flow.id {
                     printError("warning: \(file) names the flow '\(named)'; checked against \(flow.id) \(flow.version) as asked")
                 }
@@ -36,7 +53,39 @@ struct AnswersCommand: ParsableCommand {
                 var session = FlowSession(flow: flow, offline: !namesTarget, randomSeed: 0)
                 session.load(environment)
                 var problems: [String] = []
-                for question in session.activeQuestions where !session.answers.isAnswered(question.key) {
+                var hostDefaults = Set<String>()
+                var aborts: [String: String] = [:]
+                if autoAccept {
+                    // otopi answers every question that has a default with it, in the dialog's order: a default may
+                    // bring the questions that depend on it, so the walk starts again after each one.
+                    var tried = Set<String>()
+                    while let question = session.activeQuestions.first(where: { !session.answers.isAnswered($0.key) && !tried.contains($0.key) }) {
+                        tried.insert(question.key)
+                        guard question.kind != .password, session.rejection(for: question) == nil else { continue }
+                        guard let proposed = session.defaultAnswer(for: question) ?? (question.allowEmpty ? ("", .default) : nil) else {
+                            if Self.defaultComesFromTheHost(question) {
+                                hostDefaults.insert(question.key)
+                                printError("note: \(question.key): not in the file; the tool takes its default from the host (\(question.label)), which this check does not read")
+                            }
+                            continue
+                        }
+                        var exchange = session.exchange(for: question)
+                        switch exchange.submit("", checker: OfflineChecker(reason: "answers check"), answers: session.answers) {
+                        case .accepted(_, let values, _):
+                            session.accept(values)
+                            printError("note: \(question.key): not in the file; the tool takes its default (\(question.label): \(proposed.text.isEmpty ? "empty" : proposed.text))")
+                        case .abort(_, let why):
+                            aborts[question.key] = "its default (\(proposed.text)) ends the run: \(why); answer it in the file"
+                        case .ask:
+                            break
+                        }
+                    }
+                }
+                for question in session.activeQuestions where !session.answers.isAnswered(question.key) && !hostDefaults.contains(question.key) {
+                    if let abort = aborts[question.key] {
+                        problems.append("\(question.key): \(abort)")
+                        continue
+                    }
                     if let rejected = session.rejection(for: question) {
                         problems.append("\(question.key): \(rejected.reason) (\(rejected.origin))")
                     } else if question.key == flow.preview.confirm.key {
