@@ -3,6 +3,7 @@ import Foundation
 import LabHosts
 import OtopiKit
 import Testing
+import SSHKit
 import WizardCore
 @testable import Deploy
 
@@ -230,5 +231,45 @@ struct HostedEngineVMTests {
         #expect(screen.contains("EXIT=0"))
         #expect(screen.contains("https://localhost:443/ovirt-engine"))
         checkDeployed(lab)
+    }
+}
+
+/// `apply --plan FILE.json` keeps the engine VM link: a host's own steps, `engineVMOf` on the VM's entry and
+/// `engineVM` on the step whose loop runs it (the names `plan --json` prints).
+@Suite struct PlanFileEngineVMTests {
+    func parse(_ json: String) throws -> DeploymentPlan {
+        try PlanFile.parse(Data(json.utf8), path: "/tmp/vm-plan.json", options: ConnectOptions())
+    }
+
+    let hosts = """
+        {"name": "he1", "target": "root@10.0.0.5", "steps": [
+           {"id": "deploy", "run": ["hosted-engine", "--deploy"], "otopi": true, "interactive": true, "engineVM": "vm"}]},
+        {"name": "vm", "target": "root@10.0.0.9", "engineVMOf": {"host": "he1", "step": "deploy", "engineSetupStep": "setup"},
+         "steps": [{"id": "setup", "run": ["engine-setup", "--offline"], "otopi": true}]}
+        """
+
+    @Test func theLinkIsReadBothWays() throws {
+        let plan = try parse("{\"hosts\": [\(hosts)]}")
+        let role = EngineVMRole(vm: "vm", host: "he1", hostStep: "deploy", engineSetupStep: "setup")
+        #expect(plan.hosts[1].engineVM == role)
+        #expect(plan.hosts[0].steps[0].engineVM == role)
+        guard case .run(_, let otopi, let interactive) = plan.hosts[0].steps[0].action else { Issue.record("not a run"); return }
+        #expect(otopi && interactive)
+        #expect(plan.hosts[1].steps.map(\.id) == ["setup"])
+    }
+
+    @Test func aHalfLinkIsRefusedByName() throws {
+        func problem(_ json: String) -> String {
+            do { _ = try parse(json); return "" } catch { return "\(error)" }
+        }
+        let noRole = hosts.replacingOccurrences(of: "\"engineVMOf\": {\"host\": \"he1\", \"step\": \"deploy\", \"engineSetupStep\": \"setup\"},", with: "")
+        #expect(problem("{\"hosts\": [\(noRole)]}").contains("he1/deploy: the host vm must say \"engineVMOf\""))
+        let noStep = hosts.replacingOccurrences(of: ", \"engineVM\": \"vm\"", with: "")
+        #expect(problem("{\"hosts\": [\(noStep)]}").contains("vm says engineVMOf he1/deploy, whose step does not name it"))
+        let wrongSetup = hosts.replacingOccurrences(of: "\"engineSetupStep\": \"setup\"", with: "\"engineSetupStep\": \"nope\"")
+        #expect(problem("{\"hosts\": [\(wrongSetup)]}").contains("engineSetupStep nope is not one of its steps"))
+        let notInteractive = hosts.replacingOccurrences(of: "\"otopi\": true, \"interactive\": true, ", with: "")
+        #expect(problem("{\"hosts\": [\(notInteractive)]}").contains("must be a run with \"otopi\": true and \"interactive\": true"))
+        #expect(problem("{\"hosts\": [{\"target\": \"root@h\"}]}").contains("hosts[0] has no steps"))
     }
 }
