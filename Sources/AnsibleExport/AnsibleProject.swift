@@ -86,7 +86,11 @@ package struct AnsibleProject: Sendable {
             // The wizard reads a missing ssh_config as empty; OpenSSH refuses `-F` naming one.
             if let config = options.configPath, FileManager.default.fileExists(atPath: config) { ssh += ["-F", config] }
             vars.append(("ansible_ssh_common_args", .unsafe(ShellQuote.join(ssh))))
-            if let user = target.user, user != "root" { vars.append(("ansible_become", .bool(true))) }
+            // Root steps become root as apply's do (`OVIRT_WIZARD/become`); a step apply runs as the login user
+            // says so in site.yml. A sudo password is never in the answers: ansible-playbook asks it (-K).
+            if host.access.become != .none {
+                vars += [("ansible_become", .bool(true)), ("ansible_become_method", .string("sudo")), ("ansible_become_user", .string("root"))]
+            }
             hosts.append((host.name, .map(vars)))
         }
         let all: YAMLValue = .map([
@@ -107,25 +111,40 @@ package struct AnsibleProject: Sendable {
             # Written by ovirt-wizard export ansible from \(sources.joined(separator: ", ")).
             # Every step of the plan is one task below (an include of tasks/KIND.yml with the step as ovw_step), in
             # the plan's order; a new play starts where a step waits for steps on other hosts. A failed step stops
-            # the whole run; run site.yml again to continue: every step first runs its probe and is left alone
-            # when its effect is in place.
+            # its host, and no later part starts; run site.yml again to continue: every step first runs its probe and is left alone
+            # when its effect is in place. The hosts of a part run side by side (strategy free), as apply runs them;
+            # a part starts on a host only when the parts before it finished on every host (the part gate).
 
             """
+        let sudoHosts = plan.hosts.filter { if case .sudoPassword = $0.access.become { return true }; return false }.map(\.name)
+        if !sudoHosts.isEmpty {
+            out += "# \(sudoHosts.joined(separator: ", ")) become root through sudo with a password, which is never written here:\n"
+                + "# run ansible-playbook with --ask-become-pass (-K) or --become-password-file FILE.\n"
+        }
         var plays: [YAMLValue] = []
+        let count = self.plays.plays.count
         for (n, play) in self.plays.plays.enumerated() {
-            let tasks: [YAMLValue] = play.steps.map { step in
-                .map([
+            var tasks: [YAMLValue] = []
+            if let gate = Self.partGate(before: n, of: self.plays) { tasks.append(gate) }
+            tasks += play.steps.map { step in
+                var vars: [(String, YAMLValue)] = [("ovw_step", step.yaml)]
+                if !step.step.runsAsRoot { vars.append(("ansible_become", .bool(false))) }
+                return .map([
                     ("name", .unsafe("\(step.host) \(step.index)/\(plan.host(named: step.host)?.steps.count ?? 0) \(step.step.id): \(step.step.title)")),
                     ("ansible.builtin.include_tasks", .string(step.kind.taskFile)),
                     ("when", .string("inventory_hostname == ovw_step.host")),
-                    ("vars", .map([("ovw_step", step.yaml)])),
+                    ("vars", .map(vars)),
                 ])
             }
+            tasks.append(.map([
+                ("name", .string("Part \(n + 1) of \(count) finished on this host")),
+                ("ansible.builtin.set_fact", .map([("ovw_parts_done", .template("{{ (ovw_parts_done | default([])) + [\(n)] }}"))])),
+            ]))
             plays.append(.map([
-                ("name", .unsafe("Plan part \(n + 1) of \(self.plays.plays.count): \(play.hosts.joined(separator: ", "))")),
+                ("name", .unsafe("Plan part \(n + 1) of \(count): \(play.hosts.joined(separator: ", "))")),
                 ("hosts", .list(play.hosts.map { .unsafe($0) })),
                 ("gather_facts", .bool(false)),
-                ("any_errors_fatal", .bool(true)),
+                ("strategy", .string("ansible.builtin.free")),
                 ("tasks", .list(tasks)),
             ]))
         }
@@ -137,7 +156,7 @@ package struct AnsibleProject: Sendable {
                 ("name", .unsafe("Read back on \(host) after every host finished")),
                 ("hosts", .list([.unsafe(host)])),
                 ("gather_facts", .bool(false)),
-                ("tasks", .list(checks.map { check in
+                ("tasks", .list([Self.partGate(before: count, of: self.plays)].compactMap { $0 } + checks.map { check in
                     .map([
                         ("name", .unsafe(check.purpose)),
                         ("ansible.builtin.include_tasks", .string("tasks/read-back.yml")),
@@ -151,5 +170,27 @@ package struct AnsibleProject: Sendable {
         }
         out += YAMLValue.list(plays).render()
         return out
+    }
+
+    /// The first task of part `part`: every host of the parts before it finished them (its last task of each
+    /// set `ovw_parts_done`). A host whose step failed never gets there, so the steps that wait for it do not
+    /// start. nil for the first part.
+    static func partGate(before part: Int, of plays: AnsiblePlays) -> YAMLValue? {
+        var pairs: [YAMLValue] = []
+        for (p, play) in plays.plays.enumerated() where p < part {
+            for host in play.hosts { pairs.append(.map([("host", .unsafe(host)), ("part", .int(p))])) }
+        }
+        guard !pairs.isEmpty else { return nil }
+        return .map([
+            ("name", .string("Part gate: the parts before this one finished on every host")),
+            ("ansible.builtin.assert", .map([
+                ("that", .string("ovw_gate_item.part in (hostvars[ovw_gate_item.host].ovw_parts_done | default([]))")),
+                ("fail_msg", .template("{{ ovw_gate_item.host }} did not finish part {{ ovw_gate_item.part + 1 }} (see its failure above), which this part waits for: fix it and run site.yml again (steps that are done are left alone)")),
+                ("quiet", .bool(true)),
+            ])),
+            ("loop", .template("{{ ovw_gate }}")),
+            ("loop_control", .map([("loop_var", .string("ovw_gate_item")), ("label", .template("{{ ovw_gate_item.host }} part {{ ovw_gate_item.part + 1 }}"))])),
+            ("vars", .map([("ovw_gate", .list(pairs))])),
+        ])
     }
 }

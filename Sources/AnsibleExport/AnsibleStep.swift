@@ -15,6 +15,9 @@ package struct AnsibleStep: Sendable {
         case tool = "otopi-tool"
         /// The answer file the tool reported, fetched back to this machine.
         case fetchResults = "fetch-results"
+        /// An answer file put together on this machine from the one another host's tool generated (fetched by that
+        /// host's fetch-results step) and this host's lines (hosted-engine's additional hosts), then copied.
+        case composedUpload = "composed-upload"
 
         package var taskFile: String { "tasks/\(rawValue).yml" }
     }
@@ -68,14 +71,20 @@ extension AnsibleStep {
             commands = [command]
             let log = Self.consoleLog(host, step: step.id)
             let input = Self.toolInput(host, step: step.id)
-            guard case .marker(let path) = step.probe else {
-                throw AnsibleExportProblem("\(at): a tool run is verified by the wizard's marker, not by \(step.shownProbe)")
+            let probe = try Self.toolProbe(step, log: log, at: at)
+            var stdin: YAMLValue = .null
+            if let bytes = step.stdin {
+                guard let text = String(bytes: bytes, encoding: .utf8) else {
+                    throw AnsibleExportProblem("\(at): its \(bytes.count) bytes of standard input are not UTF-8 text, which Ansible's copy module cannot write")
+                }
+                stdin = .unsafe(text)
             }
+            values += [("stdin_base64", step.stdin.map { .string(Data($0).base64EncodedString()) } ?? .null)]
             values += [("command", .unsafe(command.commandLine)),
                        ("detached", .unsafe(command.commandLine(readingInputFrom: input, writingOutputTo: log))),
-                       ("log", .unsafe(log)), ("input", .unsafe(input)),
-                       ("probe", .unsafe(StepMarker.holds(path: path, digest: step.digest).commandLine)),
-                       ("mark", .unsafe(StepMarker.write(path: path, digest: step.digest).commandLine)),
+                       ("log", .unsafe(log)), ("input", .unsafe(input)), ("stdin", stdin),
+                       ("probe", .unsafe(probe.probe.commandLine)),
+                       ("mark", probe.mark.map { .unsafe($0.commandLine) } ?? .null),
                        ("failure_check", .unsafe(Self.otopiFailureCheck(log).commandLine)),
                        ("async_seconds", .int(step.timeout.map { Int($0) } ?? Self.toolSeconds))]
         case .run(let command, _, _):
@@ -104,9 +113,33 @@ extension AnsibleStep {
             case .localFile(let path):
                 (sha256, sha1) = try Self.hashes(of: path, at: at)
                 source = path
-            case .composed:
-                // The file is put together while the plan runs, from the first host's answers.conf.
-                throw AnsibleExportProblem("\(at): an additional hosted-engine host's answer file is composed from the first host's answers.conf while apply runs; exporting that step to Ansible is not built yet")
+            case .composed(let composed):
+                kind = .composedUpload
+                let lines: ComposedAnswerFile.Lines
+                do {
+                    lines = try composed.lines()
+                } catch {
+                    throw AnsibleExportProblem("\(at): \(error)")
+                }
+                guard let run = host.steps.first(where: { $0.id == composed.runStep }) else {
+                    throw AnsibleExportProblem("\(at): its answer file is for \(composed.runStep), a step that is not in \(host.name)'s plan")
+                }
+                let runLog = Self.consoleLog(host, step: run.id)
+                let name = URL(fileURLWithPath: upload.remotePath).lastPathComponent
+                // This host's lines hold the engine's admin password: only in Ansible Vault.
+                let path = "files/\(Self.safe(host.name))/\(Self.safe(name)).lines.vault"
+                vaultContent = YAMLValue.map([
+                    ("additions", .map(lines.additions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                    ("re_deployment", .map(lines.onReDeployment.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ]).render()
+                vaultPath = path
+                values += [("lines", .unsafe(path)), ("header", .unsafe(lines.header)),
+                           ("base_host", .unsafe(composed.baseHost)), ("base_step", .unsafe(composed.baseStep)),
+                           ("dest", .unsafe(upload.remotePath)), ("mode", .string("0" + String(upload.mode, radix: 8))),
+                           ("run_step", .unsafe(run.id)), ("run_log", .unsafe(runLog)),
+                           ("run_probe", .unsafe(try Self.toolProbe(run, log: runLog, at: "\(host.name) step \(run.id)").probe.commandLine))]
+                self.values = values
+                return
             }
             values += [("src", .unsafe(source)), ("dest", .unsafe(upload.remotePath)),
                        ("mode", .string("0" + String(upload.mode, radix: 8))), ("sha256", .string(sha256)), ("sha1", .string(sha1)),
@@ -144,8 +177,26 @@ extension AnsibleStep {
             }
             stdin = .unsafe(text)
         }
-        return [("commands", .list(commands.map { .unsafe($0.commandLine) })), ("stdin", stdin), ("probe", probe), ("mark", mark),
+        return [("commands", .list(commands.map { .unsafe($0.commandLine) })), ("stdin", stdin),
+                ("stdin_base64", input.isEmpty ? .null : .string(Data(input).base64EncodedString())), ("probe", probe), ("mark", mark),
                 ("changes", .bool(step.changesHost)), ("timeout", .int(step.timeout.map { Int($0.rounded(.up)) } ?? 0))]
+    }
+
+    /// A tool run's check (is it done?) and, for runs verified by the wizard's marker, the command that leaves it.
+    /// hosted-engine's additional hosts are done when the HA agent's configuration holds their Host ID, in the
+    /// folder of the answer file the tool reported in its console log (as apply reads it from the tool's output),
+    /// or the configuration folder when it reported none; never while that log ends in otopi's failure (a run that
+    /// failed after writing the configuration is not done, as apply runs a failed step again).
+    static func toolProbe(_ step: PlanStep, log: String, at: String) throws -> (probe: RemoteCommand, mark: RemoteCommand?) {
+        switch step.probe {
+        case .marker(let path):
+            return (StepMarker.holds(path: path, digest: step.digest), StepMarker.write(path: path, digest: step.digest))
+        case let .hostedEngineHostID(id, directory):
+            return (.script(#"if grep -q -e '\[ ERROR \] Execution of setup failed' -e "\[ ERROR \] Failed to execute stage '" -- "$3" 2>/dev/null; then exit 1; fi; a=$(sed -n "s/.*Generating answer file '\(.*\)'.*/\1/p" -- "$3" 2>/dev/null | tail -n 1); if [ -n "$a" ]; then d=${a%/*}; else d=$2; fi; grep -qx "host_id=$1" "$d/hosted-engine.conf""#,
+                            arguments: [String(id), directory, log]), nil)
+        default:
+            throw AnsibleExportProblem("\(at): a tool run is verified by the wizard's marker or hosted-engine's Host ID, not by \(step.shownProbe)")
+        }
     }
 
     /// Exits 1 (naming the line) when the tool's console log holds otopi's failure lines, which `apply` treats as

@@ -47,13 +47,39 @@ struct AnsibleExportTests {
                 switch step.action {
                 case .run(_, let otopi, _): kind = otopi ? "otopi-tool" : "command"
                 case .operation: kind = "command"
-                case .upload: kind = "upload"
+                case .upload(let upload):
+                    if case .composed = upload.source { kind = "composed-upload" } else { kind = "upload" }
                 case .fetchResults: kind = "fetch-results"
                 case .engine: kind = "engine (never exported)"
                 }
                 #expect(task.kind == "tasks/\(kind).yml", "\(host.name) \(step.id)")
             }
         }
+        // Every wait of the plan holds: the step waited for is in an earlier part (play) than the step that waits.
+        let parts = try exportedParts(directory)
+        for host in plan.hosts {
+            for step in host.steps {
+                for wait in step.waitsFor {
+                    let waited = wait.step ?? plan.host(named: wait.host)?.steps.last?.id ?? ""
+                    let before = parts["\(wait.host)/\(waited)"], after = parts["\(host.name)/\(step.id)"]
+                    #expect(before != nil && after != nil && before! < after!, "\(host.name)/\(step.id) waits for \(wait)")
+                }
+            }
+        }
+    }
+
+    /// The part (play) of every exported step, by `host/step`.
+    static func exportedParts(_ directory: String) throws -> [String: Int] {
+        let site = try String(contentsOfFile: directory + "/site.yml", encoding: .utf8)
+        let root = try #require(try Yams.compose(yaml: site))
+        var out: [String: Int] = [:]
+        for (index, play) in (root.sequence ?? []).enumerated() {
+            for task in play["tasks"]?.sequence ?? [] {
+                guard let step = task["vars"]?["ovw_step"], let host = step["host"]?.string, let id = step["id"]?.string else { continue }
+                out["\(host)/\(id)"] = index
+            }
+        }
+        return out
     }
 
     // MARK: - engine-setup
@@ -240,8 +266,9 @@ final class GlusterExportLab: Sendable {
     let answers: String
     var hosts: [String] { lab.cluster.hosts.indices.map { "gs\($0 + 1).example.com" } }
 
-    init() throws {
-        lab = try LabDeployment(hosts: 2)
+    /// `sudo`: the hosts refuse root logins; the answers log in as the lab's account, which becomes root through sudo.
+    init(sudo: LabSudo? = nil) throws {
+        lab = try LabDeployment(hosts: 2, sudo: sudo)
         for host in lab.cluster.hosts {
             let fixtures = ["gluster": "gluster", "systemctl": "systemctl", "parted": "disktool", "udevadm": "disktool",
                             "mkfs.xfs": "disktool", "mount": "disktool", "mountpoint": "disktool"]
@@ -262,9 +289,9 @@ final class GlusterExportLab: Sendable {
             [environment:default]
             OVIRT_WIZARD/flow=str:gluster
             OVIRT_WIZARD/flowVersion=str:3.4
-            OVIRT_WIZARD/sshUser=str:root
+            OVIRT_WIZARD/sshUser=str:\(lab.account?.name ?? "root")
             OVIRT_WIZARD/sshIdentity=str:\(lab.cluster.clientKey)
-            GLUSTER/hosts=str:\(hosts.joined(separator: " "))
+            \(lab.account == nil ? "" : "OVIRT_WIZARD/become=str:\(lab.become)\n")GLUSTER/hosts=str:\(hosts.joined(separator: " "))
             GLUSTER/brickKind=str:directory
             GLUSTER/brickSources=str:\(root)/gluster_brick0 \(root)/gluster_brick1
             GLUSTER/volumeName=str:gluster-vol1

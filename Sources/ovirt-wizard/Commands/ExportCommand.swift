@@ -20,7 +20,10 @@ struct ExportAnsibleCommand: ParsableCommand {
         discussion: """
             DIR gets inventory.yml (one host per plan host, with its SSH login), ansible.cfg, site.yml (one task \
             per plan step, in the plan's order; a new play where a step waits for other hosts) and tasks/KIND.yml \
-            per step kind. Every step runs its probe first, so a second run changes nothing and a run after a \
+            per step kind. The hosts of a play run side by side; a later play starts only when every host finished the \
+            earlier ones. hosted-engine's additional hosts get their answer file put together on this machine from \
+            the first host's generated answers.conf. A login that becomes root through sudo uses become (a sudo \
+            password is asked by ansible-playbook --ask-become-pass, never written). Every step runs its probe first, so a second run changes nothing and a run after a \
             failure continues where it stopped. Generated answer files (with their passwords) are encrypted with \
             ansible-vault and the password file named by --vault-password-file; nothing secret is written in \
             plain text or shown. Run it with: cd DIR && ansible-playbook site.yml. The hosts are probed read-only \
@@ -75,7 +78,13 @@ struct ExportAnsibleCommand: ParsableCommand {
                 let steps = project.steps.count
                 print("Wrote \(written.count) files to \(output): \(plan.hosts.count) host\(plan.hosts.count == 1 ? "" : "s"), \(steps) steps in \(project.plays.plays.count) play\(project.plays.plays.count == 1 ? "" : "s")")
                 if project.needsVault { print("Answer files are in Ansible Vault (password file \(vaultPasswordFile ?? ""))") }
-                print("Run: cd \(output) && ansible-playbook site.yml")
+                let sudoHosts = plan.hosts.filter { if case .sudoPassword = $0.access.become { return true }; return false }.map(\.name)
+                if sudoHosts.isEmpty {
+                    print("Run: cd \(output) && ansible-playbook site.yml")
+                } else {
+                    print("\(sudoHosts.joined(separator: ", ")) become root through sudo with a password (not written anywhere)")
+                    print("Run: cd \(output) && ansible-playbook --ask-become-pass site.yml")
+                }
             } catch let problem as AnsibleExportProblem {
                 throw CLIError(message: problem.description, code: .badInput)
             }
