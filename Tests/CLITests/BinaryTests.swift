@@ -230,6 +230,8 @@ enum Wizard {
         #expect(r.status == 0)
         #expect(r.lines.contains { $0.hasPrefix("engine-setup") && $0.contains("3.4") })
         #expect(r.lines.contains { $0.hasPrefix("hosted-engine") && $0.contains("3.4") })
+        #expect(r.lines.contains { $0.hasPrefix("platform") && $0.contains("3.4") && $0.contains("[platform-3.4.yaml]") })
+        #expect(r.lines.contains { $0.hasPrefix("platform") && $0.contains("4.5") && $0.contains("[platform-4.5.yaml]") })
         let empty = try Wizard.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: empty) }
         let none = try Wizard.run(["flows", "--screens", empty.path])

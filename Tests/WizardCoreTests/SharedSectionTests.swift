@@ -8,7 +8,8 @@ import Testing
         let catalog = FlowCatalog.load(directory: Repo.screens)
         #expect(catalog.problems.isEmpty, "\(catalog.problems)")
         #expect(catalog.flows.map { "\($0.id)-\($0.version)" }.sorted()
-                == ["engine-setup-3.4", "engine-setup-4.5", "export-domain-3.4", "gluster-3.4", "hosted-engine-3.4", "hosted-engine-4.5"])
+                == ["engine-setup-3.4", "engine-setup-4.5", "export-domain-3.4", "gluster-3.4", "hosted-engine-3.4", "hosted-engine-4.5",
+                    "platform-3.4", "platform-4.5"])
     }
 
     @Test func everyFlowAsksTheSameLoginWithItsOwnWords() throws {

@@ -30,6 +30,9 @@ package struct PlainDialog {
     /// Called once the wizard's own sections are answered, before the tool's questions: the executable connects
     /// to the target host and returns its facts and a checker, or says why it could not.
     package var onTargetKnown: ((FlowSession) -> TargetProbe)?
+    /// Fetches what a section needs before its questions (`FlowSection.fetch`): the engine's lists, the hosts' CPUs.
+    /// Called offline too: the fetcher says plainly what it did not fetch.
+    package var onFetch: ((FlowFetchSource, FlowSession) -> FlowFetchResult)?
 
     /// What probing the target host gave.
     package struct TargetProbe {
@@ -87,6 +90,11 @@ package struct PlainDialog {
                 for line in OtopiConsoleFormat.title(title) { io.write(line + "\n") }
                 for note in section.notes { io.write(OtopiConsoleFormat.note(note) + "\n") }
             }
+            if let back = fetch(before: section, log: log) {
+                // A source refused an answer (a wrong admin password): its question is asked again.
+                index = back
+                continue
+            }
             for question in section.questions where session.needsAnswer(question) {
                 if let outcome = ask(question, io: io, log: log) { return outcome }
             }
@@ -119,6 +127,25 @@ package struct PlainDialog {
             return outcome
         }
         return .confirmed
+    }
+
+    /// Runs the section's fetches whose inputs changed; the index of the section to go back to when a source
+    /// refused an answer.
+    mutating func fetch(before section: FlowSection, log: (DialogMessage) -> Void) -> Int? {
+        guard let onFetch else { return nil }
+        for source in session.pendingFetches(before: section) {
+            let signature = session.fetchSignature(source)
+            let result = onFetch(source, session)
+            result.messages.forEach(log)
+            session.apply(result, from: source, signature: signature)
+            onProgress(session)
+            if let key = result.reask.first, let question = session.flow.question(forKey: key),
+               let owner = session.flow.section(of: question),
+               let back = session.flow.sections.firstIndex(where: { $0.id == owner.id }) {
+                return back
+            }
+        }
+        return nil
     }
 
     mutating func ask(_ question: Question, io: some DialogIO, log: (DialogMessage) -> Void) -> Outcome? {

@@ -13,9 +13,9 @@ package struct FlowSession: Sendable {
     package private(set) var factsProbed: Bool
     /// Leave out the wizard's own sections (target host): nothing will be contacted.
     package let offline: Bool
-    package private(set) var answers = Answers()
+    package internal(set) var answers = Answers()
     /// Values from answer files that failed validation, to be asked again with the reason.
-    package private(set) var rejected: [String: RejectedAnswer] = [:]
+    package internal(set) var rejected: [String: RejectedAnswer] = [:]
     /// Warnings about loaded values that were kept (below a minimum, say).
     package private(set) var loadWarnings: [String] = []
     /// Host checks that could not run.
@@ -24,6 +24,14 @@ package struct FlowSession: Sendable {
     package let context: ValidationContext
     /// The seed of generated defaults (a MAC address), kept for `switching(to:)`.
     let randomSeed: UInt64
+    /// The host's (or the seed's) facts before any fetch; `facts` is these with `fetched` laid over them.
+    var baseFacts: HostFacts
+    /// Facts fetched before a section (`FlowFetchSource`): the engine's data centers, the proposed cluster CPU.
+    package internal(set) var fetched: [String: HostFacts.Value] = [:]
+    /// The inputs each source was last fetched with (`fetchSignature`).
+    var fetchSignatures: [FlowFetchSource: String] = [:]
+    /// Answers a fetch gave (not typed): the next fetch of the same source may replace them.
+    var fetchFilled: Set<String> = []
 
     package init(flow: Flow, facts: HostFacts? = nil, factsProbed: Bool = false, offline: Bool,
                 randomSeed: UInt64, context: ValidationContext = .local) {
@@ -31,6 +39,7 @@ package struct FlowSession: Sendable {
         self.randomSeed = randomSeed
         // Only --offline chooses the seed's example lab; a host not probed yet gets none of its values.
         self.facts = facts ?? (offline ? flow.seedFacts : flow.unprobedFacts)
+        self.baseFacts = self.facts
         self.factsProbed = factsProbed
         self.offline = offline
         self.context = context
@@ -49,17 +58,31 @@ package struct FlowSession: Sendable {
 
     /// Replaces the facts (after probing a host) and recomputes what depends on them.
     package mutating func setFacts(_ newFacts: HostFacts, probed: Bool) {
-        facts = newFacts
+        baseFacts = newFacts
         factsProbed = probed
+        rebuildFacts()
         applyComputed()
     }
 
     /// Replaces the facts with those of a host that could not be probed (or whose probe no longer applies):
     /// what the last host told is forgotten, and nothing of the seed's lab takes its place.
     package mutating func forgetHostFacts() {
-        facts = offline ? flow.seedFacts : flow.unprobedFacts
+        baseFacts = offline ? flow.seedFacts : flow.unprobedFacts
         factsProbed = false
+        rebuildFacts()
         applyComputed()
+    }
+
+    /// The base facts with the fetched ones laid over them.
+    mutating func rebuildFacts() {
+        var merged = baseFacts
+        for (name, value) in fetched { merged[name] = value }
+        facts = merged
+    }
+
+    /// How the value of one fact is labelled: a fetched fact was read from its source (`detected`).
+    func provenance(ofFact name: String) -> Provenance {
+        fetched[name] != nil ? .detected : factProvenance
     }
 
     /// How a value taken from the facts is labelled: read from the host, the seed's example (`--offline`), or (a host
@@ -71,7 +94,7 @@ package struct FlowSession: Sendable {
             let text: String?
             let provenance: Provenance
             switch c.source {
-            case .fact(let name): text = facts.string(name); provenance = factProvenance
+            case .fact(let name): text = facts.string(name); provenance = self.provenance(ofFact: name)
             case .value(let v): text = v; provenance = .default
             default: text = nil; provenance = .default
             }
@@ -183,9 +206,9 @@ package struct FlowSession: Sendable {
         guard let source = question.defaultValue else { return nil }
         switch source {
         case .value(let v): return (v, .default)
-        case .fact(let name): return facts.string(name).map { ($0, factProvenance) }
+        case .fact(let name): return facts.string(name).map { ($0, provenance(ofFact: name)) }
         case .factOrHostName(let name, let key):
-            if let fact = facts.string(name) { return (fact, factProvenance) }
+            if let fact = facts.string(name) { return (fact, provenance(ofFact: name)) }
             return hostName(answers[key]?.value.stringValue).map { ($0, .derived) }
         case .domainOf(let key):
             guard let fqdn = answers[key]?.value.stringValue else { return nil }
@@ -203,7 +226,10 @@ package struct FlowSession: Sendable {
             guard let text = answers[key]?.value.displayText else { return nil }
             let words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" })
             let filled = words.enumerated().map { index, word in
-                format.replacingOccurrences(of: "@ITEM@", with: String(word)).replacingOccurrences(of: "@N@", with: String(start + index))
+                // @HOST@: the host of a `[user@]host[:port]` entry (a host's name in the engine, say).
+                let host = HostedEngineAdditionalHosts.parseEntry(String(word))?.host ?? String(word)
+                return format.replacingOccurrences(of: "@ITEM@", with: String(word)).replacingOccurrences(of: "@HOST@", with: host)
+                    .replacingOccurrences(of: "@N@", with: String(start + index))
             }
             return (filled.joined(separator: " "), .default)
         }
@@ -231,12 +257,14 @@ package struct FlowSession: Sendable {
     }
 
     func factsBacked(_ question: Question) -> Provenance {
-        backingFact(question) == nil ? .default : factProvenance
+        backingFact(question).map(provenance(ofFact:)) ?? .default
     }
 
     /// Why a question offers no value of the host, said before its prompt: the host was not probed.
     func unprobedNote(for question: Question) -> DialogMessage? {
         guard !offline, !factsProbed else { return nil }
+        // A section that fetches its facts (the engine's lists) says itself where they came from, or why not.
+        if let section = flow.section(of: question), !section.fetch.isEmpty { return nil }
         let fromHost: Bool
         switch question.defaultValue {
         case .fact(let name)?: fromHost = facts[name] == nil
@@ -290,8 +318,9 @@ package struct FlowSession: Sendable {
     }
 
     /// The validation context with the answers given so far, for validators that compare answers.
-    func answeredContext() -> ValidationContext {
+    func answeredContext(asking key: String? = nil) -> ValidationContext {
         var context = self.context
+        context.asking = key
         let snapshot = answers
         context.answer = { snapshot[$0].map { $0.value.isNone ? "" : $0.value.displayText } }
         return context
@@ -305,7 +334,7 @@ package struct FlowSession: Sendable {
         question.prompt = fillAnswerPlaceholders(question.prompt)
         if let note = unprobedNote(for: question) { question.before.insert(note, at: 0) }
         return QuestionExchange(question: question, validValues: validValues(for: question), defaultText: d?.text,
-                                defaultProvenance: d?.provenance ?? .default, context: answeredContext())
+                                defaultProvenance: d?.provenance ?? .default, context: answeredContext(asking: question.key))
     }
 
     /// Why a loaded answer for this question was refused, if it was.
@@ -333,6 +362,7 @@ package struct FlowSession: Sendable {
         for (key, answer) in values {
             answers[key] = answer
             rejected[key] = nil
+            fetchFilled.remove(key)
         }
         if refreshDerived(), answers.isAnswered(confirmKey), values[confirmKey] == nil { unconfirm = true }
         if unconfirm { answers.remove(confirmKey) }
@@ -417,7 +447,7 @@ package struct FlowSession: Sendable {
         }
         var warnings: [String] = []
         for validator in question.validators {
-            switch Validators.validate(validator.name, text, context: answeredContext()) {
+            switch Validators.validate(validator.name, text, context: answeredContext(asking: question.key)) {
             case .ok: break
             case .warning(let w): warnings.append(w)
             case .error(let e):

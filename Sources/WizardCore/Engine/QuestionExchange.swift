@@ -106,7 +106,12 @@ package struct QuestionExchange: Sendable {
     }
 
     static func fill(_ template: String, values: [String], defaultText: String?, value: String? = nil) -> String {
-        var text = template.replacingOccurrences(of: "@VALUES@", with: values.joined(separator: ", "))
+        var text = template
+        // Without values (a list the engine or host did not give), no empty `()` is shown: the answer is typed.
+        if values.isEmpty {
+            text = text.replacingOccurrences(of: " (@VALUES@)", with: "").replacingOccurrences(of: "(@VALUES@)", with: "")
+        }
+        text = text.replacingOccurrences(of: "@VALUES@", with: values.joined(separator: ", "))
         // Without a default (a host that could not be probed), no empty `[]` is shown: the answer must be typed.
         if defaultText == nil {
             text = text.replacingOccurrences(of: " [@DEFAULT@]", with: "").replacingOccurrences(of: "[@DEFAULT@]", with: "")

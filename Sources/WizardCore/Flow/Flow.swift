@@ -92,6 +92,9 @@ package struct FlowSection: Sendable {
     package var questions: [Question]
     /// Where some of `questions` came from: another flow's file (`- use: FLOW` in the section's questions).
     package var imports: [FlowImport] = []
+    /// What the wizard fetches before asking this section (the engine's data centers, the CPUs of the hosts to add):
+    /// facts and answers from outside the flow, fetched by the executable (`FlowFetchSource`).
+    package var fetch: [FlowFetchSource] = []
 }
 
 package struct Question: Sendable {

@@ -164,7 +164,7 @@ package enum FlowLoader {
     }
 
     static func decodeSection(_ y: Y) throws -> FlowSection {
-        try y.allow(["id", "title", "wizard", "notes", "help", "when", "questions"])
+        try y.allow(["id", "title", "wizard", "notes", "help", "when", "questions", "fetch"])
         // A question is asked here, or (`- use: FLOW`) questions are imported from another flow's file.
         var questions: [Question] = []
         var imports: [FlowImport] = []
@@ -177,7 +177,7 @@ package enum FlowLoader {
                 questions.append(try decodeQuestion(item))
             }
         }
-        return FlowSection(
+        var section = FlowSection(
             id: try y.required("id").string(),
             title: try y.optional("title")?.string(),
             isWizard: try y.optional("wizard")?.bool() ?? false,
@@ -187,6 +187,14 @@ package enum FlowLoader {
             questions: questions,
             imports: imports
         )
+        section.fetch = try y.optional("fetch")?.sequence().map { item throws -> FlowFetchSource in
+            let name = try item.string()
+            guard let source = FlowFetchSource(rawValue: name) else {
+                throw item.error("unknown fetch source '\(name)' (known: \(FlowFetchSource.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return source
+        } ?? []
+        return section
     }
 
     static let questionFields: Set<String> = [

@@ -16,6 +16,8 @@ package struct ValidationContext: Sendable {
     /// The text of an earlier answer (nil: not answered), for the few validators that compare answers
     /// (the Gluster disk confirmation). The session fills it in; elsewhere nothing is answered.
     package var answer: @Sendable (String) -> String?
+    /// The key of the question being answered, for validators that compare it with the answers asked before it.
+    package var asking: String?
 
     package init(checkLocalFile: @escaping @Sendable (String) -> String?,
                 answer: @escaping @Sendable (String) -> String? = { _ in nil }) {
@@ -47,6 +49,9 @@ package enum Validators {
         "export_domain_uuid", "export_path", "export_domain_description",
         // hosted-engine's additional hosts (HostedEngineAdditionalHosts)
         "he_additional_hosts", "he_host_ids", "he_host_names",
+        // the platform flow (PlatformValidators)
+        "platform_hosts", "platform_host_names", "engine_user", "platform_domain_name", "platform_optional_domain_name",
+        "platform_domain_path",
     ]
 
     package static func validate(_ name: String, _ value: String, context: ValidationContext) -> ValidationResult {
@@ -86,6 +91,15 @@ package enum Validators {
         case "export_path": return storage(StorageValidators.exportPath(value))
         case "export_domain_description": return storage(StorageValidators.exportDomainDescription(value))
         case "he_additional_hosts", "he_host_ids", "he_host_names": return additionalHosts(name, value, context: context)
+        case "platform_hosts": return storage(PlatformValidators.hosts(value))
+        case "platform_host_names": return storage(PlatformValidators.hostNames(value, hosts: context.answer(PlatformFacts.hostsKey)))
+        case "engine_user": return storage(PlatformValidators.engineUser(value))
+        case "platform_domain_name", "platform_optional_domain_name":
+            // The key is the one whose name this is: the first of the platform's domains not answered yet.
+            return storage(PlatformValidators.domainName(value, key: context.asking ?? "", optional: name == "platform_optional_domain_name",
+                                                         answer: context.answer))
+        case "platform_domain_path":
+            return storage(PlatformValidators.domainPath(value, key: context.asking ?? "", answer: context.answer))
         default: return .error("unknown validator \(name)")
         }
     }
