@@ -27,12 +27,14 @@ struct PlainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seed for generated defaults (the VM's MAC address), to replay a dialog exactly.", valueName: "N"))
     var randomSeed: UInt64?
     @OptionGroup var hostKeys: TargetHostKeyOptions
+    @OptionGroup var platform: PlatformOptions
     @OptionGroup var screens: ScreensOptions
 
     func run() throws {
         try runReportingErrors {
             let catalog = try screens.catalog()
             var flow = try screens.flow(named: self.flow)
+            try platform.check(flow: flow)
             let files = try loadAnswerFiles(answerFiles)
             try refuseAnswersOfAnotherFlow(files, flow: flow, option: "--answers")
             let environment = OtopiEnvironment(files: files)
@@ -53,6 +55,7 @@ struct PlainCommand: ParsableCommand {
             var session = FlowSession(flow: flow, offline: offline,
                                       randomSeed: randomSeed ?? UInt64.random(in: .min ... .max))
             session.load(environment)
+            platform.presets.apply(to: &session)
 
             let io = TerminalDialogIO()
             let info = { (text: String) in io.write(OtopiConsoleFormat.log(DialogMessage(.info, text), color: io.color) + "\n") }
@@ -60,6 +63,7 @@ struct PlainCommand: ParsableCommand {
             info("ovirt-wizard: \(flow.title)")
             if offline {
                 info("--offline: no host is contacted and host checks are not run; defaults that depend on the host are the \(flow.seedFacts.description)")
+                if flow.id == "platform" { info("--offline: nothing is fetched: neither the engine's data centers and clusters nor the CPUs of the hosts to add") }
             }
             for file in answerFiles { info("Answers read from \(file)") }
             for warning in session.loadWarnings { warn(warning) }
@@ -71,6 +75,8 @@ struct PlainCommand: ParsableCommand {
             let target = TargetHost(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew)
             if hostChoosesVersion { target.versionChoice = catalog }
             dialog.onTargetKnown = { target.probe($0) }
+            let fetcher = platform.fetcher(offline: offline, connectOptions: { target.options() })
+            dialog.onFetch = { fetcher.fetch($0, $1) }
             let outcome = dialog.run(io: io)
             target.close()
             switch outcome {

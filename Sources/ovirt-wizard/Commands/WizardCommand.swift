@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import Foundation
 import OtopiKit
+import SSHKit
 import TUI
 import WizardCore
 
@@ -22,6 +23,7 @@ struct WizardCommand: ParsableCommand {
     var answers: String?
     @Flag(help: "Skip the target-host questions and contact no host.") var offline = false
     @OptionGroup var hostKeys: TargetHostKeyOptions
+    @OptionGroup var platform: PlatformOptions
     @OptionGroup var screens: ScreensOptions
 
     func run() throws {
@@ -40,6 +42,7 @@ struct WizardCommand: ParsableCommand {
             var hostChooses: [String: [String]] = [:]
             if let flow {
                 flows = [try screens.flow(named: flow)]
+                try platform.check(flow: flows[0])
                 if !offline, flow == flows[0].id, catalog.versions(of: flow).count > 1 {
                     hostChooses[flow] = catalog.versions(of: flow).map(\.version)
                 }
@@ -69,9 +72,11 @@ struct WizardCommand: ParsableCommand {
             }
             let offline = self.offline
             let loaded = filesByPath
+            let presets = platform.presets
             let start: @Sendable (Flow) -> FlowSession = { flow in
                 var session = FlowSession(flow: flow, offline: offline, randomSeed: UInt64.random(in: .min ... .max))
                 session.load(OtopiEnvironment(files: loaded[pathOf(flow)] ?? []))
+                presets.apply(to: &session)
                 return session
             }
             var session: FlowSession? = nil
@@ -80,7 +85,7 @@ struct WizardCommand: ParsableCommand {
             let prober = offline ? nil : TargetHostProber(knownHosts: hostKeys.knownHosts, acceptNew: hostKeys.acceptNew,
                                                           versionChoice: catalog, choosing: Set(hostChooses.keys))
             defer { prober?.close() }
-            let app = WizardApp(
+            var app = WizardApp(
                 checker: OfflineChecker(reason: offline ? "--offline" : "the target host is not probed yet"),
                 startFlow: start,
                 save: { session, complete, path in
@@ -94,6 +99,16 @@ struct WizardCommand: ParsableCommand {
                     }
                 },
                 prober: prober, answerFileOf: pathOf)
+            // Curses owns the terminal: an unknown host key is refused (the target's own probe asks about its key
+            // in a dialog and records it), unless --accept-new.
+            let knownHosts = hostKeys.knownHosts, acceptNew = hostKeys.acceptNew
+            let fetcher = platform.fetcher(offline: offline, connectOptions: {
+                var options = ConnectOptions()
+                options.knownHostsPath = knownHosts
+                if acceptNew { options.hostKeyPolicy = .acceptNew }
+                return options
+            })
+            app.fetcher = { fetcher.fetch($0, $1) }
             var finished = false
             var finalFlow: Flow? = nil
             var written: String? = path
