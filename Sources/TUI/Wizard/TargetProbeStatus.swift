@@ -43,4 +43,6 @@ package enum WizardMessage: Sendable {
     case probed(TargetProbeResult)
     /// The host checks of the pending answer `id` ran.
     case checked(id: Int, PrecomputedChecker)
+    /// A section's fetch (`FlowFetchSource`) finished; `signature` names the inputs it ran with.
+    case fetched(FlowFetchSource, signature: String, FlowFetchResult)
 }

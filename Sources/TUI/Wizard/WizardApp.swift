@@ -23,6 +23,8 @@ package struct WizardApp: TUIApp {
         case answerCredential(Secret?)
         /// Run an answer's host checks on a worker thread; the outcome comes back as `.checked`.
         case runChecks(PendingHostChecks, checker: any HostChecker, answers: Answers)
+        /// Fetch what a section needs on a worker thread; the outcome comes back as `.fetched`.
+        case fetch(FlowFetchSource, FlowSession, signature: String)
     }
 
     package let checker: any HostChecker
@@ -34,6 +36,8 @@ package struct WizardApp: TUIApp {
     package let prober: TargetHostProber?
     /// The answer file of a flow chosen in the flow list (each flow has its own); nil keeps the state's.
     package let answerFileOf: @Sendable (Flow) -> String?
+    /// Fetches what a section needs before its questions (`FlowSection.fetch`); nil fetches nothing.
+    package var fetcher: (@Sendable (FlowFetchSource, FlowSession) -> FlowFetchResult)?
 
     package init(checker: any HostChecker, startFlow: @escaping @Sendable (Flow) -> FlowSession,
                 save: @escaping @Sendable (FlowSession, Bool, String) -> Notice, prober: TargetHostProber? = nil,
@@ -73,6 +77,9 @@ package struct WizardApp: TUIApp {
         case .probe(let session): startProbe(session, post: post)
         case .answerHostKey(let accept): prober?.answerHostKey(accept)
         case .answerCredential(let secret): prober?.answerCredential(secret)
+        case .fetch(let source, let session, let signature):
+            guard let fetcher else { return }
+            Thread.detachNewThread { post(.fetched(source, signature: signature, fetcher(source, session))) }
         case .runChecks(let pending, let checker, let answers):
             Thread.detachNewThread {
                 post(.checked(id: pending.id, PrecomputedChecker(running: pending.requests, with: checker, answers: answers)))
@@ -101,6 +108,8 @@ package struct WizardApp: TUIApp {
             s.probe.credentialShown = false
         case .message(.probed(let result)):
             probed(&s, result)
+        case .message(.fetched(let source, let signature, let result)):
+            fetched(&s, source, signature: signature, result, &effects)
         case .message(.checked(let id, let outcomes)):
             // A stale outcome (the operator stopped waiting, or moved on) is dropped.
             if let pending = s.pendingChecks, pending.id == id, s.screen == .question(pending.key) {
@@ -115,6 +124,7 @@ package struct WizardApp: TUIApp {
             handleKey(&s, key, &effects)
         }
         targetHost(&s, &effects)
+        fetchForSection(&s, &effects)
         return (s, effects)
     }
 

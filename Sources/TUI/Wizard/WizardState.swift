@@ -86,6 +86,8 @@ package struct WizardState: Sendable {
     package var pendingChecks: PendingHostChecks?
     /// Numbers the check runs, so an outcome that arrives after the operator stopped waiting is dropped.
     package var checkSerial = 0
+    /// A section's fetch running on a worker thread (the engine's lists, the hosts' CPUs).
+    package var fetching: FlowFetchSource?
 
     /// `hostChoosesVersion`: the flows (by id) listed once whose version the probed target host chooses, with
     /// the versions it chooses from.
