@@ -80,18 +80,22 @@ import Testing
         #expect(check("platform_hosts", "node2.lab NODE2.lab") == .error("NODE2.lab is named twice"))
         #expect(check("platform_hosts", "node2.lab bad_host!") == .error("bad_host! is not a host name or address, optionally as user@host:port"))
         #expect(check("platform_hosts", "root@node2.lab:2222 node3.lab") == .ok)
-        #expect(check("platform_hosts", "  ") == .error("give at least one host to add (name or address), separated by spaces"))
+        #expect(check("platform_hosts", "  ") == .error("name at least one host to add"))
         let hosts = ["PLATFORM/hosts": "node2.lab node3.lab"]
         #expect(check("platform_host_names", "node2 node3", hosts) == .ok)
-        #expect(check("platform_host_names", "node2", hosts) == .error("1 name for 2 hosts to add: give one per host, in the same order"))
+        #expect(check("platform_host_names", "node2", hosts) == .error("1 names for 2 hosts: give one per host, in the same order"))
         #expect(check("platform_host_names", "node2 node2", hosts) == .error("node2 is given twice: the engine needs one name per host"))
         #expect(check("platform_host_names", "node2 no/de3", hosts)
-            == .error("no/de3 is not a host name the engine takes (letters, digits, '-', '_' and '.')"))
+            == .error("no/de3 is not a host name the engine takes (letters, digits, '-', '_' and '.' only)"))
     }
 
     @Test func theEngineAndItsLogin() {
-        #expect(check("fqdn", "engine.lab.example") == .ok)
-        #expect(check("fqdn", "192.168.1.10") != .ok)
+        #expect(check("engine_fqdn", "engine.lab.example") == .ok)
+        #expect(check("engine_fqdn", "192.168.1.10")
+            == .error("192.168.1.10 is an IP address; the engine's certificate names its FQDN (reach another address with --engine-address)"))
+        #expect(check("engine_name", "Default", asking: "PLATFORM/cluster") == .ok)
+        #expect(check("engine_name", "my dc", asking: "PLATFORM/dataCenter")
+            == .error("my dc is not a data center name the engine takes (letters, digits, '-', '_' and '.' only)"))
         #expect(check("engine_user", "admin@internal") == .ok)
         #expect(check("engine_user", "admin@ovirt@internalsso") == .ok)
         #expect(check("engine_user", "admin") != .ok)
@@ -101,7 +105,7 @@ import Testing
     @Test func storageDomainsAreNamedAndConnectedOnceEach() {
         #expect(check("platform_domain_path", "node1.lab:/vol0", asking: "PLATFORM/dataDomainPath") == .ok)
         #expect(check("platform_domain_path", "node1.lab/vol0", asking: "PLATFORM/dataDomainPath")
-            == .error("'node1.lab/vol0' is not a storage connection path of the form host:/path"))
+            == .error("node1.lab/vol0 is not server:/path"))
         let data = ["PLATFORM/dataDomainName": "data", "PLATFORM/dataDomainPath": "node1.lab:/vol0"]
         #expect(check("platform_optional_domain_name", "none", asking: "PLATFORM/isoDomainName", data) == .ok)
         #expect(check("platform_optional_domain_name", "DATA", asking: "PLATFORM/isoDomainName", data)

@@ -1,6 +1,7 @@
-/// The platform flow's checks as plain functions for the flow validators (nil = fine, else the message): the
-/// hosts to add and their names, the engine user, and the storage domains' names and connections, which must not
-/// be used twice. Answers given earlier come from `answer` (the validation context).
+/// The platform flow's checks for the flow validators (nil = fine, else the message). The rules of each answer are
+/// the contract parser's (`PlatformAnswers`), so the dialog refuses exactly what `plan` would; here only what
+/// compares answers is added: a storage domain's name or connection given to an earlier domain, "none" for the
+/// data domain. Answers given earlier come from `answer` (the validation context).
 package enum PlatformValidators {
     package static let hostNamesKey = "PLATFORM/hostNames"
     /// The storage domains in the order the flow asks them: name key, connection key.
@@ -18,44 +19,24 @@ package enum PlatformValidators {
         return t.isEmpty || t.lowercased() == "none"
     }
 
-    /// The hosts to add: names or addresses, each once, optionally as `user@host:port` when the wizard reaches one
-    /// with another login than the engine host's.
+    /// The hosts to add (`[user@]host[:port]`, each once): the contract parser's rule.
     package static func hosts(_ value: String) -> String? {
-        let entries = words(value)
-        if entries.isEmpty { return "give at least one host to add (name or address), separated by spaces" }
-        var seen: Set<String> = []
-        for entry in entries {
-            guard let target = HostedEngineAdditionalHosts.parseEntry(entry) else {
-                return "\(entry) is not a host name or address, optionally as user@host:port"
-            }
-            if !seen.insert(target.host.lowercased()).inserted { return "\(target.host) is named twice" }
-        }
-        return nil
+        PlatformAnswers.hostsProblem(PlatformAnswers.words(value))
     }
 
-    /// The hosts' names in the engine: one per host, in the same order, each once, of the characters the engine
-    /// takes (letters, digits, '-', '_' and '.').
+    /// The hosts' names in the engine: one per host, in the same order, each once (the contract parser's rule).
     package static func hostNames(_ value: String, hosts: String?) -> String? {
-        let names = words(value)
-        let count = words(hosts).count
-        for name in names where !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
-            return "\(name) is not a host name the engine takes (letters, digits, '-', '_' and '.')"
-        }
-        var seen: Set<String> = []
-        for name in names where !seen.insert(name.lowercased()).inserted { return "\(name) is given twice: the engine needs one name per host" }
-        if names.count != count {
-            return "\(names.count) name\(names.count == 1 ? "" : "s") for \(count) host\(count == 1 ? "" : "s") to add: give one per host, in the same order"
-        }
-        return nil
+        PlatformAnswers.hostNamesProblem(PlatformAnswers.words(value), hostCount: PlatformAnswers.words(hosts ?? "").count)
     }
 
-    /// `user@domain` (admin@internal, admin@ovirt@internalsso).
+    /// `user@profile` (admin@internal, admin@ovirt@internalsso): the contract parser's rule.
     package static func engineUser(_ value: String) -> String? {
-        guard let at = value.firstIndex(of: "@"), at != value.startIndex, value.index(after: at) != value.endIndex,
-              !value.contains(where: { $0.isWhitespace }) else {
-            return "\(value) is not an engine user: write USER@PROFILE (admin@internal; with Keycloak on 4.5 admin@ovirt@internalsso)"
-        }
-        return nil
+        PlatformAnswers.adminUserProblem(value)
+    }
+
+    /// A data center's or cluster's name as the engine takes it.
+    package static func engineName(_ value: String, what: String) -> String? {
+        PlatformAnswers.engineNameProblem(value, what: what)
     }
 
     /// A storage domain's name; `optional`: "none" or empty means no such domain. Never the name of a domain
@@ -64,7 +45,7 @@ package enum PlatformValidators {
         if isNone(value) {
             return optional ? nil : "the \(label(key)) is required (it holds the virtual disks): give it a name"
         }
-        if case .error(let message) = Validators.domainName(value, what: "Storage domain name") { return message }
+        if let message = PlatformAnswers.domainNameProblem(value) { return message }
         for (other, _) in domains.prefix(while: { $0.0 != key }) where !isNone(answer(other)) {
             if answer(other)?.lowercased() == value.lowercased() { return "\(value) is already the name of the \(label(other))" }
         }
@@ -74,7 +55,7 @@ package enum PlatformValidators {
     /// A storage connection `server:/path`, never the connection of a domain asked before it (one export holds
     /// one domain).
     package static func domainPath(_ value: String, key: String, answer: (String) -> String?) -> String? {
-        if case .error(let message) = Validators.hostPath(value) { return message }
+        if let message = PlatformAnswers.connectionProblem(value) { return message }
         for (name, path) in domains.prefix(while: { $0.1 != key }) where !isNone(answer(name)) {
             if let other = answer(path), normalized(other) == normalized(value) {
                 return "\(value) is already the connection of the \(label(name)); each domain needs its own export"

@@ -51,7 +51,7 @@ package enum Validators {
         "he_additional_hosts", "he_host_ids", "he_host_names",
         // the platform flow (PlatformValidators)
         "platform_hosts", "platform_host_names", "engine_user", "platform_domain_name", "platform_optional_domain_name",
-        "platform_domain_path",
+        "platform_domain_path", "engine_fqdn", "engine_name",
     ]
 
     package static func validate(_ name: String, _ value: String, context: ValidationContext) -> ValidationResult {
@@ -94,6 +94,8 @@ package enum Validators {
         case "platform_hosts": return storage(PlatformValidators.hosts(value))
         case "platform_host_names": return storage(PlatformValidators.hostNames(value, hosts: context.answer(PlatformFacts.hostsKey)))
         case "engine_user": return storage(PlatformValidators.engineUser(value))
+        case "engine_fqdn": return storage(PlatformAnswers.fqdnProblem(value))
+        case "engine_name": return storage(PlatformValidators.engineName(value, what: context.asking == PlatformFacts.clusterKey ? "cluster" : "data center"))
         case "platform_domain_name", "platform_optional_domain_name":
             // The key is the one whose name this is: the first of the platform's domains not answered yet.
             return storage(PlatformValidators.domainName(value, key: context.asking ?? "", optional: name == "platform_optional_domain_name",
