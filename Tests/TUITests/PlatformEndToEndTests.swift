@@ -65,6 +65,8 @@ final class PlatformEndToEndTests {
         try tmux.waitFor("SSH private key")
         try tmux.type(cluster.clientKey)
         try tmux.send("Enter")
+        // The engine host is probed first (its facts re-open the question on screen): wait for it.
+        try tmux.waitFor("Host facts probed on \(host.address)", timeout: 30)
         try tmux.waitFor("engine-setup or hosted-engine answer file")
         try tmux.send("Enter")
         try tmux.waitFor("Engine FQDN")
