@@ -28,9 +28,11 @@ extension WizardApp {
                  _ effects: inout [AppEffect<Effect>]) {
         s.fetching = nil
         guard var session = s.session else { return }
+        let before = session.answers
         session.apply(result, from: source, signature: signature)
         s.session = session
-        effects.append(.custom(.save(session, complete: false, to: s.answerFile)))
+        // Saved when the fetch changed an answer (the FQDN from the engine answer file); facts are not saved.
+        if session.answers != before { effects.append(.custom(.save(session, complete: false, to: s.answerFile))) }
         let worst: Notice.Kind = result.messages.contains { $0.level == .error } ? .error : .info
         s.notice = Notice(result.messages.map(\.text).joined(separator: " "), kind: worst)
         Self.refreshHub(&s)
