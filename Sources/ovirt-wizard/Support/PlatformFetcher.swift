@@ -122,6 +122,9 @@ struct PlatformFetcher: Sendable {
             result.forget.append(PlatformFacts.passwordInFileFact)
             result.reask = [PlatformFacts.adminPasswordKey]
             return result
+        } catch let failure as EngineTrust.Failure {
+            // The CA could not be trusted (the engine host unreachable over SSH, no engine PKI there, another CA pinned).
+            return PlatformFacts.engineUnknown("The engine could not be asked: its CA is not trusted: \(failure.description)")
         } catch {
             let said = (error as? EngineError)?.description ?? "\(error)"
             return PlatformFacts.engineUnknown("The engine could not be asked: \(said)")
