@@ -22,7 +22,8 @@ struct PlatformApplyTests {
         let keysFile: String
         var answerFile = ""
 
-        init(api: LabEngine.API, scenario: [String: Any] = [:]) throws {
+        /// `storageErrors`: an export (`iso`, `export`) whose mount fails in VDSM with that error (`mount`, `permission`).
+        init(api: LabEngine.API, scenario: [String: Any] = [:], storageErrors: [String: String] = [:]) throws {
             lab = try LabDeployment(hosts: 4)
             let cluster = lab.cluster
             exports = cluster.root + "/exports"
@@ -30,6 +31,10 @@ struct PlatformApplyTests {
             keysFile = keys
             var scenario = scenario
             scenario["local_exports"] = true
+            if !storageErrors.isEmpty {
+                let exports = self.exports, server = cluster.hosts[0].address
+                scenario["storage"] = Dictionary(uniqueKeysWithValues: storageErrors.map { ("\(server):\(exports)/\($0.key)", ["error": $0.value]) })
+            }
             scenario["root_password"] = PlatformApplyTests.rootPassword
             scenario["authorized_keys"] = Dictionary(uniqueKeysWithValues: cluster.hosts.dropFirst().map { ($0.address, keys) })
             engine = try LabEngine(api: api, password: PlatformApplyTests.adminPassword, scenario: scenario)
@@ -151,6 +156,16 @@ struct PlatformApplyTests {
                 #expect(!text.contains(PlatformApplyTests.adminPassword))
                 #expect(!text.contains(PlatformApplyTests.rootPassword))
             }
+        }
+
+        /// The data domain went in before the ISO domain failed: it is active, the ISO and export domains are not there.
+        func expectDataDomainOnly() async throws {
+            let session = try await session()
+            let dc = try #require(try await session.dataCenter(named: "Default"))
+            let attached = try await session.attachedStorageDomains(dataCenterID: dc.id)
+            #expect(attached.map(\.name) == ["data"])
+            #expect(attached.first?.status == "active")
+            await session.close()
         }
 
         /// The seed's platform is there: three nodes up, the CPU set, the three domains active in Default.
@@ -281,6 +296,23 @@ struct PlatformApplyTests {
         #expect(run.stdout.contains("node2 is non_operational (cpu_type_incompatible_with_cluster): Host node2 moved to Non-Operational state as host CPU type is not supported"), "\(run.stdout)")
         let record = try await lab.record()
         #expect(lab.requests(record, "POST /ovirt-engine/api/storagedomains").isEmpty)
+    }
+
+    @Test(arguments: [(LabEngine.API.v3, "3.4"), (.v4, "4.5")])
+    func aMountFailureShowsTheEnginesFaultAndVDSMsReason(api: LabEngine.API, version: String) async throws {
+        let lab = try Lab(api: api, storageErrors: ["iso": "mount"])
+        try lab.makeExportDomain()
+        try lab.writeAnswers(version: version)
+        let run = try lab.lab.wizard(lab.applyArguments() + ["--plain"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("POST /ovirt-engine/api/storagedomains: the engine refused it: Operation Failed"), "\(run.stdout)")
+        if api == .v3 {
+            // 3.4 answers "[]": the reason is VDSM's, from the engine's event 996.
+            #expect(run.stdout.contains("(engine events: The error message for connection \(lab.cluster.hosts[0].address):\(lab.exports)/iso returned by VDSM was: Problem while trying to mount target)"))
+        } else {
+            #expect(run.stdout.contains("[Problem while trying to mount target]"))
+        }
+        try await lab.expectDataDomainOnly()
     }
 
     @Test func anExportNotOwnedByVdsmStopsTheRunBeforeAnythingIsSent() async throws {
