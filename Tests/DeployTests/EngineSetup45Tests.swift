@@ -71,19 +71,4 @@ struct EngineSetup45Tests {
         #expect(applied.status == 1)
         #expect(applied.stdout.contains("Configure Grafana on this host (Yes, No) [Yes]: "), "\(applied.stdout)")
     }
-
-    @Test func hostedEngine45IsRefusedPlainlyByThePlanner() throws {
-        let lab = try LabDeployment(hosts: 1)
-        let file = try lab.write("""
-            [environment:default]
-            OVIRT_WIZARD/flow=str:hosted-engine
-            OVIRT_WIZARD/flowVersion=str:4.5
-            OVEHOSTED_VM/cloudinitInstanceHostName=str:engine.example.com
-            OVEHOSTED_NETWORK/fqdn=str:engine.example.com
-            \(lab.targetKeys(0))
-            """, name: "he45.conf")
-        let plan = try lab.wizard(["plan", "--answers", file] + lab.sshArguments)
-        #expect(plan.status != 0)
-        #expect(plan.stderr.contains("deploying oVirt 4.5's hosted-engine is not built yet"), "\(plan.stderr)")
-    }
 }

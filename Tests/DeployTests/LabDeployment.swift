@@ -37,7 +37,7 @@ final class LabDeployment: @unchecked Sendable {
         remoteBase = cluster.root + "/remote"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for host in cluster.hosts {
-            for name in ["common.sh", "engine-setup", "engine-setup-4.5.sh", "hosted-engine", "hosted-engine-additional", "yum", "dnf", "rpm"] {
+            for name in ["common.sh", "engine-setup", "engine-setup-4.5.sh", "hosted-engine", "hosted-engine-4.5.sh", "hosted-engine-additional", "yum", "dnf", "rpm"] {
                 let target = host.binDirectory + "/" + name
                 try? FileManager.default.removeItem(atPath: target)
                 try FileManager.default.copyItem(atPath: Self.fixtures + "/" + name, toPath: target)
@@ -323,12 +323,15 @@ final class ScriptedOperator: RunOperator, Sendable {
         var failures: [StepFailure] = []
         var prompts: [OtopiPrompt] = []
         var passwords: [String?] = []
+        var lockDecisions: [LockPauseDecision] = []
+        var pauses: [LockFilePause] = []
     }
     let state: Mutex<State>
     let onFailure: @Sendable (StepFailure) -> Void
 
-    init(decisions: [FailureDecision] = [], answers: [String] = [], onFailure: @escaping @Sendable (StepFailure) -> Void = { _ in }) {
-        state = Mutex(State(decisions: decisions, answers: answers))
+    init(decisions: [FailureDecision] = [], answers: [String] = [], lockDecisions: [LockPauseDecision] = [],
+         onFailure: @escaping @Sendable (StepFailure) -> Void = { _ in }) {
+        state = Mutex(State(decisions: decisions, answers: answers, lockDecisions: lockDecisions))
         self.onFailure = onFailure
     }
 
@@ -348,6 +351,14 @@ final class ScriptedOperator: RunOperator, Sendable {
         }
     }
 
+    func decideLockPause(_ pause: LockFilePause, host: String) -> LockPauseDecision {
+        state.withLock { s in
+            s.pauses.append(pause)
+            return s.lockDecisions.isEmpty ? .abort : s.lockDecisions.removeFirst()
+        }
+    }
+
+    var pauses: [LockFilePause] { state.withLock { $0.pauses } }
     var failures: [StepFailure] { state.withLock { $0.failures } }
     var prompts: [OtopiPrompt] { state.withLock { $0.prompts } }
     var passwords: [String?] { state.withLock { $0.passwords } }

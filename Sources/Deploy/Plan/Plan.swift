@@ -182,6 +182,9 @@ package struct PlanStep: Sendable {
     /// Set on hosted-engine's step when the wizard sets up the engine in the VM: at the tool's engine-installation
     /// loop the runner runs the VM's steps and answers 1 only after engine-setup succeeded there.
     package var engineVM: EngineVMRole? = nil
+    /// Set for a `run` that must outlive the SSH connection (hosted-engine 4.5): it runs detached on the host and
+    /// the wizard follows its log and exit status, re-attaching after a reconnect. Enters the digest only when set.
+    package var detached: DetachedRun? = nil
 
     /// What the step is, as one string: the journal keeps it so a resume only trusts a step that has not changed.
     package var digest: String {
@@ -192,6 +195,7 @@ package struct PlanStep: Sendable {
         }
         text += "\n" + waitsFor.map(\.description).joined(separator: ",")
         if let engineVM { text += "\nengine VM " + engineVM.description }
+        if let detached { text += "\n" + detached.fingerprint }
         return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 }
@@ -312,7 +316,9 @@ extension PlanStep {
     /// The command line shown to the operator (dry run, failures); secrets never appear in commands.
     package var shownAction: String {
         switch action {
-        case .run(let command, _, _): return command.commandLine
+        case .run(let command, _, _):
+            guard let detached else { return command.commandLine }
+            return command.commandLine + "  (detached on the host: output to \(detached.logPath), exit status to \(detached.statusPath))"
         case .operation(let operation): return operation.commands.map(\.commandLine).joined(separator: " && ")
         case .upload(let upload):
             let what: String

@@ -56,26 +56,12 @@ package struct DeploymentPlanner: Sendable {
         let pm = platform.packageManager
         let release = OvirtRelease.of(flowVersion: input.kind.flow?.version, packageManager: pm)
         if tool == .hostedEngine, release.version == "4.5" {
-            throw Problem(description: "\(input.path): deploying oVirt 4.5's hosted-engine is not built yet (its Ansible phases, the lock-file pause and the additional hosts through the engine); the file answers every question: run hosted-engine --deploy --config-append=FILE on \(hostName) yourself")
+            guard additional == nil else {
+                throw Problem(description: "\(input.path): " + Self.additionalHosts45(hostName))
+            }
+            return try HostedEngine45Planner(planner: self).hostPlan(input, platform: platform, release: release, deploymentHosts: deploymentHosts)
         }
-        var steps: [PlanStep] = []
-
-        steps.append(PlanStep(id: "check-os", title: "Check the operating system", action: .run(release.checkOS, otopi: false, interactive: false),
-                              changesHost: false, probe: .command(release.checkOS), skipIsSafe: false,
-                              skipNote: release.checkOSNote, waitsFor: [], timeout: 60, runsAsRoot: false))
-        let root = RemoteCommand.script(#"u=$(id -u); [ "$u" -eq 0 ] && { echo "running as root"; exit 0; }; echo "logged in as $(id -un) (uid $u): $1 must run as root; set OVIRT_WIZARD/sshUser=str:root" >&2; exit 1"#,
-                                        arguments: [tool.rawValue])
-        steps.append(PlanStep(id: "check-root", title: "Check that commands run as root", action: .run(root, otopi: false, interactive: false),
-                              changesHost: false, probe: .command(root), skipIsSafe: false,
-                              skipNote: "\(tool.rawValue) refuses to run as another user", waitsFor: [], timeout: 60))
-
-        if let lines = hostsLines(input), !lines.isEmpty {
-            let add = RemoteCommand.script(#"for l in "$@"; do grep -qxF "$l" /etc/hosts || { printf '%s\n' "$l" >> /etc/hosts && echo "added to /etc/hosts: $l"; } || exit 1; done"#, arguments: lines)
-            let present = RemoteCommand.script(#"for l in "$@"; do grep -qxF "$l" /etc/hosts || exit 1; done"#, arguments: lines)
-            steps.append(PlanStep(id: "add-hosts-lines", title: "Add the /etc/hosts lines", action: .run(add, otopi: false, interactive: false),
-                                  changesHost: true, probe: .command(present), skipIsSafe: true,
-                                  skipNote: "safe when the names resolve through DNS instead", waitsFor: [], timeout: 60))
-        }
+        var steps = commonSteps(input, release: release)
 
         switch tool {
         case .gluster:
@@ -193,6 +179,35 @@ package struct DeploymentPlanner: Sendable {
 
         return HostPlan(name: hostName, tool: tool, access: additional?.access ?? input.access, answerFile: input.path,
                         remoteDirectory: dir, platform: platform, steps: steps, secretValues: input.secretValues)
+    }
+
+    /// The steps every host plan starts with: the operating system, root, and the operator's /etc/hosts lines.
+    func commonSteps(_ input: DeploymentInput, release: OvirtRelease) -> [PlanStep] {
+        let tool = input.tool
+        var steps: [PlanStep] = []
+
+        steps.append(PlanStep(id: "check-os", title: "Check the operating system", action: .run(release.checkOS, otopi: false, interactive: false),
+                              changesHost: false, probe: .command(release.checkOS), skipIsSafe: false,
+                              skipNote: release.checkOSNote, waitsFor: [], timeout: 60, runsAsRoot: false))
+        let root = RemoteCommand.script(#"u=$(id -u); [ "$u" -eq 0 ] && { echo "running as root"; exit 0; }; echo "logged in as $(id -un) (uid $u): $1 must run as root; set OVIRT_WIZARD/sshUser=str:root" >&2; exit 1"#,
+                                        arguments: [tool.rawValue])
+        steps.append(PlanStep(id: "check-root", title: "Check that commands run as root", action: .run(root, otopi: false, interactive: false),
+                              changesHost: false, probe: .command(root), skipIsSafe: false,
+                              skipNote: "\(tool.rawValue) refuses to run as another user", waitsFor: [], timeout: 60))
+
+        if let lines = hostsLines(input), !lines.isEmpty {
+            let add = RemoteCommand.script(#"for l in "$@"; do grep -qxF "$l" /etc/hosts || { printf '%s\n' "$l" >> /etc/hosts && echo "added to /etc/hosts: $l"; } || exit 1; done"#, arguments: lines)
+            let present = RemoteCommand.script(#"for l in "$@"; do grep -qxF "$l" /etc/hosts || exit 1; done"#, arguments: lines)
+            steps.append(PlanStep(id: "add-hosts-lines", title: "Add the /etc/hosts lines", action: .run(add, otopi: false, interactive: false),
+                                  changesHost: true, probe: .command(present), skipIsSafe: true,
+                                  skipNote: "safe when the names resolve through DNS instead", waitsFor: [], timeout: 60))
+        }
+        return steps
+    }
+
+    /// Why a 4.5 file naming additional hosted-engine hosts is refused (they join through the engine's API).
+    package static func additionalHosts45(_ host: String) -> String {
+        "additional hosted-engine hosts of oVirt 4.5 (\(host)) are added through the engine (deploy_hosted_engine=true), which is not built yet: add them with the platform flow, or in the Administration Portal (Hosts, New, Hosted Engine: Deploy), once the first host is deployed"
     }
 
     /// Where hosted-engine 3.4 keeps its configuration on a host (answers.conf, hosted-engine.conf).

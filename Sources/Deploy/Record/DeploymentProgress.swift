@@ -20,6 +20,15 @@ package struct DeploymentProgress: Sendable, Equatable {
         package var finishedAt: Date?
         package var stagesSeen = 0
         package var stageName: String?
+        /// The tool's milestones (hosted-engine 4.5): reached, of how many, the last one's name.
+        package var milestone: (ordinal: Int, total: Int)? {
+            get { milestoneOrdinal.map { ($0, milestoneTotal) } }
+            set { milestoneOrdinal = newValue?.ordinal; milestoneTotal = newValue?.total ?? 0 }
+        }
+        var milestoneOrdinal: Int?
+        var milestoneTotal = 0
+        /// hosted-engine 4.5 waits at its lock file.
+        package var lockPause: LockFilePause?
         package var lastOutput: Date?
         package var quietSeconds: Double = 0
         package var transfer: (done: Int64, total: Int64)? {
@@ -55,6 +64,7 @@ package struct DeploymentProgress: Sendable, Equatable {
             let finished = Double(max(0, stepIndex - 1))
             var current = 0.0
             if tool != nil, stagesSeen > 0 { current = min(1, Double(stagesSeen) / Double(OtopiConsoleParser.stagesOnSuccess)) }
+            if let milestone, milestone.total > 0 { current = min(1, Double(milestone.ordinal) / Double(milestone.total)) }
             if let transfer, transfer.total > 0 { current = Double(transfer.done) / Double(transfer.total) }
             return min(1, (finished + current) / Double(totalSteps))
         }
@@ -102,6 +112,8 @@ package struct DeploymentProgress: Sendable, Equatable {
                 h.quietSeconds = 0
                 h.stagesSeen = 0
                 h.stageName = nil
+                h.milestone = nil
+                h.lockPause = nil
                 h.transfer = nil
                 h.prompt = nil
                 h.failure = nil
@@ -132,6 +144,14 @@ package struct DeploymentProgress: Sendable, Equatable {
                 h.stagesSeen = ordinal
                 h.stageName = name
             }
+        case let .milestone(host, ordinal, total, name):
+            update(host) { h in
+                h.milestone = (ordinal, total)
+                h.stageName = name
+                h.lockPause = nil
+            }
+        case let .lockFilePause(host, pause):
+            update(host) { h in h.lockPause = pause }
         case let .otopiLog(host, level, _):
             update(host) { h in if level != .info { h.warnings += 1 } }
         case let .transfer(host, done, total):

@@ -41,6 +41,13 @@ package struct PlainProgressFormatter: Sendable {
             return ["[\(host)] \(tools[host]?.rawValue ?? "otopi") stage \(ordinal)/\(OtopiConsoleParser.stagesOnSuccess): \(name)"]
         case let .otopiLog(host, level, message):
             return ["[\(host)] \(level.rawValue): \(message)"]
+        case let .milestone(host, ordinal, total, name):
+            return ["[\(host)] \(tools[host]?.rawValue ?? "the tool") \(ordinal)/\(total): \(name)"]
+        case let .lockFilePause(host, pause):
+            var out = ["[\(host)] PAUSED: hosted-engine added the host to the bootstrap engine, but the host is not up; the deploy waits until \(pause.lockFile) is removed"]
+            if let reason = pause.reason { out.append("[\(host)]   the engine says: \(reason)") }
+            if let url = pause.engineURL { out.append("[\(host)]   fix the host in the bootstrap engine: \(url)") }
+            return out
         case let .transfer(host, done, total):
             let decile = total > 0 ? done * 10 / total : 10
             guard decile != lastTransferDecile[host] else { return [] }

@@ -187,6 +187,7 @@ final class HostRun {
         defer { noteShell(remote) }
         switch step.action {
         case let .run(command, otopi, interactive):
+            if let detached = step.detached { return runDetached(command, detached, step: step, on: remote) }
             return runCommand(command, step: step, on: remote, otopi: otopi, interactive: interactive)
         case .upload(let upload):
             return runUpload(upload, step: step, on: remote)

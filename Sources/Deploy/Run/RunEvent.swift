@@ -14,6 +14,10 @@ package enum RunEvent: Sendable {
     case output(host: String, line: String, stream: ExecStream = .stdout)
     case stage(host: String, ordinal: Int, name: String)
     case otopiLog(host: String, level: OtopiLogLevel, message: String)
+    /// A tool's progress beyond otopi stages (hosted-engine 4.5's milestones, `HostedEngine45Console`).
+    case milestone(host: String, ordinal: Int, total: Int, name: String)
+    /// hosted-engine 4.5 waits at its lock file; the operator is asked to continue or abort (`RunOperator`).
+    case lockFilePause(host: String, pause: LockFilePause)
     case transfer(host: String, done: Int64, total: Int64)
     case heartbeat(host: String, elapsed: Double, quiet: Double)
     case prompt(host: String, prompt: OtopiPrompt)
@@ -87,4 +91,12 @@ package protocol RunOperator: Sendable {
     func decide(_ failure: StepFailure) -> FailureDecision
     /// The answer to send (without newline), or nil to stop the step.
     func answer(_ prompt: OtopiPrompt, host: String, consolePassword: String?) -> String?
+    /// hosted-engine 4.5 paused at its lock file (the host added but not up): fix the host and go on (the wizard
+    /// removes the file), or end the deploy.
+    func decideLockPause(_ pause: LockFilePause, host: String) -> LockPauseDecision
+}
+
+extension RunOperator {
+    /// Operators that cannot ask anybody end the deploy: nobody would fix the host.
+    package func decideLockPause(_ pause: LockFilePause, host: String) -> LockPauseDecision { .abort }
 }

@@ -46,6 +46,8 @@ package struct DeployPanesApp: TUIApp {
     package enum PendingDialog: Sendable {
         case failure(StepFailure, reply: @Sendable (FailureDecision) -> Void)
         case prompt(host: String, prompt: OtopiPrompt, consolePassword: String?, reply: @Sendable (String?) -> Void)
+        /// hosted-engine 4.5 waits at its lock file: continue (the wizard removes it) or abort the deploy.
+        case lockPause(host: String, pause: LockFilePause, reply: @Sendable (LockPauseDecision) -> Void)
     }
 
     package enum Message: Sendable {
@@ -210,6 +212,20 @@ package struct DeployPanesApp: TUIApp {
                 s.answer.append(c)
             default: break
             }
+        case let .lockPause(host, _, reply):
+            switch key {
+            case .character("c"), .character("C"):
+                reply(.proceed)
+                s.dialogs.removeFirst()
+            case .character("a"), .character("A"):
+                reply(.abort)
+                s.dialogs.removeFirst()
+            case .character("l"):
+                s.logHost = host
+                s.logTop = nil
+                return (s, [.custom(.loadLog(host: host))])
+            default: break
+            }
         }
         return (s, [])
     }
@@ -227,6 +243,7 @@ package struct DeployPanesApp: TUIApp {
         switch dialog {
         case .failure(_, let reply): reply(.abort)
         case .prompt(_, _, _, let reply): reply(nil)
+        case .lockPause(_, _, let reply): reply(.leave)
         }
     }
 
@@ -276,6 +293,12 @@ package final class PanesOperator: RunOperator, Sendable {
     package func decide(_ failure: StepFailure) -> FailureDecision {
         let box = ReplyBox<FailureDecision>()
         post(.dialog(.failure(failure, reply: { box.put($0) })))
+        return box.take() ?? .abort
+    }
+
+    package func decideLockPause(_ pause: LockFilePause, host: String) -> LockPauseDecision {
+        let box = ReplyBox<LockPauseDecision>()
+        post(.dialog(.lockPause(host: host, pause: pause, reply: { box.put($0) })))
         return box.take() ?? .abort
     }
 

@@ -193,6 +193,13 @@ package enum DeployPanesView {
             lines.append((prompt.text + " " + shown, .bold))
             if !prompt.accepts(answer) { lines.append(("Answer with one of: \(prompt.validValues.joined(separator: ", "))", .warning)) }
             hint = "Enter send" + (prompt.defaultAnswer.map { " (empty: \($0))" } ?? "") + "  Esc stop this step"
+        case let .lockPause(host, pause, _):
+            title = "\(host): hosted-engine is paused"
+            lines.append(("The host was added to the bootstrap engine but is not up; the deploy waits until \(pause.lockFile) is removed.", .bold))
+            if let reason = pause.reason { lines.append(("The engine says: " + reason, .error)) }
+            if let url = pause.engineURL { lines.append(("Fix the host in the bootstrap engine: \(url)", .normal)) }
+            lines.append(("Continue once the host is 'up' there: the wizard removes the lock file and the deploy goes on.", .muted))
+            hint = "c continue  a abort the deploy  l log"
         }
         let shownLines = lines.flatMap { text, style in TextLayout.wrap(text, width: width - 4).map { ($0, style) } }
         let height = min(size.rows - 2, shownLines.count + 4)

@@ -181,6 +181,24 @@ final class PlainOperator: RunOperator, @unchecked Sendable {
 
     func decide(_ failure: StepFailure) -> FailureDecision { .abort }
 
+    /// hosted-engine 4.5's lock-file pause: a line from standard input, `continue` or `abort` (end of input: abort).
+    func decideLockPause(_ pause: LockFilePause, host: String) -> LockPauseDecision {
+        inputLock.lock()
+        defer { inputLock.unlock() }
+        output.print(["[\(host)] fix the host (it must be 'up' in the engine), then type continue (the wizard removes \(pause.lockFile) and the deploy goes on), or abort (the wizard ends the deploy):"])
+        while true {
+            guard let line = readLine(strippingNewline: true) else {
+                output.print(["[\(host)] no answer (end of input): ending the deploy"])
+                return .abort
+            }
+            switch line.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "continue", "c": return .proceed
+            case "abort", "a": return .abort
+            default: output.print(["[\(host)] '\(line)' is neither continue nor abort; answer again:"])
+            }
+        }
+    }
+
     func answer(_ prompt: OtopiPrompt, host: String, consolePassword: String?) -> String? {
         inputLock.lock()
         defer { inputLock.unlock() }
