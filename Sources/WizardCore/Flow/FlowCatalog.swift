@@ -44,10 +44,21 @@ package struct FlowCatalog: Sendable {
         var versions: [String: [String]] = [:]
         for flow in flows where !listed.contains(where: { $0.id == flow.id }) {
             let all = self.versions(of: flow.id)
+            guard hostChoosesVersion(of: flow.id) else {
+                listed += all
+                continue
+            }
             listed.append(all[0])
-            if all.count > 1 { versions[flow.id] = all.map(\.version) }
+            versions[flow.id] = all.map(\.version)
         }
         return (listed, versions)
+    }
+
+    /// Whether the target host's OS chooses the version of flow `id`: it has several, and each names the hosts it
+    /// runs on (the platform flow's versions do not: the engine's version is the operator's choice).
+    package func hostChoosesVersion(of id: String) -> Bool {
+        let all = versions(of: id)
+        return all.count > 1 && all.allSatisfy { !$0.platforms.isEmpty }
     }
 
     /// Every version of flow `id`, oldest first.

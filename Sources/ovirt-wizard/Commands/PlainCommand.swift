@@ -45,7 +45,7 @@ struct PlainCommand: ParsableCommand {
                 existing = [file]
             }
             // A name without its version: a file that records one continues in it; otherwise the host chooses.
-            var hostChoosesVersion = self.flow == flow.id && catalog.versions(of: flow.id).count > 1
+            var hostChoosesVersion = self.flow == flow.id && catalog.hostChoosesVersion(of: flow.id)
             if hostChoosesVersion, let recorded = recordedVersion(of: flow.id, in: files + existing, catalog: catalog) {
                 flow = recorded
                 hostChoosesVersion = false

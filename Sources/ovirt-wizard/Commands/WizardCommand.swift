@@ -43,7 +43,7 @@ struct WizardCommand: ParsableCommand {
             if let flow {
                 flows = [try screens.flow(named: flow)]
                 try platform.check(flow: flows[0])
-                if !offline, flow == flows[0].id, catalog.versions(of: flow).count > 1 {
+                if !offline, flow == flows[0].id, catalog.hostChoosesVersion(of: flow) {
                     hostChooses[flow] = catalog.versions(of: flow).map(\.version)
                 }
             } else if let named, FileManager.default.fileExists(atPath: named),
