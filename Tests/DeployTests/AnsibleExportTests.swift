@@ -326,7 +326,13 @@ final class GlusterExportLab: Sendable {
             out += files.sorted { $0.key < $1.key }.map { "host \(index) file \($0.key): \($0.value)" }
         }
         for file in ["etc-hosts", "etc-fstab"] {
-            out.append("\(file): " + normal((try? String(contentsOfFile: lab.cluster.root + "/" + file, encoding: .utf8)) ?? "(none)"))
+            // The lab's hosts share these files (one machine), where real hosts have one each: two hosts adding the
+            // same line at once may both add it, so the lines are compared once each.
+            let text = (try? String(contentsOfFile: lab.cluster.root + "/" + file, encoding: .utf8)).map { text in
+                var seen = Set<String>()
+                return text.split(separator: "\n").map(String.init).filter { seen.insert($0).inserted }.map { $0 + "\n" }.joined()
+            }
+            out.append("\(file): " + normal(text ?? "(none)"))
         }
         for brick in ["gluster_brick0", "gluster_brick1"] {
             out.append("\(brick): \(FileManager.default.fileExists(atPath: lab.cluster.root + "/" + brick))")

@@ -74,6 +74,10 @@ import Testing
         try answer(tmux, "email address from which")
         try answer(tmux, "list of email addresses")
         try answer(tmux, "Additional hosts of the hosted engine")
+        // The engine is set up in the VM by hand here (the VM's login would be one more host to reach).
+        try tmux.waitFor("set up the engine inside the VM")
+        try tmux.type("no")
+        try tmux.send("Enter")
         try answer(tmux, "Lines to add to /etc/hosts")
         try answer(tmux, "Installation ISO on this jump host")
         // The selected row's detail is drawn below the list: once it shows, the whole preview is on screen.

@@ -122,8 +122,7 @@ package struct PlainProgressFormatter: Sendable {
             guard let web = h.webAddress else { continue }
             let file = answerFiles[h.name] ?? "FILE"
             out += ["", "The engine on \(h.name): \(web) (from engine-setup's summary; log in as admin@internal)",
-                    "Next, the hosts and storage domains (the seed's chapter 13): ovirt-wizard --flow platform --engine-answers \(file)",
-                    "  (with an ovirt-wizard that has the platform flow: ovirt-wizard flows lists the flows it has)"]
+                    "Next, the hosts and storage domains (the seed's chapter 13): ovirt-wizard --flow platform --engine-answers \(file)"]
         }
         return out
     }
