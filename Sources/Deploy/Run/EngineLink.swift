@@ -52,8 +52,8 @@ package final class EngineLink: Sendable {
     func setMarker(_ id: Int, host: String) { markers.withLock { $0[host] = id } }
     func marker(host: String) -> Int? { markers.withLock { $0[host] } }
 
-    /// Waits on this (non-pool) thread for async work.
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    /// Waits on this (non-pool) thread for async work (the command line's synchronous commands use it too).
+    package static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let result = Mutex<Result<T, Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -173,14 +173,5 @@ struct EngineConnectionArguments: ParsableArguments {
 
 /// Runs async work from a synchronous command (the root command is not async) and waits for it.
 func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let result = Mutex<Result<T, Error>?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        let outcome: Result<T, Error>
-        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
-        result.withLock { $0 = outcome }
-        done.signal()
-    }
-    done.wait()
-    return try result.withLock { $0! }.get()
+    try EngineLink.wait(body)
 }
