@@ -112,8 +112,9 @@ final class Tmux {
         var env = ["TERM": "tmux-256color", "LANG": "C.UTF-8"]
         env.merge(environment) { _, new in new }
         let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
+        // EXIT= starts a row of its own (a killed program leaves the cursor anywhere, even in the last column).
         try tmux(["new-session", "-d", "-s", "e2e", "-x", "\(width)", "-y", "\(height)",
-                  "env -u SSH_AUTH_SOCK \(exports) \(command); echo EXIT=$?; sleep 600"])
+                  "env -u SSH_AUTH_SOCK \(exports) \(command); rc=$?; printf '\\r\\nEXIT=%s\\r\\n' $rc; sleep 600"])
     }
 
     deinit {

@@ -20,7 +20,9 @@ final class TmuxSession {
         var env = ["TERM": "tmux-256color", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "interactive=no"]
         env.merge(environment) { _, new in new }
         let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(TmuxSession.quote($0.value))" }.joined(separator: " ")
-        let script = "env \(exports) \(command); echo EXIT=$?; stty -a | grep -oE '(^| )-?icanon'; sleep 600"
+        // EXIT= starts a row of its own: a program killed mid-screen leaves the cursor anywhere, even
+        // in the last column, where the word would wrap into two rows.
+        let script = "env \(exports) \(command); rc=$?; printf '\\r\\nEXIT=%s\\r\\n' $rc; stty -a | grep -oE '(^| )-?icanon'; sleep 600"
         try tmux(["new-session", "-d", "-s", "e2e", "-x", "\(width)", "-y", "\(height)", script])
     }
 
