@@ -23,6 +23,18 @@ package struct EngineHost: Sendable, Equatable, Codable {
     /// Why it is not up (`cpu_type_incompatible_with_cluster`, …) when the engine says.
     package var statusDetail: String?
     package var clusterID: String?
+    /// 4.x with `all_content=true`: its hosted-engine state; nil when the engine did not say.
+    package var hostedEngine: HostedEngineState?
+
+    /// What the HA agent on a hosted-engine host reports through the engine (`<hosted_engine>`).
+    package struct HostedEngineState: Sendable, Equatable, Codable {
+        /// hosted-engine is deployed on the host (its hosted-engine.conf is there).
+        package var configured: Bool
+        /// The HA agent runs and reports to the shared storage.
+        package var active: Bool
+        /// The agent's score (3400 at best); nil when not reported.
+        package var score: Int?
+    }
 }
 
 package struct EngineStorageDomain: Sendable, Equatable, Codable {
@@ -81,8 +93,12 @@ extension EngineXML {
 
     func host(_ version: EngineAPIVersion) -> EngineHost {
         let s = status(version)
+        let hostedEngine = child("hosted_engine").map { he in
+            EngineHost.HostedEngineState(configured: he.value("configured") == "true", active: he.value("active") == "true",
+                                         score: he.value("score").flatMap { Int($0) })
+        }
         return EngineHost(id: id ?? "", name: value("name") ?? "", address: value("address"), status: s.state,
-                          statusDetail: s.detail, clusterID: child("cluster")?.id)
+                          statusDetail: s.detail, clusterID: child("cluster")?.id, hostedEngine: hostedEngine)
     }
 
     func storageDomain(_ version: EngineAPIVersion) -> EngineStorageDomain {

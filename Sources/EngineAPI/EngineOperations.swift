@@ -20,6 +20,12 @@ extension EngineSession {
         try await get("\(api)/hosts/\(Self.pathSegment(id))").host(version)
     }
 
+    /// The host with everything the engine knows of it: on 4.x its `hosted_engine` state (configured, active,
+    /// score), which the engine gives only with `all_content=true`.
+    package func hostWithAllContent(id: String) async throws -> EngineHost {
+        try await get("\(api)/hosts/\(Self.pathSegment(id))?all_content=true").host(version)
+    }
+
     /// All storage domains; `status` is `unattached` or absent here (attached: see `attachedStorageDomains`).
     package func storageDomains() async throws -> [EngineStorageDomain] {
         try await get("\(api)/storagedomains").all("storage_domain").map { $0.storageDomain(version) }
@@ -34,7 +40,7 @@ extension EngineSession {
     /// Adds a host; the engine answers at once with the host `installing` and installs it in the background
     /// (follow it with `host(id:)` and `events(after:)`).
     package func addHost(_ spec: EngineHostSpec) async throws -> EngineHost {
-        let path = "\(api)/hosts" + EngineRequests.addHostQuery(version: version)
+        let path = "\(api)/hosts" + EngineRequests.addHostQuery(version: version, deployHostedEngine: spec.deployHostedEngine)
         return try await changing { try await self.post(path, EngineRequests.addHost(spec, version: self.version)) }.host(version)
     }
 

@@ -60,11 +60,11 @@ extension EngineSession {
     }
 
     /// Re-installs a host that ended `install_failed` (`POST /hosts/{id}/install`), instead of adding it again.
-    package func reinstallHost(id: String, authentication: EngineHostSpec.Authentication) async throws {
+    package func reinstallHost(id: String, authentication: EngineHostSpec.Authentication, deployHostedEngine: Bool = false) async throws {
         let query = version == .v4 ? "?reboot=false" : ""
         _ = try await changing {
             try await self.post("\(self.api)/hosts/\(Self.pathSegment(id))/install\(query)",
-                                EngineRequests.install(authentication, version: self.version))
+                                EngineRequests.install(authentication, version: self.version, deployHostedEngine: deployHostedEngine))
         }
     }
 
@@ -92,8 +92,11 @@ extension EngineRequests {
     }
 
     /// The `install` action's body: the root password or the engine's key, and the firewall as on add.
-    package static func install(_ authentication: EngineHostSpec.Authentication, version: EngineAPIVersion) -> EngineXML {
+    /// A hosted-engine host is re-installed as one (`deploy_hosted_engine`, an element of the action on v4).
+    package static func install(_ authentication: EngineHostSpec.Authentication, version: EngineAPIVersion,
+                                deployHostedEngine: Bool = false) -> EngineXML {
         var children: [EngineXML] = []
+        if deployHostedEngine && version == .v4 { children.append(.leaf("deploy_hosted_engine", "true")) }
         switch authentication {
         case .password(let password): children.append(.leaf("root_password", password.value))
         case .publicKey:

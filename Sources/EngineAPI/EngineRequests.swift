@@ -10,13 +10,18 @@ package struct EngineHostSpec: Sendable {
     package var cluster: String
     package var authentication: Authentication
     package var sshPort: Int
+    /// 4.5: the engine's host-deploy also makes it a hosted-engine host (HA agent and broker, its own Host ID):
+    /// `deploy_hosted_engine=true`, how hosted-engine's additional hosts are added since 4.0 (hosted-engine-45.md §6).
+    package var deployHostedEngine: Bool
 
-    package init(name: String, address: String, cluster: String, authentication: Authentication, sshPort: Int = 22) {
+    package init(name: String, address: String, cluster: String, authentication: Authentication, sshPort: Int = 22,
+                 deployHostedEngine: Bool = false) {
         self.name = name
         self.address = address
         self.cluster = cluster
         self.authentication = authentication
         self.sshPort = sshPort
+        self.deployHostedEngine = deployHostedEngine
     }
 }
 
@@ -79,8 +84,12 @@ package enum EngineRequests {
         return EngineXML("host", children: children)
     }
 
-    /// The query of `POST /hosts` on v4 (the host reboots after install by default since 4.4.5).
-    package static func addHostQuery(version: EngineAPIVersion) -> String { version == .v4 ? "?reboot=false" : "" }
+    /// The query of `POST /hosts` on v4 (the host reboots after install by default since 4.4.5; a hosted-engine
+    /// host is asked for as the SDK's `add(…, deploy_hosted_engine=True)` does, in the query). 3.4 has neither.
+    package static func addHostQuery(version: EngineAPIVersion, deployHostedEngine: Bool = false) -> String {
+        guard version == .v4 else { return "" }
+        return deployHostedEngine ? "?deploy_hosted_engine=true&reboot=false" : "?reboot=false"
+    }
 
     /// `POST /storagedomains`: name, type, storage (type, address, path, then mount options / vfs type / NFS
     /// version in the 3.4 schema's order), host.

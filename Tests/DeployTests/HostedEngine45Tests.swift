@@ -143,16 +143,6 @@ struct HostedEngine45Tests {
         #expect(!printed.stdout.contains(Self.adminPassword) && !printed.stdout.contains(Self.rootPassword))
     }
 
-    @Test func additionalHostsAreRefusedPlainly() throws {
-        let lab = try LabDeployment(hosts: 2)
-        try Self.prepare(lab)
-        try Self.prepare(lab, 1)
-        try Self.writeAnswers(lab, extra: "OVIRT_WIZARD/additionalHosts=str:\(lab.entry(1))\n")
-        let printed = try lab.wizard(["plan", "--answers", lab.answerFiles[0]] + lab.sshArguments)
-        #expect(printed.status != 0)
-        #expect(printed.stderr.contains("not built yet: add them with the platform flow"), "\(printed.stderr)")
-    }
-
     // MARK: - Pre-checks
 
     @Test func preChecksNameTheHostAndWhatTheyFound() throws {

@@ -13,10 +13,12 @@ package enum HostedEngineCPUGate {
     }
 
     /// One line per problem (`FILE: OVEHOSTED_VDSM/cpu=model_X: HOST: reason`); empty when every host runs it.
-    /// Only files with additional hosts are checked: a lone first host was offered only what it runs.
+    /// Only files with additional hosts are checked: a lone first host was offered only what it runs. 4.5 has no
+    /// such answer (the engine's cluster CPU comes from the first host; a host that cannot run it ends
+    /// non_operational, which the wait for it reports with the engine's reason).
     package static func problems(_ inputs: [DeploymentInput]) -> [String] {
         var out: [String] = []
-        for input in inputs where input.tool == .hostedEngine && !input.additionalHosts.isEmpty {
+        for input in inputs where input.tool == .hostedEngine && !input.additionalHosts.isEmpty && input.kind.flow?.version != "4.5" {
             let key = CPUAnswerFileCheck.cpuKey
             guard let cpu = input.string(key), !cpu.isEmpty else {
                 out.append("\(input.path): \(key) is missing: the engine VM's CPU type is needed to check the hosts")

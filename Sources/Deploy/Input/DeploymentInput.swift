@@ -80,9 +80,6 @@ package struct DeploymentInput: Sendable {
                     throw Problem(path: path, message: error.description)
                 }
             }
-            if kind.flow?.version == "4.5", let first = additionalHosts.first {
-                throw Problem(path: path, message: DeploymentPlanner.additionalHosts45(first.name))
-            }
         }
     }
 

@@ -21,6 +21,14 @@ package enum EngineStep: Sendable {
     case addStorageDomain(EngineStorageDomainSpec, cluster: String)
     /// `POST /datacenters/{dc}/storagedomains`, then waits for `active` (activates one left in maintenance).
     case attachStorageDomain(name: String, connection: String, dataCenter: String, timeout: Double)
+    /// Reads the engine's CA over the wizard's host-key-verified SSH connection to this step's host, a host the
+    /// engine has enrolled (host-deploy puts the engine CA in vdsm's `cacert.pem`), and pins it for this run's
+    /// engine calls once the engine's certificate and name verify against it and the login works. How a hosted
+    /// engine's additional hosts reach the engine the first host's deploy has just made.
+    case pinCAFromHost(path: String)
+    /// Polls the host (`all_content=true`) until its `hosted_engine` is configured and active: the HA agent that
+    /// host-deploy set up reports to the shared storage.
+    case waitForHostedEngine(name: String, timeout: Double)
 
     /// What the step is, for the digest (the password masked: a hash of it would let a digest test guesses).
     func fingerprint(version: EngineAPIVersion) -> String { "engine " + request(version: version).joined(separator: "\n") }
@@ -35,7 +43,7 @@ package enum EngineStep: Sendable {
         case let .setClusterCPU(cluster, cpu):
             return ["PUT \(api)/clusters/{id of cluster \(cluster)}", EngineRequests.clusterCPU(cpu, version: v).rendered]
         case .addHost(let spec):
-            return ["POST \(api)/hosts\(EngineRequests.addHostQuery(version: v))",
+            return ["POST \(api)/hosts\(EngineRequests.addHostQuery(version: v, deployHostedEngine: spec.deployHostedEngine))",
                     EngineRequests.addHost(Self.masked(spec), version: v).rendered]
         case let .waitForHostUp(name, timeout):
             return ["GET \(api)/hosts/{id of \(name)} until up (at most \(Int(timeout)) s), and GET \(api)/events?from=N for its install progress"]
@@ -47,13 +55,20 @@ package enum EngineStep: Sendable {
             return ["POST \(api)/datacenters/{id of \(dataCenter)}/storagedomains",
                     EngineRequests.attach(storageDomainID: "{id of \(name)}").rendered,
                     "then GET \(api)/datacenters/{id}/storagedomains/{id} until active (at most \(Int(timeout)) s; activated if it stays in maintenance)"]
+        case .pinCAFromHost(let path):
+            return ["over SSH on this host: the engine's CA from \(path) (host-deploy's copy), then GET \(api) with it",
+                    "the engine's certificate and name verified against that CA, the login checked, then the CA pinned for the engine steps"]
+        case let .waitForHostedEngine(name, timeout):
+            return ["GET \(api)/hosts/{id of \(name)}?all_content=true until its hosted_engine is configured and active (at most \(Int(timeout)) s)"]
         }
     }
 
     /// Whether it needs the SSH connection to its host (the others only talk to the engine).
     var usesSSH: Bool {
-        if case .installEngineKey = self { return true }
-        return false
+        switch self {
+        case .installEngineKey, .pinCAFromHost: return true
+        default: return false
+        }
     }
 
     static func masked(_ spec: EngineHostSpec) -> EngineHostSpec {
@@ -76,6 +91,10 @@ package enum EngineProbe: Sendable {
     case domainActive(name: String, connection: String, dataCenter: String)
     /// The engine's key is in root's authorized_keys on the step's host (read over SSH).
     case engineKeyInstalled
+    /// This run has pinned the engine's CA (never true at the start of a run: a resumed run reads it again).
+    case caPinned
+    /// The host's hosted_engine is configured and active.
+    case hostedEngineActive(name: String)
 
     var fingerprint: String {
         switch self {
@@ -85,6 +104,8 @@ package enum EngineProbe: Sendable {
         case let .domainExists(name, connection): return "storage domain \(name) (\(connection)) exists"
         case let .domainActive(name, connection, dataCenter): return "storage domain \(name) (\(connection)) is active in data center \(dataCenter)"
         case .engineKeyInstalled: return "the engine's SSH key is in /root/.ssh/authorized_keys"
+        case .caPinned: return "the engine's CA is pinned for this run (read again on resume)"
+        case .hostedEngineActive(let name): return "host \(name)'s hosted engine is configured and active"
         }
     }
 }

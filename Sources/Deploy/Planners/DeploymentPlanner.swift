@@ -43,7 +43,14 @@ package struct DeploymentPlanner: Sendable {
                                           deploymentHosts: names))
             }
         }
-        return DeploymentPlan(hosts: hosts)
+        var plan = DeploymentPlan(hosts: hosts)
+        // 4.5's additional hosted-engine hosts are added through the engine the first host's deploy creates.
+        let joining = inputs.filter { $0.tool == .hostedEngine && $0.kind.flow?.version == "4.5" && !$0.additionalHosts.isEmpty }
+        if joining.count > 1 {
+            throw Problem(description: "\(joining[1].path): one hosted engine with additional hosts per apply (\(joining[0].path) has some already): its hosts are added through that engine")
+        }
+        if let input = joining.first { plan.engine = try HostedEngine45Planner.engineTarget(input) }
+        return plan
     }
 
     /// The steps of `input`'s target host, or (`additional`) of one of its hosted-engine additional hosts.
@@ -56,10 +63,9 @@ package struct DeploymentPlanner: Sendable {
         let pm = platform.packageManager
         let release = OvirtRelease.of(flowVersion: input.kind.flow?.version, packageManager: pm)
         if tool == .hostedEngine, release.version == "4.5" {
-            guard additional == nil else {
-                throw Problem(description: "\(input.path): " + Self.additionalHosts45(hostName))
-            }
-            return try HostedEngine45Planner(planner: self).hostPlan(input, platform: platform, release: release, deploymentHosts: deploymentHosts)
+            let planner = HostedEngine45Planner(planner: self)
+            if let additional { return try planner.additionalHostPlan(input, additional, platform: platform, release: release) }
+            return try planner.hostPlan(input, platform: platform, release: release, deploymentHosts: deploymentHosts)
         }
         var steps = commonSteps(input, release: release)
 
@@ -203,11 +209,6 @@ package struct DeploymentPlanner: Sendable {
                                   skipNote: "safe when the names resolve through DNS instead", waitsFor: [], timeout: 60))
         }
         return steps
-    }
-
-    /// Why a 4.5 file naming additional hosted-engine hosts is refused (they join through the engine's API).
-    package static func additionalHosts45(_ host: String) -> String {
-        "additional hosted-engine hosts of oVirt 4.5 (\(host)) are added through the engine (deploy_hosted_engine=true), which is not built yet: add them with the platform flow, or in the Administration Portal (Hosts, New, Hosted Engine: Deploy), once the first host is deployed"
     }
 
     /// Where hosted-engine 3.4 keeps its configuration on a host (answers.conf, hosted-engine.conf).

@@ -82,6 +82,7 @@ struct HostedEngine45Planner {
         steps.append(PlanStep(id: "fetch-results", title: "Fetch the generated answer file and the log path", action: .fetchResults(fromStep: runID),
                               changesHost: false, probe: .localFiles, skipIsSafe: true,
                               skipNote: "only copies files back; the host is already set up", waitsFor: [], timeout: 600))
+        if !input.additionalHosts.isEmpty { steps.append(pinStep()) }
         return HostPlan(name: host, tool: .hostedEngine, access: input.access, answerFile: input.path, remoteDirectory: dir,
                         platform: platform, steps: steps, secretValues: input.secretValues)
     }
@@ -124,7 +125,7 @@ struct HostedEngine45Planner {
 
 // The checks (POSIX sh; values only as positional parameters; $1 is the host's name as the plan knows it) read
 // /proc through `cat` and ask `getent`, `ip`, `df` and `systemctl`, so each message names what it found.
-private let checkVirtualization: StaticString = #"""
+let checkVirtualization: StaticString = #"""
     flags=$(cat /proc/cpuinfo | grep -m 1 -E '^flags[[:space:]]*:')
     case " $flags " in
       *" vmx "*) echo "$1: the CPU has Intel VT-x (vmx)"; exit 0 ;;

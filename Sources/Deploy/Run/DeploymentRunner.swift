@@ -13,6 +13,8 @@ package final class DeploymentRunner: Sendable {
         package var heartbeatInterval: Double = 15
         /// Where the engine's SSH key goes on the hosts it adds (a lab host's own file in tests).
         package var rootAuthorizedKeys = "/root/.ssh/authorized_keys"
+        /// Where `pinCAFromHost` reads the engine's CA instead of the plan's path (the lab's hosts keep /etc elsewhere).
+        package var engineCAOnHost: String?
         package init() {}
     }
 

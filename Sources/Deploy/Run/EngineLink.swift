@@ -8,6 +8,8 @@ import Synchronization
 package final class EngineLink: Sendable {
     package let target: EngineTarget
     private let session = Mutex<EngineSession?>(nil)
+    /// A CA pinned while the run goes (`pinCAFromHost`), used instead of the target's.
+    private let pinnedCA = Mutex<EngineCA?>(nil)
     /// Serialises the opening (several hosts' first steps start at once).
     private let opening = NSLock()
     /// Per host name: the newest event id before the host was added, so its pane shows only its own install.
@@ -25,11 +27,30 @@ package final class EngineLink: Sendable {
         return try Self.wait { try await EngineSession.$correlationID.withValue(correlation) { try await body(session) } }
     }
 
+    /// Whether a CA was pinned during this run.
+    package var hasPinnedCA: Bool { pinnedCA.withLock { $0 != nil } }
+
+    /// The CA the engine calls trust: one pinned during the run, else the target's.
+    package var ca: EngineCA? { pinnedCA.withLock { $0 } ?? target.ca }
+
+    /// Trusts `ca` from now on, once a session opened with it (the engine's certificate and name verified against
+    /// it, the login and the API version checked); on failure the earlier trust stays.
+    func pin(_ ca: EngineCA) throws {
+        let previous = pinnedCA.withLock { p -> EngineCA? in defer { p = ca }; return p }
+        close()
+        do {
+            _ = try open()
+        } catch {
+            pinnedCA.withLock { $0 = previous }
+            throw error
+        }
+    }
+
     func open() throws -> EngineSession {
         opening.lock()
         defer { opening.unlock() }
         if let open = session.withLock({ $0 }) { return open }
-        guard let ca = target.ca else {
+        guard let ca = self.ca else {
             throw Failure(description: "no CA is pinned for the engine \(target.endpoint.described): nothing is sent to it")
         }
         let target = self.target

@@ -37,6 +37,10 @@ extension HostRun {
                 return try addDomain(link, spec: spec, clusterName: clusterName)
             case let .attachStorageDomain(name, connection, dataCenter, timeout):
                 return try attachDomain(link, name: name, connection: connection, dataCenterName: dataCenter, timeout: timeout)
+            case .pinCAFromHost(let path):
+                return try pinCA(link, path: runner.options.engineCAOnHost ?? path, planStep: planStep)
+            case let .waitForHostedEngine(name, timeout):
+                return try waitForHostedEngine(link, name: name, timeout: timeout)
             }
         } catch {
             return .failure(exitCode: nil, reason: plan.masker.mask("\(error)"), lastLines: [])
@@ -81,6 +85,55 @@ extension HostRun {
             """#, arguments: [key, file])
     }
 
+    /// The engine's CA as this host has it (read over the host-key-verified connection), pinned once the engine
+    /// verifies against it.
+    func pinCA(_ link: EngineLink, path: String, planStep: PlanStep) throws -> StepResult {
+        let out = try connect().capture(RemoteCommand(["cat", path]), options: ExecOptions(timeout: planStep.timeout, asRoot: planStep.runsAsRoot))
+        guard out.result.succeeded else {
+            let why = out.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            return .failure(exitCode: out.result.shellStatus,
+                            reason: "the engine's CA \(path) cannot be read on \(host)\(why.isEmpty ? "" : ": " + why) (the host joins the engine during hosted-engine's deploy; did it finish?)",
+                            lastLines: [])
+        }
+        let ca = try EngineCA(pem: out.stdout, source: "\(host):\(path)")
+        show("the engine's CA from \(host):\(path): \(ca.subject), SHA256 fingerprint \(ca.fingerprint)")
+        try link.pin(ca)
+        show("\(link.target.endpoint.described): its certificate verifies against that CA; logged in as \(link.target.credentials.user)")
+        return .success(StepOutputs(), detail: "CA \(ca.subject) pinned")
+    }
+
+    /// Until the HA agent that host-deploy set up reports: `hosted_engine` configured and active.
+    func waitForHostedEngine(_ link: EngineLink, name: String, timeout: Double) throws -> StepResult {
+        guard let found = try call(link, { try await $0.host(named: name) }) else {
+            return .failure(exitCode: nil, reason: "the engine has no host named \(name)", lastLines: [])
+        }
+        let started = Date()
+        var last = ""
+        while true {
+            if runner.isCancelled { return .failure(exitCode: nil, reason: "cancelled (Ctrl-C)", lastLines: []) }
+            let current = try call(link) { try await $0.hostWithAllContent(id: found.id) }
+            let state = current.hostedEngine
+            let text = state.map { "configured \($0.configured), active \($0.active)" + ($0.score.map { ", score \($0)" } ?? "") }
+                ?? "no hosted_engine state reported"
+            if text != last {
+                show("\(name): hosted engine \(text)")
+                last = text
+            }
+            if let state, state.configured, state.active {
+                return .success(StepOutputs(), detail: "hosted engine active" + (state.score.map { ", score \($0)" } ?? ""))
+            }
+            if current.status != "up" {
+                return .failure(exitCode: nil, reason: "\(name) is \(current.status ?? "in no state") while its hosted-engine agent was awaited", lastLines: [])
+            }
+            if Date().timeIntervalSince(started) > timeout {
+                return .failure(exitCode: nil, reason: "\(name) is up but its hosted engine is still not active after \(Int(timeout)) s (\(text)); "
+                                + "look at ovirt-ha-agent on \(name): journalctl -u ovirt-ha-agent", lastLines: [])
+            }
+            runner.noteActivity(host)
+            pause(link.target.pollInterval)
+        }
+    }
+
     static func keyInstalled(_ key: String, file: String) -> RemoteCommand {
         RemoteCommand(["grep", "-qxF", key, file])
     }
@@ -94,7 +147,8 @@ extension HostRun {
                 }
                 let marker = try await session.lastEventID() ?? 0
                 link.setMarker(marker, host: host)
-                try await session.reinstallHost(id: existing.id, authentication: spec.authentication)
+                try await session.reinstallHost(id: existing.id, authentication: spec.authentication,
+                                                deployHostedEngine: spec.deployHostedEngine)
                 return .success(StepOutputs(), detail: "it had ended install_failed: reinstalled")
             }
             let marker = try await session.lastEventID() ?? 0
@@ -249,6 +303,14 @@ extension HostRun {
                     guard let domain = try await Self.domain(session, name: name, connection: connection),
                           let dc = try await session.dataCenter(named: dataCenterName) else { return false }
                     return try await session.attachedStorageDomain(id: domain.id, dataCenterID: dc.id)?.status == "active"
+                }
+            case .caPinned:
+                return link.hasPinnedCA
+            case .hostedEngineActive(let name):
+                return try call(link) { session in
+                    guard let host = try await session.host(named: name) else { return false }
+                    let state = try await session.hostWithAllContent(id: host.id).hostedEngine
+                    return state?.configured == true && state?.active == true
                 }
             case .engineKeyInstalled:
                 let key = try call(link) { try await $0.engineSSHPublicKey() }

@@ -52,6 +52,7 @@ struct ApplyCommand: ParsableCommand {
             options.maxConcurrentHosts = max(1, jobs)
             options.heartbeatInterval = max(1, heartbeat)
             options.rootAuthorizedKeys = engine.rootAuthorizedKeys
+            options.engineCAOnHost = engine.caOnHost
             let execution = PlanExecution(files: planFile.map { DeploymentFiles(answerFile: $0) } ?? deployment.files,
                                           options: options, plain: plain, verbose: verbose)
             let lock = try execution.begin()
@@ -72,7 +73,7 @@ struct ApplyCommand: ParsableCommand {
                 }
                 try source.checkCPU()
                 var planned = try source.plan(remoteBase: deployment.remoteDir, platforms: probed.platforms)
-                if case .platform(let input) = source { try engine.trust(&planned, input: input) }
+                if case .platform(let input) = source { try engine.trust(&planned, input: input) } else { engine.locate(&planned) }
                 plan = planned
             } else {
                 throw CLIError(message: "no answer file: give --answers FILE (one per host) or --plan FILE", code: .badInput)

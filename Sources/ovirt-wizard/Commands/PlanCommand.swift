@@ -76,6 +76,9 @@ enum PlanPrinter {
             if host.tool == .platform, host.name == plan.hosts.first?.name, let engine = plan.engine {
                 out.append("  engine:  \(engine.endpoint.origin)\(EngineEndpoint.apiRoot) (API \(engine.expectedVersion.rawValue)) as \(engine.credentials.user); its CA pinned, certificate verified")
             }
+            if host.tool == .hostedEngine, let engine = plan.engine, host.steps.contains(where: { if case .engine(.pinCAFromHost, _) = $0.action { true } else { false } }) {
+                out.append("  engine:  \(engine.endpoint.origin)\(EngineEndpoint.apiRoot) (API \(engine.expectedVersion.rawValue)) as \(engine.credentials.user), made by this host's deploy; its CA read here over SSH and pinned, certificate verified")
+            }
             // A root login runs every step as root, and its plan reads as it always did; sudo is said per step.
             let sudo = host.access.become == .none ? nil : RootSteps(host)
             if let sudo { out.append("  root:    \(sudo.summary)") }

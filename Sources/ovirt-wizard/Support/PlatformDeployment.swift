@@ -79,6 +79,22 @@ struct PlatformEngineArguments: ParsableArguments {
 
     @Option(name: .customLong("root-authorized-keys"), help: .hidden) var rootAuthorizedKeys = "/root/.ssh/authorized_keys"
 
+    /// hosted-engine 4.5 with additional hosts: the engine's HTTPS port (the lab's fake engine listens on a high one).
+    @Option(name: .customLong("engine-port"), help: .hidden) var port: Int?
+
+    /// hosted-engine 4.5 with additional hosts: where the first host keeps the engine's CA (the lab's hosts keep /etc elsewhere).
+    @Option(name: .customLong("engine-ca-on-host"), help: .hidden) var caOnHost: String?
+
+    /// The engine of a hosted-engine 4.5 plan (its additional hosts join it): where to reach it. Its CA is read on
+    /// the first host once its deploy finished, so nothing is pinned before the run.
+    func locate(_ plan: inout DeploymentPlan) {
+        guard var target = plan.engine else { return }
+        target.endpoint.address = address
+        if let port { target.endpoint.port = port }
+        target.pollInterval = max(0.01, pollInterval)
+        plan.engine = target
+    }
+
     /// The plan's engine with its CA pinned: resolved (pinned, file, or over SSH from the engine host), the engine
     /// reached and logged in to once with it (its API version checked), then pinned. Nothing is changed on failure.
     func trust(_ plan: inout DeploymentPlan, input: PlatformInput) throws {

@@ -217,6 +217,10 @@ cp "$answers" "$final"
 chmod 600 "$answers" "$final"
 info "Generating answer file '$answers'"
 info "Generating answer file '$final'"
+# The host joined the engine during the deploy: host-deploy left the engine's CA with vdsm's certificates.
+if [ -n "${HE45_ENGINE_CA:-}" ]; then
+  mkdir -p "$root/etc/pki/vdsm/certs" && cp "$HE45_ENGINE_CA" "$root/etc/pki/vdsm/certs/cacert.pem"
+fi
 info "Stage: Pre-termination"
 info "Stage: Termination"
 info "Hosted Engine successfully deployed"

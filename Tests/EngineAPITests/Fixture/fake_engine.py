@@ -77,10 +77,12 @@ class Engine:
                        "requests": []}
         self.sessions = set()
         self.tokens = {}  # token -> uses left (None: unlimited)
-        for host in scenario.get("existing_hosts", []):
+        for number, host in enumerate(scenario.get("existing_hosts", []), start=1):
             self.hosts[host["id"]] = {"id": host["id"], "name": host["name"], "address": host["address"],
                                       "status": host.get("status", "up"), "detail": host.get("detail"),
-                                      "script": [], "cluster": "cl-0001"}
+                                      "script": [], "cluster": "cl-0001", "spm_id": number,
+                                      "he_state": ({"configured": True, "active": True, "score": 3400}
+                                                   if host.get("hosted_engine") else None)}
 
     # -- events --
     def event(self, code, severity, text, host=None, sd=None, correlation=None):
@@ -100,6 +102,8 @@ class Engine:
                 host["detail"] = step.get("detail")
                 for code, severity, text in step.get("events", []):
                     self.event(code, severity, text, host=host["id"], correlation=host.get("correlation"))
+                if step["status"] == "up" and host.get("he"):
+                    self.hosted_engine_deployed(host)
         for sd_id, attachment in self.attached.items():
             if attachment["script"]:
                 step = attachment["script"].pop(0)
@@ -148,7 +152,18 @@ class Engine:
             script.append({"status": "up", "events": [(13, "normal", "Status of host %s was set to Up." % name)]})
         return script
 
-    def add_host(self, body, correlation):
+    def hosted_engine_deployed(self, host):
+        """What host-deploy's hosted-engine role leaves on a host added with deploy_hosted_engine=true: its
+        /etc/ovirt-hosted-engine/hosted-engine.conf with the Host ID the engine chose (the host's vds_spm_id), the HA
+        agent running and reporting. The scenario's `he_conf` names, per address, the lab file standing for it."""
+        host["he_state"] = {"configured": True, "active": True, "score": 3400}
+        path = self.scenario.get("he_conf", {}).get(host["address"])
+        if path:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as conf:
+                conf.write("fqdn=%s\nhost_id=%d\n" % (self.scenario.get("fqdn", "engine.test"), host["spm_id"]))
+
+    def add_host(self, body, correlation, deploy_hosted_engine=False):
         name = body.findtext("name")
         address = body.findtext("address")
         missing = [f for f, v in (("name", name), ("address", address)) if not v]
@@ -176,8 +191,11 @@ class Engine:
                           "[Cannot add Host. SSH authentication failed, verify authentication parameters are correct "
                           "(Username/Password, public-key etc.) You may refer to the engine.log file for further details.]")
         hid = str(uuid.uuid5(uuid.NAMESPACE_DNS, name))
+        taken = {h.get("spm_id") for h in self.hosts.values()}
+        spm_id = next(n for n in range(1, 251) if n not in taken)
         host = {"id": hid, "name": name, "address": address, "status": "installing", "detail": None,
-                "cluster": self.cluster["id"], "correlation": correlation}
+                "cluster": self.cluster["id"], "correlation": correlation, "spm_id": spm_id,
+                "he": deploy_hosted_engine, "he_state": None}
         host["script"] = self.install_script(name, hid)
         self.hosts[hid] = host
         self.event(42, "normal", "Host %s was added by %s." % (name, self.user), host=hid, correlation=correlation)
@@ -207,6 +225,7 @@ class Engine:
                           "(Username/Password, public-key etc.) You may refer to the engine.log file for further details.]")
         self.scenario.get("hosts", {}).pop(host["name"], None)  # the reinstall goes the way of a good host
         host["status"], host["detail"], host["correlation"] = "installing", None, correlation
+        host["he"] = host.get("he") or body.findtext("deploy_hosted_engine") == "true"
         host["script"] = self.install_script(host["name"], hid)
 
     def set_cluster_cpu(self, cid, body):
@@ -363,11 +382,15 @@ class V4View:
         return t.Cluster(id=c["id"], name=c["name"],
                          cpu=t.Cpu(type=c["cpu"]), data_center=t.DataCenter(id=c["dc"]), version=self.version(4, 7))
 
-    def host(self, h):
+    def host(self, h, all_content=False):
         t = self.t
+        state = h.get("he_state") if all_content else None
         return t.Host(id=h["id"], name=h["name"], address=h["address"],
                       status=t.HostStatus(h["status"]), status_detail=h.get("detail"),
-                      cluster=t.Cluster(id=h["cluster"]))
+                      cluster=t.Cluster(id=h["cluster"]),
+                      hosted_engine=t.HostedEngine(configured=state["configured"], active=state["active"],
+                                                   score=state["score"], local_maintenance=False,
+                                                   global_maintenance=False) if state else None)
 
     def domain(self, d, status=None):
         t = self.t
@@ -424,7 +447,7 @@ class V3View:
                 '<version major="3" minor="4"/></cluster>'
                 % (API, c["id"], c["id"], esc(c["name"]), esc(c["cpu"]), c["dc"]))
 
-    def host(self, h):
+    def host(self, h, all_content=False):
         return ('<host href="%s/hosts/%s" id="%s"><name>%s</name><address>%s</address>%s<cluster id="%s"/>'
                 '<port>54321</port><type>rhel</type></host>'
                 % (API, h["id"], h["id"], esc(h["name"]), esc(h["address"]), self.status(h["status"], h.get("detail")),
@@ -688,13 +711,16 @@ class Handler(BaseHTTPRequestHandler):
             unknown = [k for k in query if k not in allowed] if engine.api == "v4" else []
             if unknown:
                 raise Problem(400, "Invalid value", "unknown query parameter(s) %s" % ", ".join(unknown))
-            host = engine.add_host(self.parse(body, "host", view), correlation)
+            deploy = query.get("deploy_hosted_engine") == ["true"]
+            if deploy and engine.api == "v3":
+                raise Problem(400, "Operation Failed", "3.4 has no deploy_hosted_engine (its additional hosts run hosted-engine --deploy)")
+            host = engine.add_host(self.parse(body, "host", view), correlation, deploy_hosted_engine=deploy)
             return 201, view.one(view.host(host))
         if len(parts) == 2 and parts[0] == "hosts" and method == "GET":
             host = engine.hosts.get(parts[1])
             if host is None:
                 raise Problem(404, "Operation Failed", "Entity not found: %s" % parts[1])
-            return 200, view.one(view.host(host))
+            return 200, view.one(view.host(host, all_content=query.get("all_content") == ["true"]))
         if parts == ["storagedomains"] and method == "GET":
             return 200, view.many([view.domain(d, None if d["id"] in engine.attached else "unattached")
                                    for d in engine.domains.values() if matches_search(query, d["name"])], "storage_domains")
