@@ -13,6 +13,9 @@ package struct AnsibleStep: Sendable {
         case upload
         /// An otopi tool's run (engine-setup, hosted-engine): async, its console output in a log file on the host.
         case tool = "otopi-tool"
+        /// A command run detached on the host (`PlanStep.detached`, hosted-engine 4.5's deploy): started and polled
+        /// through the same files as `apply` (`DetachedRun`), so either picks up a run the other started.
+        case detachedRun = "detached-run"
         /// The answer file the tool reported, fetched back to this machine.
         case fetchResults = "fetch-results"
         /// An answer file put together on this machine from the one another host's tool generated (fetched by that
@@ -66,6 +69,10 @@ extension AnsibleStep {
         var values: [(String, YAMLValue)] = [("host", .unsafe(host.name)), ("index", .int(index)), ("total", .int(host.steps.count)),
                                              ("id", .unsafe(step.id)), ("title", .unsafe(step.title))]
         switch step.action {
+        case .run(let command, _, _) where step.detached != nil:
+            kind = .detachedRun
+            commands = [command]
+            values += try Self.detachedValues(step, command: command, detached: step.detached!, host: host, at: at)
         case let .run(command, otopi, _) where otopi:
             kind = .tool
             commands = [command]
@@ -149,7 +156,8 @@ extension AnsibleStep {
         case .fetchResults(let fromStep):
             kind = .fetchResults
             commands = []
-            let log = Self.consoleLog(host, step: fromStep)
+            // A detached run's output is in its DetachedRun log, as apply reads it; a tool's in its console log.
+            let log = host.steps.first { $0.id == fromStep }?.detached?.logPath ?? Self.consoleLog(host, step: fromStep)
             values += [("log", .unsafe(log)), ("find_answer_file", .unsafe(Self.reportedAnswerFile(log).commandLine))]
         }
         self.values = values

@@ -4,7 +4,7 @@
 enum AnsibleTaskFiles {
     static let all: [(path: String, text: String)] = [
         ("tasks/command.yml", command), ("tasks/command-line.yml", commandLine), ("tasks/upload.yml", upload),
-        ("tasks/otopi-tool.yml", tool), ("tasks/fetch-results.yml", fetchResults), ("tasks/composed-upload.yml", composedUpload),
+        ("tasks/otopi-tool.yml", tool), ("tasks/detached-run.yml", detachedRun), ("tasks/fetch-results.yml", fetchResults), ("tasks/composed-upload.yml", composedUpload),
         ("tasks/read-back.yml", readBack), ("templates/compose-answer-file.j2", composeTemplate),
     ]
 

@@ -45,7 +45,7 @@ struct AnsibleExportTests {
                 #expect(task.commands == planCommands(step), "\(host.name) \(step.id)")
                 let kind: String
                 switch step.action {
-                case .run(_, let otopi, _): kind = otopi ? "otopi-tool" : "command"
+                case .run(_, let otopi, _): kind = step.detached != nil ? "detached-run" : otopi ? "otopi-tool" : "command"
                 case .operation: kind = "command"
                 case .upload(let upload):
                     if case .composed = upload.source { kind = "composed-upload" } else { kind = "upload" }
