@@ -101,11 +101,12 @@ struct HostedEngine45HATests {
         }
 
         /// No password in anything apply wrote or printed.
-        func expectNoSecrets(_ texts: [String]) {
+        func expectNoSecrets(_ texts: [String], answerFile: String? = nil) {
             var all = texts
-            if let walker = FileManager.default.enumerator(atPath: answerFile + ".deploy") {
+            let deploy = (answerFile ?? self.answerFile) + ".deploy"
+            if let walker = FileManager.default.enumerator(atPath: deploy) {
                 for case let path as String in walker {
-                    if let text = try? String(contentsOfFile: answerFile + ".deploy/" + path, encoding: .utf8) { all.append(text) }
+                    if let text = try? String(contentsOfFile: deploy + "/" + path, encoding: .utf8) { all.append(text) }
                 }
             }
             #expect(all.count > 2)
@@ -137,7 +138,7 @@ struct HostedEngine45HATests {
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
         #expect(applied.stdout.contains("the engine's CA from \(lab.lab.cluster.hosts[0].address):"), "\(applied.stdout)")
         #expect(applied.stdout.contains("its certificate verifies against that CA; logged in as admin@ovirt@internalsso"))
-        #expect(applied.stdout.contains("hosted engine configured true, active true, score 3400"))
+        #expect(applied.stdout.contains(": HA agent active, score 3400"))
         try await lab.expectDeployed()
         lab.expectNoSecrets([applied.stdout, applied.stderr])
     }
@@ -178,5 +179,41 @@ struct HostedEngine45HATests {
         let record = try await lab.record()
         let adds = ((record["requests"] as? [String]) ?? []).filter { $0.hasPrefix("POST /ovirt-engine/api/hosts") }
         #expect(adds.isEmpty, "nothing is sent to an engine that does not verify: \(adds)")
+    }
+
+    /// A new operator types the whole 4.5 dialog, the two other hosts included (their engine names as proposed);
+    /// the file then deploys the HA set, and the panes show each added host's install from the engine's events.
+    @Test func aNewOperatorsTypedHASetFromThePanes() async throws {
+        let lab = try Lab()
+        let hosts = lab.lab.cluster.hosts
+        var lines = HostedEngine45Tests.typedAnswers(lab.lab).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // After the storage answers: no /etc/hosts lines, then the additional hosts, their names as proposed.
+        let storage = try #require(lines.firstIndex(of: "nfs.lab.test:/exports/he"))
+        lines = Array(lines[...(storage + 2)]) + ["", "\(lab.lab.entry(1)) \(lab.lab.entry(2))", ""] + Array(repeating: "", count: 4)
+        let file = lab.lab.directory + "/hosted-engine-ha.conf"
+        let dialog = try lab.lab.wizard(["plain", "--flow", "hosted-engine", "--output", file, "--known-hosts", lab.lab.cluster.knownHostsPath],
+                                        stdin: lines.joined(separator: "\n") + "\n")
+        #expect(dialog.status == 0, "\(dialog.stdout)\n\(dialog.stderr)")
+        #expect(dialog.stdout.contains("Names of these hosts in the engine, in the same order [\(hosts[1].address) \(hosts[2].address)]: "), "\(dialog.stdout)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("OVIRT_WIZARD/additionalHostNames=str:\(hosts[1].address) \(hosts[2].address)"), "\(text)")
+
+        let argv = ["apply", "--answers", file] + lab.lab.sshArguments
+            + ["--engine-address", lab.engine.address, "--engine-port", String(lab.engine.port), "--engine-poll", "0.05",
+               "--root-authorized-keys", lab.keysFile, "--engine-ca-on-host", lab.lab.root(0) + "/etc/pki/vdsm/certs/cacert.pem"]
+        let tmux = try Tmux(command: ([LabDeployment.binary] + argv).map(Tmux.quote).joined(separator: " "),
+                            environment: lab.lab.binaryEnvironment.filter { ["HOME", "PATH"].contains($0.key) })
+        let screen = try tmux.waitFor("q quit", timeout: 180)
+        print(screen)
+        #expect(screen.contains("3 done"), "\(screen)")
+        #expect(screen.contains("\(hosts[1].address) · hosted-engine"))
+        #expect(screen.contains("\(hosts[2].address): HA agent active"), "\(screen)")
+        try tmux.send("q")
+        #expect(try tmux.waitFor("EXIT=", timeout: 20).contains("EXIT=0"))
+        let session = try await lab.session()
+        let names = try await session.hosts().map(\.name).sorted()
+        await session.close()
+        #expect(names == ["host0.lab.test", hosts[1].address, hosts[2].address].sorted())
+        lab.expectNoSecrets([dialog.stdout, dialog.stderr, screen], answerFile: file)
     }
 }

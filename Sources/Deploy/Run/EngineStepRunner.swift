@@ -113,14 +113,15 @@ extension HostRun {
             if runner.isCancelled { return .failure(exitCode: nil, reason: "cancelled (Ctrl-C)", lastLines: []) }
             let current = try call(link) { try await $0.hostWithAllContent(id: found.id) }
             let state = current.hostedEngine
-            let text = state.map { "configured \($0.configured), active \($0.active)" + ($0.score.map { ", score \($0)" } ?? "") }
-                ?? "no hosted_engine state reported"
+            // Short: the pane is 38 columns wide.
+            let text = state.map { ($0.active ? "HA agent active" : "HA agent not active") + ($0.configured ? "" : " (not configured)")
+                + ($0.score.map { ", score \($0)" } ?? "") } ?? "no hosted-engine state yet"
             if text != last {
-                show("\(name): hosted engine \(text)")
+                show("\(name): \(text)")
                 last = text
             }
             if let state, state.configured, state.active {
-                return .success(StepOutputs(), detail: "hosted engine active" + (state.score.map { ", score \($0)" } ?? ""))
+                return .success(StepOutputs(), detail: "HA agent active" + (state.score.map { ", score \($0)" } ?? ""))
             }
             if current.status != "up" {
                 return .failure(exitCode: nil, reason: "\(name) is \(current.status ?? "in no state") while its hosted-engine agent was awaited", lastLines: [])
