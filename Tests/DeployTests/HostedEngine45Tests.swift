@@ -37,11 +37,21 @@ struct HostedEngine45Tests {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         if firewalld { _ = FileManager.default.createFile(atPath: state + "/firewalld-running", contents: nil) }
         try lab.setFixture(index, "FIXTURE_RHEL=9\nHE45_MODE=\(mode)\n" + env)
+        // The host serves its own NFS export, empty and owned by vdsm:kvm (the tests run as root).
+        let export = exportPath(lab, index)
+        try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+        chown(export, 36, 36)
     }
+
+    /// The NFS export lab host `index` serves for hosted-engine's storage domain.
+    static func exportPath(_ lab: LabDeployment, _ index: Int = 0) -> String { lab.cluster.hosts[index].directory + "/exports/he" }
+
+    /// `server:/path` of that export, the server named as the answers name the host.
+    static func exportConnection(_ lab: LabDeployment, _ index: Int = 0) -> String { "\(lab.cluster.hosts[index].address):\(exportPath(lab, index))" }
 
     /// The answers a 4.5 dialog writes for the lab's names (DHCP engine VM on NFS).
     @discardableResult
-    static func writeAnswers(_ lab: LabDeployment, _ index: Int = 0, extra: String = "") throws -> String {
+    static func writeAnswers(_ lab: LabDeployment, _ index: Int = 0, storage: String? = nil, extra: String = "") throws -> String {
         try lab.write("""
             # ovirt-wizard answers for hosted-engine (oVirt 4.5)
             [environment:default]
@@ -80,7 +90,7 @@ struct HostedEngine45Tests {
             OVEHOSTED_NOTIF/destEmail=str:root@localhost
             OVEHOSTED_STORAGE/domainType=str:nfs
             OVEHOSTED_STORAGE/nfsVersion=str:auto
-            OVEHOSTED_STORAGE/storageDomainConnection=str:nfs.lab.test:/exports/he
+            OVEHOSTED_STORAGE/storageDomainConnection=str:\(storage ?? exportConnection(lab, index))
             OVEHOSTED_STORAGE/mntOptions=str:
             OVEHOSTED_STORAGE/imgSizeGB=str:51
             \(lab.targetKeys(index))\(extra)
@@ -121,7 +131,7 @@ struct HostedEngine45Tests {
         let plan = try lab.plan()
         let ids = plan.hosts[0].steps.map(\.id)
         #expect(ids == ["check-os", "check-root", "check-virtualization", "check-memory", "check-var-tmp", "check-firewalld",
-                        "check-nat-network", "check-engine-fqdn", "check-host-fqdn", "add-repository", "install-packages",
+                        "check-nat-network", "check-engine-fqdn", "check-host-fqdn", "check-nfs-export", "add-repository", "install-packages",
                         "prepare-directory", "upload-answers", "run-hosted-engine", "fetch-results"])
         let firstChange = plan.hosts[0].steps.firstIndex { $0.changesHost }!
         #expect(plan.hosts[0].steps[..<firstChange].allSatisfy { !$0.changesHost })
@@ -157,6 +167,8 @@ struct HostedEngine45Tests {
             .write(toFile: host.directory + "/hosts", atomically: true, encoding: .utf8)
         // host0.lab.test names an address no interface of the host has.
         try FileManager.default.removeItem(atPath: host.directory + "/ip-addr")
+        // The export the host serves belongs to root.
+        chown(Self.exportPath(lab), 0, 0)
         try Self.writeAnswers(lab)
         let plan = try lab.plan()
         let name = plan.hosts[0].name
@@ -177,6 +189,8 @@ struct HostedEngine45Tests {
         #expect(said["check-nat-network"]?.contains("192.168.222.0/24 dev virbr9") == true, "\(said)")
         #expect(said["check-engine-fqdn"]?.contains("\(name): engine.lab.test resolves to 198.51.100.10, but 198.51.100.10 resolves back to engine-old.lab.test") == true, "\(said)")
         #expect(said["check-host-fqdn"]?.contains("\(name): this host's name host0.lab.test resolves to 198.51.100.21, which is not an address of a non-loopback interface of this host") == true, "\(said)")
+        #expect(said["check-host-fqdn"]?.contains("change OVEHOSTED_NETWORK/host_name") == true, "\(said)")
+        #expect(said["check-nfs-export"]?.contains("\(Self.exportPath(lab)) is owned by 0:0, not 36:36 (vdsm:kvm): run chown 36:36 \(Self.exportPath(lab))") == true, "\(said)")
 
         // An unknown engine name, and one that names this host.
         try "9: ovirt0    inet 198.51.100.21/24 brd 198.51.100.255 scope global ovirt0\\       valid_lft forever preferred_lft forever\n"
@@ -193,8 +207,100 @@ struct HostedEngine45Tests {
         // apply stops at the first failed check, before anything changed on the host.
         let applied = try lab.wizard(["apply", "--plain", "--answers", lab.answerFiles[0]] + lab.sshArguments)
         #expect(applied.status == 1)
-        #expect(applied.stdout.contains("FAILED step 3/15 Check that the CPU has hardware virtualization"), "\(applied.stdout)")
+        #expect(applied.stdout.contains("FAILED step 3/16 Check that the CPU has hardware virtualization"), "\(applied.stdout)")
         #expect(lab.runCount(0, "dnf") == 0 && lab.runCount(0, "hosted-engine") == 0)
+    }
+
+    // MARK: - The NFS export
+
+    @Test func theExportOnTheHostItselfIsCheckedThereOwned3636AndEmpty() throws {
+        let lab = try LabDeployment(hosts: 1)
+        try Self.prepare(lab)
+        try Self.writeAnswers(lab)
+        let plan = try lab.plan()
+        #expect(plan.hosts.map(\.name) == [lab.cluster.hosts[0].address], "the server is the host: no plan of its own")
+        let step = try #require(plan.hosts[0].steps.first { $0.id == "check-nfs-export" })
+        #expect(!step.changesHost && step.skipIsSafe)
+        #expect(step.skipNote.contains("There was some problem with the storage domain"))
+        guard case .run(let command, _, _) = step.action, case .command(let probe) = step.probe else { Issue.record("not a command"); return }
+        let export = Self.exportPath(lab)
+        let connection = try lab.inputs()[0].access.connect()
+        defer { connection.close() }
+        var out = try connection.capture(command, options: ExecOptions(timeout: 60))
+        #expect(out.result.succeeded && out.stdout.contains("\(export): owned 36:36, empty"), "\(out.stdout)\(out.stderr)")
+
+        // Another deployment's leftovers: not empty (and the probe of a resumed run does not take a stray file).
+        FileManager.default.createFile(atPath: export + "/__DIRECT_IO_TEST__", contents: nil)
+        out = try connection.capture(command, options: ExecOptions(timeout: 60))
+        #expect(!out.result.succeeded && out.stderr.contains("\(export) is not empty: the engine formats a new domain only in an empty export"), "\(out.stderr)")
+        #expect(try !connection.capture(probe, options: ExecOptions(timeout: 60)).result.succeeded)
+        // The domain hosted-engine made there: the check fails, but a resumed run's probe finds it done.
+        try FileManager.default.removeItem(atPath: export + "/__DIRECT_IO_TEST__")
+        try FileManager.default.createDirectory(atPath: export + "/5a0c47b0-9a0e-4a1e-9a43-6f1cd0c4f2b1/dom_md", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: export + "/5a0c47b0-9a0e-4a1e-9a43-6f1cd0c4f2b1/dom_md/metadata", contents: Data("CLASS=Data\n".utf8))
+        #expect(try !connection.capture(command, options: ExecOptions(timeout: 60)).result.succeeded)
+        #expect(try connection.capture(probe, options: ExecOptions(timeout: 60)).result.succeeded)
+        try FileManager.default.removeItem(atPath: export + "/5a0c47b0-9a0e-4a1e-9a43-6f1cd0c4f2b1")
+
+        // Owned by another uid: apply stops there, before anything changed on the host.
+        chown(export, 1000, 1000)
+        let applied = try lab.wizard(["apply", "--plain", "--answers", lab.answerFiles[0]] + lab.sshArguments)
+        #expect(applied.status == 1)
+        #expect(applied.stdout.contains("FAILED step 10/16 Check the NFS export for hosted-engine's storage domain"), "\(applied.stdout)")
+        #expect(applied.stdout.contains("\(export) is owned by 1000:1000, not 36:36 (vdsm:kvm): run chown 36:36 \(export)"), "\(applied.stdout)")
+        #expect(lab.runCount(0, "dnf") == 0 && lab.runCount(0, "hosted-engine") == 0)
+    }
+
+    @Test func anotherNFSServerGetsAPlanOfItsOwnThatTheDeployWaitsFor() throws {
+        let lab = try LabDeployment(hosts: 1)
+        try Self.prepare(lab)
+        try Self.writeAnswers(lab, storage: "nfs.lab.test:/exports/he/")
+        let plan = try lab.plan()
+        let host = lab.cluster.hosts[0]
+        #expect(plan.hosts.map(\.name) == [host.address, "nfs.lab.test"])
+        #expect(!plan.hosts[0].steps.contains { $0.id == "check-nfs-export" })
+        let server = plan.hosts[1]
+        #expect(server.steps.map(\.id) == ["check-nfs-export"])
+        #expect(server.steps[0].title == "Check the NFS export for hosted-engine's storage domain: /exports/he is owned 36:36 and empty")
+        #expect(server.steps[0].shownAction == RemoteCommand.script(HostPreChecks.emptyExportScript, arguments: ["/exports/he"]).commandLine)
+        // Reached with the first host's login (user, port, key), as the platform flow reaches its storage servers.
+        #expect(server.access.target.host == "nfs.lab.test")
+        #expect(server.access.target.port == host.port)
+        #expect(server.access.target.user == plan.hosts[0].access.target.user)
+        #expect(server.access.options.identityFiles == [lab.cluster.clientKey])
+        let run = try #require(plan.hosts[0].steps.first { $0.id == "run-hosted-engine" })
+        #expect(run.waitsFor == [StepReference(host: "nfs.lab.test", step: "check-nfs-export")])
+
+        let printed = try lab.wizard(["plan", "--answers", lab.answerFiles[0]] + lab.sshArguments)
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(printed.stdout.contains("nfs.lab.test"), "\(printed.stdout)")
+        #expect(printed.stdout.contains("Check the NFS export for hosted-engine's storage domain: /exports/he is owned 36:36 and empty"), "\(printed.stdout)")
+
+        // A NAS the wizard cannot log in to: the check fails to connect, the operator skips it, the deploy goes on.
+        let op = ScriptedOperator(decisions: [.skip])
+        let (outcomes, events) = try lab.run(plan, runOperator: op)
+        #expect(outcomes[host.address] == .succeeded, "\(Self.failures(events))")
+        let failure = try #require(Self.failures(events).first)
+        #expect(failure.host == "nfs.lab.test" && failure.step == "check-nfs-export" && failure.skipIsSafe)
+        #expect(failure.reason.hasPrefix("cannot connect"), "\(failure.reason)")
+    }
+
+    @Test func onlyNFSStorageIsChecked() throws {
+        let lab = try LabDeployment(hosts: 1)
+        try Self.prepare(lab)
+        let address = lab.cluster.hosts[0].address
+        let file = try Self.writeAnswers(lab)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "OVEHOSTED_STORAGE/domainType=str:nfs\n", with: "")
+            .replacingOccurrences(of: "OVEHOSTED_STORAGE/storageDomainConnection=str:\(Self.exportConnection(lab))\n", with: "")
+        func servers(_ lines: String) throws -> [String] {
+            try (text + "\n" + lines).write(toFile: file, atomically: true, encoding: .utf8)
+            let plan = try lab.plan()
+            return plan.hosts.flatMap { h in h.steps.filter { $0.id == "check-nfs-export" }.map { _ in h.name } }
+        }
+        #expect(try servers("OVEHOSTED_STORAGE/domainType=str:glusterfs\nOVEHOSTED_STORAGE/storageDomainConnection=str:gs1.lab.test:/engine\n") == [])
+        #expect(try servers("OVEHOSTED_STORAGE/domainType=str:nfs4\nOVEHOSTED_STORAGE/storageDomainConnection=str:\(Self.exportConnection(lab))\n") == [address])
+        #expect(try servers("OVEHOSTED_STORAGE/domainType=str:nfs3\nOVEHOSTED_STORAGE/storageDomainConnection=str:[fd00::5]:/exports/he\n") == ["fd00::5"])
     }
 
     // MARK: - Runs
@@ -324,7 +430,7 @@ struct HostedEngine45Tests {
         lines += [rootPassword, rootPassword, "", "", "", "", "", "", ""]   // root password, key, access, OpenSCAP, FIPS, MAC, DHCP, /etc/hosts
         lines += ["", "", "", "", adminPassword, adminPassword]              // SMTP as proposed, the admin password
         lines += ["host0.lab.test"]                          // this host on the management network
-        lines += ["", "", "nfs.lab.test:/exports/he", "", ""]               // STORAGE: nfs, auto, the export, no options, 51 GiB
+        lines += ["", "", exportConnection(lab), "", ""]                    // STORAGE: nfs, auto, the export, no options, 51 GiB
         lines += Array(repeating: "", count: 6)              // no /etc/hosts lines, the preview confirmed
         return lines.joined(separator: "\n") + "\n"
     }

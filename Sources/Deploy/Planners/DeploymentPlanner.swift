@@ -43,6 +43,8 @@ package struct DeploymentPlanner: Sendable {
                                           deploymentHosts: names))
             }
         }
+        // hosted-engine 4.5's NFS export, checked on its server before the deploy.
+        try HostedEngine45Planner.addExportChecks(inputs, to: &hosts, remoteBase: remoteBase)
         var plan = DeploymentPlan(hosts: hosts)
         // 4.5's additional hosted-engine hosts are added through the engine the first host's deploy creates.
         let joining = inputs.filter { $0.tool == .hostedEngine && $0.kind.flow?.version == "4.5" && !$0.additionalHosts.isEmpty }
@@ -79,6 +81,10 @@ package struct DeploymentPlanner: Sendable {
         case .engineSetup:
             guard let fqdn = input.string("OVESETUP_CONFIG/fqdn"), !fqdn.isEmpty else {
                 throw Problem(description: "\(input.path): OVESETUP_CONFIG/fqdn is missing (engine-setup needs the engine host's FQDN)")
+            }
+            if release.version == "4.5" {
+                steps += engineSetup45Checks(input, fqdn: fqdn)
+                break
             }
             let check = RemoteCommand.script(#"""
                 a=$(getent ahosts "$1" | awk '{ print $1 }' | sort -u)
@@ -207,6 +213,34 @@ package struct DeploymentPlanner: Sendable {
             steps.append(PlanStep(id: "add-hosts-lines", title: "Add the /etc/hosts lines", action: .run(add, otopi: false, interactive: false),
                                   changesHost: true, probe: .command(present), skipIsSafe: true,
                                   skipNote: "safe when the names resolve through DNS instead", waitsFor: [], timeout: 60))
+        }
+        return steps
+    }
+
+    /// engine-setup 4.5's read-only pre-checks, before anything changes: the memory engine-setup checks itself
+    /// (unless the answers turn its check off), forward and reverse DNS of the engine's FQDN, and firewalld running
+    /// when the answers ask engine-setup to configure it. No /var space check: the reference gives no figure.
+    func engineSetup45Checks(_ input: DeploymentInput, fqdn: String) -> [PlanStep] {
+        let host = input.hostName
+        var steps: [PlanStep] = []
+        if input.bool("OVESETUP_SYSTEM/memCheckEnabled") != false {
+            steps.append(HostPreChecks.step("check-memory", "Check the memory for the engine (at least 4096 MB, 16384 MB recommended)",
+                                            HostPreChecks.totalMemoryForEngine, [host, "4096", "16384"],
+                                            note: "engine-setup checks the memory itself and asks whether to go on with less", skipIsSafe: true))
+        }
+        // engine-setup 4.x only needs the name to resolve (reverse validation and non-loopback are off by default);
+        // hosts and browsers reach the engine by it, and its certificates name it.
+        let nonLoopback = input.bool("OVESETUP_CONFIG/fqdnNonLoopback") == true
+        steps.append(HostPreChecks.step("check-fqdn", "Check DNS of the engine's name \(fqdn) (forward and reverse)", HostPreChecks.nameOfThisHost,
+                                        [host, fqdn, "the engine's name", "OVESETUP_CONFIG/fqdn", nonLoopback ? "non-loopback" : "any",
+                                         "the engine's certificates name it, and hosts and browsers reach the engine by it"],
+                                        note: "engine-setup stops itself when the name does not resolve; a missing reverse record shows later, in the hosts and browsers that reach the engine",
+                                        skipIsSafe: true))
+        let manager = input.string("OVESETUP_CONFIG/firewallManager")?.lowercased() ?? "firewalld"
+        if input.bool("OVESETUP_CONFIG/updateFirewall") == true, manager == "firewalld" {
+            steps.append(HostPreChecks.step("check-firewalld", "Check that firewalld is running (engine-setup configures it)", HostPreChecks.firewalldActive,
+                                            [host, "engine-setup is to configure it (OVESETUP_CONFIG/updateFirewall=bool:True): start it (systemctl enable --now firewalld), or set OVESETUP_CONFIG/updateFirewall=bool:False"],
+                                            note: "safe when the engine's ports are opened another way", skipIsSafe: true))
         }
         return steps
     }

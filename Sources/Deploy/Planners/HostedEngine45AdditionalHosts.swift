@@ -48,7 +48,7 @@ extension HostedEngine45Planner {
         let engineName = additional.host.appHostName
         let cluster = input.string("OVEHOSTED_ENGINE/clusterName").flatMap { $0.isEmpty ? nil : $0 } ?? "Default"
         var steps = planner.commonSteps(input, release: release)
-        steps.append(check("check-virtualization", "Check that the CPU has hardware virtualization", checkVirtualization, [name],
+        steps.append(check("check-virtualization", "Check that the CPU has hardware virtualization", HostPreChecks.virtualization, [name],
                            note: "a hosted-engine host must be able to run the engine VM"))
         steps.append(PlanStep(id: "add-repository", title: "Add the oVirt 4.5 repositories", action: .run(release.addRepository, otopi: false, interactive: false),
                               changesHost: true, probe: .command(release.repositoryProbe), skipIsSafe: true,

@@ -27,22 +27,28 @@ struct HostedEngine45Planner {
         let memory = try vmMemory(input)
         var steps = planner.commonSteps(input, release: release)
         // Read-only checks first: they change nothing, and each names the host and the value it found.
-        steps.append(check("check-virtualization", "Check that the CPU has hardware virtualization", checkVirtualization, [host],
+        steps.append(check("check-virtualization", "Check that the CPU has hardware virtualization", HostPreChecks.virtualization, [host],
                            note: "the engine VM cannot start without VT-x or AMD-V"))
-        steps.append(check("check-memory", "Check the free memory for the engine VM (\(memory) MB)", checkMemory, [host, String(memory)],
+        steps.append(check("check-memory", "Check the free memory for the engine VM (\(memory) MB)", HostPreChecks.freeMemoryForVM, [host, String(memory)],
                            note: "hosted-engine refuses to create a VM larger than the free memory"))
-        steps.append(check("check-var-tmp", "Check the space in /var/tmp for the appliance", checkVarTmp, [host, String(Self.varTmpKB)],
+        steps.append(check("check-var-tmp", "Check the space in /var/tmp for the appliance", HostPreChecks.varTmpSpace, [host, String(Self.varTmpKB)],
                            note: "the appliance is unpacked in /var/tmp; the deploy fails when it does not fit", skipIsSafe: true))
-        steps.append(check("check-firewalld", "Check that firewalld is running", checkFirewalld, [host],
+        steps.append(check("check-firewalld", "Check that firewalld is running", HostPreChecks.firewalldActive,
+                           [host, "firewalld is required to be enabled and active in order to correctly deploy hosted-engine (systemctl enable --now firewalld)"],
                            note: "hosted-engine 4.5 stops when firewalld is not active"))
         let nat = natPrefix(input)
-        steps.append(check("check-nat-network", "Check that \(nat).0/24 is free for the engine VM's NAT network", checkNATNetwork, [host, nat],
+        steps.append(check("check-nat-network", "Check that \(nat).0/24 is free for the engine VM's NAT network", HostPreChecks.natNetworkFree, [host, nat],
                            note: "hosted-engine looks for another free 192.168.N.0/24 itself", skipIsSafe: true))
-        steps.append(check("check-engine-fqdn", "Check DNS of the engine VM's name \(fqdn)", checkEngineName, [host, fqdn],
+        steps.append(check("check-engine-fqdn", "Check DNS of the engine VM's name \(fqdn)", HostPreChecks.engineVMName, [host, fqdn],
                            note: "hosted-engine stops when the engine FQDN does not resolve or resolves to this host"))
         if let name = input.string("OVEHOSTED_NETWORK/host_name"), !name.isEmpty {
-            steps.append(check("check-host-fqdn", "Check DNS of this host's name \(name)", checkHostName, [host, name],
+            steps.append(check("check-host-fqdn", "Check DNS of this host's name \(name)", HostPreChecks.nameOfThisHost,
+                               [host, name, "this host's name", "OVEHOSTED_NETWORK/host_name", "non-loopback", "the engine could not reach the host by that name"],
                                note: "the engine reaches the host by this name; hosted-engine refuses a name that is not on this host"))
+        }
+        // NFS storage served by this host itself: its export is checked here (another server's on its own plan).
+        if let export = Self.nfsExport(input), export.server == host {
+            steps.append(Self.exportCheck(export.path))
         }
 
         steps.append(PlanStep(id: "add-repository", title: "Add the oVirt 4.5 repositories", action: .run(release.addRepository, otopi: false, interactive: false),
@@ -88,9 +94,7 @@ struct HostedEngine45Planner {
     }
 
     func check(_ id: String, _ title: String, _ script: StaticString, _ arguments: [String], note: String, skipIsSafe: Bool = false) -> PlanStep {
-        let command = RemoteCommand.script(script, arguments: arguments)
-        return PlanStep(id: id, title: title, action: .run(command, otopi: false, interactive: false), changesHost: false,
-                        probe: .command(command), skipIsSafe: skipIsSafe, skipNote: note, waitsFor: [], timeout: 60, runsAsRoot: false)
+        HostPreChecks.step(id, title, script, arguments, note: note, skipIsSafe: skipIsSafe)
     }
 
     func vmMemory(_ input: DeploymentInput) throws -> Int {
@@ -121,75 +125,89 @@ struct HostedEngine45Planner {
         return server != host && deploymentHosts.contains(server) ? [StepReference(host: server, step: nil)] : []
     }
 
+    // MARK: - The NFS export (P19)
+
+    static let exportCheckID = "check-nfs-export"
+
+    /// The NFS export of the answers (`OVEHOSTED_STORAGE/domainType` nfs, or the pre-4.2 nfs3/nfs4, and
+    /// `storageDomainConnection` `server:/path`, the server in brackets when it is an IPv6 address); nil otherwise.
+    static func nfsExport(_ input: DeploymentInput) -> (server: String, path: String)? {
+        guard let type = input.string("OVEHOSTED_STORAGE/domainType")?.lowercased(), ["nfs", "nfs3", "nfs4"].contains(type),
+              let connection = input.string("OVEHOSTED_STORAGE/storageDomainConnection") else { return nil }
+        var server: Substring, rest: Substring
+        if connection.hasPrefix("["), let close = connection.firstIndex(of: "]") {
+            server = connection[connection.index(after: connection.startIndex)..<close]
+            rest = connection[connection.index(after: close)...]
+        } else {
+            guard let colon = connection.firstIndex(of: ":") else { return nil }
+            server = connection[..<colon]
+            rest = connection[colon...]
+        }
+        guard rest.hasPrefix(":/"), !server.isEmpty else { return nil }
+        var path = String(rest.dropFirst())
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return (String(server), path)
+    }
+
+    /// The export checked on its server over SSH before the deploy, as the platform flow checks its exports: owned
+    /// 36:36 and empty. Read-only; skippable (a NAS the wizard cannot log in to).
+    static func exportCheck(_ path: String) -> PlanStep {
+        let command = RemoteCommand.script(HostPreChecks.emptyExportScript, arguments: [path])
+        return PlanStep(id: exportCheckID, title: "Check the NFS export for hosted-engine's storage domain: \(path) is owned 36:36 and empty",
+                        action: .run(command, otopi: false, interactive: false), changesHost: false,
+                        // Once hosted-engine made its domain there the export holds it: a resumed run still passes.
+                        probe: .command(RemoteCommand.script(HostPreChecks.exportEmptyOrInUseScript, arguments: [path])),
+                        skipIsSafe: true,
+                        skipNote: "safe when the export is right but the server takes no SSH login (a NAS): hosted-engine then finds a wrong export itself, with the vaguer \"There was some problem with the storage domain\"",
+                        waitsFor: [], timeout: 60)
+    }
+
+    /// The export checks of the 4.5 first hosts whose NFS server is another machine, each on the server's own
+    /// plan reached with the first host's login (a plan of its own, or the end of that host's plan when the server
+    /// is a host of this deployment), and each first host's deploy waiting for it.
+    static func addExportChecks(_ inputs: [DeploymentInput], to hosts: inout [HostPlan], remoteBase: String) throws {
+        for input in inputs where input.tool == .hostedEngine && input.kind.flow?.version == "4.5" {
+            guard let export = nfsExport(input), export.server != input.hostName else { continue }
+            var step = exportCheck(export.path)
+            let index: Int
+            if let existing = hosts.firstIndex(where: { $0.name == export.server && $0.engineVM == nil }) {
+                index = existing
+                if let same = hosts[index].steps.first(where: { $0.action.fingerprint == step.action.fingerprint }) {
+                    try wait(input, for: StepReference(host: export.server, step: same.id), in: &hosts)
+                    continue
+                }
+                var n = 2
+                while hosts[index].steps.contains(where: { $0.id == step.id }) {
+                    step.id = "\(exportCheckID)-\(n)"
+                    n += 1
+                }
+                hosts[index].steps.append(step)
+            } else {
+                let login: TargetLogin
+                do {
+                    login = try TargetLogin(environment: input.environment).reaching(export.server)
+                } catch {
+                    throw DeploymentPlanner.Problem(description: "\(input.path): \(error)")
+                }
+                guard let access = HostAccess(login, options: input.access.options) else {
+                    throw DeploymentPlanner.Problem(description: "\(input.path): the NFS server \(export.server) cannot be reached as \(login)")
+                }
+                hosts.append(HostPlan(name: export.server, tool: .hostedEngine, access: access, answerFile: input.path,
+                                      remoteDirectory: remoteBase + "/" + export.server,
+                                      platform: .assumed("the NFS server of \(input.hostName): its export is only read"),
+                                      steps: [step], secretValues: input.secretValues))
+                index = hosts.count - 1
+            }
+            try wait(input, for: StepReference(host: export.server, step: hosts[index].steps.last!.id), in: &hosts)
+        }
+    }
+
+    /// Makes `input`'s hosted-engine run wait for `reference` too.
+    private static func wait(_ input: DeploymentInput, for reference: StepReference, in hosts: inout [HostPlan]) throws {
+        guard let h = hosts.firstIndex(where: { $0.name == input.hostName && $0.engineVM == nil }),
+              let s = hosts[h].steps.firstIndex(where: { $0.id == "run-hosted-engine" }) else {
+            throw DeploymentPlanner.Problem(description: "\(input.path): no run-hosted-engine step on \(input.hostName) to wait for the NFS export's check")
+        }
+        if !hosts[h].steps[s].waitsFor.contains(reference) { hosts[h].steps[s].waitsFor.append(reference) }
+    }
 }
-
-// The checks (POSIX sh; values only as positional parameters; $1 is the host's name as the plan knows it) read
-// /proc through `cat` and ask `getent`, `ip`, `df` and `systemctl`, so each message names what it found.
-let checkVirtualization: StaticString = #"""
-    flags=$(cat /proc/cpuinfo | grep -m 1 -E '^flags[[:space:]]*:')
-    case " $flags " in
-      *" vmx "*) echo "$1: the CPU has Intel VT-x (vmx)"; exit 0 ;;
-      *" svm "*) echo "$1: the CPU has AMD-V (svm)"; exit 0 ;;
-    esac
-    echo "$1: /proc/cpuinfo shows neither vmx (Intel VT-x) nor svm (AMD-V): enable virtualization in the firmware (on a virtual machine: nested virtualization)" >&2
-    exit 1
-    """#
-
-private let checkMemory: StaticString = #"""
-    free=$(cat /proc/meminfo | awk '/^(MemFree|Buffers|Cached):/ { s += $2 } END { print int(s / 1024) }')
-    need=$(($2 + 512))
-    if [ "$free" -ge "$need" ]; then echo "$1: $free MB free (MemFree+Buffers+Cached): room for the engine VM's $2 MB and 512 MB for the host"; exit 0; fi
-    echo "$1: $free MB free (MemFree+Buffers+Cached), but the engine VM's $2 MB (OVEHOSTED_VM/vmMemSizeMB) and 512 MB for the host need $need MB: lower OVEHOSTED_VM/vmMemSizeMB (at least 4096) or free memory on $1" >&2
-    exit 1
-    """#
-
-private let checkVarTmp: StaticString = #"""
-    kb=$(df -Pk /var/tmp | awk 'NR == 2 { print $4 }')
-    [ -n "$kb" ] || { echo "$1: df could not read /var/tmp" >&2; exit 1; }
-    if [ "$kb" -ge "$2" ]; then echo "$1: $((kb / 1024)) MB available in /var/tmp"; exit 0; fi
-    echo "$1: only $((kb / 1024)) MB available in /var/tmp; the engine appliance is unpacked there and needs at least $(($2 / 1024)) MB: free space or grow /var/tmp" >&2
-    exit 1
-    """#
-
-private let checkFirewalld: StaticString = #"""
-    if systemctl is-active -q firewalld; then echo "$1: firewalld is active"; exit 0; fi
-    echo "$1: firewalld is not active: firewalld is required to be enabled and active in order to correctly deploy hosted-engine (systemctl enable --now firewalld)" >&2
-    exit 1
-    """#
-
-private let checkNATNetwork: StaticString = #"""
-    p=$(printf '%s' "$2" | sed 's/\./\\./g')
-    used=$( { ip -o -4 addr show; ip -4 route show; } 2>/dev/null | grep -E "(^|[[:space:]])$p\.[0-9]+" | head -n 3)
-    if [ -z "$used" ]; then echo "$1: $2.0/24 is free for the engine VM's temporary NAT network"; exit 0; fi
-    echo "$1: $2.0/24 is already in use on this host, and hosted-engine's local engine VM needs it for its NAT network:" >&2
-    printf '%s\n' "$used" | sed 's/^/  /' >&2
-    echo "give a free one with OVEHOSTED_CORE/ansibleUserExtraVars=str:he_ipv4_subnet_prefix=192.168.N" >&2
-    exit 1
-    """#
-
-private let checkEngineName: StaticString = #"""
-    a=$(getent ahosts "$2" | awk '{ print $1 }' | sort -u)
-    [ -n "$a" ] || { echo "$1: the engine VM's name $2 did not resolve into an IP address: add it to DNS (forward and reverse)" >&2; exit 1; }
-    mine=$(ip -o addr show 2>/dev/null | awk '{ sub("/.*", "", $4); print $4 }')
-    for x in $a; do for y in $mine; do
-      [ "$x" = "$y" ] && { echo "$1: the engine VM's name $2 resolves to $x, an address of this host: it must name the engine VM, not this host" >&2; exit 1; }
-    done; done
-    for x in $a; do
-      r=$(getent hosts "$x" | awk '{ for (i = 2; i <= NF; i++) print $i }')
-      printf '%s\n' "$r" | grep -qxF "$2" || { echo "$1: $2 resolves to $x, but $x resolves back to ${r:-nothing}: add the reverse record (PTR) of $x" >&2; exit 1; }
-    done
-    echo "$1: $2 resolves to $(echo $a), and back"
-    """#
-
-private let checkHostName: StaticString = #"""
-    a=$(getent ahosts "$2" | awk '{ print $1 }' | sort -u)
-    [ -n "$a" ] || { echo "$1: this host's name $2 did not resolve into an IP address: add it to DNS (forward and reverse)" >&2; exit 1; }
-    mine=$(ip -o addr show 2>/dev/null | awk '$2 != "lo" { sub("/.*", "", $4); print $4 }')
-    for x in $a; do
-      found=no; for y in $mine; do [ "$x" = "$y" ] && found=yes; done
-      [ "$found" = yes ] || { echo "$1: this host's name $2 resolves to $x, which is not an address of a non-loopback interface of this host ($(echo $mine)): the engine could not reach the host by that name" >&2; exit 1; }
-      r=$(getent hosts "$x" | awk '{ for (i = 2; i <= NF; i++) print $i }')
-      printf '%s\n' "$r" | grep -qxF "$2" || { echo "$1: $2 resolves to $x, but $x resolves back to ${r:-nothing}: add the reverse record (PTR) of $x" >&2; exit 1; }
-    done
-    echo "$1: $2 resolves to $(echo $a), an address of this host, and back"
-    """#

@@ -156,7 +156,7 @@ package struct PlatformPlanner: Sendable {
             command = RemoteCommand.script(glusterOwnerScript, arguments: [String(domain.path.drop { $0 == "/" })])
             what = "volume \(domain.path.drop { $0 == "/" }) has storage.owner-uid/gid 36"
         case (.nfs, false):
-            command = RemoteCommand.script(emptyExportScript, arguments: [domain.path])
+            command = RemoteCommand.script(HostPreChecks.emptyExportScript, arguments: [domain.path])
             what = "\(domain.path) is owned 36:36 and empty"
         case (.nfs, true):
             command = RemoteCommand.script(exportDomainScript, arguments: [domain.path])
@@ -169,16 +169,6 @@ package struct PlatformPlanner: Sendable {
                         skipIsSafe: true, skipNote: "the engine then finds the problem itself (with a less precise message)",
                         waitsFor: [], timeout: 60)
     }
-
-    /// vdsm (36) must own the export, and a new domain's export must be empty (vdsm refuses one holding a domain).
-    static let emptyExportScript: StaticString = #"""
-        p=$1
-        [ -d "$p" ] || { echo "$p does not exist or is not a directory" >&2; exit 1; }
-        owner=$(stat -c %u:%g "$p") || exit 1
-        [ "$owner" = 36:36 ] || { echo "$p is owned by $owner, not 36:36 (vdsm:kvm): run chown 36:36 $p" >&2; exit 1; }
-        [ -z "$(ls -A "$p")" ] || { echo "$p is not empty: the engine formats a new domain only in an empty export" >&2; exit 1; }
-        echo "$p: owned 36:36, empty"
-        """#
 
     /// The export domain made by `export-domain create`: one domain directory whose metadata says CLASS=Backup.
     static let exportDomainScript: StaticString = #"""
