@@ -188,7 +188,7 @@ struct HostedEngine45HATests {
         let hosts = lab.lab.cluster.hosts
         var lines = HostedEngine45Tests.typedAnswers(lab.lab).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // After the storage answers: no /etc/hosts lines, then the additional hosts, their names as proposed.
-        let storage = try #require(lines.firstIndex(of: "nfs.lab.test:/exports/he"))
+        let storage = try #require(lines.firstIndex(of: HostedEngine45Tests.exportConnection(lab.lab)))
         lines = Array(lines[...(storage + 2)]) + ["", "\(lab.lab.entry(1)) \(lab.lab.entry(2))", ""] + Array(repeating: "", count: 4)
         let file = lab.lab.directory + "/hosted-engine-ha.conf"
         let dialog = try lab.lab.wizard(["plain", "--flow", "hosted-engine", "--output", file, "--known-hosts", lab.lab.cluster.knownHostsPath],
