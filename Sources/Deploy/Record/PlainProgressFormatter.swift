@@ -77,6 +77,9 @@ package struct PlainProgressFormatter: Sendable {
                 out += f.lastLines.suffix(10).map { "[\(f.host)]   | \($0)" }
             }
             out.append("[\(f.host)]   log: \(f.logPath)")
+            if f.skipIsSafe {
+                out.append("[\(f.host)]   may be skipped (\(f.skipNote)): apply --plain --resume --skip \(f.host):\(f.step)")
+            }
             return out
         case let .note(host, text):
             return ["[\(host)] \(text)"]

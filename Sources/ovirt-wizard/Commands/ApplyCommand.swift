@@ -34,12 +34,19 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Continue the deployment recorded in the journal.") var resume = false
     @Flag(help: "Host-prefixed progress lines instead of the full-screen panes.") var plain = false
     @Flag(help: "With --plain, also print every output line of the hosts.") var verbose = false
+    @Option(name: .customLong("skip"), help: ArgumentHelp(
+        "With --plain: when this step fails, skip it instead of stopping its host (only a step the plan marks 'may be skipped'; a read-only check on a server the wizard cannot log in to, say). STEP is a step id, or HOST:STEP for one host's; repeatable.",
+        valueName: "[HOST:]STEP"))
+    var skip: [String] = []
     @Option(help: "Hosts worked on at the same time.") var jobs = 4
     @Option(help: ArgumentHelp("Seconds of silence before a running step reports that it is still running.", valueName: "S"))
     var heartbeat: Double = 15
 
     func run() throws {
         try runReportingErrors {
+            if !skip.isEmpty, !plain {
+                throw CLIError(message: "--skip goes with --plain (the panes ask retry, skip or abort at each failure)", code: .badInput)
+            }
             if planFile != nil, !deployment.answers.isEmpty {
                 throw CLIError(message: "give either --plan FILE or --answers FILE, not both", code: .badInput)
             }
@@ -54,7 +61,7 @@ struct ApplyCommand: ParsableCommand {
             options.rootAuthorizedKeys = engine.rootAuthorizedKeys
             options.engineCAOnHost = engine.caOnHost
             let execution = PlanExecution(files: planFile.map { DeploymentFiles(answerFile: $0) } ?? deployment.files,
-                                          options: options, plain: plain, verbose: verbose)
+                                          options: options, plain: plain, verbose: verbose, skip: Set(skip))
             let lock = try execution.begin()
             defer { lock.release() }
             let plan: DeploymentPlan
@@ -102,9 +109,10 @@ enum PlainApply {
             "that the journal does not record. Free space there, then continue with apply --resume."
     }
 
-    static func run(plan: DeploymentPlan, files: DeploymentFiles, options: DeploymentRunner.Options, verbose: Bool) throws -> Int32 {
+    static func run(plan: DeploymentPlan, files: DeploymentFiles, options: DeploymentRunner.Options, verbose: Bool,
+                    skip: Set<String> = []) throws -> Int32 {
         let output = PlainOutput(verbose: verbose, hosts: plan.hosts.map(\.name))
-        let plainOperator = PlainOperator(output: output)
+        let plainOperator = PlainOperator(output: output, skip: skip)
         let runner: DeploymentRunner
         do {
             runner = try DeploymentRunner(plan: plan, files: files, options: options, runOperator: plainOperator) { event in
@@ -172,15 +180,28 @@ final class PlainOutput: @unchecked Sendable {
     }
 }
 
-/// In --plain mode nobody is asked about failures (the host stops); the tools' questions are answered with
-/// lines from standard input, one host at a time.
+/// In --plain mode nobody is asked about failures (the host stops, unless `--skip` named a step that may be
+/// skipped); the tools' questions are answered with lines from standard input, one host at a time.
 final class PlainOperator: RunOperator, @unchecked Sendable {
     let output: PlainOutput
+    /// `STEP` or `HOST:STEP` from `--skip`.
+    let skip: Set<String>
     private let inputLock = NSLock()
 
-    init(output: PlainOutput) { self.output = output }
+    init(output: PlainOutput, skip: Set<String> = []) {
+        self.output = output
+        self.skip = skip
+    }
 
-    func decide(_ failure: StepFailure) -> FailureDecision { .abort }
+    func decide(_ failure: StepFailure) -> FailureDecision {
+        guard skip.contains(failure.step) || skip.contains("\(failure.host):\(failure.step)") else { return .abort }
+        guard failure.skipIsSafe else {
+            output.print(["[\(failure.host)] --skip names \(failure.step), but the plan does not let it be skipped (\(failure.skipNote)): the host stops"])
+            return .abort
+        }
+        output.print(["[\(failure.host)] skipping \(failure.step) as --skip says"])
+        return .skip
+    }
 
     /// hosted-engine 4.5's lock-file pause: a line from standard input, `continue` or `abort` (end of input: abort).
     func decideLockPause(_ pause: LockFilePause, host: String) -> LockPauseDecision {

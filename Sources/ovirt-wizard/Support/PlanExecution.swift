@@ -10,6 +10,8 @@ struct PlanExecution {
     var options: DeploymentRunner.Options
     var plain: Bool
     var verbose: Bool
+    /// `apply --plain --skip`: steps skipped when they fail (if the plan lets them be).
+    var skip: Set<String> = []
 
     /// Creates the deployment folder and takes its lock (the caller releases it); refuses a journal of an
     /// earlier run unless resuming.
@@ -54,7 +56,7 @@ struct PlanExecution {
             printError("ovirt-wizard: \(problem); using plain progress lines")
             usePanes = false
         }
-        guard usePanes else { return try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose) }
+        guard usePanes else { return try PlainApply.run(plan: plan, files: files, options: options, verbose: verbose, skip: skip) }
         if connectFirst {
             let failures = DeploymentArguments.checkAccess(plan.hosts.map { ($0.name, $0.access) })
             if !failures.isEmpty {
