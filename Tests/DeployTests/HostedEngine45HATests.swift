@@ -53,24 +53,9 @@ struct HostedEngine45HATests {
                                          "--engine-ca-on-host", lab.root(0) + "/etc/pki/vdsm/certs/cacert.pem"] : [])
         }
 
-        /// What the fake engine recorded, read over its own CA.
-        func record() async throws -> [String: Any] {
-            let transport = EngineTransport(endpoint: EngineEndpoint(fqdn: engine.fqdn, port: engine.port, address: engine.address),
-                                            ca: try EngineCA(pem: String(contentsOfFile: engine.caPath, encoding: .utf8), source: engine.caPath))
-            let response: EngineResponse
-            do { response = try await transport.send(.GET, "/__fixture/state") } catch {
-                await transport.shutdown()
-                throw error
-            }
-            await transport.shutdown()
-            return (try JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any] ?? [:]
-        }
+        func record() async throws -> [String: Any] { try await engine.recorded() }
 
-        func session() async throws -> EngineSession {
-            try await EngineSession.open(EngineEndpoint(fqdn: engine.fqdn, port: engine.port, address: engine.address),
-                                         ca: try EngineCA(pem: String(contentsOfFile: engine.caPath, encoding: .utf8), source: engine.caPath),
-                                         credentials: EngineCredentials(user: engine.user, password: EnginePassword(HostedEngine45Tests.adminPassword)))
-        }
+        func session() async throws -> EngineSession { try await engine.adminSession() }
 
         /// The HA set is there: the first host deployed once by hosted-engine, the other two added through the
         /// engine once each (with deploy_hosted_engine=true, after the first host's CA was pinned), up, their

@@ -118,29 +118,13 @@ struct PlatformApplyTests {
                    "--engine-poll", String(poll), "--root-authorized-keys", keysFile]
         }
 
-        /// What the fake engine recorded (over the same pinned TLS).
-        func record() async throws -> [String: Any] {
-            let transport = EngineTransport(endpoint: EngineEndpoint(fqdn: engine.fqdn, port: engine.port, address: engine.address),
-                                            ca: try EngineCA(pem: String(contentsOfFile: engine.caPath, encoding: .utf8), source: engine.caPath))
-            let response: EngineResponse
-            do { response = try await transport.send(.GET, "/__fixture/state") } catch {
-                await transport.shutdown()
-                throw error
-            }
-            await transport.shutdown()
-            return (try JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any] ?? [:]
-        }
+        func record() async throws -> [String: Any] { try await engine.recorded() }
 
         func requests(_ record: [String: Any], _ prefix: String) -> [String] {
             ((record["requests"] as? [String]) ?? []).filter { $0.hasPrefix(prefix) }
         }
 
-        /// The engine's state as `engine status` reads it.
-        func session() async throws -> EngineSession {
-            try await EngineSession.open(EngineEndpoint(fqdn: engine.fqdn, port: engine.port, address: engine.address),
-                                         ca: try EngineCA(pem: String(contentsOfFile: engine.caPath, encoding: .utf8), source: engine.caPath),
-                                         credentials: EngineCredentials(user: engine.user, password: EnginePassword(PlatformApplyTests.adminPassword)))
-        }
+        func session() async throws -> EngineSession { try await engine.adminSession() }
 
         /// Every file `apply` wrote (journal, logs) and `extra` output: none may hold a password.
         func expectNoSecrets(_ extra: [String]) throws {
