@@ -63,9 +63,9 @@ if [ "$engine" = True ]; then
   need OVESETUP_CONFIG/adminPassword "Engine admin password: "
   need OVESETUP_CONFIG/applicationMode "Application mode (Virt, Gluster, Both) [Both]: "
   if is_true OVESETUP_CONFIG/keycloakEnable && ! has OVESETUP_CONFIG/keycloakAdminPasswd; then
-    need QUESTION/1/KEYCLOAK_USE_ENGINE_ADMIN_PASSWORD "Use Engine admin password as initial keycloak admin [admin] and [admin@ovirt] administration panel user password (Yes, No) [Yes]: "
-    note "Use Engine admin password as initial keycloak admin [admin] and [admin@ovirt] administration panel user password (Yes, No) [Yes]: provided answer: $(key QUESTION/1/KEYCLOAK_USE_ENGINE_ADMIN_PASSWORD)"
-    [ "$(key QUESTION/1/KEYCLOAK_USE_ENGINE_ADMIN_PASSWORD)" = yes ] || need OVESETUP_CONFIG/keycloakAdminPasswd "Keycloak [admin] and [admin@ovirt] password: "
+    need QUESTION/1/KEYCLOAK_USE_ENGINE_ADMIN_PASSWORD "Use Engine admin password as initial keycloak admin password (Yes, No) [Yes]: "
+    note "Use Engine admin password as initial keycloak admin password (Yes, No) [Yes]: provided answer: $(key QUESTION/1/KEYCLOAK_USE_ENGINE_ADMIN_PASSWORD)"
+    [ "$(key QUESTION/1/KEYCLOAK_USE_ENGINE_ADMIN_PASSWORD)" = yes ] || need OVESETUP_CONFIG/keycloakAdminPasswd "Keycloak [admin] password: "
   fi
   if is_true OVESETUP_OVN/ovirtProviderOvn && ! is_true OVESETUP_CONFIG/keycloakEnable && ! has OVESETUP_OVN/ovirtProviderOvnUser; then
     need QUESTION/1/ovirt-provider-ovn-default-credentials "Use default credentials (admin@internal) for ovirt-provider-ovn (Yes, No) [Yes]: "
