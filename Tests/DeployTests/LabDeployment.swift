@@ -274,6 +274,32 @@ final class LabDeployment: @unchecked Sendable {
         var stderr: String
     }
 
+    /// Runs `ovirt-wizard` to its end with `arguments` and `stdin` in `directory`, its environment this process's with
+    /// `HOME` set, no ssh agent, and `extra` over it (a test of its own, outside a lab).
+    static func runBinary(_ arguments: [String], stdin: String, directory: String, home: String,
+                          extra: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home
+        environment["SSH_AUTH_SOCK"] = nil
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
     /// Runs `ovirt-wizard` with `arguments` and `stdin`, waits for it.
     func wizard(_ arguments: [String], stdin: String = "") throws -> Result {
         let process = try start(arguments)

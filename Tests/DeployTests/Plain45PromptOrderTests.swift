@@ -12,10 +12,6 @@ import Testing
 struct Plain45PromptOrderTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let screens = repository.appendingPathComponent("Screens").path
-    static let binary: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("ovirt-wizard").path
-    }()
 
     static let adminPassword = "Adm1n-pw-45!kq"
     static let rootPassword = "R00t-pw-45!vm"
@@ -236,37 +232,14 @@ struct Plain45PromptOrderTests {
         return regex.firstMatch(in: printed, range: NSRange(printed.startIndex..., in: printed)) != nil
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// `ovirt-wizard plain --flow ID --offline` with `stdin` piped in, in a directory of its own.
-    static func plain(flow: String, stdin: String) throws -> Run {
+    static func plain(flow: String, stdin: String) throws -> LabDeployment.Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ovw-prompts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["plain", "--flow", flow, "--offline", "--random-seed", "7", "--screens", screens,
-                             "--output", directory.appendingPathComponent("\(flow).conf").path]
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory.path
-        environment["SSH_AUTH_SOCK"] = nil
-        process.environment = environment
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        return try LabDeployment.runBinary(["plain", "--flow", flow, "--offline", "--random-seed", "7", "--screens", screens,
+                                            "--output", directory.appendingPathComponent("\(flow).conf").path],
+                                           stdin: stdin, directory: directory.path, home: directory.path)
     }
 }
 

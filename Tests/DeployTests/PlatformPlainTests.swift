@@ -10,39 +10,11 @@ import Testing
 /// contract's one parser (`PlatformAnswers`).
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct PlatformPlainTests {
-    static let binary: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("ovirt-wizard").path
-    }()
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], stdin: String, in directory: String, home: String) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = home
-        environment["SSH_AUTH_SOCK"] = nil
-        environment["OVIRT_WIZARD_SCREENS"] = repository.appendingPathComponent("Screens").path
-        process.environment = environment
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    static func run(_ arguments: [String], stdin: String, in directory: String, home: String) throws -> LabDeployment.Result {
+        try LabDeployment.runBinary(arguments, stdin: stdin, directory: directory, home: home,
+                                    extra: ["OVIRT_WIZARD_SCREENS": repository.appendingPathComponent("Screens").path])
     }
 
     /// A `cat` in the host's PATH that serves the engine PKI (`ca`) and /proc/cpuinfo (`cpuinfo`, a fixture) from
