@@ -34,6 +34,8 @@ package struct EngineHost: Sendable, Equatable, Codable {
         package var active: Bool
         /// The agent's score (3400 at best); nil when not reported.
         package var score: Int?
+        /// Deployed and reporting: the host can run the engine VM.
+        package var isRunning: Bool { configured && active }
     }
 }
 

@@ -120,9 +120,7 @@ extension HostRun {
                 show("\(name): \(text)")
                 last = text
             }
-            if let state, state.configured, state.active {
-                return .success(StepOutputs(), detail: "HA agent active" + (state.score.map { ", score \($0)" } ?? ""))
-            }
+            if state?.isRunning == true { return .success(StepOutputs(), detail: text) }
             if current.status != "up" {
                 return .failure(exitCode: nil, reason: "\(name) is \(current.status ?? "in no state") while its hosted-engine agent was awaited", lastLines: [])
             }
@@ -310,8 +308,7 @@ extension HostRun {
             case .hostedEngineActive(let name):
                 return try call(link) { session in
                     guard let host = try await session.host(named: name) else { return false }
-                    let state = try await session.hostWithAllContent(id: host.id).hostedEngine
-                    return state?.configured == true && state?.active == true
+                    return try await session.hostWithAllContent(id: host.id).hostedEngine?.isRunning == true
                 }
             case .engineKeyInstalled:
                 let key = try call(link) { try await $0.engineSSHPublicKey() }

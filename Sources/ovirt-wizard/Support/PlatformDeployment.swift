@@ -98,9 +98,8 @@ struct PlatformEngineArguments: ParsableArguments {
     /// The plan's engine with its CA pinned: resolved (pinned, file, or over SSH from the engine host), the engine
     /// reached and logged in to once with it (its API version checked), then pinned. Nothing is changed on failure.
     func trust(_ plan: inout DeploymentPlan, input: PlatformInput) throws {
+        locate(&plan)
         guard var target = plan.engine else { return }
-        target.endpoint.address = address
-        target.pollInterval = max(0.01, pollInterval)
         let store = EngineCAStore(directory: caStore)
         var source: EngineTrust.Source?
         if let caFile {
