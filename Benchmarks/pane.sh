@@ -14,18 +14,20 @@
 #
 #   swift build -c release --product pane-bench --build-path .build-release
 #   swift build -c release --product ovirt-wizard --build-path .build-release     # for the end-to-end row
-#   Benchmarks/pane.sh [--mb N] [--no-e2e]       (BIN_DIR=.build-release/release)
+#   Benchmarks/pane.sh [--mb N] [--no-e2e | --e2e-only]       (BIN_DIR=.build-release/release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN_DIR=${BIN_DIR:-$ROOT/.build-release/release}
 MB=1000
 E2E=1
+MEMORY=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --mb) MB="$2"; shift ;;
     --no-e2e) E2E=0 ;;
-    *) echo "usage: $0 [--mb N] [--no-e2e]" >&2; exit 64 ;;
+    --e2e-only) MEMORY=0 ;;
+    *) echo "usage: $0 [--mb N] [--no-e2e | --e2e-only]" >&2; exit 64 ;;
   esac
   shift
 done
@@ -59,6 +61,7 @@ row() { # LABEL FILE
 }
 
 echo "pane.sh: $(nproc) cores, load at start $(cut -d' ' -f1-3 /proc/loadavg) (shared machine); $MB MB per row; $BIN_DIR"
+if [ "$MEMORY" = 1 ]; then
 printf '%-34s %8s %10s %7s %5s %9s %8s %8s %9s %8s %7s\n' scenario MB/s lines/s frames fps "UI ms/fr" "view ms" "draw ms" "proc ms/fr" "CPU s" "RSS MB"
 "$BENCH" --mb "$MB" --secrets 0 > "$WORK/m0";  row "memory, 1 host, no secrets (--plan)" "$WORK/m0"
 "$BENCH" --mb "$MB" --secrets 3 > "$WORK/m3";  row "memory, 1 host, 3 secrets (engine)" "$WORK/m3"
@@ -71,6 +74,7 @@ tm new-session -d -s pane -x 200 -y 60 \
 for _ in $(seq 1 3000); do [ -s "$WORK/nc.exit" ] && break; sleep 0.1; done
 if [ -s "$WORK/nc" ]; then row "ncurses in tmux 200x60, 1 host" "$WORK/nc"; else echo "ncurses run failed: $(cat "$WORK/nc.exit" 2>/dev/null)"; fi
 tm kill-server 2>/dev/null || true
+fi
 
 [ "$E2E" = 1 ] || exit 0
 

@@ -18,6 +18,12 @@
 #include <libssh2.h>
 #include <libssh2_sftp.h>
 
+/* glibc's memmem, declared by <string.h> only under _GNU_SOURCE (which Swift's Glibc module does not set). */
+void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
+static inline const void *shim_memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen) {
+    return memmem(haystack, haystacklen, needle, needlelen);
+}
+
 static inline LIBSSH2_SESSION *shim_session_init(void *abstract) {
     return libssh2_session_init_ex(NULL, NULL, NULL, abstract);
 }

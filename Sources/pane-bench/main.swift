@@ -6,8 +6,8 @@ import TUI
 // pane-bench [--mb N] [--hosts N] [--backend memory|ncurses] [--log-open] [--secrets N] [--out FILE]
 //
 // Streams N MB (default 1000) of installer-like output through the deploy screen the way `apply` does:
-// per host a thread splits 32 KiB reads into lines (LineSplitter, as HostRun), masks them, hands
-// `.output` events to the EventBatcher and to a recap model (as DeployPanesRunner); the UI thread runs
+// per host a thread splits 32 KiB reads into lines (LineBlockSplitter, as HostRun for plain commands), masks
+// them, hands one `.outputLines` event per read to the EventBatcher and to a recap model (as DeployPanesRunner); the UI thread runs
 // DeployPanesApp in AppRunner, drawing each batch to a 200x60 in-memory backend or to the real terminal
 // (ncurses). Prints key=value lines (to --out with ncurses, which owns the terminal). Reports, never judges.
 var megabytes = 1000
@@ -99,20 +99,21 @@ for (i, host) in hosts.enumerated() {
         }
         emit(.hostStarted(host: host, tool: .generic, steps: 1))
         emit(.stepStarted(host: host, index: 1, total: 1, step: "stream", title: "Stream \(share / 1_000_000) MB of output", action: "yes | head", digest: "stream"))
-        var splitter = LineSplitter()
-        let take: (String) -> Void = { raw in
-            emit(.output(host: host, line: masker.mask(raw)))
-            result.lines += 1
+        var splitter = LineBlockSplitter()
+        let take: (OutputLines?) -> Void = { block in
+            guard let block else { return }
+            emit(.outputLines(host: host, lines: masker.mask(block)))
+            result.lines += block.count
         }
         var offset = (i * 7919) % corpus.block.count   // hosts start at different places in the block
         var sent = 0
         while sent < share {
             let n = min(chunkBytes, share - sent, corpus.block.count - offset)
-            splitter.feed(Array(corpus.block[offset..<(offset + n)]), emit: take)
+            take(splitter.feed(Array(corpus.block[offset..<(offset + n)])))
             sent += n
             offset = (offset + n) % corpus.block.count
         }
-        splitter.finish(emit: take)
+        take(splitter.finish())
         emit(.stepFinished(host: host, index: 1, total: 1, step: "stream", status: .done, seconds: 0, detail: nil, end: StepEnd(digest: "stream")))
         emit(.hostFinished(host: host, outcome: .succeeded))
         result.bytes = sent

@@ -98,7 +98,7 @@ struct HostedEngine45Tests {
     }
 
     static func outputLines(_ events: [RunEvent]) -> [String] {
-        events.compactMap { if case let .output(_, line, _) = $0 { return line } else { return nil } }
+        events.flatMap { $0.printedLines.map(\.line) }
     }
 
     static func notes(_ events: [RunEvent]) -> [String] {

@@ -114,11 +114,65 @@ struct LocalRunnerTests {
             return events.all
         }
         let first = try run(resume: false)
-        #expect(first.contains { if case .output(_, "counted", .stdout) = $0 { return true }; return false })
+        #expect(first.contains { $0.printedLines.contains { $0.line == "counted" && $0.stream == .stdout } })
         #expect(try String(contentsOfFile: directory + "/copy", encoding: .utf8) == "run\n")
         let again = try run(resume: true)
         #expect(!again.contains { if case .stepStarted = $0 { return true }; return false })
         #expect(again.filter { if case .stepVerified = $0 { return true }; return false }.count == 2)
         #expect(try String(contentsOfFile: counter, encoding: .utf8) == "run\n")
+    }
+
+    /// A plain command's output goes to the log and the events a read at a time: every line, in the log's
+    /// format (`stderr: ` before the other stream's lines), secrets masked also where a read cut them, `\r\n`
+    /// as one line end, invalid UTF-8 as U+FFFD, the last line without its newline.
+    @Test func aFloodOfOutputReachesTheLogLineByLine() throws {
+        let directory = NSTemporaryDirectory() + "local-flood-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var bytes: [UInt8] = []
+        for n in 1...20_000 {
+            bytes += Array("line \(n) of yum output\(n % 7 == 0 ? " pw=Flood-s3cret-1" : "")".utf8)
+            if n % 1000 == 0 { bytes += [0xFF, 0xC3] }
+            bytes += n % 3 == 0 ? [0x0D, 0x0A] : [0x0A]
+        }
+        bytes += Array("no newline at the end".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: directory + "/out"))
+        let secret = "Flood-s3cret-1"
+        func step(_ id: String, _ script: StaticString) -> PlanStep {
+            PlanStep(id: id, title: id, action: .run(RemoteCommand.script(script, arguments: [directory + "/out"]), otopi: false, interactive: false),
+                     changesHost: false, probe: .rerun, skipIsSafe: false, skipNote: "", waitsFor: [], timeout: 60)
+        }
+        let plan = DeploymentPlan(hosts: [HostPlan(name: "local", tool: .generic, access: HostAccess(target: SSHTarget(host: "local"), options: ConnectOptions()),
+                                                   answerFile: "", remoteDirectory: directory, platform: .assumed("local"),
+                                                   steps: [step("out", #"cat "$1""#), step("err", #"cat "$1" >&2"#)], secretValues: [secret])])
+        let files = DeploymentFiles(answerFile: directory + "/answers.conf")
+        let events = EventLog()
+        let runner = try DeploymentRunner(plan: plan, files: files, options: DeploymentRunner.Options(), runOperator: ScriptedOperator(),
+                                          connector: HostConnector { _ in LocalHost(name: "local") }) { events.append($0) }
+        #expect(runner.run()["local"] == .succeeded)
+
+        var expected: [String] = []
+        var splitter = LineSplitter()
+        splitter.feed(bytes) { expected.append($0) }
+        splitter.finish { expected.append($0) }
+        expected = expected.map { $0.replacingOccurrences(of: secret, with: "********") }
+        #expect(expected.count == 20_001)
+        let log = try String(contentsOfFile: files.log(host: "local"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(!log.contains { $0.contains(secret) })
+        func section(_ id: String, _ index: Int) -> [String] {
+            guard let start = log.firstIndex(where: { $0.hasPrefix("=== step \(index)/2 \(id):") }),
+                  let end = log[(start + 1)...].firstIndex(where: { $0.hasPrefix("=== step \(index)/2 \(id): done") }) else { return [] }
+            return log[(start + 1)..<end].filter { !$0.hasPrefix("connected: ") }.map(String.init)
+        }
+        /// The first difference, not 20,000 lines, when they differ.
+        func difference(_ got: [String], _ wanted: [String]) -> String? {
+            if let i = got.indices.first(where: { $0 < wanted.count && got[$0] != wanted[$0] }) { return "line \(i): \(got[i].debugDescription), not \(wanted[i].debugDescription)" }
+            return got.count == wanted.count ? nil : "\(got.count) lines, not \(wanted.count)"
+        }
+        #expect(difference(section("out", 1), expected) == nil)
+        #expect(difference(section("err", 2), expected.map { "stderr: " + $0 }) == nil)
+        let printed = events.all.flatMap(\.printedLines)
+        #expect(difference(printed.filter { $0.stream == .stdout }.map(\.line), expected) == nil)
+        #expect(difference(printed.filter { $0.stream == .stderr }.map(\.line), expected) == nil)
     }
 }

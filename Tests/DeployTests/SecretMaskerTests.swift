@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Deploy
+import SSHKit
 
 /// The masker's fast byte search for ASCII must hide exactly what Foundation's search hides.
 @Suite struct SecretMaskerTests {
@@ -36,5 +37,35 @@ import Deploy
     @Test func noSecretsLeavesLinesAlone() {
         let masker = SecretMasker([])
         for line in Self.lines { #expect(masker.mask(line) == line) }
+    }
+
+    /// Plain commands' output is masked a read at a time (`OutputLines`): every line exactly as `mask` on it
+    /// alone, with ASCII and non-ASCII secrets, and with a secret cut by a read's end (the splitter keeps the
+    /// cut line until its newline, so the secret is whole when it is masked).
+    @Test func blocksAreMaskedAsTheirLines() {
+        for secrets in [Self.secrets, ["s3cret-pw", "db-pw-123"], ["K-long-secret-K"]] {
+            let masker = SecretMasker(secrets)
+            let stream = Array(Self.lines.joined(separator: "\n").utf8) + Array("\nlast s3cret-pw\n".utf8)
+            for cut in [1, 7, 13, 64] {
+                var blocks = LineBlockSplitter()
+                var got: [String] = []
+                var at = 0
+                while at < stream.count {
+                    let n = min(cut, stream.count - at)
+                    if let block = blocks.feed(Array(stream[at..<(at + n)])) { got += masker.mask(block).lines }
+                    at += n
+                }
+                var expected: [String] = []
+                var lines = LineSplitter()
+                lines.feed(stream) { expected.append(masker.mask($0)) }
+                #expect(expected.count == Self.lines.count + 1)
+                #expect(got == expected, "secrets \(secrets), reads of \(cut) bytes")
+            }
+            // All lines in one read, without any secret: the block passes as it is.
+            let clean = OutputLines(["no secret", "at all"])
+            #expect(masker.mask(clean) == clean)
+        }
+        let none = OutputLines(Self.lines.filter { !$0.contains("\r") })
+        #expect(SecretMasker([]).mask(none) == none)
     }
 }

@@ -157,6 +157,58 @@ import Testing
         #expect(lines == ["abc", "d", "", "e"])
     }
 
+    /// The line splitters give the same lines whatever the reads: lines, `\r\n` and UTF-8 sequences cut by a
+    /// read's end, empty lines, a lone `\r`, invalid UTF-8, a last line without a newline.
+    @Test func blockSplitterGivesLineSplittersLinesForAnyReads() {
+        let pieces: [[UInt8]] = [Array("plain".utf8), [0x0A], [0x0D, 0x0A], [0x0D], Array("é日本".utf8), [0xE2, 0x82], [0xFF, 0xC3],
+                                 Array("a long line of installer output, repeated ".utf8), [0x1B, 0x5B, 0x33, 0x32, 0x6D], [0x09, 0x07]]
+        var state: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for round in 0..<300 {
+            var stream: [UInt8] = []
+            for _ in 0..<next(60) { stream += pieces[next(pieces.count)] }
+            var reads: [[UInt8]] = []
+            var at = 0
+            while at < stream.count {
+                let n = min(stream.count - at, 1 + next(round % 3 == 0 ? 3 : 40))
+                reads.append(Array(stream[at..<(at + n)]))
+                at += n
+            }
+            var expected: [String] = []
+            var lines = LineSplitter()
+            for read in reads { lines.feed(read) { expected.append($0) } }
+            lines.finish { expected.append($0) }
+            var got: [String] = []
+            var blocks = LineBlockSplitter()
+            for read in reads {
+                if let block = blocks.feed(read) {
+                    #expect(block.count > 0)
+                    #expect(block.text.utf8.last == 0x0A)
+                    got += block.lines
+                }
+            }
+            if let last = blocks.finish() { got += last.lines }
+            #expect(got == expected, "round \(round)")
+        }
+    }
+
+    @Test func outputLinesGiveTheirNewestLines() {
+        let block = OutputLines(["one", "", "three", "vier é"])
+        #expect(block.count == 4)
+        #expect(block.text == "one\n\nthree\nvier é\n")
+        #expect(block.suffix(2) == ["three", "vier é"])
+        #expect(block.suffix(3) == ["", "three", "vier é"])
+        #expect(block.suffix(9) == ["one", "", "three", "vier é"])
+        #expect(block.suffix(0).isEmpty)
+        var seen: [String] = []
+        block.forEachLine { seen.append(String(decoding: $0, as: UTF8.self)) }
+        #expect(seen == block.lines)
+        #expect(OutputLines([""]).suffix(1) == [""])
+    }
+
     @Test func pidMarkerIsRemovedOnlyAtTheStart() {
         var marker = PIDMarker(stream: .stderr, active: true)
         var seen: [UInt8] = []

@@ -1,5 +1,6 @@
 import Deploy
 import Foundation
+import SSHKit
 import Testing
 import TUI
 
@@ -132,5 +133,75 @@ import TUI
         let frame = DeployPanesView.render(s, size: Size(columns: 200, rows: 60), logPath: { "/logs/\($0).log" })
         #expect(frame.lines[57].contains("line 2425"))
         #expect(frame.lines[56].contains("line 2424"))
+    }
+}
+
+/// Plain commands hand their output to the panes a read at a time (`.outputLines`): the panes and the open log
+/// must come out exactly as with one `.output` per line, also when a batch holds more lines than the log keeps.
+@Suite struct DeployPanesOutputBlockTests {
+    @Test func blocksOfLinesShowTheSameAsOneEventPerLine() {
+        let host = DeployPanesScrollbackTests.host
+        let now = DeployPanesScrollbackTests.now
+        let app = DeployPanesApp(logPath: { "/logs/\($0).log" }, logLineLimit: 50, cancel: {})
+        var perLine = DeployPanesApp.State(hosts: [host], now: now)
+        (perLine, _) = app.update(perLine, .resize(Size(columns: 80, rows: 24)))
+        perLine.logHost = host
+        var inBlocks = perLine
+        var generator = SplitMix(seed: 7)
+        var next = 1
+        // Batches of 0-130 lines in blocks of 1-40, a note now and then; the log scrolled back half-way through.
+        for batch in 0..<60 {
+            if batch == 30 {
+                (perLine, _) = app.update(perLine, .key(.home))
+                (inBlocks, _) = app.update(inBlocks, .key(.home))
+                for _ in 0..<7 {
+                    (perLine, _) = app.update(perLine, .key(.down))
+                    (inBlocks, _) = app.update(inBlocks, .key(.down))
+                }
+            }
+            var lineEvents: [RunEvent] = []
+            var blockEvents: [RunEvent] = []
+            var left = Int(generator.next() % 131)
+            while left > 0 {
+                let size = min(left, 1 + Int(generator.next() % 40))
+                let lines = (next..<(next + size)).map { "line \($0)" }
+                lineEvents += lines.map { RunEvent.output(host: host, line: $0) }
+                blockEvents.append(.outputLines(host: host, lines: OutputLines(lines)))
+                next += size
+                left -= size
+                if generator.next() % 5 == 0 {
+                    lineEvents.append(.note(host: host, text: "note \(next)"))
+                    blockEvents.append(.note(host: host, text: "note \(next)"))
+                }
+            }
+            (perLine, _) = app.update(perLine, .message(.events(lineEvents, now: now)))
+            (inBlocks, _) = app.update(inBlocks, .message(.events(blockEvents, now: now)))
+            #expect(inBlocks.logLines == perLine.logLines)
+            #expect(inBlocks.logTop == perLine.logTop)
+            #expect(inBlocks.logHasEarlierLines == perLine.logHasEarlierLines)
+            #expect(inBlocks.progress.host(host)?.lineCount == perLine.progress.host(host)?.lineCount)
+            #expect(inBlocks.progress.host(host)?.tail == perLine.progress.host(host)?.tail)
+        }
+        #expect(perLine.logTop != nil)
+        #expect(inBlocks.progress.host(host)?.tail.count == DeploymentProgress.tailLimit)
+        #expect(inBlocks.progress.host(host)?.tail.last == "line \(next - 1)" || inBlocks.progress.host(host)?.tail.last?.hasPrefix("ovirt-wizard: note") == true)
+        let size = Size(columns: 200, rows: 60)
+        inBlocks.logHost = nil
+        perLine.logHost = nil
+        #expect(DeployPanesView.render(inBlocks, size: size, logPath: { "/logs/\($0).log" }).lines
+                == DeployPanesView.render(perLine, size: size, logPath: { "/logs/\($0).log" }).lines)
+    }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

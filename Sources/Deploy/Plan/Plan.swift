@@ -101,6 +101,17 @@ package struct SecretMasker: Sendable, CustomStringConvertible {
         return out
     }
 
+    /// `mask` on each line. Lines without any secret (nearly all) stay as they are; when every secret and the
+    /// block are ASCII, one byte search over the block decides that for all its lines at once.
+    package func mask(_ block: OutputLines) -> OutputLines {
+        guard !values.isEmpty else { return block }
+        if asciiValues.allSatisfy({ $0 != nil }), Self.isASCII(block.text),
+           !asciiValues.contains(where: { Self.occurs($0!, in: block.text) }) {
+            return block
+        }
+        return OutputLines(block.lines.map(mask))
+    }
+
     // Foundation's `contains` (which also matches canonically equivalent text) costs microseconds a line and
     // capped a host's output near 9-35 MB/s (Benchmarks/pane.sh). An ASCII secret in an ASCII line can only match
     // byte for byte, so a byte search decides there; any other pair still goes through Foundation.

@@ -1,5 +1,6 @@
 import Foundation
 import OtopiKit
+import SSHKit
 
 /// What is known about each host's run, built from the runner's events; the panes and the recap show it.
 /// A value type updated by `apply`, so views stay functions of it.
@@ -37,10 +38,11 @@ package struct DeploymentProgress: Sendable, Equatable {
         }
         var transferDone: Int64?
         var transferTotal: Int64 = 0
-        /// The last output lines: the newest `tailLimit` at least (when there were that many), never more than
-        /// twice that. Trimmed in chunks, so that a line costs the same however long the output runs (trimming on
-        /// every line moved 200 strings per line: 11% of the wizard's CPU while a step printed 1 GB).
-        package var tail: [String] = []
+        /// The last output lines: the newest `tailLimit` (fewer when there were fewer).
+        package var tail: [String] { recent.last(DeploymentProgress.tailLimit) }
+        /// The newest `n` lines of `tail`; what a pane shows.
+        package func lastLines(_ n: Int) -> [String] { recent.last(min(n, DeploymentProgress.tailLimit)) }
+        var recent = OutputTail(limit: DeploymentProgress.tailLimit)
         package var lineCount = 0
         package var warnings = 0
         package var prompt: OtopiPrompt?
@@ -52,10 +54,6 @@ package struct DeploymentProgress: Sendable, Equatable {
         package var done = 0, verified = 0, skipped = 0
 
         package init(name: String) { self.name = name }
-
-        mutating func trimTail() {
-            if tail.count >= 2 * DeploymentProgress.tailLimit { tail.removeFirst(tail.count - DeploymentProgress.tailLimit) }
-        }
 
         /// Progress of the whole host from 0 to 1: finished steps, plus the running otopi step's Stage lines.
         package var fraction: Double {
@@ -98,8 +96,7 @@ package struct DeploymentProgress: Sendable, Equatable {
             break
         case let .note(host, text):
             update(host) { h in
-                h.tail.append("ovirt-wizard: " + text)
-                h.trimTail()
+                h.recent.append("ovirt-wizard: " + text)
             }
         case let .stepStarted(host, index, total, _, title, _, _):
             update(host) { h in
@@ -133,9 +130,15 @@ package struct DeploymentProgress: Sendable, Equatable {
             }
         case let .output(host, line, _):
             update(host) { h in
-                h.tail.append(line)
-                h.trimTail()
+                h.recent.append(line)
                 h.lineCount += 1
+                h.lastOutput = now
+                h.quietSeconds = 0
+            }
+        case let .outputLines(host, lines, _):
+            update(host) { h in
+                h.recent.append(lines)
+                h.lineCount += lines.count
                 h.lastOutput = now
                 h.quietSeconds = 0
             }
@@ -204,6 +207,58 @@ package struct DeploymentProgress: Sendable, Equatable {
     }
 
     package var allFinished: Bool { hosts.allSatisfy { $0.outcome != nil } }
+}
+
+/// A host's newest output lines, kept as they came (single lines, and blocks of a read's lines): a block's
+/// lines become Strings only when shown, so a flooding step costs the panes one append per read, not per line.
+/// Trimmed in chunks, so that a line costs the same however long the output runs (trimming on every line moved
+/// 200 strings per line: 11% of the wizard's CPU while a step printed 1 GB).
+struct OutputTail: Sendable, Equatable {
+    enum Piece: Sendable, Equatable {
+        case line(String)
+        case block(OutputLines)
+        var count: Int {
+            switch self {
+            case .line: return 1
+            case .block(let block): return block.count
+            }
+        }
+    }
+    let limit: Int
+    private var pieces: [Piece] = []
+    private var lines = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func append(_ line: String) { add(.line(line)) }
+    mutating func append(_ block: OutputLines) { if block.count > 0 { add(.block(block)) } }
+
+    private mutating func add(_ piece: Piece) {
+        pieces.append(piece)
+        lines += piece.count
+        guard lines >= 2 * limit else { return }
+        // Keep the fewest newest pieces that still hold `limit` lines.
+        var drop = 0
+        while drop < pieces.count - 1 && lines - pieces[drop].count >= limit {
+            lines -= pieces[drop].count
+            drop += 1
+        }
+        if drop > 0 { pieces.removeFirst(drop) }
+    }
+
+    /// The newest `n` lines, oldest first.
+    func last(_ n: Int) -> [String] {
+        var out: [[String]] = []
+        var wanted = n
+        for piece in pieces.reversed() where wanted > 0 {
+            switch piece {
+            case .line(let line): out.append([line])
+            case .block(let block): out.append(block.suffix(wanted))
+            }
+            wanted -= piece.count
+        }
+        return out.reversed().flatMap { $0 }
+    }
 }
 
 /// Durations as the panes and progress lines show them: `42s`, `3m05s`, `1h02m`.

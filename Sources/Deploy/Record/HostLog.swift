@@ -1,4 +1,5 @@
 import Foundation
+import SSHKit
 
 /// One host's output log: every line (secrets masked) appended, buffered, flushed and fsync'd at step ends.
 final class HostLog {
@@ -24,26 +25,56 @@ final class HostLog {
         if buffer.count >= 1 << 16 { flush(sync: false) }
     }
 
-    func flush(sync: Bool) {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { break }
-            offset += n
+    /// Each line of `block`, as `line` would write it (`prefix` before each).
+    func lines(_ block: OutputLines, prefix: String = "") {
+        if prefix.isEmpty {
+            var text = block.text
+            text.withUTF8 { bytes in
+                // A read's worth of lines goes to the file as it is, not through the buffer (a copy less per byte).
+                if bytes.count >= 1 << 14 {
+                    flush(sync: false)
+                    writeAll(bytes)
+                } else {
+                    buffer.append(contentsOf: bytes)
+                }
+            }
+        } else {
+            let before = Array(prefix.utf8)
+            block.forEachLine { line in
+                buffer += before
+                buffer.append(contentsOf: line)
+                buffer.append(UInt8(ascii: "\n"))
+            }
         }
+        if buffer.count >= 1 << 16 { flush(sync: false) }
+    }
+
+    func flush(sync: Bool) {
+        buffer.withUnsafeBufferPointer { writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
         if sync { _ = fsync(fd) }
     }
+
+    private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, base + offset, bytes.count - offset)
+            if n <= 0 { break }
+            offset += n
+        }
+    }
 }
 
-/// The last lines of output, for failure reports.
+/// The last lines of output, for failure reports; a read's lines become Strings only if they are asked for.
 struct Tail {
     let limit: Int
-    private(set) var lines: [String] = []
-    init(limit: Int) { self.limit = limit }
-    mutating func append(_ line: String) {
-        lines.append(line)
-        if lines.count > limit * 2 { lines.removeFirst(lines.count - limit) }
+    private var recent: OutputTail
+    init(limit: Int) {
+        self.limit = limit
+        recent = OutputTail(limit: limit)
     }
-    var last: [String] { Array(lines.suffix(limit)) }
+    mutating func append(_ line: String) { recent.append(line) }
+    mutating func append(_ block: OutputLines) { recent.append(block) }
+    var last: [String] { recent.last(limit) }
 }

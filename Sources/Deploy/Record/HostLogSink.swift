@@ -15,6 +15,8 @@ final class HostLogSink: RunSink {
         switch event {
         case let .output(_, line, stream):
             log.line(stream == .stderr ? "stderr: " + line : line)
+        case let .outputLines(_, lines, stream):
+            log.lines(lines, prefix: stream == .stderr ? "stderr: " : "")
         case let .connected(_, detail):
             log.line("connected: \(detail)")
         case let .waiting(_, index, total, step, refs):

@@ -10,7 +10,10 @@ final class JournalSink: RunSink, Sendable {
     var path: String { journal.path }
 
     func take(_ event: RunEvent) throws {
-        if case .output = event { return }   // the common case, first
+        switch event {   // the common cases, first
+        case .output, .outputLines: return
+        default: break
+        }
         guard let record = Self.record(for: event) else { return }
         try journal.append(record)
     }

@@ -37,6 +37,8 @@ package struct PlainProgressFormatter: Sendable {
             return ["[\(host)] step \(index) waits for \(refs.map(\.description).joined(separator: ", "))"]
         case let .output(host, line, _):
             return verbose ? ["[\(host)] | \(line)"] : []
+        case let .outputLines(host, lines, _):
+            return verbose ? lines.lines.map { "[\(host)] | \($0)" } : []
         case let .stage(host, ordinal, name):
             return ["[\(host)] \(tools[host]?.rawValue ?? "otopi") stage \(ordinal)/\(OtopiConsoleParser.stagesOnSuccess): \(name)"]
         case let .otopiLog(host, level, message):

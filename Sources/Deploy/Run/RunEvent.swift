@@ -12,6 +12,9 @@ package enum RunEvent: Sendable {
     case stepVerified(host: String, index: Int, total: Int, step: String, title: String, digest: String, outputs: StepOutputs)
     case waiting(host: String, index: Int, total: Int, step: String, for: [StepReference])
     case output(host: String, line: String, stream: ExecStream = .stdout)
+    /// Lines of a command's output as one read brought them (plain `run` steps, which may print gigabytes);
+    /// the same as one `.output` per line.
+    case outputLines(host: String, lines: OutputLines, stream: ExecStream = .stdout)
     case stage(host: String, ordinal: Int, name: String)
     case otopiLog(host: String, level: OtopiLogLevel, message: String)
     /// A tool's progress beyond otopi stages (hosted-engine 4.5's milestones, `HostedEngine45Console`).

@@ -16,7 +16,8 @@ extension SSHConnection {
             if n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 { return progressed }
             if n < 0 { throw failure(Int32(n), doing: what) }
             progressed = true
-            try take(buffer[0..<n].map { UInt8(bitPattern: $0) })
+            // One memcpy into the chunk handed on (a per-byte `map` here cost ~1 s of CPU per GB of output).
+            try take(buffer.withUnsafeBytes { Array(UnsafeRawBufferPointer(rebasing: $0[0..<n])) })
         }
     }
 }

@@ -420,14 +420,24 @@ package struct LineSplitter: Sendable {
     package mutating func takePartial() { partial.removeAll(keepingCapacity: true) }
 
     package mutating func feed(_ bytes: [UInt8], emit: (String) -> Void) {
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            partial += bytes[start..<index]
-            emit(Self.text(partial))
-            partial.removeAll(keepingCapacity: true)
-            start = index + 1
+        // memchr, and lines inside the chunk decoded in place: no per-byte loop, no copy through `partial`.
+        bytes.withUnsafeBufferPointer { chunk in
+            guard let base = chunk.baseAddress else { return }
+            var start = 0
+            while start < chunk.count, let hit = memchr(base + start, 0x0A, chunk.count - start) {
+                let index = start + UnsafeRawPointer(base + start).distance(to: UnsafeRawPointer(hit))
+                let line = UnsafeBufferPointer(rebasing: chunk[start..<index])
+                if partial.isEmpty {
+                    emit(Self.text(line))
+                } else {
+                    partial.append(contentsOf: line)
+                    emit(Self.text(partial))
+                    partial.removeAll(keepingCapacity: true)
+                }
+                start = index + 1
+            }
+            if start < chunk.count { partial.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start...])) }
         }
-        partial += bytes[start...]
     }
 
     package mutating func finish(emit: (String) -> Void) {
@@ -436,8 +446,12 @@ package struct LineSplitter: Sendable {
     }
 
     static func text(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { text($0) }
+    }
+
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var slice = bytes[...]
         if slice.last == UInt8(ascii: "\r") { slice = slice.dropLast() }
-        return String(decoding: slice, as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self)
     }
 }

@@ -66,6 +66,9 @@ final class RemoteRunner {
     private var out: RunnerFrameParser
     private var err: RunnerFrameParser
     private var released = false
+    /// Where `read` puts what the channel brings: one buffer for the runner's life (allocating and zeroing 64 KiB
+    /// on every read was a memset per packet while a command floods its output).
+    private var readBuffer = [CChar](repeating: 0, count: 64 * 1024)
 
     private init(channel: OpaquePointer, token: [UInt8], asRoot: Bool) {
         self.channel = channel
@@ -159,8 +162,7 @@ final class RemoteRunner {
     /// Reads what is waiting on one stream and hands the parsed events on. True when bytes arrived.
     private func read(_ connection: SSHConnection, _ stream: ExecStream, onRead: (Int) -> Void,
                       onEvent: (RunnerFrameParser.Event) throws -> Void) throws -> Bool {
-        var buffer = [CChar](repeating: 0, count: 64 * 1024)
-        return try connection.drain(channel, stream, into: &buffer, doing: "reading from the command runner") { bytes in
+        return try connection.drain(channel, stream, into: &readBuffer, doing: "reading from the command runner") { bytes in
             onRead(bytes.count)
             var events: [RunnerFrameParser.Event] = []
             do {

@@ -1,3 +1,5 @@
+import CLibssh2
+
 /// What the remote runner says about a command, on its stdout or stderr, after its per-runner token:
 /// `<token><kind> <id> <value>\n`. `R 0 <pid>`: the runner is ready (its own PID); `P <id> <pid>`: the command
 /// runs as process group `<pid>`; `E <id> <status>`: the command ended (one on each stream, after its output);
@@ -42,6 +44,17 @@ struct RunnerFrameParser: Sendable {
     }
 
     mutating func feed(_ bytes: [UInt8], emit: (Event) -> Void) throws {
+        // Most reads are a command's output with no record in them: handed on as they are, not copied.
+        if pending.isEmpty && !inRecord && Self.find(token, in: bytes, from: 0) == nil {
+            let keep = Self.heldBack(bytes, token: token, from: 0)
+            if keep == 0 {
+                if !bytes.isEmpty { emit(.output(bytes)) }
+            } else {
+                if bytes.count > keep { emit(.output(Array(bytes[..<(bytes.count - keep)]))) }
+                pending = Array(bytes[(bytes.count - keep)...])
+            }
+            return
+        }
         pending += bytes
         var start = 0
         defer { pending.removeFirst(start) }
@@ -63,7 +76,7 @@ struct RunnerFrameParser: Sendable {
                 continue
             }
             // No whole token: pass everything on except a tail that may be the first part of one.
-            let keep = heldBack(from: start)
+            let keep = Self.heldBack(pending, token: token, from: start)
             if pending.count - keep > start { emit(.output(Array(pending[start..<(pending.count - keep)]))) }
             start = pending.count - keep
             return
@@ -78,26 +91,25 @@ struct RunnerFrameParser: Sendable {
         if !pending.isEmpty { emit(.output(pending)) }
     }
 
-    /// The length of the longest suffix of `pending[from...]` that is a proper prefix of the token.
-    private func heldBack(from start: Int) -> Int {
-        let available = pending.count - start
+    /// The length of the longest suffix of `bytes[from...]` that is a proper prefix of the token.
+    private static func heldBack(_ bytes: [UInt8], token: [UInt8], from start: Int) -> Int {
+        let available = bytes.count - start
         var length = min(token.count - 1, available)
         while length > 0 {
-            if pending[(pending.count - length)...].elementsEqual(token[..<length]) { return length }
+            if bytes[(bytes.count - length)...].elementsEqual(token[..<length]) { return length }
             length -= 1
         }
         return 0
     }
 
+    /// glibc's memmem: a per-byte Swift loop here was ~1 s of CPU per GB of a command's output.
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, haystack.count - start >= needle.count else { return nil }
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+        guard !needle.isEmpty, haystack.count - start >= needle.count else { return nil }
+        return haystack.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in
+                shim_memmem(h.baseAddress! + start, h.count - start, n.baseAddress!, n.count).map { h.baseAddress!.distance(to: $0) }
+            }
         }
-        return nil
     }
 
     static func parseRecord(_ bytes: ArraySlice<UInt8>) throws -> RunnerRecord {

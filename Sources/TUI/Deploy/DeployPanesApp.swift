@@ -97,9 +97,24 @@ package struct DeployPanesApp: TUIApp {
             switch message {
             case let .events(events, now):
                 s.now = now
+                // Lines of the open log that the trim below would drop at once are never made into Strings.
+                var skip = max(0, events.reduce(0) { $0 + logLineCount($1, s.logHost) } - logLineLimit)
+                let skipped = skip
                 for e in events {
                     s.progress.apply(e, at: now)
-                    if case let .output(host, line, _) = e, host == s.logHost { s.logLines.append(line) }
+                    guard logLineCount(e, s.logHost) > 0 else { continue }
+                    switch e {
+                    case let .output(_, line, _):
+                        if skip > 0 { skip -= 1 } else { s.logLines.append(line) }
+                    case let .outputLines(_, lines, _):
+                        if skip >= lines.count { skip -= lines.count } else { s.logLines += lines.suffix(lines.count - skip); skip = 0 }
+                    default:
+                        break
+                    }
+                }
+                if skipped > 0 {
+                    s.logHasEarlierLines = true
+                    if let top = s.logTop { s.logTop = max(0, top - skipped) }
                 }
                 trimLog(&s)
             case .dialog(let dialog):
@@ -270,6 +285,16 @@ package struct DeployPanesApp: TUIApp {
             }
             thread.stackSize = 1 << 20
             thread.start()
+        }
+    }
+
+    /// How many lines `event` adds to the open log of `host`.
+    func logLineCount(_ event: RunEvent, _ host: String?) -> Int {
+        guard let host else { return 0 }
+        switch event {
+        case let .output(h, _, _) where h == host: return 1
+        case let .outputLines(h, lines, _) where h == host: return lines.count
+        default: return 0
         }
     }
 

@@ -120,7 +120,7 @@ package enum DeployPanesView {
         if let prompt = host.prompt { line("asks: " + prompt.text, .warning) }
         let tailRows = inner.bottom - row
         if tailRows > 0 {
-            for text in host.tail.suffix(tailRows) { line(text.replacingOccurrences(of: "\t", with: " ")) }
+            for text in host.lastLines(tailRows) { line(text.replacingOccurrences(of: "\t", with: " ")) }
         }
     }
 
@@ -148,7 +148,7 @@ package enum DeployPanesView {
     }
 
     static func compactLine(_ host: DeploymentProgress.Host, now: Date, width: Int) -> String {
-        "\(host.name) \(phaseText(host)) \(host.stepIndex)/\(host.totalSteps) \(Int(host.fraction * 100))% \(host.tail.last ?? "")"
+        "\(host.name) \(phaseText(host)) \(host.stepIndex)/\(host.totalSteps) \(Int(host.fraction * 100))% \(host.lastLines(1).last ?? "")"
     }
 
     static func renderLog(_ state: DeployPanesApp.State, host: String, path: String, into frame: inout Frame, size: Size) {
