@@ -109,7 +109,9 @@ package struct SecretMasker: Sendable, CustomStringConvertible {
            !asciiValues.contains(where: { Self.occurs($0!, in: block.text) }) {
             return block
         }
-        return OutputLines(block.lines.map(mask))
+        let lines = block.lines
+        let masked = lines.map(mask)
+        return masked == lines ? block : OutputLines(masked)
     }
 
     // Foundation's `contains` (which also matches canonically equivalent text) costs microseconds a line and
