@@ -48,8 +48,10 @@ struct SFTPTests {
         #expect(try connection.remoteSHA256(remote) == result.sha256)
         #expect(helper.isUsable)
         // Single stream, no verification: the bytes must still be right.
-        let single = try connection.upload(local, to: remote + ".1", options: UploadOptions(verify: false))
-        #expect(!single.verified && single.sha256 == nil)
+        var one = UploadOptions(verify: false)
+        one.streams = 1
+        let single = try connection.upload(local, to: remote + ".1", options: one)
+        #expect(!single.verified && single.sha256 == nil && single.streams == 1 && single.link == nil)
         #expect(try connection.remoteSHA256(remote + ".1") == result.sha256)
         #expect(reports.first?.bytesDone == 0)
         #expect(reports.last == TransferProgress(bytesDone: 64 << 20, totalBytes: 64 << 20))
@@ -62,6 +64,30 @@ struct SFTPTests {
         let downloaded = try connection.download(remote, to: back)
         #expect(downloaded.verified)
         #expect(try SSHConnection.localSHA256(back) == result.sha256)
+    }
+
+    /// Without connections from the caller, a large file is spread over connections the upload opens itself, as many
+    /// as the measured link needs (on loopback: the minimum, 2); a smaller one stays on the one connection.
+    @Test func largeUploadOpensConnectionsSizedFromTheLink() throws {
+        let local = cluster.root + "/sized.bin"
+        try writeRandomFile(local, size: (64 << 20) + 4099, seed: 3)
+        let connection = try connect(cluster)
+        let result = try connection.upload(local, to: work + "/sized.bin")
+        #expect(result.verified && result.streams == UploadStreams.minimum)
+        let link = try #require(result.link)
+        #expect(link.roundTrip > .zero && link.roundTrip < .seconds(5))
+        #expect(link.window >= 64 * 1024)   // sshd grants 2 MiB
+        #expect(try connection.remoteSHA256(work + "/sized.bin") == (try SSHConnection.localSHA256(local)))
+        #expect(try connection.capture(RemoteCommand("ls", work)).stdout.split(separator: "\n").filter { $0.hasPrefix("sized") } == ["sized.bin"])
+
+        let small = cluster.root + "/small.bin"
+        try writeRandomFile(small, size: 1 << 20, seed: 4)
+        let alone = try connection.upload(small, to: work + "/small.bin")
+        #expect(alone.verified && alone.streams == 1 && alone.link == nil)
+        var three = UploadOptions()
+        three.streams = 3
+        let asked = try connection.upload(local, to: work + "/sized3.bin", options: three)
+        #expect(asked.verified && asked.streams == 3 && asked.sha256 == result.sha256)
     }
 
     @Test func sftpMethodUploadOf64MiBIsVerified() throws {

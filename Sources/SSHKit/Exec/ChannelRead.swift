@@ -38,4 +38,11 @@ struct LocalSourceFile {
         }
         return LocalSourceFile(fd: fd, size: Int64(info.st_size))
     }
+
+    /// The size of a regular file, or nil (the upload itself then reports what is wrong with it).
+    static func size(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
+    }
 }

@@ -14,6 +14,9 @@ let supportedHostKeyTypes = ["ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecds
 /// `@unchecked Sendable`: every use of the libssh2 session happens under `lock`.
 package final class SSHConnection: @unchecked Sendable {
     package let target: ResolvedTarget
+    /// How this connection was asked for: a large upload opens more connections to the same host the same way.
+    let requested: SSHTarget
+    let connectOptions: ConnectOptions
     /// The key type and fingerprint the host presented (after verification).
     package private(set) var hostKey: UnknownHostKey?
     /// The method that authenticated, e.g. `publickey (agent)`.
@@ -45,10 +48,12 @@ package final class SSHConnection: @unchecked Sendable {
     /// The host as the operator named it, used in messages.
     package var name: String { target.alias }
 
-    private init(target: ResolvedTarget, keepaliveInterval: Int, keepaliveCountMax: Int) {
+    private init(target: ResolvedTarget, requested: SSHTarget, options: ConnectOptions) {
         self.target = target
-        self.keepaliveInterval = keepaliveInterval
-        self.keepaliveCountMax = max(1, keepaliveCountMax)
+        self.requested = requested
+        self.connectOptions = options
+        self.keepaliveInterval = options.keepaliveInterval
+        self.keepaliveCountMax = max(1, options.keepaliveCountMax)
     }
 
     deinit { teardown() }
@@ -57,8 +62,7 @@ package final class SSHConnection: @unchecked Sendable {
     package static func connect(_ target: SSHTarget, options: ConnectOptions = ConnectOptions()) throws -> SSHConnection {
         _ = libssh2Initialized
         let resolved = try ResolvedTarget(target, options: options)
-        let connection = SSHConnection(target: resolved, keepaliveInterval: options.keepaliveInterval,
-                                       keepaliveCountMax: options.keepaliveCountMax)
+        let connection = SSHConnection(target: resolved, requested: target, options: options)
         do {
             try connection.open(options: options)
         } catch {

@@ -35,6 +35,10 @@ package struct UploadOptions: Sendable {
     package var window: Int?
     /// Seconds without any progress after which the transfer fails.
     package var stallTimeout: Double = 60
+    /// Connections that send parts of a large file (64 MiB or more) at the same time, this one included; nil sizes
+    /// them from the measured round trip and channel window (see `UploadStreams`); 1 sends everything on this one.
+    /// Ignored when the caller hands `upload` connections of its own.
+    package var streams: Int?
     /// How the bytes travel: `.stream` (exec channels running `dd`, the range hashed on the host as soon as it
     /// is written) or `.sftp`.
     package var method: UploadMethod = .stream
@@ -76,6 +80,10 @@ package struct TransferResult: Sendable, Equatable {
     package var sha256: String?
     /// True when the remote `sha256sum` was compared and matched.
     package var verified: Bool
+    /// Connections that carried the bytes (1 unless the file was large enough to be sent in parallel).
+    package var streams = 1
+    /// The round trip and channel window measured before choosing `streams`, when they were measured.
+    package var link: LinkProbe?
 
     package init(bytes: Int64, resumedFrom: Int64 = 0, sha256: String?, verified: Bool) {
         self.bytes = bytes
@@ -100,15 +108,30 @@ extension SSHConnection {
         lock.lock()
         defer { lock.unlock() }
         try ensureUsable()
+        // Without connections from the caller, a large file gets as many as the link needs (UploadStreams.swift).
+        var link: LinkProbe?
+        var opened: [SSHConnection] = []
+        defer { opened.forEach { $0.close() } }
+        if parallel.isEmpty, options.streams != 1, let size = LocalSourceFile.size(localPath), size >= UploadStreams.minimumFileBytes {
+            let probe = try probeLinkLocked()
+            link = probe
+            opened = openSiblings(options.streams.map { $0 - 1 } ?? UploadStreams.count(for: probe) - 1)
+        }
+        let helpers = parallel.isEmpty ? opened : parallel
+        var result: TransferResult
         if options.asRoot && becomeRoot != nil {
-            return try uploadThroughSudoLocked(localPath, to: remotePath, options: options, parallel: parallel, progress: progress)
+            result = try uploadThroughSudoLocked(localPath, to: remotePath, options: options, parallel: helpers, progress: progress)
+        } else {
+            switch options.method {
+            case .stream:
+                result = try uploadStreamLocked(localPath, to: remotePath, options: options, parallel: helpers, progress: progress)
+            case .sftp:
+                result = try uploadSFTPLocked(localPath, to: remotePath, options: options, parallel: helpers, progress: progress)
+            }
         }
-        switch options.method {
-        case .stream:
-            return try uploadStreamLocked(localPath, to: remotePath, options: options, parallel: parallel, progress: progress)
-        case .sftp:
-            return try uploadSFTPLocked(localPath, to: remotePath, options: options, parallel: parallel, progress: progress)
-        }
+        result.streams = 1 + helpers.filter { $0 !== self }.count
+        result.link = link
+        return result
     }
 
     /// The SFTP upload. Caller holds the lock.

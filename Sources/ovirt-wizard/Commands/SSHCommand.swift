@@ -217,8 +217,8 @@ struct SSHPutCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the SHA-256 comparison.")
     var noVerify = false
 
-    @Option(name: .long, help: ArgumentHelp("Connections that send parts of a large file in parallel.", valueName: "N"))
-    var streams: Int = 2
+    @Option(name: .long, help: ArgumentHelp("Connections that send parts of a large file (64 MiB or more) in parallel; default: as many as the measured round trip needs (2 to 8).", valueName: "N"))
+    var streams: Int?
 
     @Flag(name: .long, help: "Send over SFTP instead of streaming into dd on the host.")
     var sftp = false
@@ -232,7 +232,7 @@ struct SSHPutCommand: ParsableCommand {
             throw ValidationError("--mode '\(mode)' is not an octal permission like 644")
         }
         if let window, window < 65536 { throw ValidationError("--window must be at least 65536") }
-        guard (1...8).contains(streams) else { throw ValidationError("--streams must be 1 to 8") }
+        if let streams, !(1...8).contains(streams) { throw ValidationError("--streams must be 1 to 8") }
     }
 
     func run() throws {
@@ -241,53 +241,28 @@ struct SSHPutCommand: ParsableCommand {
         }
         let ssh = try connection.connect(host)
         defer { ssh.close() }
-        // Extra connections only pay off for large files; one that cannot be opened is simply not used.
-        let size = (try? FileManager.default.attributesOfItem(atPath: local)[.size] as? Int64) ?? 0
-        let extra = size >= 64 << 20 && streams > 1 ? connectHelpers(streams - 1) : []
-        defer { extra.forEach { $0.close() } }
         var options = UploadOptions(mode: Int32(mode, radix: 8)!, owner: owner, resume: resume, verify: !noVerify)
         options.stallTimeout = timeout
         options.window = window
         options.method = sftp ? .sftp : .stream
+        options.streams = streams
         let bar = ProgressBar(enabled: isatty(2) != 0, label: URL(fileURLWithPath: local).lastPathComponent)
         do {
-            let result = try ssh.upload(local, to: remote, options: options, parallel: extra) { bar.update($0) }
+            let result = try ssh.upload(local, to: remote, options: options) { bar.update($0) }
             bar.finish()
             let check = result.verified ? "verified sha256 \(result.sha256 ?? "")" : "not verified"
             let resumed = result.resumedFrom > 0 ? ", resumed at \(result.resumedFrom) bytes" : ""
-            print("\(host):\(remote): \(result.bytes) bytes, \(check)\(resumed)")
+            let streams = result.streams > 1 ? ", \(result.streams) connections" : ""
+            let link = result.link.map {
+                String(format: " (round trip %.1f ms, window %d KiB)",
+                       Double($0.roundTrip.components.seconds) * 1000 + Double($0.roundTrip.components.attoseconds) / 1e15, $0.window / 1024)
+            } ?? ""
+            print("\(host):\(remote): \(result.bytes) bytes, \(check)\(resumed)\(streams)\(link)")
         } catch {
             bar.finish()
             throw fail(error)
         }
     }
-}
-
-extension SSHPutCommand {
-    /// Opens `count` further connections at the same time (each handshake waits on the host).
-    func connectHelpers(_ count: Int) -> [SSHConnection] {
-        let opened = HelperConnections()
-        let group = DispatchGroup()
-        for _ in 0..<count {
-            group.enter()
-            let target = host
-            let options = connection.connectOptions()
-            Thread {
-                defer { group.leave() }
-                if let helper = try? SSHConnection.connect(SSHTarget(parsing: target), options: options) { opened.add(helper) }
-            }.start()
-        }
-        group.wait()
-        return opened.all
-    }
-}
-
-/// Connections opened by several threads.
-final class HelperConnections: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [SSHConnection] = []
-    func add(_ connection: SSHConnection) { lock.withLock { list.append(connection) } }
-    var all: [SSHConnection] { lock.withLock { list } }
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second.
