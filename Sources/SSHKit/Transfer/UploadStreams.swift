@@ -7,9 +7,11 @@ import Synchronization
 /// (OpenSSH's sshd grants 2 MiB: 200 MB/s at 10 ms, 20 MB/s at 100 ms), which is what caps `scp` on a long link.
 package struct LinkProbe: Sendable, Equatable {
     package var roundTrip: Duration
-    package var window: Int
+    /// The window the host granted a fresh channel, when it granted one at once. OpenSSH's sshd opens a session
+    /// channel with none and grants its 2 MiB only once a command runs: nil then, and 2 MiB is assumed.
+    package var window: Int?
 
-    package init(roundTrip: Duration, window: Int) {
+    package init(roundTrip: Duration, window: Int?) {
         self.roundTrip = roundTrip
         self.window = window
     }
@@ -27,12 +29,14 @@ package enum UploadStreams {
     /// At most 8 connections being set up at once: sshd's default MaxStartups (10) drops further unauthenticated
     /// connections at random.
     static let maximum = 8
+    /// OpenSSH's session channel window (CHAN_SES_WINDOW_DEFAULT), for a host that did not say.
+    static let assumedWindow = 2 << 20
 
     /// Enough connections that their windows cover `targetBytesPerSecond` times the round trip.
     package static func count(for link: LinkProbe) -> Int {
         let seconds = Double(link.roundTrip.components.seconds) + Double(link.roundTrip.components.attoseconds) / 1e18
         let inFlight = targetBytesPerSecond * seconds
-        let needed = Int((inFlight / Double(max(link.window, 32 * 1024))).rounded(.up))
+        let needed = Int((inFlight / Double(max(link.window ?? assumedWindow, 32 * 1024))).rounded(.up))
         return min(maximum, max(minimum, needed))
     }
 }
@@ -46,13 +50,14 @@ extension SSHConnection {
         let deadline = Deadline(seconds: 30)
         let session = session
         var roundTrip = Duration.seconds(3600)
-        var window = 0
+        var window: Int?
         for _ in 0..<2 {
             let opening = ContinuousClock.now
             let channel = try retrying("opening a channel to measure the link", deadline: deadline) { shim_channel_open_session(session) }
             roundTrip = min(roundTrip, ContinuousClock.now - opening)
             // What we may send before the host's first window adjustment (the initial value libssh2 offers is ours).
-            window = Int(libssh2_channel_window_write_ex(channel, nil))
+            let granted = Int(libssh2_channel_window_write_ex(channel, nil))
+            window = granted > 0 ? granted : nil
             let rc = try retrying("closing the channel that measured the link", deadline: deadline) { libssh2_channel_free(channel) }
             if rc != 0 { throw failure(rc, doing: "closing the channel that measured the link") }
         }

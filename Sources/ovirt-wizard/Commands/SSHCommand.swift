@@ -254,8 +254,8 @@ struct SSHPutCommand: ParsableCommand {
             let resumed = result.resumedFrom > 0 ? ", resumed at \(result.resumedFrom) bytes" : ""
             let streams = result.streams > 1 ? ", \(result.streams) connections" : ""
             let link = result.link.map {
-                String(format: " (round trip %.1f ms, window %d KiB)",
-                       Double($0.roundTrip.components.seconds) * 1000 + Double($0.roundTrip.components.attoseconds) / 1e15, $0.window / 1024)
+                String(format: " (round trip %.1f ms", Double($0.roundTrip.components.seconds) * 1000 + Double($0.roundTrip.components.attoseconds) / 1e15)
+                    + ($0.window.map { ", window \($0 / 1024) KiB" } ?? "") + ")"
             } ?? ""
             print("\(host):\(remote): \(result.bytes) bytes, \(check)\(resumed)\(streams)\(link)")
         } catch {
