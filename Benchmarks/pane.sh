@@ -10,7 +10,8 @@
 #    are that thread's CPU inside DeployPanesView.render and backend.draw.
 # 2. End to end (unless --no-e2e): `ovirt-wizard apply --plan` (panes, not --plain) in tmux at 200x60 against
 #    one loopback sshd, a step `yes <100 chars> | head -c MB*10^6`, next to `ssh host 'yes … | head -c …' >
-#    /dev/null` in the same run: wall time of the step (journal) and the wizard's CPU (/usr/bin/time).
+#    /dev/null` and `ovirt-wizard ssh run` (libssh2 alone, the bound) in the same run, E2E_RUNS times (default 3)
+#    interleaved: wall time of the step (journal) and the wizard's CPU (/usr/bin/time); medians.
 #
 #   swift build -c release --product pane-bench --build-path .build-release
 #   swift build -c release --product ovirt-wizard --build-path .build-release     # for the end-to-end row
@@ -111,10 +112,24 @@ json.dump({"hosts": [{"name": "h1", "target": f"{user}@{addr}:{port}", "identity
            "steps": [{"id": "stream", "run": ["sh", "-c", f"yes {line} | head -c {size}"]}]}, open(w + "/plan.json", "w"))
 PY
 
-t0=$(date +%s.%N)
-ssh -F "$WORK/no-ssh-config" -i "$WORK/client_key" -o UserKnownHostsFile="$WORK/known_hosts" -o StrictHostKeyChecking=yes \
-  -o BatchMode=yes -p "$port" "$user@$addr" "yes $LINE | head -c $BYTES" > /dev/null
-ssh_s=$(echo "$(date +%s.%N) - $t0" | bc -l)
+SSH=(ssh -F "$WORK/no-ssh-config" -i "$WORK/client_key" -o UserKnownHostsFile="$WORK/known_hosts" -o StrictHostKeyChecking=yes
+     -o BatchMode=yes -p "$port" "$user@$addr")
+# Prints the seconds of plain OpenSSH taking the step's output into /dev/null.
+run_ssh() {
+  local t0; t0=$(date +%s.%N)
+  "${SSH[@]}" "yes $LINE | head -c $BYTES" > /dev/null
+  echo "$(date +%s.%N) - $t0" | bc -l
+}
+# The wizard's SSH library alone (libssh2 1.10, `ssh run` copies the bytes to /dev/null, no lines): the bound the
+# line handling of `apply` sits on. Prints: seconds, CPU s, user, sys, RSS MB.
+run_transport() {
+  local t0 t1; t0=$(date +%s.%N)
+  /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.run" "$WIZARD" ssh run "$user@$addr:$port" -i "$WORK/client_key" \
+    --known-hosts "$WORK/known_hosts" --ssh-config "$WORK/no-ssh-config" -- "yes $LINE | head -c $BYTES" > /dev/null
+  t1=$(date +%s.%N)
+  read -r _ u s m < <(tail -n 1 "$WORK/time.run")
+  echo "$(echo "$t1 - $t0" | bc -l) $(echo "$u + $s" | bc -l) $u $s $((m / 1024))"
+}
 
 # $1 = 1 to open the host's full log (Enter) while the step streams. Prints: step seconds, CPU s, user, sys, RSS MB.
 run_e2e() {
@@ -149,16 +164,32 @@ run_e2e() {
   echo "$step_s $(echo "$u + $s" | bc -l) $u $s $((m / 1024))"
 }
 e2e_row() { # LABEL STEP_S CPU USER SYS RSS
-  printf '  %-40s %8.2f s %8.1f MB/s  x%.2f of ssh; wizard CPU %.2f s (user %s + sys %s), max RSS %d MB\n' "$1" \
-    "$2" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$(echo "$2 / $ssh_s" | bc -l)" "$3" "$4" "$5" "$6"
+  printf '  %-40s %8.2f s %8.1f MB/s  speed x%.2f of ssh; wizard CPU %.2f s (user %s + sys %s), max RSS %d MB\n' "$1" \
+    "$2" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$(echo "$ssh_s / $2" | bc -l)" "$3" "$4" "$5" "$6"
 }
-read -r p_s p_cpu p_u p_sys p_rss < <(run_e2e 0)
-log_lines=$(wc -l < "$WORK/plan.json.deploy/logs/h1.log")
-read -r l_s l_cpu l_u l_sys l_rss < <(run_e2e 1)
-[ -n "$p_s" ] && [ -n "$l_s" ] || { echo "pane.sh: an end-to-end run failed (see above)" >&2; exit 1; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# The row (all columns) of the run whose first column is the median.
+median_row() { sort -n "$1" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+E2E_RUNS=${E2E_RUNS:-3}
+: > "$WORK/r.ssh"; : > "$WORK/r.run"; : > "$WORK/r.p"; : > "$WORK/r.l"
+for _ in $(seq "$E2E_RUNS"); do   # interleaved, so that a change in load hits every row alike
+  run_ssh >> "$WORK/r.ssh"
+  run_transport >> "$WORK/r.run"
+  run_e2e 0 >> "$WORK/r.p"
+  log_lines=$(wc -l < "$WORK/plan.json.deploy/logs/h1.log")
+  run_e2e 1 >> "$WORK/r.l"
+done
+[ "$(wc -l < "$WORK/r.p")" = "$E2E_RUNS" ] && [ "$(wc -l < "$WORK/r.l")" = "$E2E_RUNS" ] || { echo "pane.sh: an end-to-end run failed (see above)" >&2; exit 1; }
+ssh_s=$(median < "$WORK/r.ssh")
+read -r t_s t_cpu t_u t_sys t_rss < <(median_row "$WORK/r.run")
+read -r p_s p_cpu p_u p_sys p_rss < <(median_row "$WORK/r.p")
+read -r l_s l_cpu l_u l_sys l_rss < <(median_row "$WORK/r.l")
 echo
-echo "end to end, one loopback sshd, a step printing $BYTES bytes of 101-byte lines ($(ssh -V 2>&1))"
-printf '  %-40s %8.2f s %8.1f MB/s\n' "ssh host 'yes | head -c' > /dev/null" "$ssh_s" "$(echo "$BYTES / 1000000 / $ssh_s" | bc -l)"
+echo "end to end, one loopback sshd, a step printing $BYTES bytes of 101-byte lines ($(ssh -V 2>&1)); medians of $E2E_RUNS runs interleaved"
+printf '  %-40s %8.2f s %8.1f MB/s  (runs: %s)\n' "ssh host 'yes | head -c' > /dev/null" "$ssh_s" "$(echo "$BYTES / 1000000 / $ssh_s" | bc -l)" \
+  "$(xargs printf '%.2f ' < "$WORK/r.ssh")"
+e2e_row "ovirt-wizard ssh run > /dev/null (bound)" "$t_s" "$t_cpu" "$t_u" "$t_sys" "$t_rss"
 e2e_row "apply --plan (panes, tmux 200x60)" "$p_s" "$p_cpu" "$p_u" "$p_sys" "$p_rss"
 e2e_row "  the same, host's full log open" "$l_s" "$l_cpu" "$l_u" "$l_sys" "$l_rss"
+echo "  apply runs (s): $(cut -d' ' -f1 "$WORK/r.p" | xargs printf '%.2f '); with the log open: $(cut -d' ' -f1 "$WORK/r.l" | xargs printf '%.2f ')"
 echo "  host log: $log_lines lines; load at end $(cut -d' ' -f1-3 /proc/loadavg)"
