@@ -9,6 +9,8 @@ package final class DeploymentRunner: Sendable {
     package struct Options: Sendable {
         package var resume = false
         package var maxConcurrentHosts = 4
+        /// Hosts that set up their connection at the same time (the rest wait their turn, in plan order).
+        package var maxConcurrentConnects = ConnectGate.defaultLimit
         /// Seconds of silence after which a running step reports a heartbeat.
         package var heartbeatInterval: Double = 15
         /// Where the engine's SSH key goes on the hosts it adds (a lab host's own file in tests).
@@ -28,6 +30,7 @@ package final class DeploymentRunner: Sendable {
     let runOperator: any RunOperator
     let connector: HostConnector
     let barrier = StepBarrier()
+    let connectGate: ConnectGate
     let activity = Mutex<[String: HostActivity]>([:])
     let cancelled = Atomic<Bool>(false)
     let controls = Mutex<[String: ExecControl]>([:])
@@ -62,6 +65,7 @@ package final class DeploymentRunner: Sendable {
         self.options = options
         self.runOperator = runOperator
         self.connector = connector
+        connectGate = ConnectGate(limit: options.maxConcurrentConnects)
         handler = EventHandlerSink(handle: sink)
         engine = plan.engine.map { EngineLink(target: $0) }
         try files.create()

@@ -168,7 +168,13 @@ final class HostRun {
     func connect() throws -> any RemoteHost {
         if let remote, remote.isUsable { return remote }
         remote?.close()
-        let fresh = try runner.connector.open(plan)
+        let order = runner.plan.hosts.firstIndex { $0.name == plan.name } ?? runner.plan.hosts.count
+        let gate = runner.connectGate
+        let fresh = try gate.pass(order: order, willWait: {
+            emit(.note(host: host, text: "waiting for its turn to connect (\(gate.limit) hosts connect at a time)"))
+        }) {
+            try runner.connector.open(plan)
+        }
         shellStarts = 0
         remote = fresh
         emit(.connected(host: host, detail: fresh.connectionSummary))
