@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Fan-out benchmark (issue 8): the same 20-step plan per host on N loopback sshd hosts, run by
 # `ovirt-wizard apply --plan --plain`, ansible-playbook and parallel-ssh, against the floor (one handshake per
-# host + the commands run locally). 5 interleaved runs each; prints medians, ratios and growth with N.
+# host + the commands run locally). 5 interleaved runs each; prints medians, ratios and growth with N, and the
+# wizard's CPU seconds (user + sys) and peak memory (max RSS, and that divided by N) per run.
 #   Benchmarks/fanout.sh [N ...]        (default 1 4 16; RUNS=5; WIZARD=path to the binary)
+# At N=64 the peers need minutes per run (ansible-playbook about 5). Limits that matter at large N: open files
+# (each host is an sshd, a wizard socket, ansible's control sockets) and the sshd settings below.
 # Needs: a release build (swift build -c release --product ovirt-wizard --build-path .build-release) and
 # Benchmarks/.venv with ansible-core and parallel-ssh (python3 -m venv Benchmarks/.venv && pip install ...).
 set -euo pipefail
@@ -15,6 +18,7 @@ RUNS=${RUNS:-5}
 TOOLS=${TOOLS:-wizard ansible pssh floor}
 SIZES=("${@:-1 4 16}"); SIZES=(${SIZES[*]})
 [ -x "$WIZARD" ] || { echo "fanout.sh: no wizard binary at $WIZARD (build it, or set WIZARD=)" >&2; exit 2; }
+[ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096 2>/dev/null || echo "fanout.sh: open files limited to $(ulimit -n); large N may fail" >&2
 [ -x "$VENV/bin/ansible-playbook" ] || { echo "fanout.sh: no $VENV/bin/ansible-playbook: python3 -m venv $VENV && $VENV/bin/pip install ansible-core parallel-ssh" >&2; exit 2; }
 WORK=$ROOT/Benchmarks/.fanout-work
 rm -rf "$WORK"; mkdir -p "$WORK"; chmod 700 "$WORK"
@@ -94,10 +98,11 @@ PY
 
 now() { date +%s.%N; }
 # Each runner prints its wall time in seconds; any failure stops the benchmark (a failed run is not a number).
-run_wizard() {
+run_wizard() { # also leaves the wizard's user and system CPU seconds and max RSS (KiB) in $d/wizard.time
   local d=$WORK/n$1; rm -rf "$d/plan.json.deploy"
   local t0; t0=$(now)
-  HOME=$WORK "$WIZARD" apply --plan "$d/plan.json" --plain --jobs "$1" --ssh-config "$WORK/no-ssh-config" > "$d/wizard.out" 2>&1 \
+  HOME=$WORK /usr/bin/time -f '%U %S %M' -o "$d/wizard.time" \
+    "$WIZARD" apply --plan "$d/plan.json" --plain --jobs "$1" --ssh-config "$WORK/no-ssh-config" > "$d/wizard.out" 2>&1 \
     || { echo "wizard failed, see $d/wizard.out" >&2; tail -5 "$d/wizard.out" >&2; exit 1; }
   echo "$(now) - $t0" | bc
 }
@@ -137,8 +142,14 @@ for n in "${SIZES[@]}"; do
     for tool in $TOOLS; do
       rm -rf "$WORK/remote"; mkdir -p "$WORK/remote"
       t=$(run_$tool "$n")
-      echo "$n $tool $r $t $(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
-      printf 'N=%-2s run %s %-8s %6.2f s  (load %s)\n' "$n" "$r" "$tool" "$t" "$(cut -d' ' -f1 /proc/loadavg)"
+      cpu=- rss=- extra=
+      if [ "$tool" = wizard ]; then
+        read -r user sys rss < "$WORK/n$n/wizard.time"
+        cpu=$(echo "$user + $sys" | bc)
+        extra=$(printf '  cpu %5.2f s  max RSS %4d MiB (%.1f MiB per host)' "$cpu" $((rss / 1024)) "$(echo "$rss / 1024 / $n" | bc -l)")
+      fi
+      echo "$n $tool $r $t $(cut -d' ' -f1 /proc/loadavg) $cpu $rss" >> "$RESULTS"
+      printf 'N=%-2s run %s %-8s %6.2f s  (load %s)%s\n' "$n" "$r" "$tool" "$t" "$(cut -d' ' -f1 /proc/loadavg)" "$extra"
     done
   done
 done
@@ -146,9 +157,11 @@ echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$RESULTS" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-med, load = {}, {}
-for n, tool, _, t, l in rows:
+med, load, cpu, rss = {}, {}, {}, {}
+for n, tool, _, t, l, c, m in rows:
     med.setdefault((int(n), tool), []).append(float(t)); load.setdefault(int(n), []).append(float(l))
+    if tool == "wizard":
+        cpu.setdefault(int(n), []).append(float(c)); rss.setdefault(int(n), []).append(int(m) / 1024)
 ns = sorted({k[0] for k in med})
 tools = ["wizard", "ansible", "pssh", "floor"]
 m = {k: statistics.median(v) for k, v in med.items()}
@@ -160,6 +173,14 @@ print("|---|---|---|---|---|---|---|---|---|")
 for n in ns:
     w, a, p, f = (m[(n, t)] for t in tools)
     print(f"| {n} | {w:.2f} | {a:.2f} | {p:.2f} | {f:.2f} | {a/w:.1f}x | {p/w:.2f}x | {w/f:.2f}x | {statistics.median(load[n]):.1f} |")
+if cpu:
+    print("\nthe wizard's own CPU (user + sys) and peak memory, medians (runs)")
+    print("| N | CPU s | CPU s per host | max RSS MiB | RSS MiB per host |")
+    print("|---|---|---|---|---|")
+    for n in ns:
+        if n not in cpu: continue
+        c, r = statistics.median(cpu[n]), statistics.median(rss[n])
+        print(f"| {n} | {c:.2f} ({' '.join(f'{x:.2f}' for x in cpu[n])}) | {c / n:.3f} | {r:.0f} ({' '.join(f'{x:.0f}' for x in rss[n])}) | {r / n:.2f} |")
 if len(ns) > 1:
     print("\ngrowth with N (median at N / median at N=%d)" % ns[0])
     print("| tool | " + " | ".join(f"N={n}" for n in ns) + " |")
