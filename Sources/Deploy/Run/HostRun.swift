@@ -281,7 +281,13 @@ final class HostRun {
             emit(.outputLines(host: host, lines: masked, stream: stream))
         }
 
+        // Plain output is split, masked and logged on a thread of its own while this one reads the channel.
+        let pump = inBlocks ? OutputPump { stream, bytes in
+            take(stream == .stdout ? stdoutBlocks.feed(bytes) : stderrBlocks.feed(bytes), stream: stream)
+        } : nil
+
         func finishOutput() {
+            pump?.finish()
             take(stdoutBlocks.finish(), stream: .stdout)
             take(stderrBlocks.finish(), stream: .stderr)
             stdoutLines.finish { take($0, stream: .stdout) }
@@ -295,8 +301,8 @@ final class HostRun {
         do {
             result = try remote.execute(command, options: options) { stream, bytes in
                 runner.noteActivity(host)
-                if inBlocks {
-                    take(stream == .stdout ? stdoutBlocks.feed(bytes) : stderrBlocks.feed(bytes), stream: stream)
+                if let pump {
+                    pump.push(stream, bytes)
                 } else if stream == .stdout {
                     stdoutLines.feed(bytes) { take($0, stream: .stdout) }
                     guard interactive, !stdoutLines.partial.isEmpty, !pending.isWaiting else { return }
