@@ -10,7 +10,7 @@
 # of 64 MiB or more, spreads the file over as many connections as the measured round trip needs (2 to 8); the
 # table also shows --no-verify (scp does no verification at all) and a fixed --streams 2 (what the default was
 # before it was sized from the link); on loopback also --streams 1 and the SFTP path. Every upload is compared with
-# the source (cmp) before it counts.
+# the source (cmp) before it counts. LOOPBACK=0 leaves out the loopback rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,17 +68,20 @@ user=$(id -un)
 tck=$(getconf CLK_TCK)
 # CPU seconds of the loopback sshd and every session process it has reaped (fields utime+stime+cutime+cstime).
 server_cpu() { awk -v t="$tck" '{print ($14+$15+$16+$17)/t}' "/proc/$sshd_pid/stat"; }
-# Runs a client command; appends its wall seconds to $1, and its CPU seconds (with its children: scp's ssh) and the
-# server's to $1.cpu as "client server". The server's session processes count once sshd has reaped them.
+# CPU seconds of the delay proxy (0 on loopback): it shares the cores too.
+proxy_cpu() { if [ -n "$proxy_pid" ]; then awk -v t="$tck" '{print ($14+$15)/t}' "/proc/$proxy_pid/stat"; else echo 0; fi; }
+# Runs a client command; appends its wall seconds to $1, and its CPU seconds (with its children: scp's ssh), the
+# server's and the proxy's to $1.cpu as "client server proxy". The server's session processes count once sshd has
+# reaped them.
 seconds() {
-  local out=$1 t0 t1 s0 s1 c; shift
-  s0=$(server_cpu); t0=$(date +%s.%N)
+  local out=$1 t0 t1 s0 s1 p0 c; shift
+  s0=$(server_cpu); p0=$(proxy_cpu); t0=$(date +%s.%N)
   c=$( ("$@" >/dev/null; awk -v t="$tck" '{print ($16+$17)/t}' "/proc/$BASHPID/stat") )
   t1=$(date +%s.%N)
   for _ in $(seq 50); do [ -z "$(pgrep -P "$sshd_pid")" ] && break; sleep 0.02; done
   s1=$(server_cpu)
   echo "$t1 - $t0" | bc -l >> "$out"
-  echo "$c $(echo "$s1 - $s0" | bc -l)" >> "$out.cpu"
+  echo "$c $(echo "$s1 - $s0" | bc -l) $(echo "$(proxy_cpu) - $p0" | bc -l)" >> "$out.cpu"
 }
 # Its report line ("..., N connections (round trip X ms)") is kept for the table.
 put()      { "$BIN" ssh put "$user@$addr:$1" "$work/payload.bin" "$work/remote/put.bin" -i "$work/client_key" \
@@ -86,10 +89,16 @@ put()      { "$BIN" ssh put "$user@$addr:$1" "$work/payload.bin" "$work/remote/p
 scp_put()  { scp -q -F /dev/null -i "$work/client_key" -o UserKnownHostsFile="$work/known_hosts" \
                -o StrictHostKeyChecking=yes -o BatchMode=yes -P "$1" "$work/payload.bin" "$user@$addr:$work/remote/scp.bin"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# "client + server = total" from a file of "client server" lines (medians of each column and of their sums).
+# "client + server [+ proxy] = total" from a file of "client server proxy" lines (medians of each column and of
+# their sums).
 cpu_medians() {
-  printf '%.2f + %.2f = %.2f' "$(cut -d' ' -f1 "$1" | median)" "$(cut -d' ' -f2 "$1" | median)" \
-    "$(awk '{print $1 + $2}' "$1" | median)"
+  if [ -n "$proxy_pid" ]; then
+    printf '%.2f + %.2f + %.2f = %.2f' "$(cut -d' ' -f1 "$1" | median)" "$(cut -d' ' -f2 "$1" | median)" \
+      "$(cut -d' ' -f3 "$1" | median)" "$(awk '{print $1 + $2 + $3}' "$1" | median)"
+  else
+    printf '%.2f + %.2f = %.2f' "$(cut -d' ' -f1 "$1" | median)" "$(cut -d' ' -f2 "$1" | median)" \
+      "$(awk '{print $1 + $2}' "$1" | median)"
+  fi
 }
 
 # Each variant: a label and the extra arguments of `ssh put`. VARIANTS=short keeps only the default put.
@@ -133,12 +142,13 @@ bench() {   # $1 = port, $2 = label
       "$(tr '\n' ' ' < "$work/t.$k" | xargs printf '%.2f ')" "$(cat "$work/t.$k.how")"
   done
   printf '  scp runs: %s\n' "$(xargs printf '%.2f ' < "$work/t.scp")"
-  if [ "$p" = "$port" ]; then
-    # On loopback both ends share this machine's cores: no schedule can beat the CPU each upload needs / cores.
+  # Both ends (and the proxy) share this machine's cores: no schedule can beat the CPU each upload needs / cores.
+  # Behind the proxy this bounds only the uploads the window does not bound already.
+  if true; then
     local cores c t
     cores=$(nproc)
     for k in "${!variants[@]}"; do
-      c=$(awk '{print $1 + $2}' "$work/t.$k.cpu" | median)
+      c=$(awk '{print $1 + $2 + $3}' "$work/t.$k.cpu" | median)
       t=$(median < "$work/t.$k")
       printf '  CPU bound, %-33s %5.2f s CPU / %d cores = %.3f s at best (x%.2f of scp); reached %.2f of it\n' \
         "${variants[$k]%%|*}:" "$c" "$cores" "$(echo "$c/$cores" | bc -l)" "$(echo "$s*$cores/$c" | bc -l)" \
@@ -148,7 +158,7 @@ bench() {   # $1 = port, $2 = label
 }
 
 echo "OpenSSH: $(ssh -V 2>&1); cores: $(nproc); $(uptime)"
-bench "$port" "loopback"
+[ "${LOOPBACK:-1}" = 0 ] || bench "$port" "loopback"
 for d in $DELAYS_MS; do
   start_proxy "$d"
   bench "$proxy_port" "loopback + ${d} ms each way (RTT $((2 * d)) ms)"
