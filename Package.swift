@@ -30,7 +30,7 @@ let package = Package(
         // Drives the TUI layer in a real terminal for the tmux end-to-end tests and Benchmarks/keys.sh; not a product.
         .executableTarget(name: "tui-harness", dependencies: ["TUI"]),
         // Streams installer-like output through the deploy panes for Benchmarks/pane.sh; not a product, no tests use it.
-        .executableTarget(name: "pane-bench", dependencies: ["TUI", "Deploy", "SSHKit"]),
+        .executableTarget(name: "pane-bench", dependencies: ["TUI", "Deploy", "SSHKit", "WizardCore"]),
         .systemLibrary(name: "CLibssh2", path: "Sources/CLibssh2",
                        pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         // What is done on a host, as data, and the one place that builds remote command lines.

@@ -1,3 +1,5 @@
+import WizardCore
+
 /// Installer-like output as bytes: mostly ~100-byte package lines, some long ones, ANSI colours, carriage-return
 /// progress, tabs, multibyte UTF-8 and invalid UTF-8, as yum, otopi and ansible print them. Deterministic (a fixed
 /// seed), so runs compare.
@@ -6,7 +8,7 @@ struct OutputCorpus {
     let block: [UInt8]
 
     init(blockBytes: Int = 4 << 20, seed: UInt64 = 0x5EED_0A1E) {
-        var random = SplitMix(seed)
+        var random = SplitMix64(seed: seed)   // no clocks, no global randomness
         var bytes: [UInt8] = []
         bytes.reserveCapacity(blockBytes + 8192)
         var n = 0
@@ -21,7 +23,7 @@ struct OutputCorpus {
     static let packages = ["ovirt-engine", "ovirt-engine-setup-base", "vdsm-python", "libvirt-daemon-driver-qemu",
                            "glusterfs-server", "python3-ovirt-engine-sdk4", "postgresql-server", "java-11-openjdk-headless"]
 
-    static func line(_ n: Int, _ random: inout SplitMix) -> [UInt8] {
+    static func line(_ n: Int, _ random: inout SplitMix64) -> [UInt8] {
         let pick = random.next() % 100
         let package = packages[Int(random.next() % UInt64(packages.count))]
         switch pick {
@@ -53,18 +55,5 @@ struct OutputCorpus {
         default:       // a plain status line
             return Array("Running transaction check for \(package) (\(n))".utf8)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64): no clocks, no global randomness.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

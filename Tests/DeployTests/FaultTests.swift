@@ -1,6 +1,7 @@
 import Foundation
 import LabHosts
 import Testing
+import WizardCore
 @testable import Deploy
 
 /// Faults against the real `ovirt-wizard apply --plain`: each ends in a clear message, loses nothing the journal
@@ -269,19 +270,6 @@ struct FaultTests {
 struct FaultTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A seeded generator, so a failing sequence of kill moments can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// A tmpfs of a few MiB mounted over a folder (root only), to run out of space on purpose.

@@ -3,6 +3,7 @@ import Foundation
 import SSHKit
 import Testing
 import TUI
+import WizardCore
 
 /// The full-screen log of a host keeps a bounded number of lines in memory while a step streams (the whole
 /// output is in the host's log file), and opening a long log reads only its end.
@@ -147,7 +148,7 @@ import TUI
         (perLine, _) = app.update(perLine, .resize(Size(columns: 80, rows: 24)))
         perLine.logHost = host
         var inBlocks = perLine
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var next = 1
         // Batches of 0-130 lines in blocks of 1-40, a note now and then; the log scrolled back half-way through.
         for batch in 0..<60 {
@@ -190,18 +191,5 @@ import TUI
         perLine.logHost = nil
         #expect(DeployPanesView.render(inBlocks, size: size, logPath: { "/logs/\($0).log" }).lines
                 == DeployPanesView.render(perLine, size: size, logPath: { "/logs/\($0).log" }).lines)
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -483,16 +483,3 @@ package struct FlowSession: Sendable {
     /// Questions that apply and still need an answer (for `answers check`, the hub and the preview).
     package var missingQuestions: [Question] { activeQuestions.filter { !answers.isAnswered($0.key) } }
 }
-
-/// A small, seedable generator: the session's randomness is handed in (a seed), so a dialog can be replayed.
-package struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    package init(seed: UInt64) { state = seed }
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
