@@ -89,6 +89,27 @@ struct SFTPTests {
         #expect(asked.verified && asked.streams == 3 && asked.sha256 == result.sha256)
     }
 
+    /// What is left to send, not the file's size, decides on more connections: a large file resumed with a few MiB
+    /// left goes over the one connection, without measuring the link or opening any (the host logs each login).
+    @Test(arguments: UploadMethod.allCases)
+    func resumedLargeUploadWithLittleLeftOpensNoConnections(method: UploadMethod) throws {
+        let local = cluster.root + "/resume-large-\(method).bin"
+        try writeRandomFile(local, size: (64 << 20) + 4099, seed: 3)
+        let remote = work + "/resume-large-\(method).bin"
+        let data = try Data(contentsOf: URL(fileURLWithPath: local))
+        try data.prefix(60 << 20).write(to: URL(fileURLWithPath: SSHConnection.partialPath(for: remote)))
+        let connection = try connect(cluster)
+        let logins = { cluster.hosts[0].log.components(separatedBy: "Accepted publickey").count - 1 }
+        let before = logins()
+        var options = UploadOptions(resume: true)
+        options.method = method
+        let result = try connection.upload(local, to: remote, options: options)
+        #expect(result.resumedFrom == 60 << 20)
+        #expect(result.verified && result.streams == 1 && result.link == nil)
+        #expect(logins() == before)
+        #expect(try SSHConnection.localSHA256(remote) == (try SSHConnection.localSHA256(local)))
+    }
+
     @Test func sftpMethodUploadOf64MiBIsVerified() throws {
         let local = cluster.root + "/big-sftp.bin"
         try writeRandomFile(local, size: 64 << 20, seed: 7)

@@ -14,7 +14,7 @@ extension SSHConnection {
     /// The upload for `UploadOptions.asRoot` under sudo: written as the login user to a private folder
     /// (`mktemp -d`, 0700), installed by root, checked by root's SHA-256, and the folder removed. Caller holds the lock.
     func uploadThroughSudoLocked(_ localPath: String, to remotePath: String, options: UploadOptions,
-                                 parallel: [SSHConnection], progress: (TransferProgress) -> Void) throws -> TransferResult {
+                                 parallel: UploadHelpers, progress: (TransferProgress) -> Void) throws -> TransferResult {
         var out: [UInt8] = [], err: [UInt8] = []
         let made = try commandLocked(commandLine: RemoteCommand(["mktemp", "-d", "/tmp/ovirt-wizard-upload.XXXXXXXXXX"]).commandLine,
                                      options: ExecOptions(timeout: 60)) { stream, bytes in
@@ -44,7 +44,9 @@ extension SSHConnection {
         guard installed == local else {
             throw SSHError.integrityMismatch(host: name, path: remotePath, local: local, remote: installed)
         }
-        return TransferResult(bytes: sent.bytes, resumedFrom: 0, sha256: installed, verified: true)
+        var result = TransferResult(bytes: sent.bytes, resumedFrom: 0, sha256: installed, verified: true)
+        result.streams = sent.streams
+        return result
     }
 
     /// The download for `DownloadOptions.asRoot` under sudo: root prints the file (small files: the tools' answer

@@ -35,8 +35,8 @@ package struct UploadOptions: Sendable {
     package var window: Int?
     /// Seconds without any progress after which the transfer fails.
     package var stallTimeout: Double = 60
-    /// Connections that send parts of a large file (64 MiB or more) at the same time, this one included; nil sizes
-    /// them from the measured round trip and channel window (see `UploadStreams`); 1 sends everything on this one.
+    /// Connections that send parts of a large file (64 MiB or more left to send) at the same time, this one included;
+    /// nil sizes them from the measured round trip and channel window (see `UploadStreams`); 1 sends everything on this one.
     /// Ignored when the caller hands `upload` connections of its own.
     package var streams: Int?
     /// How the bytes travel: `.stream` (exec channels running `dd`, the range hashed on the host as soon as it
@@ -80,7 +80,8 @@ package struct TransferResult: Sendable, Equatable {
     package var sha256: String?
     /// True when the remote `sha256sum` was compared and matched.
     package var verified: Bool
-    /// Connections that carried the bytes (1 unless the file was large enough to be sent in parallel).
+    /// Connections that sent bytes (1 unless what was left to send was large enough to be sent in parallel); the
+    /// upload's own connection always counts.
     package var streams = 1
     /// The round trip and channel window measured before choosing `streams`, when they were measured.
     package var link: LinkProbe?
@@ -108,16 +109,10 @@ extension SSHConnection {
         lock.lock()
         defer { lock.unlock() }
         try ensureUsable()
-        // Without connections from the caller, a large file gets as many as the link needs (UploadStreams.swift).
-        var link: LinkProbe?
-        var opened: [SSHConnection] = []
-        defer { opened.forEach { $0.close() } }
-        if parallel.isEmpty, options.streams != 1, let size = LocalSourceFile.size(localPath), size >= UploadStreams.minimumFileBytes {
-            let probe = try probeLinkLocked()
-            link = probe
-            opened = openSiblings(options.streams.map { $0 - 1 } ?? UploadStreams.count(for: probe) - 1)
-        }
-        let helpers = parallel.isEmpty ? opened : parallel
+        // Without connections from the caller, a large rest of a file gets as many as the link needs, opened once the
+        // resume check has said what is left (UploadStreams.swift).
+        let helpers = UploadHelpers(given: parallel, streams: options.streams)
+        defer { helpers.close() }
         var result: TransferResult
         if options.asRoot && becomeRoot != nil {
             result = try uploadThroughSudoLocked(localPath, to: remotePath, options: options, parallel: helpers, progress: progress)
@@ -129,14 +124,13 @@ extension SSHConnection {
                 result = try uploadSFTPLocked(localPath, to: remotePath, options: options, parallel: helpers, progress: progress)
             }
         }
-        result.streams = 1 + helpers.filter { $0 !== self }.count
-        result.link = link
+        result.link = helpers.link
         return result
     }
 
     /// The SFTP upload. Caller holds the lock.
     func uploadSFTPLocked(_ localPath: String, to remotePath: String, options: UploadOptions,
-                          parallel: [SSHConnection], progress: (TransferProgress) -> Void) throws -> TransferResult {
+                          parallel: UploadHelpers, progress: (TransferProgress) -> Void) throws -> TransferResult {
 
         let source = try LocalSourceFile.open(localPath)
         let fd = source.fd
@@ -150,6 +144,10 @@ extension SSHConnection {
             let prefixHash = try hashLocal(fd: fd, path: localPath, bytes: existing)
             if try remoteSHA256Locked(part) == prefixHash { offset = existing }   // else: not our prefix, start over
         }
+        // With helper connections, each sends one contiguous part of the rest of the file in parallel
+        // (libssh2 1.10 encrypts block by block, so one connection is bound to one core's worth of CPU).
+        let remaining = total - offset
+        let helpers = try parallel.connections(besides: self, remaining: remaining)
         let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT) | (offset == 0 ? UInt(LIBSSH2_FXF_TRUNC) : 0)
         let setup = Deadline(seconds: options.stallTimeout)
         let openStarted = ContinuousClock.now
@@ -159,10 +157,6 @@ extension SSHConnection {
         defer { if handleOpen { _ = shim_sftp_close(handle) } }
 
         let window = max(options.window ?? (openRoundTrip < .milliseconds(2) ? 2 << 20 : 4 << 20), 64 * 1024)
-        // With helper connections, each sends one contiguous part of the rest of the file in parallel
-        // (libssh2 1.10 encrypts block by block, so one connection is bound to one core's worth of CPU).
-        let remaining = total - offset
-        let helpers = remaining >= Int64(16 << 20) ? parallel.filter { $0 !== self } : []
         let share = (remaining / Int64(helpers.count + 1) + Int64(1 << 20) - 1) / Int64(1 << 20) * Int64(1 << 20)
         var ranges: [(Int64, Int64)] = []
         var cursor = offset
@@ -235,7 +229,9 @@ extension SSHConnection {
             verified = true
         }
         try checkedLocked(RemoteCommand(["mv", "-f", "--", part, remotePath]), doing: "move into place")
-        return TransferResult(bytes: total, resumedFrom: offset, sha256: localHash, verified: verified)
+        var result = TransferResult(bytes: total, resumedFrom: offset, sha256: localHash, verified: verified)
+        result.streams = 1 + ranges.dropFirst().filter { $0.0 < $0.1 }.count
+        return result
     }
 
     /// A helper connection's share of a parallel upload: opens the partial file and writes `range` of it.

@@ -33,7 +33,7 @@ extension SSHConnection {
 
     /// The stream upload. Caller holds the lock.
     func uploadStreamLocked(_ localPath: String, to remotePath: String, options: UploadOptions,
-                            parallel: [SSHConnection], progress: (TransferProgress) -> Void) throws -> TransferResult {
+                            parallel: UploadHelpers, progress: (TransferProgress) -> Void) throws -> TransferResult {
         let source = try LocalSourceFile.open(localPath)
         let fd = source.fd
         defer { Glibc.close(fd) }
@@ -47,7 +47,7 @@ extension SSHConnection {
         }
 
         let remaining = total - offset
-        let helpers = remaining >= Int64(16 << 20) ? parallel.filter { $0 !== self } : []
+        let helpers = try parallel.connections(besides: self, remaining: remaining)
         // One contiguous range per connection, each cut into pieces of at most `pieceBytes`: the host hashes a
         // piece while the next one arrives.
         let perConnection = Self.split(offset..<total, parts: helpers.count + 1).map { Self.pieces(of: $0, size: options.pieceBytes ?? Self.pieceBytes) }
@@ -137,7 +137,9 @@ extension SSHConnection {
         try checkedLocked(RemoteCommand.script(Self.finishScript,
                                                arguments: [part, String(total), String(options.mode, radix: 8), remotePath]),
                           doing: "move \(part) into place")
-        return TransferResult(bytes: total, resumedFrom: offset, sha256: wholeHash, verified: options.verify)
+        var result = TransferResult(bytes: total, resumedFrom: offset, sha256: wholeHash, verified: options.verify)
+        result.streams = 1 + perConnection.dropFirst().filter { !$0.isEmpty }.count
+        return result
     }
 
     /// Uploads smaller than this go through the connection's runner (when it uses one) as one command whose stdin is

@@ -19,8 +19,10 @@ package struct LinkProbe: Sendable, Equatable {
 
 /// How many connections a large upload spreads over, from what the link was measured to allow.
 package enum UploadStreams {
-    /// Smaller files go over the one connection: extra handshakes would cost more than they save.
+    /// Fewer bytes left to send go over the one connection: extra handshakes would cost more than they save.
     static let minimumFileBytes: Int64 = 64 << 20
+    /// Connections the caller handed in (already open) share the bytes left from this much on.
+    static let minimumSharedBytes: Int64 = 16 << 20
     /// The rate the streams together should be able to carry. Above what libssh2 1.10 encrypts here (about 250 MB/s
     /// on 2 cores), so that the window is never what limits an upload; a slower link is limited by TCP as for scp.
     static let targetBytesPerSecond = 256e6
@@ -85,6 +87,40 @@ extension SSHConnection {
         group.wait()
         return opened.list.withLock { $0 }
     }
+}
+
+/// The connections an upload spreads over besides its own: the caller's, or else siblings opened once the resume
+/// check has said how many bytes are left, so that a resumed upload with little left neither measures the link
+/// nor opens connections it would not use. Used by the thread that holds the uploading connection's lock.
+final class UploadHelpers {
+    private let given: [SSHConnection]
+    private let streams: Int?
+    /// The siblings this upload opened: closed when it ends.
+    private(set) var opened: [SSHConnection] = []
+    /// The link measured to size the siblings, when it was measured.
+    private(set) var link: LinkProbe?
+
+    /// `given`: the caller's connections (none: open siblings when worth it); `streams`: `UploadOptions.streams`.
+    init(given: [SSHConnection], streams: Int?) {
+        self.given = given
+        self.streams = streams
+    }
+
+    /// The connections besides `connection` that send parts of the `remaining` bytes: the caller's when 16 MiB or
+    /// more are left; without any, for 64 MiB or more left, siblings opened now, as many as `streams` asks or the
+    /// measured link needs. Call once per upload; caller holds `connection`'s lock.
+    func connections(besides connection: SSHConnection, remaining: Int64) throws -> [SSHConnection] {
+        guard given.isEmpty else {
+            return remaining >= UploadStreams.minimumSharedBytes ? given.filter { $0 !== connection } : []
+        }
+        guard streams != 1, remaining >= UploadStreams.minimumFileBytes else { return [] }
+        let probe = try connection.probeLinkLocked()
+        link = probe
+        opened = connection.openSiblings(streams.map { $0 - 1 } ?? UploadStreams.count(for: probe) - 1)
+        return opened
+    }
+
+    func close() { opened.forEach { $0.close() } }
 }
 
 /// The connections the threads of `openSiblings` managed to open.
