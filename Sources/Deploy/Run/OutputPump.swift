@@ -5,12 +5,17 @@ import SSHKit
 /// masks and logs it, so that libssh2's decryption (the wizard's bound for a step that floods output, pane.sh) does
 /// not wait for that work. Reads are handed on in order; `finish` returns once every one was handled. At most
 /// `limit` bytes wait at a time: a reader faster than the handling waits for it, memory stays bounded.
+/// The thread starts with the first read: most steps print little or nothing (a fan-out plan runs 20 per host).
 final class OutputPump: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [(ExecStream, [UInt8])] = []
     private var queued = 0
+    private var started = false
     private var closed = false
     private var done = false
+    /// Who sleeps on the condition: a wake-up (a futex call) is sent only then, not for every read of a flood.
+    private var pumpWaiting = false
+    private var readerWaiting = false
     private let limit: Int
     /// Called on the pump's thread only, one read at a time.
     private let handle: (ExecStream, [UInt8]) -> Void
@@ -18,18 +23,25 @@ final class OutputPump: @unchecked Sendable {
     init(limit: Int = 8 << 20, handle: @escaping (ExecStream, [UInt8]) -> Void) {
         self.limit = limit
         self.handle = handle
-        let thread = Thread { [self] in run() }
-        thread.name = "output pump"
-        thread.start()
     }
 
     /// Queues one read (waits while `limit` bytes are queued already).
     func push(_ stream: ExecStream, _ bytes: [UInt8]) {
         condition.lock()
-        while queued >= limit && !done { condition.wait() }
+        if !started {
+            started = true
+            let thread = Thread { [self] in run() }
+            thread.name = "output pump"
+            thread.start()
+        }
+        while queued >= limit && !done {
+            readerWaiting = true
+            condition.wait()
+            readerWaiting = false
+        }
         queue.append((stream, bytes))
         queued += bytes.count
-        condition.broadcast()
+        if pumpWaiting { condition.broadcast() }
         condition.unlock()
     }
 
@@ -37,26 +49,35 @@ final class OutputPump: @unchecked Sendable {
     /// the caller afterwards (the lock orders it).
     func finish() {
         condition.lock()
+        defer { condition.unlock() }
         closed = true
+        guard started else { return }
         condition.broadcast()
-        while !done { condition.wait() }
-        condition.unlock()
+        while !done {
+            readerWaiting = true
+            condition.wait()
+            readerWaiting = false
+        }
     }
 
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
+            while queue.isEmpty && !closed {
+                pumpWaiting = true
+                condition.wait()
+                pumpWaiting = false
+            }
             if queue.isEmpty {
                 done = true
-                condition.broadcast()
+                if readerWaiting { condition.broadcast() }
                 condition.unlock()
                 return
             }
             let batch = queue
             queue.removeAll(keepingCapacity: true)
             queued = 0
-            condition.broadcast()
+            if readerWaiting { condition.broadcast() }
             condition.unlock()
             for (stream, bytes) in batch { handle(stream, bytes) }
         }
