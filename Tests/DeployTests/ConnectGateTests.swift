@@ -103,6 +103,55 @@ struct ConnectGateTests {
         }
     }
 
+    /// The host's command shell (a login shell on a real host, the costly part of setting up at many hosts) starts
+    /// while the host holds its turn: with one turn at a time, the next host connects only after it. The first
+    /// host's shell start holds on until both others wait at the gate; had it been let go before, the second
+    /// host would connect first and the order below would differ.
+    @Test func theCommandShellStartsBeforeTheHostGivesUpItsTurn() throws {
+        let directory = NSTemporaryDirectory() + "connect-gate-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let names = ["h1", "h2", "h3"]
+        let lab = ScriptedLab(hosts: names)
+        let plan = DeploymentPlan(hosts: names.map { name in
+            HostPlan(name: name, tool: .generic, access: HostAccess(target: SSHTarget(host: name), options: ConnectOptions()),
+                     answerFile: "", remoteDirectory: "/var/lib/ovirt-wizard", platform: .assumed("scripted"),
+                     steps: [RunnerLogicTests.step("a", "true", probe: .rerun)], secretValues: [])
+        })
+        let order = Mutex<[String]>([])
+        let gate = Mutex<ConnectGate?>(nil)
+        for name in names {
+            lab[name].onShellStart.withLock {
+                $0 = { asRoot in
+                    let first = order.withLock { $0.first } == "connect \(name)"
+                    if first {
+                        Self.waitUntil { gate.withLock { $0?.waitingCount } == 2 || order.withLock { $0.count } > 1 }
+                    }
+                    order.withLock { $0.append("shell \(name)\(asRoot ? " as root" : "")") }
+                }
+            }
+        }
+        let scripted = lab.connector
+        let connector = HostConnector { plan in
+            order.withLock { $0.append("connect \(plan.name)") }
+            return try scripted.open(plan)
+        }
+        var options = DeploymentRunner.Options()
+        options.maxConcurrentHosts = names.count
+        options.maxConcurrentConnects = 1
+        let runner = try DeploymentRunner(plan: plan, files: DeploymentFiles(answerFile: directory + "/answers.conf"), options: options,
+                                          runOperator: ScriptedOperator(decisions: []), connector: connector) { _ in }
+        gate.withLock { $0 = runner.connectGate }
+        let outcomes = runner.run()
+        #expect(outcomes.count == names.count && outcomes.values.allSatisfy { $0.succeeded })
+        let seen = order.withLock { $0 }
+        #expect(seen.count == 6)
+        for pair in stride(from: 0, to: seen.count, by: 2) where pair + 1 < seen.count {
+            let host = seen[pair].dropFirst("connect ".count)
+            #expect(seen[pair + 1] == "shell \(host) as root", "\(seen)")
+        }
+    }
+
     @Test func journalTimesAreWrittenAsTheISOFormatterWroteThem() {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -28,6 +28,8 @@ final class HostScript: Sendable {
     /// Every host's commands in the order they ran, as "host: command line" (for cross-host order).
     let timeline: Timeline
     let started = DispatchSemaphore(value: 0)
+    /// Called when the runner starts the host's command shell ahead of its first command (`asRoot`).
+    let onShellStart = Mutex<(@Sendable (Bool) -> Void)?>(nil)
 
     init(name: String, timeline: Timeline) {
         self.name = name
@@ -68,6 +70,7 @@ final class ScriptedHost: RemoteHost {
     var connectionSummary: String { "scripted \(script.name)" }
     var isUsable: Bool { true }
     func close() {}
+    func startShell(asRoot: Bool) { script.onShellStart.withLock { $0 }?(asRoot) }
 
     func execute(_ command: RemoteCommand, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
         let reply = script.next(for: command)

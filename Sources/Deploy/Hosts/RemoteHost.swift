@@ -23,12 +23,16 @@ package protocol RemoteHost: AnyObject {
     /// (see `SSHConnection.usesRunner`); hosts without such a shell report 0 and nil.
     var shellStarts: Int { get }
     var shellProblem: String? { get }
+    /// Starts the shell that runs commands (see `SSHConnection.startRunner`) ahead of the first command; a no-op
+    /// for hosts without one.
+    func startShell(asRoot: Bool)
     func close()
 }
 
 extension RemoteHost {
     package var shellStarts: Int { 0 }
     package var shellProblem: String? { nil }
+    package func startShell(asRoot: Bool) {}
 
     /// `execute`, collecting both outputs (SSH has its own).
     package func capture(_ command: RemoteCommand, options: ExecOptions) throws -> CapturedOutput {
@@ -60,6 +64,7 @@ extension SSHConnection: RemoteHost {
 
     package var shellStarts: Int { runnerStarts }
     package var shellProblem: String? { runnerProblem }
+    package func startShell(asRoot: Bool) { startRunner(asRoot: asRoot) }
 }
 
 /// How the runner reaches a plan's host.

@@ -165,15 +165,20 @@ final class HostRun {
         case failure(exitCode: Int32?, reason: String, lastLines: [String])
     }
 
-    func connect() throws -> any RemoteHost {
+    /// The host's connection, opened when there is none (or it broke). `step`: what it is opened for; when that
+    /// runs in the host's command shell, the shell is started before the host gives up its turn at the gate.
+    func connect(for step: PlanStep? = nil) throws -> any RemoteHost {
         if let remote, remote.isUsable { return remote }
         remote?.close()
         let order = runner.plan.hosts.firstIndex { $0.name == plan.name } ?? runner.plan.hosts.count
         let gate = runner.connectGate
+        let shellAsRoot = step.flatMap { Self.commandShell(for: $0) }
         let fresh = try gate.pass(order: order, willWait: {
             emit(.note(host: host, text: "waiting for its turn to connect (\(gate.limit) hosts connect at a time)"))
         }) {
-            try runner.connector.open(plan)
+            let fresh = try runner.connector.open(plan)
+            if let shellAsRoot { fresh.startShell(asRoot: shellAsRoot) }
+            return fresh
         }
         shellStarts = 0
         remote = fresh
@@ -181,12 +186,23 @@ final class HostRun {
         return fresh
     }
 
+    /// Whether `step` runs in the host's command shell, and as root: nil for steps with a channel of their own
+    /// (otopi, prompts, detached runs) or no command at all.
+    static func commandShell(for step: PlanStep) -> Bool? {
+        switch step.action {
+        case let .run(_, otopi, interactive): return otopi || interactive || step.detached != nil ? nil : step.runsAsRoot
+        case .operation: return step.runsAsRoot
+        case .upload: return step.runsAsRoot ? nil : false
+        case .fetchResults, .engine: return nil
+        }
+    }
+
     func execute(_ step: PlanStep) -> StepResult {
         // Engine steps talk to the engine; only the one that installs its key needs this host's SSH.
         if case let .engine(engineStep, _) = step.action { return runEngine(engineStep, planStep: step) }
         let remote: any RemoteHost
         do {
-            remote = try connect()
+            remote = try connect(for: step)
         } catch {
             return .failure(exitCode: nil, reason: "cannot connect: \(error)", lastLines: [])
         }

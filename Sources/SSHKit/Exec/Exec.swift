@@ -134,6 +134,17 @@ extension SSHConnection {
         return try commandLocked(commandLine: commandLine, options: options, onData: onData)
     }
 
+    /// Starts the command runner (the root one when `asRoot` and the connection becomes root through sudo) now
+    /// instead of with the first command, so that its login shell runs while the host still holds its turn to
+    /// connect: at 64 hosts those shells, not the handshakes, were what made a runner start wait 10-20 s for the
+    /// CPU. A failure is left for the first command to meet and report, as without this call.
+    package func startRunner(asRoot: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard (try? ensureUsable()) != nil else { return }
+        _ = try? currentRunner(root: asRoot && becomeRoot != nil, deadline: Deadline(seconds: 30))
+    }
+
     /// Runs a command, caller holding `lock`: through the runner when the connection uses one and the command
     /// needs no PTY, open stdin or channel of its own; otherwise on an exec channel of its own.
     func commandLocked(commandLine: String, options: ExecOptions, onData: (ExecStream, [UInt8]) -> Void) throws -> ExecResult {
