@@ -48,6 +48,22 @@ import TUI
         #expect(lines[10].contains("│[ INFO  ] line 30 of a long, long out…│"))
     }
 
+    /// Twelve hosts at 80x24 become a line each; those not started yet say so, without a step count of 0/0.
+    @Test func manyHostsOneLineEachAndTheWaitingOnesWithoutAStepCount() {
+        let names = (1...12).map { "node\($0)" }
+        var s = DeployPanesApp.State(hosts: names, now: Self.start)
+        for host in names.prefix(4) {
+            s.progress.apply(.hostStarted(host: host, tool: .generic, steps: 2), at: Self.start)
+            s.progress.apply(.stepStarted(host: host, index: 1, total: 2, step: "hello", title: "hello", action: "echo hello", digest: "d1"), at: Self.start)
+        }
+        let lines = DeployPanesView.render(s, size: Size(columns: 80, rows: 24), logPath: { "/logs/\($0).log" }).lines
+        #expect(lines[0].hasPrefix(" ovirt-wizard apply: 12 hosts (4 running)"))
+        #expect(lines[1].hasPrefix("node1 running 1/2 0%"))
+        #expect(lines[5].trimmingCharacters(in: .whitespaces) == "node5 waiting to start")
+        #expect(lines[12].trimmingCharacters(in: .whitespaces) == "node12 waiting to start")
+        #expect(!lines.contains { $0.contains("0/0") })
+    }
+
     @Test func dialogsAndLog() {
         var s = Self.state()
         let failure = s.progress.host("gs4.lofyer.org")!.failure!

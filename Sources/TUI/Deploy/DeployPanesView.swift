@@ -148,7 +148,9 @@ package enum DeployPanesView {
     }
 
     static func compactLine(_ host: DeploymentProgress.Host, now: Date, width: Int) -> String {
-        "\(host.name) \(phaseText(host)) \(host.stepIndex)/\(host.totalSteps) \(Int(host.fraction * 100))% \(host.lastLines(1).last ?? "")"
+        // A host still waiting for its turn has no steps counted yet: "0/0 0%" there read as an empty plan.
+        guard host.totalSteps > 0 else { return "\(host.name) \(phaseText(host))" }
+        return "\(host.name) \(phaseText(host)) \(host.stepIndex)/\(host.totalSteps) \(Int(host.fraction * 100))% \(host.lastLines(1).last ?? "")"
     }
 
     static func renderLog(_ state: DeployPanesApp.State, host: String, path: String, into frame: inout Frame, size: Size) {
