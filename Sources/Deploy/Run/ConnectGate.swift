@@ -1,6 +1,7 @@
 import Foundation
 
-/// Lets at most `limit` hosts set up their connection (TCP, handshake, authentication) at the same time; when
+/// Lets at most `limit` hosts set up their connection (TCP, handshake, authentication, and the command shell the
+/// first step runs in, whose login shell is often the costliest part) at the same time; when
 /// more wait, the one that comes first in the plan goes next. With many hosts, handshakes started all at once
 /// share the CPU (the wizard's and, in a lab, the hosts') until every one of them runs into its connect timeout;
 /// a bounded number at a time each finish quickly. The timeout starts once a host is let in (SSHConnection
