@@ -169,6 +169,29 @@ struct SudoTests {
         #expect(isOneLine(text, account, [account.password]))
     }
 
+    /// The runner started ahead of the first command (inside the connect gate) and refused by sudo: the first
+    /// root command reports that refusal without asking sudo again (each refused try counts against the account,
+    /// and a runner start that times out would wait twice); the next one tries again.
+    @Test func aRootRunnerRefusedAheadOfTheFirstCommandIsAskedOnce() throws {
+        let account = try cluster.addAccount(sudo: .withPassword)
+        let connection = try login(account, runner: true, become: Become(password: Secret("wrong-\(UUID().uuidString.prefix(8))")))
+        let host = cluster.hosts[0]
+        func execs() -> Int { host.log.components(separatedBy: "request exec").count - 1 }
+        let before = execs()
+        connection.startRunner(asRoot: true)
+        #expect(execs() == before + 1)
+        for attempt in 1...2 {
+            #expect {
+                try connection.capture(RemoteCommand("id", "-u"), options: ExecOptions(asRoot: true))
+            } throws: { error in
+                guard case .sudoFailed = error as? SSHError else { return false }
+                return "\(error)".contains("wrong sudo password")
+            }
+            #expect(execs() == before + attempt, "attempt \(attempt)")
+        }
+        #expect(connection.runnerStarts == 0)
+    }
+
     @Test func sudoThatWantsAPasswordNoneWasGivenFor() throws {
         let account = try cluster.addAccount(sudo: .withPassword)
         let text = refusal(account, password: nil, runner: true)

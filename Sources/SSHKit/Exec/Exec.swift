@@ -137,12 +137,18 @@ extension SSHConnection {
     /// Starts the command runner (the root one when `asRoot` and the connection becomes root through sudo) now
     /// instead of with the first command, so that its login shell runs while the host still holds its turn to
     /// connect: at 64 hosts those shells, not the handshakes, were what made a runner start wait 10-20 s for the
-    /// CPU. A failure is left for the first command to meet and report, as without this call.
+    /// CPU. A failure is kept for the first command that wants this runner, which reports it as without this
+    /// call, without trying again.
     package func startRunner(asRoot: Bool) {
         lock.lock()
         defer { lock.unlock() }
         guard (try? ensureUsable()) != nil else { return }
-        _ = try? currentRunner(root: asRoot && becomeRoot != nil, deadline: Deadline(seconds: 30))
+        let root = asRoot && becomeRoot != nil
+        do {
+            _ = try currentRunner(root: root, deadline: Deadline(seconds: 30))
+        } catch let error as SSHError {
+            earlyRunnerFailure = (root, error)
+        } catch {}   // currentRunner throws only SSHError; it keeps any other failure as runnerUnavailable
     }
 
     /// Runs a command, caller holding `lock`: through the runner when the connection uses one and the command
@@ -167,6 +173,10 @@ extension SSHConnection {
             if root { rootRunner = nil } else { self.runner = nil }
         }
         guard runnerUnavailable == nil else { return nil }
+        if let early = earlyRunnerFailure, early.root == root {
+            earlyRunnerFailure = nil
+            throw early.error
+        }
         do {
             let fresh = try RemoteRunner.start(on: self, asRoot: root ? becomeRoot : nil, deadline: deadline)
             if root { rootRunner = fresh } else { runner = fresh }

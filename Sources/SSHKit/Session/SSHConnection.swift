@@ -41,6 +41,9 @@ package final class SSHConnection: @unchecked Sendable {
     /// Why the host cannot run the runner; its commands then use their own exec channels.
     var runnerUnavailable: String?
     var runnerStartCount = 0
+    /// How `startRunner` failed, kept for the first command that wants that runner (root or not): it meets the
+    /// error once instead of starting the runner again (a second 30 s wait, or a second refused sudo).
+    var earlyRunnerFailure: (root: Bool, error: SSHError)?
     /// When the current stretch of waiting on the host began (see `checkSilence`).
     private var waitingSince = ContinuousClock.now
     private var lastPoll: ContinuousClock.Instant?
