@@ -152,6 +152,30 @@ struct ConnectGateTests {
         }
     }
 
+    /// The shell started at the gate is the one the step's first command goes through: none for otopi's tools
+    /// and prompts (a channel of their own), the root one for a detached run (its start goes through the shell,
+    /// only the following of its log has a channel of its own), the login user's for reads that need no root.
+    @Test func theShellStartedAtTheGateIsTheOneTheFirstCommandUses() {
+        func run(otopi: Bool = false, interactive: Bool = false, asRoot: Bool = true, detached: Bool = false) -> PlanStep {
+            var step = RunnerLogicTests.step("s", "true")
+            step.action = .run(RemoteCommand(["true"]), otopi: otopi, interactive: interactive)
+            step.runsAsRoot = asRoot
+            if detached { step.detached = DetachedRun(directory: "/var/lib/ovirt-wizard", step: "s") }
+            return step
+        }
+        #expect(run().firstCommandShell == true)
+        #expect(run(asRoot: false).firstCommandShell == false)
+        #expect(run(otopi: true).firstCommandShell == nil)
+        #expect(run(interactive: true).firstCommandShell == nil)
+        #expect(run(detached: true).firstCommandShell == true)
+        var fetch = run()
+        fetch.action = .fetchResults(fromStep: "s")
+        #expect(fetch.firstCommandShell == nil)
+        // The rule runCommand uses for its channel.
+        #expect(!PlanStep.runHasOwnChannel(otopi: false, interactive: false))
+        #expect(PlanStep.runHasOwnChannel(otopi: true, interactive: false) && PlanStep.runHasOwnChannel(otopi: false, interactive: true))
+    }
+
     @Test func journalTimesAreWrittenAsTheISOFormatterWroteThem() {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

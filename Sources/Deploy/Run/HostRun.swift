@@ -172,7 +172,7 @@ final class HostRun {
         remote?.close()
         let order = runner.plan.hosts.firstIndex { $0.name == plan.name } ?? runner.plan.hosts.count
         let gate = runner.connectGate
-        let shellAsRoot = step.flatMap { Self.commandShell(for: $0) }
+        let shellAsRoot = step?.firstCommandShell
         let fresh = try gate.pass(order: order, willWait: {
             emit(.note(host: host, text: "waiting for its turn to connect (\(gate.limit) hosts connect at a time)"))
         }) {
@@ -184,17 +184,6 @@ final class HostRun {
         remote = fresh
         emit(.connected(host: host, detail: fresh.connectionSummary))
         return fresh
-    }
-
-    /// Whether `step` runs in the host's command shell, and as root: nil for steps with a channel of their own
-    /// (otopi, prompts, detached runs) or no command at all.
-    static func commandShell(for step: PlanStep) -> Bool? {
-        switch step.action {
-        case let .run(_, otopi, interactive): return otopi || interactive || step.detached != nil ? nil : step.runsAsRoot
-        case .operation: return step.runsAsRoot
-        case .upload: return step.runsAsRoot ? nil : false
-        case .fetchResults, .engine: return nil
-        }
     }
 
     func execute(_ step: PlanStep) -> StepResult {
@@ -310,9 +299,9 @@ final class HostRun {
             stderrLines.finish { take($0, stream: .stderr) }
         }
 
-        // otopi's tools run for long and relay prompts: they keep an exec channel of their own.
         let options = ExecOptions(timeout: step.timeout, stdin: step.stdin ?? [], keepStdinOpen: interactive,
-                                  control: control, ownChannel: otopi || interactive, asRoot: step.runsAsRoot)
+                                  control: control, ownChannel: PlanStep.runHasOwnChannel(otopi: otopi, interactive: interactive),
+                                  asRoot: step.runsAsRoot)
         let result: ExecResult
         do {
             result = try remote.execute(command, options: options) { stream, bytes in
