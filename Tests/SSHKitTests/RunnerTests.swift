@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Runner framing")
 struct RunnerFrameTests {
-    let token = Array("0123456789abcdef0123456789abcdef".utf8)
+    let token = [RemoteRunner.tokenLead] + Array("0123456789abcdef0123456789abcdef".utf8)
 
     /// Feeds `chunks` and returns the output bytes and the records, in order.
     func parse(_ chunks: [[UInt8]]) throws -> (output: [UInt8], records: [RunnerRecord], events: [RunnerFrameParser.Event]) {
@@ -54,11 +54,29 @@ struct RunnerFrameTests {
 
     @Test func aTokenLikeStringIsOutput() throws {
         var lookalike = token
-        lookalike[31] = UInt8(ascii: "0")
+        lookalike[32] = UInt8(ascii: "0")
         let text = lookalike + Array("E 1 0\n".utf8)
-        let (output, records, _) = try parse([text, Array(token.prefix(31))])
-        #expect(output == text + token.prefix(31))
+        let (output, records, _) = try parse([text, Array(token.prefix(32))])
+        #expect(output == text + token.prefix(32))
         #expect(records.isEmpty)
+    }
+
+    /// Output full of the token's first byte (binary, or a tool that prints record separators), with near-tokens
+    /// that differ in each position: all of it is output, and the real record behind it is still found.
+    @Test func outputDenseWithTheTokensFirstByte() throws {
+        var output: [UInt8] = Array(repeating: RemoteRunner.tokenLead, count: 300)
+        for position in 1..<token.count {
+            var near = token
+            near[position] ^= 0x20
+            output += near + [RemoteRunner.tokenLead, 0x0A]
+        }
+        output += token.prefix(token.count - 1) + [RemoteRunner.tokenLead]
+        let stream = output + token + Array("E 2 0\n".utf8)
+        for cut in [1, 299, 301, output.count - 5, output.count + 3] {
+            let (seen, records, _) = try parse([Array(stream[..<cut]), Array(stream[cut...])])
+            #expect(seen == output, "cut at \(cut)")
+            #expect(records == [RunnerRecord(kind: .ended, id: 2, value: 0)], "cut at \(cut)")
+        }
     }
 
     @Test func aMalformedRecordIsAnError() throws {

@@ -78,11 +78,15 @@ final class RemoteRunner {
         err = RunnerFrameParser(token: token)
     }
 
-    /// 128 bits from the system CSPRNG, as 32 hex digits.
+    /// The token's first byte: ASCII's record separator, which text output does not contain, so the search for
+    /// the token (`RunnerFrameParser.find`) skips through a command's output with memchr.
+    static let tokenLead: UInt8 = 0x1E
+
+    /// `tokenLead`, then 128 bits from the system CSPRNG as 32 hex digits.
     static func makeToken() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         let digits = Array("0123456789abcdef".utf8)
-        return (0..<32).map { _ in digits[Int(generator.next() % 16)] }
+        return [tokenLead] + (0..<32).map { _ in digits[Int(generator.next() % 16)] }
     }
 
     /// Opens the channel, starts the runner through the login shell and waits until it is ready. Throws
