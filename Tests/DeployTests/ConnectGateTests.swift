@@ -167,7 +167,7 @@ struct ConnectGateTests {
         #expect(run(asRoot: false).firstCommandShell == false)
         #expect(run(otopi: true).firstCommandShell == nil)
         #expect(run(interactive: true).firstCommandShell == nil)
-        #expect(run(detached: true).firstCommandShell == true)
+        #expect(run(otopi: true, detached: true).firstCommandShell == true)   // as HostedEngine45Planner plans it
         var fetch = run()
         fetch.action = .fetchResults(fromStep: "s")
         #expect(fetch.firstCommandShell == nil)

@@ -10,7 +10,9 @@ extension PlanStep {
     /// root), false for the login user's, nil when that command has a channel of its own or there is none.
     var firstCommandShell: Bool? {
         switch action {
-        // A detached run starts through the shell too (then follows its log on a channel of its own).
+        // A detached run (hosted-engine 4.5's deploy, an otopi tool) is started through the shell, whatever the
+        // tool (`DetachedRun.start`); only the following of its log has a channel of its own.
+        case .run where detached != nil: return runsAsRoot
         case let .run(_, otopi, interactive): return Self.runHasOwnChannel(otopi: otopi, interactive: interactive) ? nil : runsAsRoot
         case .operation: return runsAsRoot
         // A small file goes through the login user's shell; for a root upload (staged by the user, installed by
