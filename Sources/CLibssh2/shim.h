@@ -18,21 +18,6 @@
 #include <libssh2.h>
 #include <libssh2_sftp.h>
 
-/* The first `needle` in `haystack`, found by memchr for its first byte, then memcmp: for a needle that starts with a
-   byte rare in the haystack (the runner's token) memchr runs at memory speed, several times memmem's. */
-static inline const void *shim_find_rare_lead(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen) {
-    const unsigned char *p = haystack, *end = p + haystacklen;
-    if (needlelen == 0 || haystacklen < needlelen) return NULL;
-    const unsigned char lead = *(const unsigned char *)needle;
-    while ((size_t)(end - p) >= needlelen) {
-        p = memchr(p, lead, (size_t)(end - p) - needlelen + 1);
-        if (p == NULL) return NULL;
-        if (memcmp(p, needle, needlelen) == 0) return p;
-        p++;
-    }
-    return NULL;
-}
-
 static inline LIBSSH2_SESSION *shim_session_init(void *abstract) {
     return libssh2_session_init_ex(NULL, NULL, NULL, abstract);
 }

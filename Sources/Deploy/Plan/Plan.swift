@@ -122,21 +122,12 @@ package struct SecretMasker: Sendable, CustomStringConvertible {
         text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
     }
 
-    /// Whether `needle` occurs in `text`'s UTF-8, byte for byte (Glibc's `memmem` is not visible from Swift).
+    /// Whether `needle` occurs in `text`'s UTF-8, byte for byte.
     static func occurs(_ needle: [UInt8], in text: String) -> Bool {
+        guard !needle.isEmpty else { return true }
         var text = text
         return text.withUTF8 { haystack in
-            needle.withUnsafeBufferPointer { needle in
-                guard let n = needle.baseAddress, let h = haystack.baseAddress, needle.count <= haystack.count else { return needle.isEmpty }
-                let end = h + (haystack.count - needle.count + 1)   // the last possible start, plus one
-                var p = h
-                while p < end, let hit = memchr(p, Int32(n.pointee), end - p) {
-                    let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(candidate, n, needle.count) == 0 { return true }
-                    p = candidate + 1
-                }
-                return false
-            }
+            needle.withUnsafeBytes { ByteSearch.firstOffset(of: $0, in: UnsafeRawBufferPointer(haystack)) != nil }
         }
     }
 
