@@ -79,6 +79,28 @@ struct RunnerFrameTests {
         }
     }
 
+    /// The runner writes `P <id> ` and the command's shell ends the line with its PID: cut anywhere, one record.
+    @Test func thePIDEndsTheRecordTheRunnerBegan() throws {
+        let stream = token + Array("P 12 ".utf8) + Array("40321\n".utf8) + Array("out".utf8)
+        for cut in 1..<stream.count {
+            let (output, records, _) = try parse([Array(stream[..<cut]), Array(stream[cut...])])
+            #expect(records == [RunnerRecord(kind: .started, id: 12, value: 40321)], "cut at \(cut)")
+            #expect(output == Array("out".utf8), "cut at \(cut)")
+        }
+    }
+
+    /// A shell that could not start leaves `P <id> ` without a PID, its exec's complaint after it: the record has PID
+    /// 0 and the complaint is output, at any cut.
+    @Test func aShellThatNeverStartedLeavesTheRecordWithoutAPID() throws {
+        let complaint = Array("sh: 1: setsid: Argument list too long\n".utf8)
+        let stream = token + Array("P 5 ".utf8) + complaint + token + Array("E 5 126\n".utf8)
+        for cut in 1..<stream.count {
+            let (output, records, _) = try parse([Array(stream[..<cut]), Array(stream[cut...])])
+            #expect(records == [RunnerRecord(kind: .started, id: 5, value: 0), RunnerRecord(kind: .ended, id: 5, value: 126)], "cut at \(cut)")
+            #expect(output == complaint, "cut at \(cut)")
+        }
+    }
+
     @Test func aMalformedRecordIsAnError() throws {
         #expect(throws: RunnerFrameError.self) { try parse([token + Array("Q 1 0\n".utf8)]) }
         #expect(throws: RunnerFrameError.self) { try parse([token + Array("E one 0\n".utf8)]) }
@@ -125,6 +147,17 @@ struct RunnerTests {
     func exitStatus(_ code: Int32) throws {
         let result = try runnerConnection().capture(.script("exit \"$1\"", arguments: [String(code)]))
         #expect(result.result == ExecResult(exitStatus: code, exitSignal: nil))
+    }
+
+    /// A command text longer than one argument may be (128 KiB on Linux): the command's shell cannot be started. The
+    /// step fails with the exec's own message, and the runner goes on.
+    @Test func aCommandWhoseShellCannotStartFailsAndTheRunnerGoesOn() throws {
+        let connection = try runnerConnection()
+        let result = try connection.capture(.script(": \"$1\"", arguments: [String(repeating: "x", count: 200_000)]))
+        #expect(!result.result.succeeded)
+        #expect(result.stderr.contains("too long"), Comment(rawValue: result.stderr))
+        #expect(try connection.capture(RemoteCommand("echo", "still here")).stdout == "still here\n")
+        #expect(connection.runnerStarts == 1)
     }
 
     @Test func aCommandKilledByASignal() throws {

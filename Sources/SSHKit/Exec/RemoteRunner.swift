@@ -27,8 +27,11 @@ final class RemoteRunner {
     /// `read` builtin (no process per command; on a pipe it reads byte by byte, never past the line). Its last
     /// line is `sentinel`, so a request cut short (link lost) is refused instead of running a truncated command. After
     /// a command, the rest of its stdin is drained so the stream stays in frame. Commands run in the foreground
-    /// (a background job of a non-interactive shell would ignore SIGINT/SIGQUIT); the subshell reads its own PID
-    /// from /proc/self/stat and reports it before it becomes the command's session leader (setsid keeps the PID).
+    /// (a background job of a non-interactive shell would ignore SIGINT/SIGQUIT). The runner writes the start of
+    /// the `P` record and the command's shell, the session leader, ends it with its own PID (`$$`) before the
+    /// command's text: no process or file read for it (reading /proc/self/stat with `read`, a byte per syscall,
+    /// was a quarter of a command's CPU on the host). A shell that never starts leaves the record without a PID
+    /// (`RunnerFrameParser`).
     static let script = """
         IFS= read -r t || exit 96
         for p in setsid head cat; do command -v "$p" >/dev/null 2>&1 || { echo "$p is missing on the host" >&2; exit 97; }; done
@@ -41,10 +44,13 @@ final class RemoteRunner {
           IFS= read -r x || exit 99
           [ "$x" = "\(sentinel)" ] || { printf '%sX %s 99\\n' "$t" "$n"; exit 99; }
           if [ "$s" = 0 ]; then
-            (read -r p x </proc/self/stat; printf '%sP %s %s\\n' "$t" "$n" "$p" >&2; exec setsid /bin/sh -c "$c") </dev/null
+            printf '%sP %s ' "$t" "$n" >&2
+            setsid /bin/sh -c "echo \\$\\$ >&2
+        $c" </dev/null
             r=$?
           else
-            head -c "$s" | { (read -r p x </proc/self/stat; printf '%sP %s %s\\n' "$t" "$n" "$p" >&2; exec setsid /bin/sh -c "$c")
+            head -c "$s" | { printf '%sP %s ' "$t" "$n" >&2; setsid /bin/sh -c "echo \\$\\$ >&2
+        $c"
               r=$?; cat >/dev/null; exit "$r"; }
             r=$?
           fi
@@ -256,7 +262,7 @@ final class RemoteRunner {
             case .record(let record):
                 switch (record.kind, stream) {
                 case (.started, .stderr) where record.id == id:
-                    commandPID = Int32(clamping: record.value)
+                    commandPID = record.value > 0 ? Int32(clamping: record.value) : nil
                 case (.ended, .stdout) where record.id == id:
                     status = record.value
                 case (.ended, .stderr) where record.id == id:

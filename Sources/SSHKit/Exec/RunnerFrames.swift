@@ -1,7 +1,8 @@
 /// What the remote runner says about a command, on its stdout or stderr, after its per-runner token:
 /// `<token><kind> <id> <value>\n`. `R 0 <pid>`: the runner is ready (its own PID); `P <id> <pid>`: the command
-/// runs as process group `<pid>`; `E <id> <status>`: the command ended (one on each stream, after its output);
-/// `X <id> <code>`: the runner refused a request and exits.
+/// runs as process group `<pid>` (0: its shell did not start, see `RunnerFrameParser.startWithoutPID`);
+/// `E <id> <status>`: the command ended (one on each stream, after its output); `X <id> <code>`: the runner refused
+/// a request and exits.
 struct RunnerRecord: Sendable, Equatable {
     enum Kind: UInt8, Sendable {
         case ready = 0x52    // R
@@ -58,6 +59,12 @@ struct RunnerFrameParser: Sendable {
         defer { pending.removeFirst(start) }
         while start < pending.count {
             if inRecord {
+                if let cut = Self.startWithoutPID(pending[start...]) {
+                    emit(.record(RunnerRecord(kind: .started, id: cut.id, value: 0)))
+                    start += cut.length
+                    inRecord = false
+                    continue
+                }
                 guard let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) else {
                     if pending.count - start > Self.maxRecordBytes { throw RunnerFrameError(detail: "a runner record is not terminated") }
                     return
@@ -106,6 +113,26 @@ struct RunnerFrameParser: Sendable {
         return haystack.withUnsafeBytes { h in
             needle.withUnsafeBytes { n in ByteSearch.firstOffset(of: n, in: UnsafeRawBufferPointer(rebasing: h[start...])).map { start + $0 } }
         }
+    }
+
+    /// `P <id> ` followed by anything but a digit: the runner began the record, but the command's shell, which ends
+    /// it with its PID, never started (its exec failed; the failure's message follows). The record ends there, its
+    /// PID unknown (0), and what follows is output. Nil while the bytes could still be a whole record.
+    static func startWithoutPID(_ bytes: ArraySlice<UInt8>) -> (id: UInt64, length: Int)? {
+        let space = UInt8(ascii: " ")
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        var i = bytes.startIndex
+        guard i < bytes.endIndex, bytes[i] == RunnerRecord.Kind.started.rawValue else { return nil }
+        i += 1
+        guard i < bytes.endIndex, bytes[i] == space else { return nil }
+        i += 1
+        let idStart = i
+        while i < bytes.endIndex, isDigit(bytes[i]) { i += 1 }
+        guard i > idStart, i < bytes.endIndex, bytes[i] == space,
+              let id = UInt64(String(decoding: bytes[idStart..<i], as: UTF8.self)) else { return nil }
+        i += 1
+        guard i < bytes.endIndex, !isDigit(bytes[i]) else { return nil }
+        return (id, i - bytes.startIndex)
     }
 
     static func parseRecord(_ bytes: ArraySlice<UInt8>) throws -> RunnerRecord {
