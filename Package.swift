@@ -64,8 +64,10 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // glibc's mallopt, for the process's allocator policy (ovirt-wizard's entry point).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .executableTarget(name: "ovirt-wizard", dependencies: [
-            "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy", "HostOps", "AnsibleExport", "EngineAPI",
+            "CMalloc", "OtopiKit", "WizardCore", "TUI", "SSHKit", "Deploy", "HostOps", "AnsibleExport", "EngineAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "OtopiKitTests", dependencies: ["OtopiKit"]),

@@ -25,6 +25,11 @@ struct OvirtWizard: ParsableCommand {
         defaultSubcommand: WizardCommand.self
     )
 
+    static func main() {
+        AllocatorPolicy.apply()
+        main(nil)
+    }
+
     /// The exit codes of every command, in one place (the README's "Exit status" lists the same). Every line
     /// starts with spaces and stays under 80 columns, so that --help and the man page keep the layout.
     static let exitStatusText = """
