@@ -35,6 +35,25 @@ struct OutputPumpTests {
         #expect(handlers.count == 1 && !handlers.contains(UInt(pthread_self())))
     }
 
+    /// The pump's thread yields to the reader (SCHED_BATCH, nice +12); the reading thread keeps its own class and nice.
+    @Test("the pump's thread runs as a batch thread at a lower priority than the reader's")
+    func pumpYieldsToTheReader() {
+        let seen = Mutex<(policy: Int32, nice: Int32)?>(nil)
+        let readerBefore = (sched_getscheduler(0), getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0))
+        let pump = OutputPump { _, _ in
+            errno = 0
+            let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            seen.withLock { $0 = (sched_getscheduler(0), errno == 0 ? nice : -100) }
+        }
+        pump.push(.stdout, [1])
+        pump.finish()
+        let pumpThread = seen.withLock { $0 }
+        #expect(pumpThread?.policy == 3)   // SCHED_BATCH
+        #expect(pumpThread?.nice == min(19, readerBefore.1 + OutputPump.pumpNice))
+        #expect(sched_getscheduler(0) == readerBefore.0)
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == readerBefore.1)
+    }
+
     @Test("a command that prints nothing finishes at once and calls nothing")
     func nothingPrinted() {
         let seen = Seen()
