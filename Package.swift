@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module graph (imports only point down), see DESIGN.md; every arrow below is a declared dependency:
-//   ovirt-wizard → TUI → Deploy → SSHKit → CLibssh2
+//   ovirt-wizard → TUI → Deploy → SSHKit → CLibssh2   (and ovirt-wizard → CMalloc: glibc's mallopt at the start)
 //                   │       └──► WizardCore → OtopiKit (Foundation only)
 //                   └─► WizardCore, OtopiKit, CNcursesw, and SSHKit (the wizard's target-host probe: not yet moved out)
 //   WizardCore, SSHKit, Deploy → HostOps (typed host operations and the one shell quoting; Foundation only)
