@@ -87,16 +87,16 @@ final class OutputPump: @unchecked Sendable {
         }
     }
 
-    /// Puts the pump's thread in Linux's SCHED_BATCH class, 12 nice levels below the reader. A batch thread, when woken, never preempts
-    /// the thread that runs. Woken by the reader, the pump used to take the core from it on the spot (perf sched:
-    /// about 8,000 times per GB of a flood); the channel then went unread while sshd waited for the window, and a
-    /// quarter of both cores stayed idle in a loopback run. The pump needs a fifth of the reader's CPU; at nice +12
-    /// (a fifteenth of the reader's weight) it takes that mostly while the reader waits for the network,
-    /// instead of an equal share of the reader's core: x0.79-0.82 of ssh against x0.72-0.77 at nice 0 in an A/B
-    /// (Benchmarks/pane.sh, session 11). A full queue makes the reader wait for it, so it is never starved for
-    /// long; SCHED_IDLE was as fast but cannot be left again without privilege, and under other load could stall a
-    /// step's end (`finish`) behind every other process. Best effort: where a call is refused, the thread keeps
-    /// what it had. Both act on the calling thread only (Linux keeps them per thread).
+    /// Puts the pump's thread in Linux's SCHED_BATCH class, `pumpNice` nice levels below the reader. A batch
+    /// thread, when woken, never preempts the thread that runs. Woken by the reader, the pump used to take the core
+    /// from it on the spot (perf sched: about 8,000 times per GB of a flood); the channel then went unread while
+    /// sshd waited for the window, and a quarter of both cores stayed idle in a loopback run. The pump needs a fifth
+    /// of the reader's CPU; 12 levels down (a fifteenth of the reader's weight) it takes that mostly while the
+    /// reader waits for the network, instead of an equal share of the reader's core: x0.79-0.82 of ssh against
+    /// x0.72-0.77 at equal nice in an A/B (Benchmarks/pane.sh, session 11). A full queue makes the reader wait for
+    /// it, so it is never starved for long; SCHED_IDLE was as fast but cannot be left again without privilege, and
+    /// under other load could hold a step's end (`finish`) behind every other process. Best effort: where a call
+    /// is refused, the thread keeps what it had. Both act on the calling thread only (Linux keeps them per thread).
     private static func yieldToTheReader() {
         let schedBatch: Int32 = 3   // SCHED_BATCH (linux/sched.h; Glibc's header shows it only under _GNU_SOURCE)
         var parameters = sched_param()
