@@ -67,14 +67,16 @@ struct SFTPTests {
     }
 
     /// Without connections from the caller, a large file is spread over connections the upload opens itself, as many
-    /// as the measured link needs (on loopback: the minimum, 2); a smaller one stays on the one connection.
+    /// as the measured link needs (on an idle loopback the minimum, 2; a busy machine measures a longer round trip
+    /// and may need more, so the count is checked against the upload's own measurement, not a fixed number); a
+    /// smaller one stays on the one connection.
     @Test func largeUploadOpensConnectionsSizedFromTheLink() throws {
         let local = cluster.root + "/sized.bin"
         try writeRandomFile(local, size: (64 << 20) + 4099, seed: 3)
         let connection = try connect(cluster)
         let result = try connection.upload(local, to: work + "/sized.bin")
-        #expect(result.verified && result.streams == UploadStreams.minimum)
         let link = try #require(result.link)
+        #expect(result.verified && result.streams == UploadStreams.count(for: link) && result.streams >= UploadStreams.minimum)
         #expect(link.roundTrip > .zero && link.roundTrip < .seconds(5))
         #expect(try connection.remoteSHA256(work + "/sized.bin") == (try SSHConnection.localSHA256(local)))
         #expect(try connection.capture(RemoteCommand("ls", work)).stdout.split(separator: "\n").filter { $0.hasPrefix("sized") } == ["sized.bin"])
