@@ -80,42 +80,27 @@ package struct LineBlockSplitter: Sendable {
             }
             var lines = 0
             let capacity = partial.count + last + 1
-            let text: String
-            if memchr(base, 0x0D, last + 1) == nil && !partial.contains(0x0D) {
-                // Without a `\r` the lines are the bytes as they came: two copies and a count of the newlines, not
-                // a copy per line (a flood is ~10 million lines per GB).
-                text = String(unsafeUninitializedCapacity: capacity) { out in
-                    partial.withUnsafeBufferPointer { p in
-                        if let from = p.baseAddress { out.baseAddress!.update(from: from, count: p.count) }
-                    }
-                    (out.baseAddress! + partial.count).update(from: base, count: last + 1)
-                    return capacity
+            // Copied once, straight into the String's storage; the String validates (and repairs) the UTF-8.
+            let text = String(unsafeUninitializedCapacity: capacity) { out in
+                var o = partial.withUnsafeBufferPointer { p in
+                    if let from = p.baseAddress { out.baseAddress!.update(from: from, count: p.count) }
+                    return p.count
                 }
-                OutputLines.forEachLine(UnsafeBufferPointer(rebasing: chunk[...last])) { _ in lines += 1 }
-            } else {
-                // Copied once, line by line, straight into the String's storage; the String validates (and repairs)
-                // the UTF-8.
-                text = String(unsafeUninitializedCapacity: capacity) { out in
-                    var o = partial.withUnsafeBufferPointer { p in
-                        if let from = p.baseAddress { out.baseAddress!.update(from: from, count: p.count) }
-                        return p.count
-                    }
-                    var start = 0
-                    while start <= last {
-                        let hit = memchr(base + start, 0x0A, last + 1 - start)!
-                        let end = start + UnsafeRawPointer(base + start).distance(to: UnsafeRawPointer(hit))
-                        (out.baseAddress! + o).update(from: base + start, count: end - start)
-                        o += end - start
-                        // `\r\n` is one line end, also when the `\r` came in the read before (the previous line's
-                        // byte here is its `\n`, never a `\r`).
-                        if o > 0 && out[o - 1] == 0x0D { o -= 1 }
-                        out[o] = 0x0A
-                        o += 1
-                        lines += 1
-                        start = end + 1
-                    }
-                    return o
+                var start = 0
+                while start <= last {
+                    let hit = memchr(base + start, 0x0A, last + 1 - start)!
+                    let end = start + UnsafeRawPointer(base + start).distance(to: UnsafeRawPointer(hit))
+                    (out.baseAddress! + o).update(from: base + start, count: end - start)
+                    o += end - start
+                    // `\r\n` is one line end, also when the `\r` came in the read before (the previous line's
+                    // byte here is its `\n`, never a `\r`).
+                    if o > 0 && out[o - 1] == 0x0D { o -= 1 }
+                    out[o] = 0x0A
+                    o += 1
+                    lines += 1
+                    start = end + 1
                 }
+                return o
             }
             partial.removeAll(keepingCapacity: true)
             if last + 1 < chunk.count { partial.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[(last + 1)...])) }
